@@ -1,0 +1,219 @@
+/*
+ * skymodel.h - the public C API of skymodel, the Python Sky Model (PySM 3) in C.
+ *
+ * A sky is a list of emission components (Galactic dust, synchrotron, free-free,
+ * AME, CMB ...) built from PySM preset names ("d1", "s1") or from component
+ * descriptions (a model class plus its parameters). Creating a sky reads its
+ * templates once; evaluating it integrates every component over a bandpass and
+ * returns a HEALPix I, Q, U map in the unit asked for, with PySM 3.4.5's
+ * arithmetic.
+ *
+ *     sky_config *cfg = sky_config_new();
+ *     sky_config_add_preset(cfg, "d1", &err);
+ *     sky_options opt; sky_options_init(&opt); opt.nside = 64;
+ *     sky_sky *sky; sky_create(cfg, &opt, &sky, &err);
+ *     double f = 100.0;
+ *     sky_band band = { 1, &f, NULL };
+ *     double *iqu = malloc(3 * sky_npix(sky) * sizeof *iqu);
+ *     sky_emission(sky, &band, "uK_CMB", iqu, &err);
+ *
+ * Conventions:
+ * - Every function that can fail returns an int status (SKY_OK = 0 or one of
+ *   enum sky_status) and, when `err` is not NULL, fills it with a one-line
+ *   message naming the file, option or value at fault and what was expected.
+ *   The library never prints, exits or aborts.
+ * - Frequencies are in GHz. Maps are HEALPix RING, stored as three contiguous
+ *   blocks (I, then Q, then U), each of npix doubles.
+ * - Objects are opaque; `*_free(NULL)` is a no-op.
+ * - A created sky is read-only: sky_emission may be called from several threads
+ *   at once. Pixel loops inside use OpenMP.
+ */
+#ifndef SKYMODEL_H
+#define SKYMODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SKY_BUILDING_LIBRARY) && defined(__GNUC__)
+#define SKY_API __attribute__((visibility("default")))
+#else
+#define SKY_API
+#endif
+
+#define SKY_VERSION_STRING "0.1.0"
+#define SKY_PYSM_VERSION "3.4.5" /* the PySM release whose numbers skymodel reproduces */
+
+/** Status codes. The CLI maps SKY_EINVAL/ENOTFOUND/EFORMAT to exit status 2. */
+enum sky_status {
+    SKY_OK = 0,
+    SKY_EINVAL,    /* a bad argument, option or parameter value */
+    SKY_ENOTFOUND, /* a file (template, bandpass) that does not exist */
+    SKY_EFORMAT,   /* a file that exists but is not what was expected */
+    SKY_EIO,       /* reading or writing failed */
+    SKY_ENOMEM,    /* out of memory */
+    SKY_EINTERNAL  /* a bug: please report it */
+};
+
+/** A failure: its status and a one-line message. */
+typedef struct sky_error {
+    int code;
+    char msg[1024];
+} sky_error;
+
+/** Library version, e.g. "0.1.0". */
+SKY_API const char *sky_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration: which components make the sky                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct sky_config sky_config;
+
+/** An empty configuration. Returns NULL when out of memory. */
+SKY_API sky_config *sky_config_new(void);
+SKY_API void sky_config_free(sky_config *cfg);
+
+/**
+ * Adds the components of a PySM preset ("d1", "s1", "a1", ...). Presets with
+ * several sub-components (d4, a1, a2) are added as one group, evaluated and
+ * summed as PySM sums them. SKY_EINVAL for an unknown name (the message lists
+ * the valid ones).
+ */
+SKY_API int sky_config_add_preset(sky_config *cfg, const char *name, sky_error *err);
+
+/**
+ * Starts a new component of model class `model_class` (a PySM class name such
+ * as "ModifiedBlackBody" or "PowerLaw") labelled `label`. With `group` = 0 it
+ * starts a new group; with `group` = 1 it joins the group of the previous
+ * component (as the sub-tables of one PySM config entry do). Its index is
+ * stored in `*index`. Parameters are then set with sky_config_set_*.
+ */
+SKY_API int sky_config_add_component(sky_config *cfg, const char *label, const char *model_class,
+                                     int group, int *index, sky_error *err);
+
+/** Sets a string parameter (a template path, a unit, a quantity like "353 GHz"). */
+SKY_API int sky_config_set_string(sky_config *cfg, int index, const char *key, const char *value,
+                                  sky_error *err);
+/** Sets a numeric parameter (a constant spectral index, a temperature ...). */
+SKY_API int sky_config_set_number(sky_config *cfg, int index, const char *key, double value,
+                                  sky_error *err);
+/** Sets a boolean parameter (has_polarization ...). */
+SKY_API int sky_config_set_bool(sky_config *cfg, int index, const char *key, int value,
+                                sky_error *err);
+
+/** Number of components in the configuration. */
+SKY_API int sky_config_count(const sky_config *cfg);
+
+/** Number of presets known, and the name and one-line description of the i-th. */
+SKY_API int sky_preset_count(void);
+SKY_API const char *sky_preset_name(int i);
+SKY_API const char *sky_preset_description(int i);
+
+/* ------------------------------------------------------------------------ */
+/* The sky                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct sky_sky sky_sky;
+
+/** Options for sky_create. Always start from sky_options_init(). */
+typedef struct sky_options {
+    int nside;                     /* output HEALPix nside: a power of two, 1..8192 */
+    const char *const *data_dirs;  /* folders searched for templates, in order, before
+                                      $SKYMODEL_DATA and $PYSM_LOCAL_DATA; NULL-terminated,
+                                      or NULL for none */
+    int verbose;                   /* 0 quiet, 1 progress, 2 timings (to the log callback) */
+    void (*log)(void *ctx, const char *line); /* receives progress lines; NULL: none */
+    void *log_ctx;
+} sky_options;
+
+SKY_API void sky_options_init(sky_options *opt);
+
+/**
+ * Builds a sky: validates every component's parameters, reads and unit-converts
+ * its templates and brings them to the resolution needed (degrading averages in
+ * double precision, as PySM does; templates coarser than `nside` are kept at
+ * their own resolution and expanded on output, which gives the same map).
+ * On failure *sky is NULL and nothing is leaked.
+ */
+SKY_API int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **sky,
+                       sky_error *err);
+SKY_API void sky_free(sky_sky *sky);
+
+SKY_API int sky_nside(const sky_sky *sky);
+SKY_API int64_t sky_npix(const sky_sky *sky);
+
+/**
+ * A bandpass: `n` frequencies in GHz, strictly increasing, and their weights in
+ * power units (Jy/sr), or `weight` = NULL for a top-hat (PySM's weights=None).
+ * n = 1 is a single frequency.
+ */
+typedef struct sky_band {
+    int n;
+    const double *freq_ghz;
+    const double *weight;
+} sky_band;
+
+/** Checks a band; SKY_EINVAL with a message naming the bad value otherwise. */
+SKY_API int sky_band_check(const sky_band *band, sky_error *err);
+
+/**
+ * Reads a bandpass text file: two columns, frequency in GHz and weight;
+ * '#' starts a comment. On success *freq_ghz and *weight are malloc'ed arrays
+ * of *n values that the caller frees.
+ */
+SKY_API int sky_band_read(const char *path, double **freq_ghz, double **weight, int *n,
+                          sky_error *err);
+
+/**
+ * Checks a unit string: K_RJ, K_CMB, Jy/sr (also "Jy / sr"), with an SI prefix
+ * (uK_RJ, mK_CMB, MJy/sr ...). SKY_EINVAL with the list of valid forms otherwise.
+ */
+SKY_API int sky_unit_check(const char *unit, sky_error *err);
+
+/**
+ * Evaluates the sky over `band` in `unit` into `iqu` (3 * sky_npix doubles,
+ * caller-allocated: I, then Q, then U). Unpolarised skies give Q = U = 0.
+ * Thread-safe for a given sky.
+ */
+SKY_API int sky_emission(const sky_sky *sky, const sky_band *band, const char *unit,
+                         double *iqu, sky_error *err);
+
+/**
+ * Same as sky_emission for the RING pixels [first, first + count) only: `iqu`
+ * holds 3 * count doubles (I, Q, U blocks of `count`). Gives exactly the values
+ * of the full-sky evaluation at those pixels.
+ */
+SKY_API int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *unit,
+                               int64_t first, int64_t count, double *iqu, sky_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Maps on disk                                                             */
+/* ------------------------------------------------------------------------ */
+
+enum sky_dtype { SKY_FLOAT32 = 0, SKY_FLOAT64 = 1 };
+
+/** Options for sky_write_map. */
+typedef struct sky_map_header {
+    const char *unit;     /* TUNITn of every column, e.g. "uK_CMB" */
+    const char *coordsys; /* "G", "C" or "E" */
+    int dtype;            /* enum sky_dtype */
+    int overwrite;        /* 0: refuse to replace an existing file */
+    const char *const *cards; /* extra header cards "KEY = value / comment", NULL-terminated, or NULL */
+} sky_map_header;
+
+/**
+ * Writes a HEALPix RING map as healpy.write_map does (binary table, columns
+ * I_STOKES, Q_STOKES, U_STOKES for nmaps = 3, or I_STOKES alone for 1), to a
+ * temporary name in the same folder, renamed into place when complete.
+ */
+SKY_API int sky_write_map(const char *path, int nside, int nmaps, const double *maps,
+                          const sky_map_header *hdr, sky_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SKYMODEL_H */

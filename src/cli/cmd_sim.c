@@ -1,0 +1,261 @@
+/*
+ * cmd_sim.c - `skymodel sim`: build a sky from presets, integrate it over a
+ * frequency, a list of frequencies or a bandpass, convert it to the unit asked
+ * for and write a HEALPix map. Everything that can be checked is checked
+ * before any template is read, and the map appears only once complete.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "commands.h"
+#include "core/error.h"
+#include "options.h"
+#include "skymodel.h"
+
+static const cli_option sim_options[] = {
+    {"preset", 'p', "LIST", "comma-separated PySM presets, e.g. d1,s1,f1,a1,c2", 0},
+    {"nside", 'n', "N", "HEALPix nside of the output: a power of two from 1 to 8192", 0},
+    {"freq", 'f', "GHZ", "a single frequency in GHz", 0},
+    {"freqs", 0, "LIST", "band frequencies in GHz, comma-separated (top-hat unless --weights)", 0},
+    {"weights", 0, "LIST", "bandpass weights in power units, one per --freqs value", 0},
+    {"bandpass", 0, "FILE", "bandpass text file: columns GHz and weight, '#' comments", 0},
+    {"unit", 'u', "UNIT", "output unit: K_RJ, K_CMB, Jy/sr with a prefix (default uK_RJ)", 0},
+    {"data-dir", 'd', "DIR", "folder holding PySM templates (repeatable; then $SKYMODEL_DATA, "
+                             "$PYSM_LOCAL_DATA)", 1},
+    {"output", 'o', "FILE", "output FITS map", 0},
+    {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
+    {"force", 0, NULL, "overwrite an existing output file", 0},
+    {"threads", 't', "N", "OpenMP threads (default: all cores or $OMP_NUM_THREADS)", 0},
+    {"verbose", 'v', NULL, "report each stage with its time and memory", 0},
+    {"quiet", 'q', NULL, "print nothing but errors", 0},
+    {"help", 'h', NULL, "show this help", 0},
+};
+#define NOPT ((int)(sizeof sim_options / sizeof *sim_options))
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024.0;
+}
+
+static void log_stderr(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "skymodel: %s\n", line);
+}
+
+/* The band from --freq, --freqs/--weights or --bandpass (exactly one). */
+static int read_band(const cli_parsed *p, double **freq, double **weight, int *n, sky_error *err)
+{
+    const char *f1 = cli_get(p, "freq"), *fl = cli_get(p, "freqs"), *wl = cli_get(p, "weights"),
+               *bp = cli_get(p, "bandpass");
+    int given = (f1 != NULL) + (fl != NULL) + (bp != NULL);
+    int rc;
+    *freq = *weight = NULL;
+    if (given != 1)
+        return sky_fail(err, SKY_EINVAL, "%s: give exactly one of --freq, --freqs or --bandpass",
+                        given ? "conflicting frequency options" : "no frequency");
+    if (wl && !fl)
+        return sky_fail(err, SKY_EINVAL, "--weights needs --freqs");
+    if (bp)
+        return sky_band_read(bp, freq, weight, n, err);
+    if (f1) {
+        if ((rc = cli_double_list("--freq", f1, freq, n, err)))
+            return rc;
+        if (*n != 1) {
+            free(*freq);
+            *freq = NULL;
+            return sky_fail(err, SKY_EINVAL, "--freq '%s': expected one frequency (use --freqs "
+                            "for a band)", f1);
+        }
+    } else if ((rc = cli_double_list("--freqs", fl, freq, n, err))) {
+        return rc;
+    }
+    if (wl) {
+        int nw;
+        if ((rc = cli_double_list("--weights", wl, weight, &nw, err))) {
+            free(*freq);
+            *freq = NULL;
+            return rc;
+        }
+        if (nw != *n) {
+            free(*freq);
+            free(*weight);
+            *freq = *weight = NULL;
+            return sky_fail(err, SKY_EINVAL, "--weights has %d values but --freqs has %d: expected "
+                            "one weight per frequency", nw, *n);
+        }
+    }
+    sky_band b = {*n, *freq, *weight};
+    if ((rc = sky_band_check(&b, err))) {
+        free(*freq);
+        free(*weight);
+        *freq = *weight = NULL;
+    }
+    return rc;
+}
+
+/* Adds each comma-separated preset. */
+static int add_presets(sky_config *cfg, const char *list, sky_error *err)
+{
+    char *copy = strdup(list), *save = NULL;
+    int rc = copy ? SKY_OK : sky_nomem(err, "--preset");
+    int count = 0;
+    for (char *tok = copy ? strtok_r(copy, ", ", &save) : NULL; tok && !rc;
+         tok = strtok_r(NULL, ", ", &save)) {
+        rc = sky_config_add_preset(cfg, tok, err);
+        count++;
+    }
+    if (!rc && !count)
+        rc = sky_fail(err, SKY_EINVAL, "--preset '%s': expected preset names like d1,s1", list);
+    free(copy);
+    return rc;
+}
+
+int sky_cmd_sim(int argc, char **argv)
+{
+    cli_parsed p;
+    sky_error err = {0};
+    sky_config *cfg = NULL;
+    sky_sky *sky = NULL;
+    double *freq = NULL, *weight = NULL, *iqu = NULL;
+    int nfreq = 0, rc;
+    long long nside = 0, threads = 0;
+
+    if ((rc = cli_parse(sim_options, NOPT, argc, argv, &p, &err)))
+        return cli_report(&err);
+    if (cli_has(&p, "help")) {
+        cli_print_help("skymodel sim --preset LIST --nside N (--freq GHZ | --freqs LIST "
+                       "[--weights LIST] | --bandpass FILE) [--unit UNIT] -o FILE",
+                       "Simulates the sky PySM 3.4.5 gives for the same presets, band and unit:\n"
+                       "Sky(nside, preset_strings, output_unit).get_emission(freqs, weights).",
+                       sim_options, NOPT);
+        cli_parsed_free(&p);
+        return 0;
+    }
+    const char *out = cli_get(&p, "output"), *unit = cli_get(&p, "unit"),
+               *dtype = cli_get(&p, "dtype"), *presets = cli_get(&p, "preset");
+    const int verbose = cli_has(&p, "verbose") ? 2 : cli_has(&p, "quiet") ? 0 : 1;
+    if (!unit)
+        unit = "uK_RJ";
+    if (p.npos) {
+        rc = sky_fail(&err, SKY_EINVAL, "unexpected argument '%s' (see skymodel sim --help)",
+                      p.pos[0]);
+        goto done;
+    }
+    if (!presets) {
+        rc = sky_fail(&err, SKY_EINVAL, "--preset is required (e.g. --preset d1,s1)");
+        goto done;
+    }
+    if (!cli_get(&p, "nside")) {
+        rc = sky_fail(&err, SKY_EINVAL, "--nside is required");
+        goto done;
+    }
+    if (!out) {
+        rc = sky_fail(&err, SKY_EINVAL, "-o/--output is required");
+        goto done;
+    }
+    if ((rc = cli_int("--nside", cli_get(&p, "nside"), 1, 1 << 30, &nside, &err)))
+        goto done;
+    if (nside > 8192 || (nside & (nside - 1))) {
+        rc = sky_fail(&err, SKY_EINVAL, "--nside %lld: expected a power of two from 1 to 8192",
+                      nside);
+        goto done;
+    }
+    if (cli_get(&p, "threads") &&
+        (rc = cli_int("--threads", cli_get(&p, "threads"), 1, 4096, &threads, &err)))
+        goto done;
+    if (dtype && strcmp(dtype, "float32") && strcmp(dtype, "float64")) {
+        rc = sky_fail(&err, SKY_EINVAL, "--dtype '%s': expected float32 or float64", dtype);
+        goto done;
+    }
+    if ((rc = sky_unit_check(unit, &err)))
+        goto done;
+    if ((rc = read_band(&p, &freq, &weight, &nfreq, &err)))
+        goto done;
+    struct stat st;
+    if (!cli_has(&p, "force") && stat(out, &st) == 0) {
+        rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", out);
+        goto done;
+    }
+    if (!(cfg = sky_config_new())) {
+        rc = sky_nomem(&err, "the configuration");
+        goto done;
+    }
+    if ((rc = add_presets(cfg, presets, &err)))
+        goto done;
+#ifdef _OPENMP
+    if (threads)
+        omp_set_num_threads((int)threads);
+#endif
+
+    double t0 = now();
+    sky_options opt;
+    sky_options_init(&opt);
+    opt.nside = (int)nside;
+    opt.data_dirs = cli_all(&p, "data-dir");
+    opt.verbose = verbose > 1 ? 2 : 0;
+    opt.log = log_stderr;
+    if ((rc = sky_create(cfg, &opt, &sky, &err)))
+        goto done;
+    double t1 = now();
+    if (verbose > 1)
+        fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
+                peak_rss_mb());
+    const int64_t npix = sky_npix(sky);
+    if (!(iqu = malloc((size_t)(3 * npix) * sizeof *iqu))) {
+        rc = sky_nomem(&err, "the output map");
+        goto done;
+    }
+    sky_band band = {nfreq, freq, weight};
+    if ((rc = sky_emission(sky, &band, unit, iqu, &err)))
+        goto done;
+    double t2 = now();
+    if (verbose > 1)
+        fprintf(stderr, "skymodel: emission over %d frequenc%s in %.2f s, peak memory %.0f MB\n",
+                nfreq, nfreq == 1 ? "y" : "ies", t2 - t1, peak_rss_mb());
+
+    char card_creator[80], card_presets[80], card_band[80], card_nfreq[40];
+    snprintf(card_creator, sizeof card_creator, "CREATOR = 'skymodel %s' / PySM %s in C",
+             SKY_VERSION_STRING, SKY_PYSM_VERSION);
+    snprintf(card_presets, sizeof card_presets, "PRESETS = '%.60s'", presets);
+    snprintf(card_band, sizeof card_band, "FREQMIN = %.10g / lowest band frequency [GHz]", freq[0]);
+    snprintf(card_nfreq, sizeof card_nfreq, "NFREQ = %d / frequency samples", nfreq);
+    char card_fmax[80];
+    snprintf(card_fmax, sizeof card_fmax, "FREQMAX = %.10g / highest band frequency [GHz]",
+             freq[nfreq - 1]);
+    const char *cards[] = {card_creator, card_presets, card_band, card_fmax, card_nfreq, NULL};
+    sky_map_header hdr = {unit, "G", dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
+                          cli_has(&p, "force"), cards};
+    if ((rc = sky_write_map(out, (int)nside, 3, iqu, &hdr, &err)))
+        goto done;
+    if (verbose > 1)
+        fprintf(stderr, "skymodel: written in %.2f s; total %.2f s, peak memory %.0f MB\n",
+                now() - t2, now() - t0, peak_rss_mb());
+    if (verbose)
+        printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
+done:
+    free(iqu);
+    free(freq);
+    free(weight);
+    sky_free(sky);
+    sky_config_free(cfg);
+    cli_parsed_free(&p);
+    return rc ? cli_report(&err) : 0;
+}

@@ -1,0 +1,12 @@
+/*
+ * commands.h - the subcommands of the `skymodel` program. Each takes its own
+ * argv (argv[0] is the subcommand name) and returns the process exit status:
+ * 0 success, 2 bad input (options, values, files), 1 any other failure.
+ */
+#ifndef SKY_CLI_COMMANDS_H
+#define SKY_CLI_COMMANDS_H
+
+int sky_cmd_sim(int argc, char **argv);
+int sky_cmd_templates(int argc, char **argv);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * main.c - the `skymodel` program: dispatches to a subcommand from a table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "skymodel.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    {"sim", sky_cmd_sim, "simulate a sky map: presets, bandpass, unit -> HEALPix FITS"},
+    {"templates", sky_cmd_templates, "write a synthetic template set in PySM's layout"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: skymodel <command> [options]\n\n"
+               "skymodel %s: PySM %s sky simulations in C.\n\ncommands:\n",
+            SKY_VERSION_STRING, SKY_PYSM_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\n'skymodel <command> --help' describes a command; 'skymodel --version' prints "
+               "the version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("skymodel %s (reproduces PySM %s)\n", SKY_VERSION_STRING, SKY_PYSM_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "skymodel: unknown command '%s' (expected one of:", argv[1]);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(stderr, " %s", commands[i].name);
+    fprintf(stderr, "; see skymodel --help)\n");
+    return 2;
+}

@@ -1,0 +1,22 @@
+/*
+ * config.h - the inside of sky_config (see skymodel.h).
+ */
+#ifndef SKY_CONFIG_H
+#define SKY_CONFIG_H
+
+#include "models/params.h"
+#include "skymodel.h"
+
+typedef struct sky_config_component {
+    char *label;
+    char *model_class;
+    int group; /* components of one group are summed together first, as a PySM nested Sky */
+    sky_params params;
+} sky_config_component;
+
+struct sky_config {
+    int n, ngroups;
+    sky_config_component *comp;
+};
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * healpix.h - HEALPix resolution checks, pixel-index conversions, maps held in
+ * their file precision, and healpy-compatible ud_grade.
+ *
+ * Indices are 64-bit everywhere: 12 * 8192^2 pixels overflow int once tripled.
+ * Index conversions use chealpix's 64-bit interface.
+ */
+#ifndef SKY_HEALPIX_H
+#define SKY_HEALPIX_H
+
+#include <stdint.h>
+
+#include "skymodel.h"
+
+/* 1 when nside is a power of two from 1 to SKY_NSIDE_MAX. */
+int sky_hpx_nside_ok(int64_t nside);
+int64_t sky_hpx_npix(int64_t nside);
+/* nside of a full-sky map of npix pixels, or -1 when npix is not 12 nside^2. */
+int64_t sky_hpx_nside_of(int64_t npix);
+int64_t sky_hpx_ring2nest(int64_t nside, int64_t ipring);
+int64_t sky_hpx_nest2ring(int64_t nside, int64_t ipnest);
+/* The RING index at nside_lo of the pixel containing RING pixel p at nside_hi. */
+int64_t sky_hpx_parent_ring(int64_t nside_hi, int64_t p, int64_t nside_lo);
+
+/*
+ * A HEALPix RING map of one field, stored as float32 or float64 as its file
+ * was (PySM keeps the file's dtype). Exactly one of f / d is non-NULL.
+ */
+typedef struct sky_hmap {
+    int nside;
+    int64_t npix;
+    float *f;
+    double *d;
+} sky_hmap;
+
+static inline double sky_hmap_at(const sky_hmap *m, int64_t p)
+{
+    return m->f ? (double)m->f[p] : m->d[p];
+}
+
+/* Allocates an uninitialised map; SKY_ENOMEM on failure. */
+int sky_hmap_alloc(sky_hmap *m, int nside, int f32, sky_error *err);
+void sky_hmap_free(sky_hmap *m);
+
+/*
+ * Brings `m` to nside_out in place, as healpy.ud_grade does on a RING map and
+ * PySM's read_map around it: degrading sums the children in double precision
+ * (numpy's pairwise order), divides by the number of valid children (UNSEEN or
+ * non-finite children are skipped; none valid gives UNSEEN) and rounds back to
+ * the map's own precision; upgrading copies the parent's value.
+ */
+int sky_hmap_ud_grade(sky_hmap *m, int nside_out, sky_error *err);
+
+/* Reorders a NESTED map to RING in place (healpy.reorder n2r). */
+int sky_hmap_nest_to_ring(sky_hmap *m, sky_error *err);
+
+#endif

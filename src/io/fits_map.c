@@ -1,0 +1,289 @@
+/*
+ * fits_map.c - HEALPix FITS input and output (see fits_map.h and skymodel.h).
+ *
+ * Layout (healpy 1.16 write_map): the map is the first extension, a binary
+ * table with one column per field; maps of more than 1024 pixels use
+ * 1024-element vector cells (TFORM '1024E'), smaller ones one pixel per row.
+ * Header keywords PIXTYPE, ORDERING, COORDSYS, EXTNAME, NSIDE, FIRSTPIX,
+ * LASTPIX, INDXSCHM and OBJECT follow healpy.
+ *
+ * Output is written to a unique temporary file beside the target and moved
+ * into place only once complete: with overwrite, by rename(); without, by
+ * link(), which fails atomically if the target appeared meanwhile.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "fits_map.h"
+
+#include <errno.h>
+#include <fitsio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+
+/* cfitsio's text for `status`, plus the first detail message it stacked
+ * (which often says more, e.g. that the file is truncated). */
+static void fits_text(int status, char *buf, size_t len)
+{
+    char text[FLEN_STATUS], msg[FLEN_ERRMSG];
+    fits_get_errstatus(status, text);
+    if (fits_read_errmsg(msg))
+        snprintf(buf, len, "%.40s (%.80s)", text, msg);
+    else
+        snprintf(buf, len, "%.40s", text);
+    fits_clear_errmsg();
+}
+
+static int fail_fits(sky_error *err, int code, const char *path, int status, const char *doing)
+{
+    char text[160];
+    fits_text(status, text, sizeof text);
+    return sky_fail(err, code, "%s: %s: %s", path, doing, text);
+}
+
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\''))
+        s[--n] = '\0';
+    size_t i = 0;
+    while (s[i] == ' ' || s[i] == '\'')
+        i++;
+    memmove(s, s + i, strlen(s + i) + 1);
+}
+
+int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap *maps,
+                      char (*units)[64], sky_error *err)
+{
+    fitsfile *fp = NULL;
+    int status = 0, rc = SKY_OK, hdutype = 0, ncols = 0, nread = 0;
+    long nrows = 0;
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return sky_fail(err, SKY_ENOTFOUND, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return sky_fail(err, SKY_EFORMAT, "%s: not a regular file", path);
+    if (fits_open_diskfile(&fp, path, READONLY, &status))
+        return fail_fits(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+    if (fits_movabs_hdu(fp, 2, &hdutype, &status)) {
+        rc = fail_fits(err, SKY_EFORMAT, path, status,
+                       "expected a HEALPix map in a binary-table extension");
+        goto done;
+    }
+    if (hdutype != BINARY_TBL) {
+        rc = sky_fail(err, SKY_EFORMAT,
+                      "%s: first extension is not a binary table: not a HEALPix map", path);
+        goto done;
+    }
+    fits_get_num_cols(fp, &ncols, &status);
+    fits_get_num_rows(fp, &nrows, &status);
+    if (status) {
+        rc = fail_fits(err, SKY_EFORMAT, path, status, "reading the table layout");
+        goto done;
+    }
+
+    char value[FLEN_VALUE], comment[FLEN_COMMENT];
+    int nest = 0;
+    if (fits_read_keyword(fp, "ORDERING", value, comment, &status) == 0) {
+        trim(value);
+        if (!strncmp(value, "NEST", 4))
+            nest = 1;
+        else if (strncmp(value, "RING", 4)) {
+            rc = sky_fail(err, SKY_EFORMAT, "%s: ORDERING = '%s': expected RING or NESTED", path,
+                          value);
+            goto done;
+        }
+    } else {
+        status = 0; /* healpy assumes RING without the keyword */
+    }
+    if (fits_read_keyword(fp, "INDXSCHM", value, comment, &status) == 0) {
+        trim(value);
+        if (!strcmp(value, "EXPLICIT")) {
+            rc = sky_fail(err, SKY_EFORMAT,
+                          "%s: partial-sky map (INDXSCHM = EXPLICIT): expected a full-sky map",
+                          path);
+            goto done;
+        }
+    }
+    status = 0;
+    fits_clear_errmsg();
+
+    for (int k = 0; k < nfields; k++) {
+        int col = fields[k] + 1, typecode = 0;
+        long repeat = 0, width = 0;
+        if (col > ncols) {
+            rc = sky_fail(err, SKY_EFORMAT,
+                          "%s: has %d column%s, expected at least %d (field %d requested)", path,
+                          ncols, ncols == 1 ? "" : "s", col, fields[k]);
+            goto done;
+        }
+        if (fits_get_coltype(fp, col, &typecode, &repeat, &width, &status)) {
+            rc = fail_fits(err, SKY_EFORMAT, path, status, "reading a column type");
+            goto done;
+        }
+        int64_t npix = (int64_t)nrows * repeat;
+        int64_t nside = sky_hpx_nside_of(npix);
+        if (nside < 1 || !sky_hpx_nside_ok(nside)) {
+            rc = sky_fail(err, SKY_EFORMAT,
+                          "%s: column %d has %lld values: not a HEALPix map (expected 12*nside^2 "
+                          "with nside a power of two up to 8192)",
+                          path, col, (long long)npix);
+            goto done;
+        }
+        if (typecode < 0 || typecode == TSTRING || typecode == TLOGICAL) {
+            rc = sky_fail(err, SKY_EFORMAT, "%s: column %d is not numeric", path, col);
+            goto done;
+        }
+        int f32 = typecode == TFLOAT;
+        if ((rc = sky_hmap_alloc(&maps[k], (int)nside, f32, err)))
+            goto done;
+        nread = k + 1;
+        int anynul = 0;
+        if (f32)
+            fits_read_col(fp, TFLOAT, col, 1, 1, npix, NULL, maps[k].f, &anynul, &status);
+        else
+            fits_read_col(fp, TDOUBLE, col, 1, 1, npix, NULL, maps[k].d, &anynul, &status);
+        if (status) {
+            rc = fail_fits(err, SKY_EFORMAT, path, status, "reading the map (truncated file?)");
+            goto done;
+        }
+        char key[32];
+        units[k][0] = '\0';
+        snprintf(key, sizeof key, "TUNIT%d", col);
+        if (fits_read_key(fp, TSTRING, key, value, comment, &status) == 0) {
+            trim(value);
+            snprintf(units[k], 64, "%.63s", value);
+        }
+        status = 0;
+        fits_clear_errmsg();
+        if (nest && (rc = sky_hmap_nest_to_ring(&maps[k], err)))
+            goto done;
+    }
+done:
+    if (fp) {
+        int s2 = 0;
+        fits_close_file(fp, &s2);
+    }
+    if (rc)
+        for (int k = 0; k < nread; k++)
+            sky_hmap_free(&maps[k]);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int write_table(fitsfile *fp, const sky_fits_columns *cols, int *status)
+{
+    const int64_t npix = sky_hpx_npix(cols->nside);
+    const int vector = npix > 1024;
+    const long nrows = vector ? (long)(npix / 1024) : (long)npix;
+    char *ttype[SKY_FITS_MAX_COLUMNS], *tform[SKY_FITS_MAX_COLUMNS], *tunit[SKY_FITS_MAX_COLUMNS];
+    char form[16];
+    snprintf(form, sizeof form, "%s%s", vector ? "1024" : "", cols->dtype == SKY_FLOAT64 ? "D" : "E");
+    for (int i = 0; i < cols->ncols; i++) {
+        ttype[i] = (char *)cols->names[i];
+        tform[i] = form;
+        tunit[i] = (char *)(cols->units && cols->units[i] ? cols->units[i] : "");
+    }
+    long long lastpix = npix - 1;
+    long nsidel = cols->nside;
+    int firstpix = 0;
+    fits_create_tbl(fp, BINARY_TBL, nrows, cols->ncols, ttype, tform, tunit, "xtension", status);
+    fits_write_key(fp, TSTRING, "PIXTYPE", "HEALPIX", "HEALPIX pixelisation", status);
+    fits_write_key(fp, TSTRING, "ORDERING", "RING", "Pixel ordering scheme, either RING or NESTED",
+                   status);
+    fits_write_key(fp, TSTRING, "COORDSYS", (char *)(cols->coordsys ? cols->coordsys : "G"),
+                   "Ecliptic, Galactic or Celestial (equatorial)", status);
+    fits_write_key(fp, TLONG, "NSIDE", &nsidel, "Resolution parameter of HEALPIX", status);
+    fits_write_key(fp, TINT, "FIRSTPIX", &firstpix, "First pixel # (0 based)", status);
+    fits_write_key(fp, TLONGLONG, "LASTPIX", &lastpix, "Last pixel # (0 based)", status);
+    fits_write_key(fp, TSTRING, "INDXSCHM", "IMPLICIT", "Indexing: IMPLICIT or EXPLICIT", status);
+    fits_write_key(fp, TSTRING, "OBJECT", "FULLSKY", "Sky coverage, either FULLSKY or PARTIAL",
+                   status);
+    for (const char *const *c = cols->cards; c && *c && !*status; c++) {
+        char card[FLEN_CARD];
+        int keytype;
+        fits_parse_template((char *)*c, card, &keytype, status);
+        fits_write_record(fp, card, status);
+    }
+    for (int i = 0; i < cols->ncols && !*status; i++)
+        fits_write_col(fp, TDOUBLE, i + 1, 1, 1, npix, (double *)(cols->data + (int64_t)i * npix),
+                       status);
+    return *status;
+}
+
+int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err)
+{
+    if (!sky_hpx_nside_ok(cols->nside))
+        return sky_fail(err, SKY_EINVAL, "%s: nside %d: expected a power of two from 1 to 8192",
+                        path, cols->nside);
+    if (cols->ncols < 1 || cols->ncols > SKY_FITS_MAX_COLUMNS)
+        return sky_fail(err, SKY_EINVAL, "%s: %d columns: expected 1 to %d", path, cols->ncols,
+                        SKY_FITS_MAX_COLUMNS);
+    struct stat st;
+    if (!cols->overwrite && stat(path, &st) == 0)
+        return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", path);
+
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 32);
+    char *bang = malloc(len + 34);
+    if (!tmp || !bang) {
+        free(tmp);
+        free(bang);
+        return sky_nomem(err, "a file name");
+    }
+    snprintf(tmp, len + 32, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = sky_fail(err, SKY_EIO, "%s: cannot create a file in its folder: %s", path,
+                          strerror(errno));
+        free(tmp);
+        free(bang);
+        return rc;
+    }
+    close(fd);
+    snprintf(bang, len + 34, "!%s", tmp); /* '!' lets cfitsio replace the placeholder */
+
+    int status = 0, rc = SKY_OK;
+    fitsfile *fp = NULL;
+    if (fits_create_file(&fp, bang, &status) == 0) {
+        fits_create_img(fp, 8, 0, NULL, &status); /* empty primary HDU, as healpy */
+        write_table(fp, cols, &status);
+        int s2 = 0;
+        fits_close_file(fp, &s2);
+        if (!status)
+            status = s2;
+    }
+    if (status) {
+        rc = fail_fits(err, SKY_EIO, path, status, "writing the map");
+    } else if (cols->overwrite) {
+        if (rename(tmp, path) != 0)
+            rc = sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s", path,
+                          strerror(errno));
+    } else if (link(tmp, path) != 0) {
+        rc = errno == EEXIST
+                 ? sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", path)
+                 : sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s", path,
+                            strerror(errno));
+    }
+    unlink(tmp); /* after link() or a failure; after rename() it is already gone */
+    free(tmp);
+    free(bang);
+    return rc;
+}
+
+int sky_write_map(const char *path, int nside, int nmaps, const double *maps,
+                  const sky_map_header *hdr, sky_error *err)
+{
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    if (nmaps != 1 && nmaps != 3)
+        return sky_fail(err, SKY_EINVAL, "%s: %d maps: expected 1 or 3", path, nmaps);
+    const char *units[3] = {hdr->unit, hdr->unit, hdr->unit};
+    sky_fits_columns cols = {nside, nmaps, names, units, maps, hdr->dtype, hdr->coordsys,
+                             hdr->overwrite, hdr->cards};
+    return sky_fits_write_columns(path, &cols, err);
+}

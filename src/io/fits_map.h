@@ -1,0 +1,39 @@
+/*
+ * fits_map.h - HEALPix maps in FITS binary tables, read and written as healpy
+ * does (read_map / write_map). cfitsio's status codes stay inside this module.
+ */
+#ifndef SKY_IO_FITS_MAP_H
+#define SKY_IO_FITS_MAP_H
+
+#include "healpix/healpix.h"
+#include "skymodel.h"
+
+/*
+ * Reads columns `fields[0..nfields)` (0-based) of the first extension of a
+ * HEALPix FITS file into `maps`, RING ordered (NESTED files are reordered),
+ * float32 columns kept as float32 and others read as float64. units[i]
+ * receives TUNITn ("" when absent). On failure nothing is allocated.
+ */
+int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap *maps,
+                      char (*units)[64], sky_error *err);
+
+enum { SKY_FITS_MAX_COLUMNS = 16 };
+
+/* A set of full-sky RING columns to write as one binary-table HEALPix file. */
+typedef struct sky_fits_columns {
+    int nside;
+    int ncols;
+    const char *const *names;   /* TTYPEn */
+    const char *const *units;   /* TUNITn ("" or NULL entries for none); NULL for all none */
+    const double *data;         /* ncols blocks of 12 nside^2 values */
+    int dtype;                  /* enum sky_dtype */
+    const char *coordsys;       /* "G" when NULL */
+    int overwrite;
+    const char *const *cards;   /* extra header cards, NULL-terminated, or NULL */
+} sky_fits_columns;
+
+/* Writes `cols` to `path` as healpy.write_map would, through a temporary file
+ * renamed into place (see sky_write_map). */
+int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * cmb_map.c - a CMB map read from a file (PySM class CMBMap, preset c2).
+ *
+ * The map is in uK_CMB (PySM labels it so, whatever the file says). Over a
+ * band it becomes uK_RJ through the band-averaged uK_CMB -> uK_RJ factor,
+ * built like the output unit conversion (bandpass_unit_conversion, including
+ * its 1e-10 weight cut), not through the models' nu^2-weighted integration.
+ * PySM multiplies the float32 map by that factor in float32 for a band (a
+ * scalar factor) and in double at one frequency (a one-element array).
+ */
+#include <math.h>
+
+#include "core/error.h"
+#include "model.h"
+
+struct cmb_map {
+    const sky_hmap *i, *q, *u;
+};
+
+static int cmb_map_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
+{
+    struct cmb_map *m = state;
+    const char *iqu = NULL, *mi = NULL, *mq = NULL, *mu = NULL;
+    const int f0 = 0;
+    int rc;
+    if ((rc = sky_params_string(ps, "map_IQU", 0, &iqu, err)) ||
+        (rc = sky_params_string(ps, "map_I", 0, &mi, err)) ||
+        (rc = sky_params_string(ps, "map_Q", 0, &mq, err)) ||
+        (rc = sky_params_string(ps, "map_U", 0, &mu, err)))
+        return rc;
+    if (iqu) {
+        const int f[3] = {0, 1, 2};
+        const sky_hmap *maps[3];
+        if ((rc = sky_load_maps(ld, iqu, 3, f, "uK_CMB", "uK_CMB", maps, err)))
+            return rc;
+        m->i = maps[0];
+        m->q = maps[1];
+        m->u = maps[2];
+        return SKY_OK;
+    }
+    if (!mi)
+        return sky_fail(err, SKY_EINVAL, "component %s: expected map_IQU or map_I", ps->owner);
+    if ((rc = sky_load_maps(ld, mi, 1, &f0, "uK_CMB", "uK_CMB", &m->i, err)))
+        return rc;
+    if (mq && (rc = sky_load_maps(ld, mq, 1, &f0, "uK_CMB", "uK_CMB", &m->q, err)))
+        return rc;
+    if (mu && (rc = sky_load_maps(ld, mu, 1, &f0, "uK_CMB", "uK_CMB", &m->u, err)))
+        return rc;
+    return SKY_OK;
+}
+
+static int cmb_map_f32(const void *state, const sky_bandq *band)
+{
+    const struct cmb_map *m = state;
+    return band->n > 1 && m->i->f != NULL;
+}
+
+static inline double scale(const sky_hmap *map, int64_t p, double factor, int f32)
+{
+    if (!map)
+        return 0.0;
+    if (f32)
+        return (float)(map->f[p] * (float)factor);
+    return sky_hmap_at(map, p) * factor;
+}
+
+static void cmb_map_emission(const void *state, const sky_bandq *band, int64_t first,
+                             int64_t count, double *out_i, double *out_q, double *out_u)
+{
+    const struct cmb_map *m = state;
+    const double factor = band->cmb_to_rj;
+    for (int64_t k = 0; k < count; k++) {
+        const int64_t p = first + k;
+        out_i[k] = scale(m->i, p, factor, cmb_map_f32(m, band));
+        out_q[k] = scale(m->q, p, factor, m->q && m->q->f && band->n > 1);
+        out_u[k] = scale(m->u, p, factor, m->u && m->u->f && band->n > 1);
+    }
+}
+
+const sky_model_type sky_model_cmb_map = {
+    "CMBMap",
+    "a CMB map in uK_CMB, converted to K_RJ over the band",
+    sizeof(struct cmb_map),
+    cmb_map_init,
+    cmb_map_f32,
+    cmb_map_emission,
+    NULL,
+};

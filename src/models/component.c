@@ -1,0 +1,225 @@
+/*
+ * component.c - component construction and the loader models call from init
+ * (see component.h and model.h).
+ *
+ * Loading a template, as PySM's read_map does it: read the column(s) in the
+ * file's precision, label them with the preset's unit (or the file's TUNIT),
+ * bring them to the sky nside when they are finer (ud_grade, in double), and
+ * scale them to the unit the model computes in. After init, every map coarser
+ * than the finest one is upgraded to it, so that a model indexes all its maps
+ * with one pixel number.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "component.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "io/fits_map.h"
+#include "spectra/units.h"
+
+static int keep_map(sky_loader *ld, sky_hmap *m, sky_error *err)
+{
+    sky_hmap **nm = realloc(ld->maps, (size_t)(ld->nmaps + 1) * sizeof *nm);
+    if (!nm)
+        return sky_nomem(err, "the template list");
+    ld->maps = nm;
+    ld->maps[ld->nmaps++] = m;
+    return SKY_OK;
+}
+
+static void scale_map(sky_hmap *m, double factor)
+{
+    if (factor == 1.0)
+        return;
+    for (int64_t p = 0; p < m->npix; p++) {
+        if (m->f)
+            m->f[p] = (float)(m->f[p] * factor);
+        else
+            m->d[p] *= factor;
+    }
+}
+
+int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
+                  const char *label, const char *target, const sky_hmap **out, sky_error *err)
+{
+    char *file = NULL;
+    char units[3][64];
+    sky_hmap maps[3];
+    int rc, nkept = 0;
+    if (nfields < 1 || nfields > 3)
+        return sky_fail(err, SKY_EINTERNAL, "sky_load_maps: %d fields", nfields);
+    if ((rc = sky_datapath_find(ld->dp, path, &file, err)))
+        return rc;
+    if ((rc = sky_fits_read_map(file, nfields, fields, maps, units, err)))
+        goto done;
+    for (int k = 0; k < nfields; k++) {
+        sky_unit from, to;
+        double factor = 1.0;
+        if (maps[k].nside > ld->sky_nside &&
+            (rc = sky_hmap_ud_grade(&maps[k], ld->sky_nside, err)))
+            goto done;
+        if (!target) /* the caller uses the values as they are */
+            continue;
+        const char *lab = label ? label : units[k];
+        char what[512];
+        snprintf(what, sizeof what, "component %s: template %s column %d", ld->label, file,
+                 fields[k] + 1);
+        if ((rc = sky_unit_parse(lab, &from, err)) || (rc = sky_unit_parse(target, &to, err))) {
+            sky_prefix(err, SKY_EFORMAT, "%s: ", what);
+            goto done;
+        }
+        if ((rc = sky_unit_scale(&from, &to, &factor, what, lab, target, err)))
+            goto done;
+        scale_map(&maps[k], factor);
+    }
+    for (; nkept < nfields; nkept++) {
+        sky_hmap *m = malloc(sizeof *m);
+        if (!m) {
+            rc = sky_nomem(err, "a template");
+            goto done;
+        }
+        *m = maps[nkept];
+        if ((rc = keep_map(ld, m, err))) {
+            free(m);
+            goto done;
+        }
+        out[nkept] = m;
+    }
+done:
+    if (rc)
+        for (int k = nkept; k < nfields; k++)
+            sky_hmap_free(&maps[k]);
+    free(file);
+    return rc;
+}
+
+int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *label,
+                   const char *target, sky_field *out, sky_error *err)
+{
+    sky_param *p = sky_params_take(ps, key);
+    out->map = NULL;
+    out->value = 0.0;
+    if (!p)
+        return sky_fail(err, SKY_EINVAL, "component %s: missing parameter '%s'", ld->label, key);
+    if (p->kind == SKY_PARAM_NUMBER) {
+        sky_unit from, to;
+        double factor = 1.0;
+        int rc;
+        if ((rc = sky_unit_parse(label ? label : "", &from, err)) ||
+            (rc = sky_unit_parse(target, &to, err)) ||
+            (rc = sky_unit_scale(&from, &to, &factor, key, label ? label : "", target, err)))
+            return sky_prefix(err, rc, "component %s: ", ld->label);
+        out->value = p->num * factor;
+        return SKY_OK;
+    }
+    if (p->kind != SKY_PARAM_STRING)
+        return sky_fail(err, SKY_EINVAL,
+                        "component %s: parameter '%s' is a boolean, expected a number or a "
+                        "template path",
+                        ld->label, key);
+    const int field0 = 0;
+    return sky_load_maps(ld, p->str, 1, &field0, label, target, &out->map, err);
+}
+
+int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err)
+{
+    char *file = NULL;
+    int rc = sky_datapath_find(ld->dp, path, &file, err);
+    if (rc)
+        return rc;
+    sky_table *t = malloc(sizeof *t);
+    sky_table **nt = realloc(ld->tables, (size_t)(ld->ntables + 1) * sizeof *nt);
+    if (nt)
+        ld->tables = nt;
+    if (!t || !nt) {
+        free(t);
+        free(file);
+        return sky_nomem(err, "a table");
+    }
+    char what[128];
+    snprintf(what, sizeof what, "component %s: table", ld->label);
+    rc = sky_table_read(file, what, t, err);
+    free(file);
+    if (rc) {
+        free(t);
+        return rc;
+    }
+    ld->tables[ld->ntables++] = t;
+    *out = t;
+    return SKY_OK;
+}
+
+int sky_component_create(const sky_model_type *type, const char *label, const sky_params *ps,
+                         const sky_datapath *dp, int sky_nside, sky_component **out,
+                         sky_error *err)
+{
+    sky_params par;
+    int rc;
+    *out = NULL;
+    sky_component *c = calloc(1, sizeof *c);
+    if (!c)
+        return sky_nomem(err, "a component");
+    c->type = type;
+    c->dp = dp;
+    c->sky_nside = sky_nside;
+    c->label = strdup(label);
+    c->state = calloc(1, type->state_size ? type->state_size : 1);
+    if (!c->label || !c->state) {
+        sky_component_free(c);
+        return sky_nomem(err, "a component");
+    }
+    if ((rc = sky_params_copy(&par, ps, err))) {
+        sky_component_free(c);
+        return rc;
+    }
+    par.owner = c->label;
+    /* Parameters every PySM model accepts; skymodel derives them itself. */
+    sky_params_take(&par, "max_nside");
+    sky_params_take(&par, "available_nside");
+    rc = type->init(c->state, &par, c, err);
+    if (!rc)
+        rc = sky_params_check_used(&par, type->name, err);
+    sky_params_free(&par);
+    if (rc) {
+        sky_component_free(c);
+        return rc;
+    }
+    c->eval_nside = 0;
+    for (int k = 0; k < c->nmaps; k++)
+        if (c->maps[k]->nside > c->eval_nside)
+            c->eval_nside = c->maps[k]->nside;
+    if (!c->eval_nside)
+        c->eval_nside = sky_nside;
+    for (int k = 0; k < c->nmaps && !rc; k++)
+        rc = sky_hmap_ud_grade(c->maps[k], c->eval_nside, err);
+    if (rc) {
+        sky_component_free(c);
+        return rc;
+    }
+    *out = c;
+    return SKY_OK;
+}
+
+void sky_component_free(sky_component *c)
+{
+    if (!c)
+        return;
+    if (c->state && c->type && c->type->free)
+        c->type->free(c->state);
+    free(c->state);
+    for (int k = 0; k < c->nmaps; k++) {
+        sky_hmap_free(c->maps[k]);
+        free(c->maps[k]);
+    }
+    free(c->maps);
+    for (int k = 0; k < c->ntables; k++) {
+        sky_table_free(c->tables[k]);
+        free(c->tables[k]);
+    }
+    free(c->tables);
+    free(c->label);
+    free(c);
+}

@@ -1,0 +1,40 @@
+/*
+ * component.h - one emission component of a sky: a model instance with the
+ * templates it loaded, at the resolution it is evaluated.
+ *
+ * Models are pixel-local, so a component whose templates are all coarser than
+ * the sky is evaluated at the finest template nside and expanded afterwards:
+ * the values equal PySM's upgrade-then-evaluate exactly, for a fraction of the
+ * work and memory. Templates finer than the sky are degraded to it on load.
+ */
+#ifndef SKY_MODELS_COMPONENT_H
+#define SKY_MODELS_COMPONENT_H
+
+#include "data/datapath.h"
+#include "model.h"
+
+struct sky_component {
+    const sky_model_type *type;
+    void *state;
+    char *label;
+    int eval_nside; /* nside of the maps emission() indexes */
+    /* loader-owned resources */
+    int nmaps;
+    sky_hmap **maps;
+    int ntables;
+    sky_table **tables;
+    /* construction context */
+    const sky_datapath *dp;
+    int sky_nside;
+};
+
+typedef struct sky_component sky_component;
+
+/* Builds a component of `type` from its parameters (consumed: every key must
+ * be used). */
+int sky_component_create(const sky_model_type *type, const char *label, const sky_params *ps,
+                         const sky_datapath *dp, int sky_nside, sky_component **out,
+                         sky_error *err);
+void sky_component_free(sky_component *c);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * mbb.c - modified black body: thermal dust (PySM class ModifiedBlackBody;
+ * presets d0-d4).
+ *
+ * In Rayleigh-Jeans temperature, a template A(nu0) scales to nu as
+ *
+ *   A(nu) = A(nu0) (nu/nu0)^(beta - 2) B_nu(T) / B_nu0(T),
+ *   B_nu(T) = 2 h nu^3 / c^2 / (exp(h nu / k T) - 1),
+ *
+ * the "-2" turning the optically thin emission nu^beta B_nu(T), a radiance,
+ * into K_RJ. I scales from freq_ref_I, Q and U from freq_ref_P; beta
+ * (map_mbb_index) and T (map_mbb_temperature, K) are constants or maps.
+ *
+ * PySM quirk kept: at a frequency exactly equal to freq_ref_I no scaling is
+ * applied at all, so Q and U are their freq_ref_P templates there.
+ */
+#include <math.h>
+
+#include "core/constants.h"
+#include "core/error.h"
+#include "model.h"
+
+struct mbb {
+    const sky_hmap *i, *q, *u; /* uK_RJ; q = u = NULL when unpolarised */
+    sky_field beta, temp_k;
+    double freq_ref_i, freq_ref_p; /* GHz */
+};
+
+/* PySM's blackbody_nu, up to the constant 2h/c^2 which cancels in ratios. */
+static inline double planck(double freq_ghz, double temp_k)
+{
+    const double nu = freq_ghz * 1e9;
+    return nu * nu * nu / expm1(SKY_H_PLANCK * nu / (SKY_K_BOLTZMANN * temp_k));
+}
+
+static int mbb_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
+{
+    struct mbb *m = state;
+    const char *map_i = NULL, *map_q = NULL, *map_u = NULL;
+    const char *unit_i = NULL, *unit_q = NULL, *unit_u = NULL, *unit_t = NULL;
+    int pol = 1, rc;
+    if ((rc = sky_params_string(ps, "map_I", 1, &map_i, err)) ||
+        (rc = sky_params_string(ps, "map_Q", 0, &map_q, err)) ||
+        (rc = sky_params_string(ps, "map_U", 0, &map_u, err)) ||
+        (rc = sky_params_string(ps, "unit_I", 0, &unit_i, err)) ||
+        (rc = sky_params_string(ps, "unit_Q", 0, &unit_q, err)) ||
+        (rc = sky_params_string(ps, "unit_U", 0, &unit_u, err)) ||
+        (rc = sky_params_string(ps, "unit_mbb_temperature", 0, &unit_t, err)) ||
+        (rc = sky_params_bool(ps, "has_polarization", 0, &pol, err)) ||
+        (rc = sky_params_freq(ps, "freq_ref_I", 1, &m->freq_ref_i, err)) ||
+        (rc = sky_params_freq(ps, "freq_ref_P", pol, &m->freq_ref_p, err)))
+        return rc;
+    if (pol && map_q && !map_u)
+        return sky_fail(err, SKY_EINVAL, "component %s: map_Q given without map_U", ps->owner);
+    if (pol && !map_q) { /* map_I holds I, Q, U */
+        const int f[3] = {0, 1, 2};
+        const sky_hmap *iqu[3];
+        if ((rc = sky_load_maps(ld, map_i, 3, f, unit_i, "uK_RJ", iqu, err)))
+            return rc;
+        m->i = iqu[0];
+        m->q = iqu[1];
+        m->u = iqu[2];
+    } else {
+        const int f0 = 0;
+        if ((rc = sky_load_maps(ld, map_i, 1, &f0, unit_i, "uK_RJ", &m->i, err)))
+            return rc;
+        if (pol && ((rc = sky_load_maps(ld, map_q, 1, &f0, unit_q, "uK_RJ", &m->q, err)) ||
+                    (rc = sky_load_maps(ld, map_u, 1, &f0, unit_u, "uK_RJ", &m->u, err))))
+            return rc;
+    }
+    if ((rc = sky_load_field(ld, ps, "map_mbb_index", "", "", &m->beta, err)) ||
+        (rc = sky_load_field(ld, ps, "map_mbb_temperature", unit_t, "K", &m->temp_k, err)))
+        return rc;
+    return SKY_OK;
+}
+
+static void mbb_emission(const void *state, const sky_bandq *band, int64_t first, int64_t count,
+                         double *out_i, double *out_q, double *out_u)
+{
+    const struct mbb *m = state;
+    for (int64_t k = 0; k < count; k++) {
+        const int64_t p = first + k;
+        const double beta = sky_field_at(&m->beta, p), t = sky_field_at(&m->temp_k, p);
+        const double i0 = sky_hmap_at(m->i, p);
+        const double q0 = m->q ? sky_hmap_at(m->q, p) : 0.0;
+        const double u0 = m->u ? sky_hmap_at(m->u, p) : 0.0;
+        const double bb_ref_i = planck(m->freq_ref_i, t);
+        const double bb_ref_p = m->q ? planck(m->freq_ref_p, t) : 1.0;
+        double si = 0, sq = 0, su = 0;
+        for (int n = 0; n < band->n; n++) {
+            const double f = band->freq[n];
+            double vi = i0, vq = q0, vu = u0;
+            if (f != m->freq_ref_i) {
+                const double bb = planck(f, t);
+                vi *= pow(f / m->freq_ref_i, beta - 2.0);
+                vi *= bb / bb_ref_i;
+                if (m->q) {
+                    const double sp = pow(f / m->freq_ref_p, beta - 2.0) * (bb / bb_ref_p);
+                    vq *= sp;
+                    vu *= sp;
+                }
+            }
+            si += vi * band->coef[n];
+            sq += vq * band->coef[n];
+            su += vu * band->coef[n];
+        }
+        out_i[k] = si;
+        out_q[k] = sq;
+        out_u[k] = su;
+    }
+}
+
+const sky_model_type sky_model_mbb = {
+    "ModifiedBlackBody",
+    "modified black body dust: I, Q, U templates scaled by (nu/nu0)^(beta-2) B_nu(T)/B_nu0(T)",
+    sizeof(struct mbb),
+    mbb_init,
+    NULL,
+    mbb_emission,
+    NULL,
+};

@@ -1,0 +1,78 @@
+/*
+ * model.h - what an emission model is, and what it may call while it loads.
+ *
+ * A model family (PySM class) is a `sky_model_type`: a name, the size of its
+ * state and three functions. Adding a family is one new file ending in its
+ * `const sky_model_type` and one line in registry.c.
+ *
+ * - init() reads the component's parameters and loads its templates through
+ *   the loader; it is the only place that can fail. Templates come back as
+ *   RING maps in the unit asked for, all at the component's evaluation nside
+ *   (the loader harmonises them after init: see component.c).
+ * - emission() writes the component's band-integrated emission in uK_RJ for
+ *   pixels [first, first + count) of that nside into i, q, u (each `count`
+ *   long). It cannot fail and allocates nothing; it is called concurrently on
+ *   disjoint pixel blocks. Where PySM's result array is float32, emission()
+ *   rounds as PySM does and f32_output() says so for that band.
+ * - free() releases what init allocated beyond loader-owned maps and tables
+ *   (NULL when there is nothing).
+ */
+#ifndef SKY_MODELS_MODEL_H
+#define SKY_MODELS_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "healpix/healpix.h"
+#include "io/text_table.h"
+#include "params.h"
+#include "spectra/bandpass.h"
+
+typedef struct sky_component sky_loader;
+
+typedef struct sky_model_type {
+    const char *name;    /* PySM class name */
+    const char *summary; /* one line for `skymodel info` */
+    size_t state_size;
+    int (*init)(void *state, sky_params *ps, sky_loader *ld, sky_error *err);
+    int (*f32_output)(const void *state, const sky_bandq *band);
+    void (*emission)(const void *state, const sky_bandq *band, int64_t first, int64_t count,
+                     double *i, double *q, double *u);
+    void (*free)(void *state);
+} sky_model_type;
+
+/* A quantity that is either one constant or a value per pixel. */
+typedef struct sky_field {
+    const sky_hmap *map; /* NULL for a constant */
+    double value;
+} sky_field;
+
+static inline double sky_field_at(const sky_field *f, int64_t p)
+{
+    return f->map ? sky_hmap_at(f->map, p) : f->value;
+}
+
+/*
+ * Loads columns `fields` of template `path` (a PySM relative path) into maps
+ * in unit `target`. The file's values are taken to be in `label` when it is
+ * not NULL (PySM's unit_* parameters override the file) and in its TUNIT
+ * otherwise, then scaled to `target` (prefixes only, no equivalencies, as
+ * astropy's `<<=`); with `target` NULL the values are kept as they are.
+ * Maps stay in the file's precision; the loader owns them.
+ */
+int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
+                  const char *label, const char *target, const sky_hmap **out, sky_error *err);
+
+/* Parameter `key` as a constant (a number) or a template (a path string). */
+int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *label,
+                   const char *target, sky_field *out, sky_error *err);
+
+/* A text table (numpy.loadtxt layout) owned by the loader. */
+int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err);
+
+/* The model registry (registry.c). */
+const sky_model_type *sky_model_find(const char *name);
+int sky_model_count(void);
+const sky_model_type *sky_model_at(int i);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * params.c - typed component parameters (see params.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "params.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/error.h"
+
+int sky_params_set(sky_params *ps, const char *key, int kind, const char *str, double num,
+                   sky_error *err)
+{
+    sky_param *p = NULL;
+    for (int i = 0; i < ps->n; i++)
+        if (!strcmp(ps->p[i].key, key))
+            p = &ps->p[i];
+    if (!p) {
+        sky_param *np = realloc(ps->p, (size_t)(ps->n + 1) * sizeof *np);
+        if (!np)
+            return sky_nomem(err, "a parameter");
+        ps->p = np;
+        p = &ps->p[ps->n];
+        memset(p, 0, sizeof *p);
+        if (!(p->key = strdup(key)))
+            return sky_nomem(err, "a parameter");
+        ps->n++;
+    }
+    free(p->str);
+    p->str = NULL;
+    p->kind = kind;
+    p->num = num;
+    p->used = 0;
+    if (kind == SKY_PARAM_STRING && !(p->str = strdup(str ? str : "")))
+        return sky_nomem(err, "a parameter");
+    return SKY_OK;
+}
+
+int sky_params_copy(sky_params *dst, const sky_params *src, sky_error *err)
+{
+    dst->n = 0;
+    dst->p = NULL;
+    dst->owner = src->owner;
+    for (int i = 0; i < src->n; i++) {
+        const sky_param *p = &src->p[i];
+        int rc = sky_params_set(dst, p->key, p->kind, p->str, p->num, err);
+        if (rc) {
+            sky_params_free(dst);
+            return rc;
+        }
+    }
+    return SKY_OK;
+}
+
+void sky_params_free(sky_params *ps)
+{
+    if (!ps)
+        return;
+    for (int i = 0; i < ps->n; i++) {
+        free(ps->p[i].key);
+        free(ps->p[i].str);
+    }
+    free(ps->p);
+    ps->p = NULL;
+    ps->n = 0;
+}
+
+sky_param *sky_params_take(sky_params *ps, const char *key)
+{
+    for (int i = 0; i < ps->n; i++)
+        if (!strcmp(ps->p[i].key, key)) {
+            ps->p[i].used = 1;
+            return &ps->p[i];
+        }
+    return NULL;
+}
+
+static const char *kind_name(int k)
+{
+    return k == SKY_PARAM_STRING ? "a string" : k == SKY_PARAM_NUMBER ? "a number" : "a boolean";
+}
+
+static int get(sky_params *ps, const char *key, int required, int kind, sky_param **out,
+               sky_error *err)
+{
+    *out = sky_params_take(ps, key);
+    if (!*out) {
+        if (required)
+            return sky_fail(err, SKY_EINVAL, "component %s: missing parameter '%s'", ps->owner,
+                            key);
+        return SKY_OK;
+    }
+    if ((*out)->kind != kind)
+        return sky_fail(err, SKY_EINVAL, "component %s: parameter '%s' is %s, expected %s",
+                        ps->owner, key, kind_name((*out)->kind), kind_name(kind));
+    return SKY_OK;
+}
+
+int sky_params_string(sky_params *ps, const char *key, int required, const char **out,
+                      sky_error *err)
+{
+    sky_param *p;
+    int rc = get(ps, key, required, SKY_PARAM_STRING, &p, err);
+    if (!rc && p)
+        *out = p->str;
+    return rc;
+}
+
+int sky_params_number(sky_params *ps, const char *key, int required, double *out, sky_error *err)
+{
+    sky_param *p;
+    int rc = get(ps, key, required, SKY_PARAM_NUMBER, &p, err);
+    if (!rc && p) {
+        if (!isfinite(p->num))
+            return sky_fail(err, SKY_EINVAL, "component %s: parameter '%s' = %g: expected a "
+                            "finite number", ps->owner, key, p->num);
+        *out = p->num;
+    }
+    return rc;
+}
+
+int sky_params_bool(sky_params *ps, const char *key, int required, int *out, sky_error *err)
+{
+    sky_param *p;
+    int rc = get(ps, key, required, SKY_PARAM_BOOL, &p, err);
+    if (!rc && p)
+        *out = p->num != 0;
+    return rc;
+}
+
+int sky_parse_freq(const char *s, double *ghz)
+{
+    static const struct {
+        const char *unit;
+        double scale;
+    } units[] = {{"Hz", 1e-9}, {"kHz", 1e-6}, {"MHz", 1e-3}, {"GHz", 1.0}, {"THz", 1e3}};
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || !isfinite(v))
+        return 0;
+    while (*end == ' ')
+        end++;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        size_t n = strlen(units[i].unit);
+        if (!strncmp(end, units[i].unit, n) && end[n + strspn(end + n, " ")] == '\0') {
+            /* astropy converts with the unit's scale: 408 MHz -> 408 * 0.001 GHz */
+            *ghz = v * units[i].scale;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int sky_params_freq(sky_params *ps, const char *key, int required, double *ghz, sky_error *err)
+{
+    sky_param *p;
+    int rc = get(ps, key, required, SKY_PARAM_STRING, &p, err);
+    if (rc == SKY_EINVAL && p && p->kind == SKY_PARAM_NUMBER)
+        return sky_fail(err, SKY_EINVAL,
+                        "component %s: parameter '%s' = %g has no unit: expected a quantity "
+                        "string like \"353 GHz\"",
+                        ps->owner, key, p->num);
+    if (rc || !p)
+        return rc;
+    if (!sky_parse_freq(p->str, ghz) || !(*ghz > 0))
+        return sky_fail(err, SKY_EINVAL,
+                        "component %s: parameter '%s' = \"%s\": expected a positive frequency "
+                        "like \"353 GHz\" or \"408 MHz\"",
+                        ps->owner, key, p->str);
+    return SKY_OK;
+}
+
+int sky_params_check_used(const sky_params *ps, const char *model, sky_error *err)
+{
+    for (int i = 0; i < ps->n; i++)
+        if (!ps->p[i].used)
+            return sky_fail(err, SKY_EINVAL, "component %s: unknown parameter '%s' for model %s",
+                            ps->owner, ps->p[i].key, model);
+    return SKY_OK;
+}

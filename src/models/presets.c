@@ -1,0 +1,113 @@
+/*
+ * presets.c - the PySM 3.4.5 presets skymodel provides, with the parameters
+ * PySM's presets.cfg gives them (template paths are PySM's relative paths on
+ * its data server). A preset with two components (d4, a1, a2) is one group:
+ * PySM builds it as a nested Sky and sums it before adding it to the rest.
+ */
+#include "presets.h"
+
+#include <string.h>
+
+#include "params.h"
+#include "skymodel.h"
+
+#define S(k, v) {k, SKY_PARAM_STRING, v, 0}
+#define N(k, v) {k, SKY_PARAM_NUMBER, NULL, v}
+#define B(k, v) {k, SKY_PARAM_BOOL, NULL, v}
+
+/* Dust: I at 545 GHz, Q/U at 353 GHz, uK_RJ templates. */
+#define DUST_IQU(i, q, u)                                                                        \
+    S("map_I", i), S("map_Q", q), S("map_U", u), S("unit_I", "uK_RJ"), S("unit_Q", "uK_RJ"),   \
+        S("unit_U", "uK_RJ"), S("freq_ref_I", "545 GHz"), S("freq_ref_P", "353 GHz")
+#define DUST_PYSM2 DUST_IQU("pysm_2/dust_t_new.fits", "pysm_2/dust_q_new.fits", "pysm_2/dust_u_new.fits")
+/* Synchrotron: I at 408 MHz (Haslam), Q/U at 23 GHz (WMAP). */
+#define SYNCH_PYSM2                                                                              \
+    S("map_I", "pysm_2/synch_t_new.fits"), S("map_Q", "pysm_2/synch_q_new.fits"),              \
+        S("map_U", "pysm_2/synch_u_new.fits"), S("unit_I", "uK_RJ"), S("unit_Q", "uK_RJ"),     \
+        S("unit_U", "uK_RJ"), S("freq_ref_I", "408 MHz"), S("freq_ref_P", "23 GHz")
+#define AME_COMMON S("unit_I", "uK_RJ"), S("emissivity", "pysm_2/emissivity.txt"), S("freq_ref_peak", "30 GHz")
+#define AME1 S("map_I", "pysm_2/ame_t_new.fits"), S("freq_ref_I", "22.8 GHz"), S("freq_peak", "pysm_2/ame_nu_peak_0.fits"), AME_COMMON
+#define AME2 S("map_I", "pysm_2/ame2_t_new.fits"), S("freq_ref_I", "41 GHz"), S("freq_peak", "33.35 GHz"), AME_COMMON
+#define AME_POL N("pol_frac", 0.02), S("angle_Q", "pysm_2/dust_q_new.fits"), S("angle_U", "pysm_2/dust_u_new.fits")
+
+static const sky_preset presets[] = {
+    {"d0", "thermal dust, modified black body with constant beta = 1.54 and T = 20 K",
+     {{NULL, "ModifiedBlackBody",
+       {DUST_PYSM2, N("map_mbb_index", 1.54), N("map_mbb_temperature", 20),
+        S("unit_mbb_temperature", "K")}}}},
+    {"d1", "thermal dust, modified black body with Planck Commander beta and T maps",
+     {{NULL, "ModifiedBlackBody",
+       {DUST_PYSM2, S("map_mbb_index", "pysm_2/dust_beta.fits"),
+        S("map_mbb_temperature", "pysm_2/dust_temp.fits"), S("unit_mbb_temperature", "K")}}}},
+    {"d2", "thermal dust, d1 with beta a Gaussian field of mean 1.59, std 0.2",
+     {{NULL, "ModifiedBlackBody",
+       {DUST_PYSM2, S("map_mbb_index", "pysm_2/beta_mean1p59_std0p2.fits"),
+        S("map_mbb_temperature", "pysm_2/dust_temp.fits"), S("unit_mbb_temperature", "K")}}}},
+    {"d3", "thermal dust, d1 with beta a Gaussian field of mean 1.59, std 0.3",
+     {{NULL, "ModifiedBlackBody",
+       {DUST_PYSM2, S("map_mbb_index", "pysm_2/beta_mean1p59_std0p3.fits"),
+        S("map_mbb_temperature", "pysm_2/dust_temp.fits"), S("unit_mbb_temperature", "K")}}}},
+    {"d4", "thermal dust, two modified black bodies (Finkbeiner et al. 1999 model)",
+     {{"d4.comp1", "ModifiedBlackBody",
+       {DUST_IQU("pysm_2/dust2comp_I1_ns512_545.fits", "pysm_2/dust2comp_Q1_ns512_353.fits",
+                 "pysm_2/dust2comp_U1_ns512_353.fits"),
+        S("map_mbb_index", "pysm_2/dust2comp_beta1_ns512.fits"),
+        S("map_mbb_temperature", "pysm_2/dust2comp_temp1_ns512.fits"),
+        S("unit_mbb_temperature", "K")}},
+      {"d4.comp2", "ModifiedBlackBody",
+       {DUST_IQU("pysm_2/dust2comp_I2_ns512_545.fits", "pysm_2/dust2comp_Q2_ns512_353.fits",
+                 "pysm_2/dust2comp_U2_ns512_353.fits"),
+        S("map_mbb_index", "pysm_2/dust2comp_beta2_ns512.fits"),
+        S("map_mbb_temperature", "pysm_2/dust2comp_temp2_ns512.fits"),
+        S("unit_mbb_temperature", "K")}}}},
+    {"s0", "synchrotron, power law with constant index -3",
+     {{NULL, "PowerLaw", {SYNCH_PYSM2, N("map_pl_index", -3)}}}},
+    {"s1", "synchrotron, power law with the WMAP-based index map",
+     {{NULL, "PowerLaw", {SYNCH_PYSM2, S("map_pl_index", "pysm_2/synch_beta.fits")}}}},
+    {"s2", "synchrotron, power law with a latitude-dependent index",
+     {{NULL, "PowerLaw", {SYNCH_PYSM2, S("map_pl_index", "pysm_2/beta_latvar.fits")}}}},
+    {"s3", "synchrotron, curved power law (curvature -0.052 at 23 GHz)",
+     {{NULL, "CurvedPowerLaw",
+       {SYNCH_PYSM2, S("map_pl_index", "pysm_2/synch_beta.fits"),
+        N("spectral_curvature", -0.052), S("freq_curve", "23 GHz")}}}},
+    {"f1", "free-free, unpolarised power law with index -2.14 from 30 GHz",
+     {{NULL, "PowerLaw",
+       {S("map_I", "pysm_2/ff_t_new.fits"), S("unit_I", "uK_RJ"), N("map_pl_index", -2.14),
+        S("freq_ref_I", "30 GHz"), B("has_polarization", 0)}}}},
+    {"a1", "AME, two unpolarised spinning-dust components",
+     {{"a1.comp1", "SpDust", {AME1}}, {"a1.comp2", "SpDust", {AME2}}}},
+    {"a2", "AME, a1 with 2% polarisation along the dust angle",
+     {{"a2.comp1", "SpDustPol", {AME1, AME_POL}}, {"a2.comp2", "SpDustPol", {AME2, AME_POL}}}},
+    {"c2", "CMB, a fixed lensed CMB map (uK_CMB)",
+     {{NULL, "CMBMap", {S("map_IQU", "pysm_2/lensed_cmb.fits")}}}},
+};
+
+int sky_preset_count(void)
+{
+    return (int)(sizeof presets / sizeof *presets);
+}
+
+const sky_preset *sky_preset_at(int i)
+{
+    return i >= 0 && i < sky_preset_count() ? &presets[i] : NULL;
+}
+
+const char *sky_preset_name(int i)
+{
+    const sky_preset *p = sky_preset_at(i);
+    return p ? p->name : NULL;
+}
+
+const char *sky_preset_description(int i)
+{
+    const sky_preset *p = sky_preset_at(i);
+    return p ? p->description : NULL;
+}
+
+const sky_preset *sky_preset_find(const char *name)
+{
+    for (int i = 0; i < sky_preset_count(); i++)
+        if (!strcmp(presets[i].name, name))
+            return &presets[i];
+    return NULL;
+}

@@ -1,0 +1,38 @@
+/*
+ * registry.c - every model family skymodel knows, by PySM class name.
+ * Adding a family: its file ends with a `const sky_model_type`; declare it
+ * here and add it to the table.
+ */
+#include <string.h>
+
+#include "model.h"
+
+extern const sky_model_type sky_model_mbb;
+extern const sky_model_type sky_model_power_law;
+extern const sky_model_type sky_model_curved_power_law;
+extern const sky_model_type sky_model_spdust;
+extern const sky_model_type sky_model_spdust_pol;
+extern const sky_model_type sky_model_cmb_map;
+
+static const sky_model_type *const model_types[] = {
+    &sky_model_mbb,     &sky_model_power_law,  &sky_model_curved_power_law,
+    &sky_model_spdust,  &sky_model_spdust_pol, &sky_model_cmb_map,
+};
+
+int sky_model_count(void)
+{
+    return (int)(sizeof model_types / sizeof *model_types);
+}
+
+const sky_model_type *sky_model_at(int i)
+{
+    return i >= 0 && i < sky_model_count() ? model_types[i] : NULL;
+}
+
+const sky_model_type *sky_model_find(const char *name)
+{
+    for (int i = 0; i < sky_model_count(); i++)
+        if (!strcmp(model_types[i]->name, name))
+            return model_types[i];
+    return NULL;
+}

@@ -1,0 +1,195 @@
+/*
+ * spdust.c - spinning dust, the anomalous microwave emission (PySM classes
+ * SpDust, preset a1, and SpDustPol, a2), after SpDust2 (Ali-Haimoud et al.
+ * 2009, Silsbee et al. 2011) for a cold neutral medium.
+ *
+ *   A(nu) = A(nu0) (nu0/nu)^2 j(nu * 30/nu_p) / j(nu0 * 30/nu_p)
+ *
+ * j is the emissivity table (column 0 frequency in GHz, column 1 j_nu), read
+ * linearly and clamped to its end values outside its range (numpy.interp);
+ * the table peaks at 30 GHz, and nu_p (freq_peak, a map or a constant) shifts
+ * it: both are divided by freq_ref_peak. SpDustPol adds Q = f cos(2psi)...
+ * precisely PySM's Q = pol_frac * I * cos(phi), U = pol_frac * I * sin(phi)
+ * with phi = atan2(angle_U, angle_Q), computed in float32 as PySM does, and
+ * accumulates its result in float32 (its output array has the I template's
+ * type).
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "core/numeric.h"
+#include "model.h"
+
+struct spdust {
+    const sky_hmap *i;             /* uK_RJ */
+    sky_field peak;                /* GHz, before division by freq_ref_peak */
+    double freq_ref_i, freq_ref_peak;
+    const sky_table *emissivity;
+    double *em_freq, *em_j;        /* the table's two columns */
+    int em_n;
+    int pol;
+    double pol_frac;
+    const sky_hmap *angle_q, *angle_u;
+};
+
+static int spdust_load(struct spdust *m, sky_params *ps, sky_loader *ld, sky_error *err)
+{
+    const char *map_i = NULL, *unit_i = NULL, *emissivity = NULL;
+    const int f0 = 0;
+    int rc;
+    if ((rc = sky_params_string(ps, "map_I", 1, &map_i, err)) ||
+        (rc = sky_params_string(ps, "unit_I", 0, &unit_i, err)) ||
+        (rc = sky_params_string(ps, "emissivity", 1, &emissivity, err)) ||
+        (rc = sky_params_freq(ps, "freq_ref_I", 1, &m->freq_ref_i, err)) ||
+        (rc = sky_params_freq(ps, "freq_ref_peak", 1, &m->freq_ref_peak, err)))
+        return rc;
+    if ((rc = sky_load_maps(ld, map_i, 1, &f0, unit_i, "uK_RJ", &m->i, err)))
+        return rc;
+    /* freq_peak: a quantity ("33.35 GHz") or a map in GHz */
+    sky_param *pk = sky_params_take(ps, "freq_peak");
+    if (!pk)
+        return sky_fail(err, SKY_EINVAL, "component %s: missing parameter 'freq_peak'",
+                        ps->owner);
+    if (pk->kind != SKY_PARAM_STRING)
+        return sky_fail(err, SKY_EINVAL,
+                        "component %s: parameter 'freq_peak': expected a quantity like \"30 "
+                        "GHz\" or a template path",
+                        ps->owner);
+    m->peak.map = NULL;
+    if (!sky_parse_freq(pk->str, &m->peak.value) &&
+        (rc = sky_load_maps(ld, pk->str, 1, &f0, "GHz", "GHz", &m->peak.map, err)))
+        return rc;
+    if ((rc = sky_load_table(ld, emissivity, &m->emissivity, err)))
+        return rc;
+    const sky_table *t = m->emissivity;
+    if (t->ncols < 2 || t->nrows < 2)
+        return sky_fail(err, SKY_EFORMAT,
+                        "component %s: emissivity table %s: %d x %d, expected at least 2 rows of "
+                        "2 columns (GHz, j_nu)",
+                        ps->owner, emissivity, t->nrows, t->ncols);
+    /* the loader owns the table; keep its columns contiguous for interpolation */
+    m->em_n = t->nrows;
+    m->em_freq = malloc((size_t)t->nrows * 2 * sizeof(double));
+    if (!m->em_freq)
+        return sky_nomem(err, "the emissivity table");
+    m->em_j = m->em_freq + t->nrows;
+    for (int r = 0; r < t->nrows; r++) {
+        m->em_freq[r] = sky_table_at(t, r, 0);
+        m->em_j[r] = sky_table_at(t, r, 1);
+        if (r && !(m->em_freq[r] > m->em_freq[r - 1]))
+            return sky_fail(err, SKY_EFORMAT,
+                            "component %s: emissivity table %s row %d: frequencies must "
+                            "increase",
+                            ps->owner, emissivity, r + 1);
+    }
+    return SKY_OK;
+}
+
+static int spdust_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
+{
+    return spdust_load(state, ps, ld, err);
+}
+
+static int spdust_pol_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
+{
+    struct spdust *m = state;
+    const char *aq = NULL, *au = NULL;
+    const int f0 = 0;
+    int rc = spdust_load(m, ps, ld, err);
+    if (rc)
+        return rc;
+    m->pol = 1;
+    if ((rc = sky_params_number(ps, "pol_frac", 1, &m->pol_frac, err)) ||
+        (rc = sky_params_string(ps, "angle_Q", 1, &aq, err)) ||
+        (rc = sky_params_string(ps, "angle_U", 1, &au, err)) ||
+        (rc = sky_load_maps(ld, aq, 1, &f0, NULL, NULL, &m->angle_q, err)) ||
+        (rc = sky_load_maps(ld, au, 1, &f0, NULL, NULL, &m->angle_u, err)))
+        return rc;
+    return SKY_OK;
+}
+
+static void spdust_free(void *state)
+{
+    struct spdust *m = state;
+    free(m->em_freq);
+}
+
+/* The peak frequency over freq_ref_peak, rounded to the map's precision as
+ * PySM's in-place division leaves it. */
+static inline double peak_ratio(const struct spdust *m, int64_t p)
+{
+    if (!m->peak.map)
+        return m->peak.value / m->freq_ref_peak;
+    if (m->peak.map->f)
+        return (double)(float)(m->peak.map->f[p] / m->freq_ref_peak);
+    return m->peak.map->d[p] / m->freq_ref_peak;
+}
+
+static int spdust_f32(const void *state, const sky_bandq *band)
+{
+    const struct spdust *m = state;
+    (void)band;
+    return m->pol && m->i->f != NULL;
+}
+
+static void spdust_emission(const void *state, const sky_bandq *band, int64_t first,
+                            int64_t count, double *out_i, double *out_q, double *out_u)
+{
+    const struct spdust *m = state;
+    const int f32 = spdust_f32(state, band);
+    for (int64_t k = 0; k < count; k++) {
+        const int64_t p = first + k;
+        const double peak = peak_ratio(m, p);
+        const double i0 = sky_hmap_at(m->i, p);
+        const double j_ref = sky_interp(m->freq_ref_i / peak, m->em_freq, m->em_j, m->em_n);
+        double cos_phi = 0, sin_phi = 0;
+        if (m->pol) {
+            const float phi = (float)atan2(sky_hmap_at(m->angle_u, p), sky_hmap_at(m->angle_q, p));
+            cos_phi = (float)cos(phi);
+            sin_phi = (float)sin(phi);
+        }
+        double si = 0, sq = 0, su = 0;
+        for (int n = 0; n < band->n; n++) {
+            const double f = band->freq[n];
+            const double r = m->freq_ref_i / f;
+            const double scaling =
+                r * r * sky_interp(f / peak, m->em_freq, m->em_j, m->em_n) / j_ref;
+            const double c = band->coef[n];
+            if (f32) {
+                si = (float)(si + scaling * i0 * c);
+                sq = (float)(sq + scaling * i0 * m->pol_frac * cos_phi * c);
+                su = (float)(su + scaling * i0 * m->pol_frac * sin_phi * c);
+            } else {
+                si += scaling * i0 * c;
+                if (m->pol) {
+                    sq += scaling * i0 * m->pol_frac * cos_phi * c;
+                    su += scaling * i0 * m->pol_frac * sin_phi * c;
+                }
+            }
+        }
+        out_i[k] = si;
+        out_q[k] = sq;
+        out_u[k] = su;
+    }
+}
+
+const sky_model_type sky_model_spdust = {
+    "SpDust",
+    "spinning dust (AME): SpDust2 emissivity shifted to a peak frequency",
+    sizeof(struct spdust),
+    spdust_init,
+    NULL,
+    spdust_emission,
+    spdust_free,
+};
+
+const sky_model_type sky_model_spdust_pol = {
+    "SpDustPol",
+    "polarised spinning dust: SpDust with a polarisation fraction along given angles",
+    sizeof(struct spdust),
+    spdust_pol_init,
+    spdust_f32,
+    spdust_emission,
+    spdust_free,
+};

@@ -1,0 +1,146 @@
+/*
+ * bandpass.c - band checks, PySM's weight normalisation and bandpass unit
+ * conversion (see bandpass.h). References: PySM 3.4.5 utils.normalize_weights,
+ * utils.bandpass_unit_conversion, utils.trapz_step_inplace.
+ */
+#include "bandpass.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/constants.h"
+#include "core/error.h"
+#include "core/numeric.h"
+
+int sky_band_check(const sky_band *band, sky_error *err)
+{
+    if (!band || band->n < 1 || !band->freq_ghz)
+        return sky_fail(err, SKY_EINVAL, "bandpass: expected at least one frequency");
+    for (int i = 0; i < band->n; i++) {
+        double f = band->freq_ghz[i];
+        if (!isfinite(f) || f <= 0)
+            return sky_fail(err, SKY_EINVAL,
+                            "frequency %g GHz (sample %d): expected a positive finite value", f,
+                            i + 1);
+        if (i > 0 && f <= band->freq_ghz[i - 1])
+            return sky_fail(err, SKY_EINVAL,
+                            "frequency %g GHz (sample %d) after %g GHz: expected strictly "
+                            "increasing frequencies without duplicates",
+                            f, i + 1, band->freq_ghz[i - 1]);
+    }
+    if (!band->weight)
+        return SKY_OK;
+    int nonzero = 0;
+    for (int i = 0; i < band->n; i++) {
+        double w = band->weight[i];
+        if (!isfinite(w) || w < 0)
+            return sky_fail(err, SKY_EINVAL,
+                            "weight %g (sample %d, %g GHz): expected a finite value >= 0", w,
+                            i + 1, band->freq_ghz[i]);
+        nonzero += w > 0;
+    }
+    if (!nonzero)
+        return sky_fail(err, SKY_EINVAL, "bandpass weights are all zero: expected some > 0");
+    if (band->n > 1 && !(sky_trapz(band->weight, band->freq_ghz, band->n) > 0))
+        return sky_fail(err, SKY_EINVAL,
+                        "bandpass weights integrate to zero over the band: expected a positive "
+                        "integral");
+    return SKY_OK;
+}
+
+/* Trapezoid interval weight of sample i, as trapz_step_inplace: the full
+ * neighbouring interval at the ends, the two half-intervals inside; 2 for a
+ * single sample so that 0.5 * 2 = 1. */
+static double interval(const double *f, int n, int i)
+{
+    if (n == 1)
+        return 2.0;
+    if (i == 0)
+        return f[1] - f[0];
+    if (i == n - 1)
+        return f[n - 1] - f[n - 2];
+    return f[i + 1] - f[i - 1];
+}
+
+int sky_bandq_prepare(const sky_band *band, sky_bandq *q, sky_error *err)
+{
+    int rc = sky_band_check(band, err);
+    if (rc)
+        return rc;
+    const int n = band->n;
+    q->n = n;
+    q->freq = band->freq_ghz;
+    q->coef = malloc((size_t)n * sizeof *q->coef);
+    if (!q->coef)
+        return sky_nomem(err, "bandpass weights");
+    if (n == 1) {
+        q->coef[0] = 1.0;
+    } else {
+        double *w = q->coef;
+        for (int i = 0; i < n; i++)
+            w[i] = band->weight ? band->weight[i] : 1.0;
+        double norm = sky_trapz(w, band->freq_ghz, n);
+        const sky_unit uk_rj = {SKY_UNIT_K_RJ, 1e-6};
+        for (int i = 0; i < n; i++)
+            w[i] = w[i] / norm * sky_unit_to_jysr(&uk_rj, band->freq_ghz[i]);
+        norm = sky_trapz(w, band->freq_ghz, n);
+        for (int i = 0; i < n; i++)
+            w[i] = 0.5 * (w[i] / norm) * interval(band->freq_ghz, n, i);
+    }
+    const sky_unit uk_cmb = {SKY_UNIT_K_CMB, 1e-6}, uk_rj = {SKY_UNIT_K_RJ, 1e-6};
+    q->cmb_to_rj = sky_band_unit_factor(band, &uk_cmb, &uk_rj);
+    return SKY_OK;
+}
+
+void sky_bandq_free(sky_bandq *q)
+{
+    if (q) {
+        free(q->coef);
+        q->coef = NULL;
+    }
+}
+
+double sky_band_unit_factor(const sky_band *band, const sky_unit *in, const sky_unit *out)
+{
+    const int n = band->n;
+    if (n <= 1)
+        return sky_unit_to_jysr(in, band->freq_ghz[0]) / sky_unit_to_jysr(out, band->freq_ghz[0]);
+    double *buf = malloc((size_t)4 * n * sizeof *buf);
+    if (!buf)
+        return NAN;
+    double *g = buf, *f = buf + n, *a = buf + 2 * n, *b = buf + 3 * n;
+    for (int i = 0; i < n; i++) {
+        g[i] = band->weight ? band->weight[i] : 1.0;
+        f[i] = band->freq_ghz[i];
+    }
+    double norm = sky_trapz(g, f, n);
+    int m = 0, cut = 0;
+    for (int i = 0; i < n; i++)
+        cut |= g[i] / norm < SKY_BANDPASS_WEIGHT_CUT;
+    for (int i = 0; i < n; i++) {
+        double gi = g[i] / norm;
+        if (cut && gi < SKY_BANDPASS_WEIGHT_CUT)
+            continue;
+        g[m] = gi;
+        f[m] = f[i];
+        m++;
+    }
+    double factor;
+    if (m == 1) {
+        factor = sky_unit_to_jysr(in, f[0]) / sky_unit_to_jysr(out, f[0]);
+    } else {
+        if (cut) {
+            norm = sky_trapz(g, f, m);
+            for (int i = 0; i < m; i++)
+                g[i] /= norm;
+        }
+        for (int i = 0; i < m; i++) {
+            a[i] = g[i] * sky_unit_to_jysr(in, f[i]);
+            b[i] = g[i] * sky_unit_to_jysr(out, f[i]);
+        }
+        factor = sky_trapz(a, f, m) / sky_trapz(b, f, m);
+    }
+    free(buf);
+    return factor;
+}

@@ -1,0 +1,135 @@
+/*
+ * units.c - unit parsing and conversions (see units.h).
+ *
+ * Radiance per kelvin at frequency nu, in Jy/sr:
+ *   K_RJ:  2 k nu^2 / c^2                           (Rayleigh-Jeans)
+ *   K_CMB: 2 k nu^2 / c^2 * x^2 e^x / (e^x - 1)^2,  x = h nu / (k T_CMB)
+ * which is astropy's thermodynamic_temperature equivalency at T_CMB = 2.7255 K,
+ * the derivative of the Planck law at the CMB temperature.
+ */
+#include "units.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/constants.h"
+#include "core/error.h"
+
+struct prefix {
+    const char *name;
+    double scale;
+};
+
+static const struct prefix prefixes[] = {
+    {"", 1.0},    {"n", 1e-9}, {"u", 1e-6}, {"\xc2\xb5", 1e-6}, {"m", 1e-3},
+    {"k", 1e3},   {"M", 1e6},  {"G", 1e9},
+};
+
+struct family {
+    const char *base; /* spelling after the prefix, spaces removed */
+    int family;
+    int output_ok;
+};
+
+static const struct family families[] = {
+    {"K_RJ", SKY_UNIT_K_RJ, 1}, {"K_CMB", SKY_UNIT_K_CMB, 1}, {"Jy/sr", SKY_UNIT_JY_SR, 1},
+    {"K", SKY_UNIT_K, 0},       {"Hz", SKY_UNIT_HZ, 0},
+};
+
+static int parse(const char *s, sky_unit *u, int output_only)
+{
+    char t[64];
+    size_t n = 0;
+    for (const char *c = s; *c; c++) {
+        if (*c == ' ' || *c == '\t')
+            continue;
+        if (n + 1 >= sizeof t)
+            return 0;
+        t[n++] = *c;
+    }
+    t[n] = '\0';
+    if (!output_only && (n == 0 || !strcmp(t, "1") || !strcmp(t, "dimensionless"))) {
+        u->family = SKY_UNIT_NONE;
+        u->scale = 1.0;
+        return 1;
+    }
+    for (size_t f = 0; f < sizeof families / sizeof *families; f++) {
+        if (output_only && !families[f].output_ok)
+            continue;
+        for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++) {
+            size_t lp = strlen(prefixes[p].name);
+            if (strncmp(t, prefixes[p].name, lp) || strcmp(t + lp, families[f].base))
+                continue;
+            u->family = families[f].family;
+            u->scale = prefixes[p].scale;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int sky_unit_parse(const char *s, sky_unit *u, sky_error *err)
+{
+    if (!s || !parse(s, u, 0))
+        return sky_fail(err, SKY_EINVAL,
+                        "unit '%s' not recognised: expected K_RJ, K_CMB, Jy/sr, K, Hz or none, "
+                        "with an optional prefix n, u, m, k, M, G",
+                        s ? s : "(null)");
+    return SKY_OK;
+}
+
+int sky_unit_parse_output(const char *s, sky_unit *u, sky_error *err)
+{
+    if (!s || !parse(s, u, 1))
+        return sky_fail(err, SKY_EINVAL,
+                        "unit '%s' not recognised: expected K_RJ, K_CMB or Jy/sr with an optional "
+                        "prefix (e.g. uK_RJ, uK_CMB, mK_CMB, MJy/sr)",
+                        s ? s : "(null)");
+    return SKY_OK;
+}
+
+int sky_unit_check(const char *unit, sky_error *err)
+{
+    sky_unit u;
+    return sky_unit_parse_output(unit, &u, err);
+}
+
+double sky_unit_to_jysr(const sky_unit *u, double freq_ghz)
+{
+    const double nu = freq_ghz * SKY_GHZ;
+    const double rj = 2.0 * SKY_K_BOLTZMANN * nu * nu / (SKY_C_LIGHT * SKY_C_LIGHT) / SKY_JY;
+    switch (u->family) {
+    case SKY_UNIT_K_RJ:
+        return u->scale * rj;
+    case SKY_UNIT_K_CMB: {
+        const double x = SKY_H_PLANCK * nu / SKY_K_BOLTZMANN / SKY_T_CMB;
+        const double em1 = expm1(x);
+        return u->scale * rj * (x * x * exp(x) / (em1 * em1));
+    }
+    default:
+        return u->scale;
+    }
+}
+
+static const char *family_name(int f)
+{
+    switch (f) {
+    case SKY_UNIT_K_RJ: return "K_RJ";
+    case SKY_UNIT_K_CMB: return "K_CMB";
+    case SKY_UNIT_JY_SR: return "Jy/sr";
+    case SKY_UNIT_K: return "K";
+    case SKY_UNIT_HZ: return "Hz";
+    default: return "dimensionless";
+    }
+}
+
+int sky_unit_scale(const sky_unit *from, const sky_unit *to, double *factor, const char *what,
+                   const char *from_s, const char *to_s, sky_error *err)
+{
+    if (from->family != to->family)
+        return sky_fail(err, SKY_EFORMAT, "%s: unit '%s' (%s) cannot be converted to '%s' (%s)",
+                        what, from_s, family_name(from->family), to_s, family_name(to->family));
+    *factor = from->scale / to->scale;
+    return SKY_OK;
+}
