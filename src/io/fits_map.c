@@ -112,15 +112,17 @@ int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap
     status = 0;
     fits_clear_errmsg();
 
+    int need = 0;
+    for (int k = 0; k < nfields; k++)
+        need = fields[k] + 1 > need ? fields[k] + 1 : need;
+    if (need > ncols) {
+        rc = sky_fail(err, SKY_EFORMAT, "%s: has %d column%s, expected at least %d", path, ncols,
+                      ncols == 1 ? "" : "s", need);
+        goto done;
+    }
     for (int k = 0; k < nfields; k++) {
         int col = fields[k] + 1, typecode = 0;
         long repeat = 0, width = 0;
-        if (col > ncols) {
-            rc = sky_fail(err, SKY_EFORMAT,
-                          "%s: has %d column%s, expected at least %d (field %d requested)", path,
-                          ncols, ncols == 1 ? "" : "s", col, fields[k]);
-            goto done;
-        }
         if (fits_get_coltype(fp, col, &typecode, &repeat, &width, &status)) {
             rc = fail_fits(err, SKY_EFORMAT, path, status, "reading a column type");
             goto done;

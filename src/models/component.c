@@ -48,13 +48,14 @@ int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fiel
     char *file = NULL;
     char units[3][64];
     sky_hmap maps[3];
-    int rc, nkept = 0;
+    int rc, nkept = 0, nread = 0;
     if (nfields < 1 || nfields > 3)
         return sky_fail(err, SKY_EINTERNAL, "sky_load_maps: %d fields", nfields);
     if ((rc = sky_datapath_find(ld->dp, path, &file, err)))
         return rc;
     if ((rc = sky_fits_read_map(file, nfields, fields, maps, units, err)))
         goto done;
+    nread = nfields;
     for (int k = 0; k < nfields; k++) {
         sky_unit from, to;
         double factor = 1.0;
@@ -90,7 +91,7 @@ int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fiel
     }
 done:
     if (rc)
-        for (int k = nkept; k < nfields; k++)
+        for (int k = nkept; k < nread; k++)
             sky_hmap_free(&maps[k]);
     free(file);
     return rc;

@@ -145,9 +145,10 @@ static void spdust_emission(const void *state, const sky_bandq *band, int64_t fi
         const double j_ref = sky_interp(m->freq_ref_i / peak, m->em_freq, m->em_j, m->em_n);
         double cos_phi = 0, sin_phi = 0;
         if (m->pol) {
-            const float phi = (float)atan2(sky_hmap_at(m->angle_u, p), sky_hmap_at(m->angle_q, p));
-            cos_phi = (float)cos(phi);
-            sin_phi = (float)sin(phi);
+            const float phi = atan2f((float)sky_hmap_at(m->angle_u, p),
+                                     (float)sky_hmap_at(m->angle_q, p));
+            cos_phi = cosf(phi);
+            sin_phi = sinf(phi);
         }
         double si = 0, sq = 0, su = 0;
         for (int n = 0; n < band->n; n++) {

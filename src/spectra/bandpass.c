@@ -71,9 +71,12 @@ int sky_bandq_prepare(const sky_band *band, sky_bandq *q, sky_error *err)
     const int n = band->n;
     q->n = n;
     q->freq = band->freq_ghz;
-    q->coef = malloc((size_t)n * sizeof *q->coef);
+    q->coef = malloc((size_t)2 * n * sizeof *q->coef);
     if (!q->coef)
         return sky_nomem(err, "bandpass weights");
+    q->ln_freq = q->coef + n;
+    for (int i = 0; i < n; i++)
+        q->ln_freq[i] = log(band->freq_ghz[i]);
     if (n == 1) {
         q->coef[0] = 1.0;
     } else {
@@ -98,6 +101,7 @@ void sky_bandq_free(sky_bandq *q)
     if (q) {
         free(q->coef);
         q->coef = NULL;
+        q->ln_freq = NULL;
     }
 }
 

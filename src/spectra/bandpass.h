@@ -19,6 +19,7 @@ typedef struct sky_bandq {
     int n;
     const double *freq; /* GHz, the caller's array */
     double *coef;       /* n integration coefficients (see above) */
+    double *ln_freq;    /* n natural logs of freq, for power laws as exp(index * ln ratio) */
     double cmb_to_rj;   /* uK_CMB -> uK_RJ over the band, for CMB maps (PySM's CMBMap) */
 } sky_bandq;
 

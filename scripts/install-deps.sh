@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs the Debian 12 packages skymodel builds with, when any is missing.
+# Run as root (or through sudo). Does nothing when all are present.
+set -eu
+PKGS="build-essential cmake pkg-config libcfitsio-dev libchealpix-dev libsharp-dev"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing
+fi

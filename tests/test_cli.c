@@ -1,0 +1,309 @@
+/*
+ * test_cli.c - the `skymodel` program's contract for bad input: each case
+ * must exit with status 2, print a one-line message naming what is wrong, and
+ * leave no output file. Also: NEST-ordered templates are converted, --force,
+ * --help and --version.
+ *
+ * usage: test_cli SKYMODEL_BINARY TEMPLATE_DIR
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <fcntl.h>
+#include <fitsio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "healpix/healpix.h"
+#include "io/fits_map.h"
+
+static const char *bin, *tmpl;
+static char tmp[256], out[512], errfile[512];
+
+/* Runs the binary with the NULL-terminated args; returns its exit status and
+ * leaves stderr in `errfile`. */
+static int run(const char *const *args)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int nul = open("/dev/null", O_WRONLY);
+        dup2(fd, 2);
+        dup2(nul, 1);
+        const char *argv[64];
+        int n = 0;
+        argv[n++] = bin;
+        for (; args[n - 1] && n < 63; n++)
+            argv[n] = args[n - 1];
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *read_file(const char *path)
+{
+    static char buf[8192];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* Expects exit 2, `needle` in a one-line message, and no output file. */
+static void expect_bad(const char *what, const char *needle, const char *const *args)
+{
+    unlink(out);
+    int code = run(args);
+    const char *msg = read_file(errfile);
+    CHECK(code == 2, "%s: exit status %d, expected 2 (stderr: %s)", what, code, msg);
+    CHECK(strstr(msg, needle) != NULL, "%s: message '%s' lacks '%s'", what, msg, needle);
+    CHECK(strncmp(msg, "skymodel: ", 10) == 0, "%s: message not prefixed", what);
+    const char *nl = strchr(msg, '\n');
+    CHECK(nl && nl[1] == '\0', "%s: message is not exactly one line: %s", what, msg);
+    CHECK(!exists(out), "%s: output file left behind", what);
+    DIR *d = opendir(tmp);
+    for (struct dirent *e; d && (e = readdir(d));)
+        CHECK(strncmp(e->d_name, "out.fits.tmp.", 13) != 0, "%s: temporary %s left behind", what,
+              e->d_name);
+    if (d)
+        closedir(d);
+}
+
+static void copy(const char *from, const char *to, long limit)
+{
+    FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+    char buf[65536];
+    size_t n;
+    long total = 0;
+    while (a && b && (n = fread(buf, 1, sizeof buf, a)) > 0 && (limit < 0 || total < limit)) {
+        if (limit >= 0 && total + (long)n > limit)
+            n = (size_t)(limit - total);
+        fwrite(buf, 1, n, b);
+        total += (long)n;
+    }
+    if (a)
+        fclose(a);
+    if (b)
+        fclose(b);
+}
+
+/* A data folder holding only `name`, made by `make`. */
+static const char *data_dir(const char *tag)
+{
+    static char d[512];
+    snprintf(d, sizeof d, "%s/%s", tmp, tag);
+    mkdir(d, 0755);
+    char p[600];
+    snprintf(p, sizeof p, "%s/pysm_2", d);
+    mkdir(p, 0755);
+    return d;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_cli SKYMODEL TEMPLATE_DIR\n");
+        return 2;
+    }
+    bin = argv[1];
+    tmpl = argv[2];
+    snprintf(tmp, sizeof tmp, "%s/skymodel_cli_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
+    snprintf(out, sizeof out, "%s/out.fits", tmp);
+    snprintf(errfile, sizeof errfile, "%s/stderr.txt", tmp);
+
+#define SIM "sim", "-q", "-o", out, "--data-dir", tmpl
+    /* options and values */
+    expect_bad("nside not a power of two", "--nside 100: expected a power of two",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "100", "--freq", "100", NULL});
+    expect_bad("nside too large", "expected a power of two from 1 to 8192",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "16384", "--freq", "100", NULL});
+    expect_bad("nside not a number", "--nside 'abc'",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "abc", "--freq", "100", NULL});
+    expect_bad("zero frequency", "expected a positive finite value",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "0", NULL});
+    expect_bad("negative frequency", "frequency -5 GHz",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "-5", NULL});
+    expect_bad("NaN frequency", "is NaN",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "nan", NULL});
+    expect_bad("unsorted frequencies", "strictly increasing",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freqs", "100,90", NULL});
+    expect_bad("duplicate frequencies", "without duplicates",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freqs", "90,90,100", NULL});
+    expect_bad("weights length", "one weight per frequency",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freqs", "90,100",
+                                "--weights", "1", NULL});
+    expect_bad("all-zero weights", "all zero",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freqs", "90,100",
+                                "--weights", "0,0", NULL});
+    expect_bad("negative weight", "expected a finite value >= 0",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freqs", "90,100",
+                                "--weights", "1,-1", NULL});
+    expect_bad("unknown preset", "unknown preset 'd99' (available: d0 d1",
+               (const char *[]){SIM, "--preset", "d1,d99", "--nside", "8", "--freq", "100", NULL});
+    expect_bad("unknown unit", "unit 'furlong' not recognised: expected K_RJ, K_CMB or Jy/sr",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", "--unit",
+                                "furlong", NULL});
+    expect_bad("unknown option", "unknown option '--colour'",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100",
+                                "--colour", NULL});
+    expect_bad("no frequency", "give exactly one of --freq, --freqs or --bandpass",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", NULL});
+    char bp[512];
+    snprintf(bp, sizeof bp, "%s/band.txt", tmp);
+    FILE *f = fopen(bp, "w");
+    fprintf(f, "# GHz weight\n90 1\n100 abc\n");
+    fclose(f);
+    expect_bad("bad bandpass file", "band.txt:3: 'abc' is not a number",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--bandpass", bp, NULL});
+
+    /* templates */
+    char path[700];
+    const char *empty = data_dir("empty");
+    expect_bad("missing template", "template pysm_2/ff_t_new.fits not found in: ",
+               (const char *[]){"sim", "-q", "-o", out, "--data-dir", empty, "--preset", "f1",
+                                "--nside", "8", "--freq", "30", NULL});
+    const char *trunc = data_dir("truncated");
+    char src[700];
+    snprintf(src, sizeof src, "%s/pysm_2/ff_t_new.fits", tmpl);
+    snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", trunc);
+    copy(src, path, 100000);
+    expect_bad("truncated template", "ff_t_new.fits: reading the map (truncated file?)",
+               (const char *[]){"sim", "-q", "-o", out, "--data-dir", trunc, "--preset", "f1",
+                                "--nside", "8", "--freq", "30", NULL});
+    const char *text = data_dir("text");
+    snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", text);
+    f = fopen(path, "w");
+    fprintf(f, "not a FITS file\n");
+    fclose(f);
+    expect_bad("not FITS", "cannot open as FITS",
+               (const char *[]){"sim", "-q", "-o", out, "--data-dir", text, "--preset", "f1",
+                                "--nside", "8", "--freq", "30", NULL});
+    /* a valid FITS table whose length is not 12 nside^2 */
+    const char *odd = data_dir("odd");
+    snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", odd);
+    {
+        double v[1000];
+        for (int i = 0; i < 1000; i++)
+            v[i] = i;
+        fitsfile *fp;
+        int status = 0;
+        char *tt[] = {"I"}, *tf[] = {"D"}, *tu[] = {"uK_RJ"};
+        char bang[720];
+        snprintf(bang, sizeof bang, "!%s", path);
+        fits_create_file(&fp, bang, &status);
+        fits_create_img(fp, 8, 0, NULL, &status);
+        fits_create_tbl(fp, BINARY_TBL, 1000, 1, tt, tf, tu, "x", &status);
+        fits_write_col(fp, TDOUBLE, 1, 1, 1, 1000, v, &status);
+        fits_close_file(fp, &status);
+        CHECK(status == 0, "writing the odd table");
+    }
+    expect_bad("not HEALPix", "not a HEALPix map",
+               (const char *[]){"sim", "-q", "-o", out, "--data-dir", odd, "--preset", "f1",
+                                "--nside", "8", "--freq", "30", NULL});
+    const char *cols = data_dir("columns");
+    snprintf(path, sizeof path, "%s/pysm_2/lensed_cmb.fits", cols);
+    copy(src, path, -1); /* a one-column map where c2 reads three */
+    expect_bad("column count", "lensed_cmb.fits: has 1 column, expected at least 3",
+               (const char *[]){"sim", "-q", "-o", out, "--data-dir", cols, "--preset", "c2",
+                                "--nside", "8", "--freq", "100", NULL});
+    const char *dir = data_dir("directory");
+    snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", dir);
+    mkdir(path, 0755);
+    expect_bad("template is a folder", "not found",
+               (const char *[]){"sim", "-q", "-o", out, "--data-dir", dir, "--preset", "f1",
+                                "--nside", "8", "--freq", "30", NULL});
+    if (geteuid() != 0) {
+        const char *unr = data_dir("unreadable");
+        snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", unr);
+        copy(src, path, -1);
+        chmod(path, 0);
+        expect_bad("unreadable template", "ff_t_new.fits",
+                   (const char *[]){"sim", "-q", "-o", out, "--data-dir", unr, "--preset", "f1",
+                                    "--nside", "8", "--freq", "30", NULL});
+    }
+
+    /* a NESTED template is converted, giving the RING result */
+    {
+        const char *nest = data_dir("nest");
+        sky_hmap m;
+        char units[1][64];
+        const int f0 = 0;
+        sky_error err;
+        CHECK(sky_fits_read_map(src, 1, &f0, &m, units, &err) == SKY_OK, "%s", err.msg);
+        double *n = malloc(m.npix * sizeof *n);
+        for (int64_t p = 0; p < m.npix; p++)
+            n[sky_hpx_ring2nest(m.nside, p)] = sky_hmap_at(&m, p);
+        const char *names[] = {"I"}, *u[] = {"uK_RJ"};
+        snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", nest);
+        sky_fits_columns c = {m.nside, 1, names, u, n, SKY_FLOAT32, "G", 1, NULL};
+        CHECK(sky_fits_write_columns(path, &c, &err) == SKY_OK, "%s", err.msg);
+        fitsfile *fp;
+        int status = 0;
+        fits_open_file(&fp, path, READWRITE, &status);
+        fits_movabs_hdu(fp, 2, NULL, &status);
+        fits_update_key(fp, TSTRING, "ORDERING", "NESTED", NULL, &status);
+        fits_close_file(fp, &status);
+        CHECK(status == 0, "marking NESTED");
+        char ring_out[600];
+        snprintf(ring_out, sizeof ring_out, "%s/ring.fits", tmp);
+        CHECK(run((const char *[]){"sim", "-q", "-o", ring_out, "--data-dir", tmpl, "--preset",
+                                   "f1", "--nside", "32", "--freq", "30", NULL}) == 0,
+              "RING run: %s", read_file(errfile));
+        unlink(out);
+        CHECK(run((const char *[]){"sim", "-q", "-o", out, "--data-dir", nest, "--preset", "f1",
+                                   "--nside", "32", "--freq", "30", NULL}) == 0,
+              "NEST run: %s", read_file(errfile));
+        sky_hmap a, b;
+        CHECK(sky_fits_read_map(ring_out, 1, &f0, &a, units, &err) == SKY_OK, "%s", err.msg);
+        CHECK(sky_fits_read_map(out, 1, &f0, &b, units, &err) == SKY_OK, "%s", err.msg);
+        int same = a.npix == b.npix;
+        for (int64_t p = 0; same && p < a.npix; p++)
+            same = sky_hmap_at(&a, p) == sky_hmap_at(&b, p);
+        CHECK(same, "NESTED template gives a different map");
+        CHECK(!strcmp(units[0], "uK_RJ"), "TUNIT of the output: %s", units[0]);
+        sky_hmap_free(&a);
+        sky_hmap_free(&b);
+        sky_hmap_free(&m);
+        free(n);
+        unlink(ring_out);
+    }
+
+    /* an existing output is refused without --force and kept intact */
+    f = fopen(out, "w");
+    fprintf(f, "precious");
+    fclose(f);
+    int code = run((const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", NULL});
+    CHECK(code == 2 && strstr(read_file(errfile), "file exists: use --force"), "no --force: %d %s",
+          code, read_file(errfile));
+    CHECK(!strcmp(read_file(out), "precious"), "existing output modified");
+    code = run((const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", "--force",
+                                NULL});
+    CHECK(code == 0, "--force: %d %s", code, read_file(errfile));
+    unlink(out);
+
+    CHECK(run((const char *[]){"--version", NULL}) == 0, "--version");
+    CHECK(run((const char *[]){"sim", "--help", NULL}) == 0, "sim --help");
+    CHECK(run((const char *[]){"frobnicate", NULL}) == 2, "unknown command");
+
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    CHECK(system(cmd) == 0, "cleanup");
+    return check_report("test_cli");
+}
