@@ -152,17 +152,8 @@ typedef struct coarse {
 static int evaluate_coarse(const sky_sky *sky, const sky_component *c, const sky_bandq *bq,
                            int64_t first, int64_t count, coarse *out, sky_error *err)
 {
-    int64_t lo = INT64_MAX, hi = -1;
-#pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi)
-    for (int64_t p = first; p < first + count; p++) {
-        int64_t q = sky_hpx_parent_ring(sky->nside, p, c->eval_nside);
-        if (q < lo)
-            lo = q;
-        if (q > hi)
-            hi = q;
-    }
-    out->first = lo;
-    out->count = hi - lo + 1;
+    sky_hpx_parent_range(sky->nside, first, count, c->eval_nside, &out->first, &out->count);
+    const int64_t lo = out->first;
     out->iqu = malloc((size_t)(3 * out->count) * sizeof *out->iqu);
     if (!out->iqu)
         return sky_nomem(err, "a coarse component map");
@@ -230,18 +221,22 @@ int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *uni
                 continue;
             const int64_t m = count - b < block ? count - b : block, p0 = first + b;
             double *v = scratch, *g = scratch + 3 * block, *a = scratch + 6 * block;
-            int top_f32 = 0, group_f32 = 0;
+            int top_f32 = 0, group_f32 = 0, parent_nside = 0;
             for (int i = 0; i < nc; i++) {
                 const sky_component *c = sky->comp[i];
                 if (c->eval_nside == sky->nside) {
                     c->type->emission(c->state, &bq, p0, m, v, v + block, v + 2 * block);
                 } else {
-                    for (int64_t k = 0; k < m; k++)
-                        parent[k] = sky_hpx_parent_ring(sky->nside, p0 + k, c->eval_nside) -
-                                    cs[i].first;
+                    if (parent_nside != c->eval_nside) { /* shared by same-nside components */
+                        for (int64_t k = 0; k < m; k++)
+                            parent[k] = sky_hpx_parent_ring(sky->nside, p0 + k, c->eval_nside);
+                        parent_nside = c->eval_nside;
+                    }
+                    const double *src = cs[i].iqu;
+                    const int64_t off = cs[i].first, n = cs[i].count;
                     for (int s = 0; s < 3; s++)
                         for (int64_t k = 0; k < m; k++)
-                            v[s * block + k] = cs[i].iqu[s * cs[i].count + parent[k]];
+                            v[s * block + k] = src[s * n + parent[k] - off];
                 }
                 const int starts_group = i == 0 || sky->group[i] != sky->group[i - 1];
                 const int ends_group = i == nc - 1 || sky->group[i + 1] != sky->group[i];

@@ -70,6 +70,56 @@ int64_t sky_hpx_parent_ring(int64_t nside_hi, int64_t p, int64_t nside_lo)
     return sky_hpx_nest2ring(nside_lo, sky_hpx_ring2nest(nside_hi, p) >> shift);
 }
 
+static int64_t isqrt(int64_t x)
+{
+    int64_t r = (int64_t)sqrt((double)x);
+    while (r * r > x)
+        r--;
+    while ((r + 1) * (r + 1) <= x)
+        r++;
+    return r;
+}
+
+int64_t sky_hpx_ring_of(int64_t nside, int64_t p)
+{
+    const int64_t ncap = 2 * nside * (nside - 1), npix = sky_hpx_npix(nside);
+    if (p < ncap)
+        return (1 + isqrt(1 + 2 * p)) >> 1;
+    if (p < npix - ncap)
+        return (p - ncap) / (4 * nside) + nside;
+    return 4 * nside - ((1 + isqrt(2 * (npix - p) - 1)) >> 1);
+}
+
+int64_t sky_hpx_ring_start(int64_t nside, int64_t r)
+{
+    const int64_t ncap = 2 * nside * (nside - 1), npix = sky_hpx_npix(nside);
+    if (r < nside)
+        return 2 * r * (r - 1);
+    if (r <= 3 * nside)
+        return ncap + (r - nside) * 4 * nside;
+    const int64_t s = 4 * nside - r;
+    return npix - 2 * s * (s + 1);
+}
+
+void sky_hpx_parent_range(int64_t nside_hi, int64_t first, int64_t count, int64_t nside_lo,
+                          int64_t *pfirst, int64_t *pcount)
+{
+    const int k = log2i(nside_hi) - log2i(nside_lo);
+    if (count <= 0) {
+        *pfirst = 0;
+        *pcount = 0;
+        return;
+    }
+    int64_t r0 = (sky_hpx_ring_of(nside_hi, first) >> k) - 1;
+    int64_t r1 = (sky_hpx_ring_of(nside_hi, first + count - 1) >> k) + 1;
+    if (r0 < 1)
+        r0 = 1;
+    if (r1 > 4 * nside_lo - 1)
+        r1 = 4 * nside_lo - 1;
+    *pfirst = sky_hpx_ring_start(nside_lo, r0);
+    *pcount = sky_hpx_ring_start(nside_lo, r1 + 1) - *pfirst;
+}
+
 int sky_hmap_alloc(sky_hmap *m, int nside, int f32, sky_error *err)
 {
     m->nside = nside;

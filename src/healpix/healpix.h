@@ -19,6 +19,15 @@ int64_t sky_hpx_npix(int64_t nside);
 int64_t sky_hpx_nside_of(int64_t npix);
 int64_t sky_hpx_ring2nest(int64_t nside, int64_t ipring);
 int64_t sky_hpx_nest2ring(int64_t nside, int64_t ipnest);
+/* Ring number (1 .. 4 nside - 1, north to south) of RING pixel p. */
+int64_t sky_hpx_ring_of(int64_t nside, int64_t p);
+/* First RING pixel of ring r (1 .. 4 nside - 1); r = 4 nside gives npix. */
+int64_t sky_hpx_ring_start(int64_t nside, int64_t r);
+/* A RING pixel range [*first, *first + *count) at nside_lo that contains the
+ * parents of the pixels [first, first + count) at nside_hi (a child in ring r
+ * has its parent within ring r / 2^k +- 1). */
+void sky_hpx_parent_range(int64_t nside_hi, int64_t first, int64_t count, int64_t nside_lo,
+                          int64_t *pfirst, int64_t *pcount);
 /* The RING index at nside_lo of the pixel containing RING pixel p at nside_hi. */
 int64_t sky_hpx_parent_ring(int64_t nside_hi, int64_t p, int64_t nside_lo);
 
