@@ -114,6 +114,27 @@ int main(void)
         CHECK(sky_trapz(y, x, 4) == 5.5, "trapz");
         CHECK(sky_interp(-1, x, y, 4) == 1 && sky_interp(9, x, y, 4) == 0, "interp clamps");
         CHECK(sky_interp(0.5, x, y, 4) == 2.0 && sky_interp(2, x, y, 4) == 2.0, "interp");
+        /* the hinted search finds the same interval as a plain scan, whatever the hint */
+        double xp[200], fp[200];
+        for (int i = 0; i < 200; i++) {
+            xp[i] = exp(0.05 * i) - 0.5;
+            fp[i] = sin(0.3 * i);
+        }
+        int hint = 0, same = 1;
+        for (int t = 0; t < 5000; t++) {
+            double v = -1.0 + 25000.0 * ((t * 7919) % 5003) / 5003.0 / (1 + t % 97);
+            int j = 0;
+            while (j < 198 && xp[j + 1] <= v)
+                j++;
+            double expect = v <= xp[0]      ? fp[0]
+                            : v >= xp[199] ? fp[199]
+                                           : (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]) *
+                                                     (v - xp[j]) + fp[j];
+            if (t % 13 == 0)
+                hint = t % 250 - 20; /* out-of-range hints too */
+            same &= sky_interp_hint(v, xp, fp, 200, &hint) == expect;
+        }
+        CHECK(same, "interp with hints");
         double a[300];
         for (int i = 0; i < 300; i++)
             a[i] = 1.0 / (i + 1);

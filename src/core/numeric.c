@@ -52,20 +52,49 @@ double sky_trapz(const double *y, const double *x, int n)
     return s;
 }
 
+/* numpy's arr_interp: for xp[j] <= x < xp[j+1], slope * (x - xp[j]) + fp[j]. */
+static inline double interp_at(double x, const double *xp, const double *fp, int j)
+{
+    double slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]);
+    return slope * (x - xp[j]) + fp[j];
+}
+
 double sky_interp(double x, const double *xp, const double *fp, int n)
+{
+    int hint = 0;
+    return sky_interp_hint(x, xp, fp, n, &hint);
+}
+
+double sky_interp_hint(double x, const double *xp, const double *fp, int n, int *hint)
 {
     if (x <= xp[0])
         return fp[0];
     if (x >= xp[n - 1])
         return fp[n - 1];
-    int lo = 0, hi = n - 1; /* xp[lo] <= x < xp[hi] */
-    while (hi - lo > 1) {
-        int mid = (lo + hi) / 2;
-        if (xp[mid] <= x)
-            lo = mid;
-        else
-            hi = mid;
+    int j = *hint;
+    if (j < 0 || j > n - 2)
+        j = 0;
+    /* walk a few steps from the hint, then fall back to bisection */
+    int steps = 0;
+    while (steps < 16 && x >= xp[j + 1]) {
+        j++;
+        steps++;
     }
-    double slope = (fp[hi] - fp[lo]) / (xp[hi] - xp[lo]);
-    return slope * (x - xp[lo]) + fp[lo];
+    while (steps < 16 && x < xp[j]) {
+        j--;
+        steps++;
+    }
+    if (!(xp[j] <= x && x < xp[j + 1])) {
+        int lo = 0, hi = n - 1; /* xp[lo] <= x < xp[hi] */
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (xp[mid] <= x)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        j = lo;
+    }
+    *hint = j;
+    return interp_at(x, xp, fp, j);
 }

@@ -19,4 +19,8 @@ double sky_trapz(const double *y, const double *x, int n);
  * fp[n-1] outside [xp[0], xp[n-1]]. */
 double sky_interp(double x, const double *xp, const double *fp, int n);
 
+/* The same, starting the search at *hint (updated), for callers whose x move
+ * little from one call to the next: identical results, near-constant cost. */
+double sky_interp_hint(double x, const double *xp, const double *fp, int n, int *hint);
+
 #endif

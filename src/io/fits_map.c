@@ -67,7 +67,12 @@ int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap
         return sky_fail(err, SKY_ENOTFOUND, "%s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return sky_fail(err, SKY_EFORMAT, "%s: not a regular file", path);
-    if (fits_open_diskfile(&fp, path, READONLY, &status))
+    /* plain names are opened literally; cfitsio's extended syntax is used only
+     * to decompress .gz files */
+    size_t len = strlen(path);
+    int gz = len > 3 && !strcmp(path + len - 3, ".gz");
+    if ((gz ? fits_open_file(&fp, path, READONLY, &status)
+            : fits_open_diskfile(&fp, path, READONLY, &status)))
         return fail_fits(err, SKY_EFORMAT, path, status, "cannot open as FITS");
     if (fits_movabs_hdu(fp, 2, &hdutype, &status)) {
         rc = fail_fits(err, SKY_EFORMAT, path, status,

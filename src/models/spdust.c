@@ -138,11 +138,18 @@ static void spdust_emission(const void *state, const sky_bandq *band, int64_t fi
 {
     const struct spdust *m = state;
     const int f32 = spdust_f32(state, band);
+    /* neighbouring pixels have similar peaks: start each table search where the
+     * previous pixel's ended (same results as a full search) */
+    int hint_ref = 0, hint_f0 = 0;
     for (int64_t k = 0; k < count; k++) {
         const int64_t p = first + k;
         const double peak = peak_ratio(m, p);
         const double i0 = sky_hmap_at(m->i, p);
-        const double j_ref = sky_interp(m->freq_ref_i / peak, m->em_freq, m->em_j, m->em_n);
+        int hint = k ? hint_ref : 0;
+        const double j_ref = sky_interp_hint(m->freq_ref_i / peak, m->em_freq, m->em_j, m->em_n,
+                                             &hint);
+        hint_ref = hint;
+        hint = k ? hint_f0 : hint;
         double cos_phi = 0, sin_phi = 0;
         if (m->pol) {
             const float phi = atan2f((float)sky_hmap_at(m->angle_u, p),
@@ -155,7 +162,9 @@ static void spdust_emission(const void *state, const sky_bandq *band, int64_t fi
             const double f = band->freq[n];
             const double r = m->freq_ref_i / f;
             const double scaling =
-                r * r * sky_interp(f / peak, m->em_freq, m->em_j, m->em_n) / j_ref;
+                r * r * sky_interp_hint(f / peak, m->em_freq, m->em_j, m->em_n, &hint) / j_ref;
+            if (n == 0)
+                hint_f0 = hint;
             const double c = band->coef[n];
             if (f32) {
                 si = (float)(si + scaling * i0 * c);
