@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "core/error.h"
+#include "io/fits_map.h"
 #include "options.h"
 #include "skymodel.h"
 
@@ -135,6 +136,7 @@ int sky_cmd_sim(int argc, char **argv)
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
     double *freq = NULL, *weight = NULL, *iqu = NULL;
+    sky_fits_writer *writer = NULL;
     int nfreq = 0, rc;
     long long nside = 0, threads = 0;
 
@@ -218,39 +220,55 @@ int sky_cmd_sim(int argc, char **argv)
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 peak_rss_mb());
-    const int64_t npix = sky_npix(sky);
-    if (!(iqu = malloc((size_t)(3 * npix) * sizeof *iqu))) {
+    /* Evaluate and write in chunks of pixels, so that the output map never has
+     * to be held whole (3.2 GB per Stokes component in double at nside 8192). */
+    const int64_t npix = sky_npix(sky), chunk = npix < (1 << 21) ? npix : (1 << 21);
+    if (!(iqu = malloc((size_t)(3 * chunk) * sizeof *iqu))) {
         rc = sky_nomem(&err, "the output map");
         goto done;
     }
-    sky_band band = {nfreq, freq, weight};
-    if ((rc = sky_emission(sky, &band, unit, iqu, &err)))
-        goto done;
-    double t2 = now();
-    if (verbose > 1)
-        fprintf(stderr, "skymodel: emission over %d frequenc%s in %.2f s, peak memory %.0f MB\n",
-                nfreq, nfreq == 1 ? "y" : "ies", t2 - t1, peak_rss_mb());
-
-    char card_creator[80], card_presets[80], card_band[80], card_nfreq[40];
+    char card_creator[80], card_presets[80], card_fmin[80], card_fmax[80], card_nfreq[40];
     snprintf(card_creator, sizeof card_creator, "CREATOR = 'skymodel %s' / PySM %s in C",
              SKY_VERSION_STRING, SKY_PYSM_VERSION);
     snprintf(card_presets, sizeof card_presets, "PRESETS = '%.60s'", presets);
-    snprintf(card_band, sizeof card_band, "FREQMIN = %.10g / lowest band frequency [GHz]", freq[0]);
-    snprintf(card_nfreq, sizeof card_nfreq, "NFREQ = %d / frequency samples", nfreq);
-    char card_fmax[80];
+    snprintf(card_fmin, sizeof card_fmin, "FREQMIN = %.10g / lowest band frequency [GHz]", freq[0]);
     snprintf(card_fmax, sizeof card_fmax, "FREQMAX = %.10g / highest band frequency [GHz]",
              freq[nfreq - 1]);
-    const char *cards[] = {card_creator, card_presets, card_band, card_fmax, card_nfreq, NULL};
-    sky_map_header hdr = {unit, "G", dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                          cli_has(&p, "force"), cards};
-    if ((rc = sky_write_map(out, (int)nside, 3, iqu, &hdr, &err)))
+    snprintf(card_nfreq, sizeof card_nfreq, "NFREQ = %d / frequency samples", nfreq);
+    const char *cards[] = {card_creator, card_presets, card_fmin, card_fmax, card_nfreq, NULL};
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    const char *units[] = {unit, unit, unit};
+    sky_fits_columns cols = {(int)nside, 3, names, units, NULL,
+                             dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32, "G",
+                             cli_has(&p, "force"), cards};
+    if ((rc = sky_fits_writer_open(out, &cols, &writer, &err)))
+        goto done;
+    sky_band band = {nfreq, freq, weight};
+    double t_emission = 0;
+    for (int64_t first = 0; first < npix && !rc; first += chunk) {
+        const int64_t count = npix - first < chunk ? npix - first : chunk;
+        double ta = now();
+        rc = sky_emission_range(sky, &band, unit, first, count, iqu, &err);
+        t_emission += now() - ta;
+        if (!rc)
+            rc = sky_fits_writer_write(writer, first, count, iqu, &err);
+    }
+    if (rc)
         goto done;
     if (verbose > 1)
-        fprintf(stderr, "skymodel: written in %.2f s; total %.2f s, peak memory %.0f MB\n",
-                now() - t2, now() - t0, peak_rss_mb());
+        fprintf(stderr, "skymodel: emission over %d frequenc%s in %.2f s, peak memory %.0f MB\n",
+                nfreq, nfreq == 1 ? "y" : "ies", t_emission, peak_rss_mb());
+    rc = sky_fits_writer_commit(writer, &err);
+    writer = NULL;
+    if (rc)
+        goto done;
+    if (verbose > 1)
+        fprintf(stderr, "skymodel: map written in %.2f s; total %.2f s, peak memory %.0f MB\n",
+                now() - t1 - t_emission, now() - t0, peak_rss_mb());
     if (verbose)
         printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
 done:
+    sky_fits_writer_abort(writer);
     free(iqu);
     free(freq);
     free(weight);

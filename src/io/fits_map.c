@@ -183,7 +183,14 @@ done:
 
 /* ---------------------------------------------------------------------- */
 
-static int write_table(fitsfile *fp, const sky_fits_columns *cols, int *status)
+struct sky_fits_writer {
+    fitsfile *fp;
+    char *path, *tmp;
+    int nside, ncols, overwrite;
+    int64_t npix;
+};
+
+static int write_header(fitsfile *fp, const sky_fits_columns *cols, int *status)
 {
     const int64_t npix = sky_hpx_npix(cols->nside);
     const int vector = npix > 1024;
@@ -199,6 +206,7 @@ static int write_table(fitsfile *fp, const sky_fits_columns *cols, int *status)
     long long lastpix = npix - 1;
     long nsidel = cols->nside;
     int firstpix = 0;
+    fits_create_img(fp, 8, 0, NULL, status); /* empty primary HDU, as healpy */
     fits_create_tbl(fp, BINARY_TBL, nrows, cols->ncols, ttype, tform, tunit, "xtension", status);
     fits_write_key(fp, TSTRING, "PIXTYPE", "HEALPIX", "HEALPIX pixelisation", status);
     fits_write_key(fp, TSTRING, "ORDERING", "RING", "Pixel ordering scheme, either RING or NESTED",
@@ -217,14 +225,28 @@ static int write_table(fitsfile *fp, const sky_fits_columns *cols, int *status)
         fits_parse_template((char *)*c, card, &keytype, status);
         fits_write_record(fp, card, status);
     }
-    for (int i = 0; i < cols->ncols && !*status; i++)
-        fits_write_col(fp, TDOUBLE, i + 1, 1, 1, npix, (double *)(cols->data + (int64_t)i * npix),
-                       status);
     return *status;
 }
 
-int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err)
+void sky_fits_writer_abort(sky_fits_writer *w)
 {
+    if (!w)
+        return;
+    if (w->fp) {
+        int status = 0;
+        fits_close_file(w->fp, &status);
+    }
+    if (w->tmp)
+        unlink(w->tmp);
+    free(w->path);
+    free(w->tmp);
+    free(w);
+}
+
+int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fits_writer **out,
+                         sky_error *err)
+{
+    *out = NULL;
     if (!sky_hpx_nside_ok(cols->nside))
         return sky_fail(err, SKY_EINVAL, "%s: nside %d: expected a power of two from 1 to 8192",
                         path, cols->nside);
@@ -234,53 +256,99 @@ int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_e
     struct stat st;
     if (!cols->overwrite && stat(path, &st) == 0)
         return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", path);
-
+    sky_fits_writer *w = calloc(1, sizeof *w);
     size_t len = strlen(path);
-    char *tmp = malloc(len + 32);
     char *bang = malloc(len + 34);
-    if (!tmp || !bang) {
-        free(tmp);
+    if (w) {
+        w->path = strdup(path);
+        w->tmp = malloc(len + 32);
+    }
+    if (!w || !bang || !w->path || !w->tmp) {
         free(bang);
+        if (w)
+            free(w->tmp), w->tmp = NULL;
+        sky_fits_writer_abort(w);
         return sky_nomem(err, "a file name");
     }
-    snprintf(tmp, len + 32, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
+    w->nside = cols->nside;
+    w->ncols = cols->ncols;
+    w->npix = sky_hpx_npix(cols->nside);
+    w->overwrite = cols->overwrite;
+    snprintf(w->tmp, len + 32, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(w->tmp);
     if (fd < 0) {
         int rc = sky_fail(err, SKY_EIO, "%s: cannot create a file in its folder: %s", path,
                           strerror(errno));
-        free(tmp);
+        free(w->tmp);
+        w->tmp = NULL;
         free(bang);
+        sky_fits_writer_abort(w);
         return rc;
     }
     close(fd);
-    snprintf(bang, len + 34, "!%s", tmp); /* '!' lets cfitsio replace the placeholder */
-
-    int status = 0, rc = SKY_OK;
-    fitsfile *fp = NULL;
-    if (fits_create_file(&fp, bang, &status) == 0) {
-        fits_create_img(fp, 8, 0, NULL, &status); /* empty primary HDU, as healpy */
-        write_table(fp, cols, &status);
-        int s2 = 0;
-        fits_close_file(fp, &s2);
-        if (!status)
-            status = s2;
-    }
-    if (status) {
-        rc = fail_fits(err, SKY_EIO, path, status, "writing the map");
-    } else if (cols->overwrite) {
-        if (rename(tmp, path) != 0)
-            rc = sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s", path,
-                          strerror(errno));
-    } else if (link(tmp, path) != 0) {
-        rc = errno == EEXIST
-                 ? sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", path)
-                 : sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s", path,
-                            strerror(errno));
-    }
-    unlink(tmp); /* after link() or a failure; after rename() it is already gone */
-    free(tmp);
+    snprintf(bang, len + 34, "!%s", w->tmp); /* '!' lets cfitsio replace the placeholder */
+    int status = 0;
+    if (fits_create_file(&w->fp, bang, &status) == 0)
+        write_header(w->fp, cols, &status);
     free(bang);
+    if (status) {
+        int rc = fail_fits(err, SKY_EIO, path, status, "writing the map header");
+        sky_fits_writer_abort(w);
+        return rc;
+    }
+    *out = w;
+    return SKY_OK;
+}
+
+int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, const double *data,
+                          sky_error *err)
+{
+    if (first < 0 || count < 0 || first + count > w->npix)
+        return sky_fail(err, SKY_EINTERNAL, "%s: pixels [%lld, +%lld) outside the map", w->path,
+                        (long long)first, (long long)count);
+    const int64_t repeat = w->npix > 1024 ? 1024 : 1;
+    int status = 0;
+    for (int c = 0; c < w->ncols && !status && count > 0; c++)
+        fits_write_col(w->fp, TDOUBLE, c + 1, first / repeat + 1, first % repeat + 1, count,
+                       (double *)(data + (int64_t)c * count), &status);
+    if (status)
+        return fail_fits(err, SKY_EIO, w->path, status, "writing the map");
+    return SKY_OK;
+}
+
+int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err)
+{
+    int status = 0, rc = SKY_OK;
+    fits_close_file(w->fp, &status);
+    w->fp = NULL;
+    if (status) {
+        rc = fail_fits(err, SKY_EIO, w->path, status, "writing the map");
+    } else if (w->overwrite) {
+        if (rename(w->tmp, w->path) != 0)
+            rc = sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s",
+                          w->path, strerror(errno));
+    } else if (link(w->tmp, w->path) != 0) {
+        rc = errno == EEXIST
+                 ? sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it",
+                            w->path)
+                 : sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s",
+                            w->path, strerror(errno));
+    }
+    sky_fits_writer_abort(w); /* removes the temporary name (gone already after rename) */
     return rc;
+}
+
+int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err)
+{
+    sky_fits_writer *w;
+    int rc = sky_fits_writer_open(path, cols, &w, err);
+    if (rc)
+        return rc;
+    if ((rc = sky_fits_writer_write(w, 0, w->npix, cols->data, err))) {
+        sky_fits_writer_abort(w);
+        return rc;
+    }
+    return sky_fits_writer_commit(w, err);
 }
 
 int sky_write_map(const char *path, int nside, int nmaps, const double *maps,

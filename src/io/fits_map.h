@@ -36,4 +36,19 @@ typedef struct sky_fits_columns {
  * renamed into place (see sky_write_map). */
 int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err);
 
+/*
+ * The same in pieces, for maps too large to hold: open writes the header to a
+ * temporary file (cols->data is not used), write stores pixels
+ * [first, first + count) of every column (`data` holds ncols blocks of
+ * `count`), commit closes and moves the file into place, abort removes it.
+ * After commit or abort the writer is freed.
+ */
+typedef struct sky_fits_writer sky_fits_writer;
+int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fits_writer **w,
+                         sky_error *err);
+int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, const double *data,
+                          sky_error *err);
+int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err);
+void sky_fits_writer_abort(sky_fits_writer *w);
+
 #endif
