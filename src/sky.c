@@ -186,6 +186,10 @@ int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *uni
     if ((rc = sky_unit_parse_output(unit, &out_unit, err)) ||
         (rc = sky_bandq_prepare(band, &bq, err)))
         return rc;
+    if (count == 0) {
+        sky_bandq_free(&bq);
+        return SKY_OK;
+    }
     const sky_unit uk_rj = {SKY_UNIT_K_RJ, 1e-6};
     const double factor = sky_band_unit_factor(band, &uk_rj, &out_unit);
     const int factor_is_scalar = band->n > 1 || out_unit.family == SKY_UNIT_K_RJ;
