@@ -298,6 +298,26 @@ int main(int argc, char **argv)
     CHECK(code == 0, "--force: %d %s", code, read_file(errfile));
     unlink(out);
 
+    /* skymodel templates */
+    char tdir[600];
+    snprintf(tdir, sizeof tdir, "%s/tmpl", tmp);
+    expect_bad("templates nside", "--nside 100: expected a power of two",
+               (const char *[]){"templates", "--nside", "100", tdir, NULL});
+    expect_bad("templates seed", "--seed '-3'",
+               (const char *[]){"templates", "--nside", "8", "--seed", "-3", tdir, NULL});
+    expect_bad("templates folder", "expected one output folder",
+               (const char *[]){"templates", "--nside", "8", NULL});
+    CHECK(!exists(tdir), "templates: folder made despite bad input");
+    CHECK(run((const char *[]){"templates", "--nside", "8", "-q", tdir, NULL}) == 0,
+          "templates: %s", read_file(errfile));
+    code = run((const char *[]){"templates", "--nside", "8", "-q", tdir, NULL});
+    CHECK(code == 2 && strstr(read_file(errfile), "file exists"), "templates twice: %d %s", code,
+          read_file(errfile));
+    code = run((const char *[]){"sim", "-q", "-o", out, "--data-dir", tdir, "--preset",
+                                "d1,s1,f1,a1,c2", "--nside", "16", "--freq", "100", NULL});
+    CHECK(code == 0 && exists(out), "sim on synthetic templates: %s", read_file(errfile));
+    unlink(out);
+
     CHECK(run((const char *[]){"--version", NULL}) == 0, "--version");
     CHECK(run((const char *[]){"sim", "--help", NULL}) == 0, "sim --help");
     CHECK(run((const char *[]){"frobnicate", NULL}) == 2, "unknown command");
