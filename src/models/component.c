@@ -125,6 +125,44 @@ int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *
     return sky_load_maps(ld, p->str, 1, &field0, label, target, &out->map, err);
 }
 
+int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *t,
+                           sky_error *err)
+{
+    const char *map_i = NULL, *map_q = NULL, *map_u = NULL;
+    const char *unit_i = NULL, *unit_q = NULL, *unit_u = NULL;
+    int pol = 1, rc;
+    memset(t, 0, sizeof *t);
+    if ((rc = sky_params_string(ps, "map_I", 1, &map_i, err)) ||
+        (rc = sky_params_string(ps, "map_Q", 0, &map_q, err)) ||
+        (rc = sky_params_string(ps, "map_U", 0, &map_u, err)) ||
+        (rc = sky_params_string(ps, "unit_I", 0, &unit_i, err)) ||
+        (rc = sky_params_string(ps, "unit_Q", 0, &unit_q, err)) ||
+        (rc = sky_params_string(ps, "unit_U", 0, &unit_u, err)) ||
+        (rc = sky_params_bool(ps, "has_polarization", 0, &pol, err)) ||
+        (rc = sky_params_freq(ps, "freq_ref_I", 1, &t->freq_ref_i, err)) ||
+        (rc = sky_params_freq(ps, "freq_ref_P", pol, &t->freq_ref_p, err)))
+        return rc;
+    if (pol && map_q && !map_u)
+        return sky_fail(err, SKY_EINVAL, "component %s: map_Q given without map_U", ps->owner);
+    const int f0 = 0;
+    if (pol && !map_q) { /* map_I holds I, Q, U */
+        const int f[3] = {0, 1, 2};
+        const sky_hmap *iqu[3];
+        if ((rc = sky_load_maps(ld, map_i, 3, f, unit_i, "uK_RJ", iqu, err)))
+            return rc;
+        t->i = iqu[0];
+        t->q = iqu[1];
+        t->u = iqu[2];
+        return SKY_OK;
+    }
+    if ((rc = sky_load_maps(ld, map_i, 1, &f0, unit_i, "uK_RJ", &t->i, err)))
+        return rc;
+    if (pol && ((rc = sky_load_maps(ld, map_q, 1, &f0, unit_q, "uK_RJ", &t->q, err)) ||
+                (rc = sky_load_maps(ld, map_u, 1, &f0, unit_u, "uK_RJ", &t->u, err))))
+        return rc;
+    return SKY_OK;
+}
+
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err)
 {
     char *file = NULL;

@@ -21,9 +21,8 @@
 #include "model.h"
 
 struct mbb {
-    const sky_hmap *i, *q, *u; /* uK_RJ; q = u = NULL when unpolarised */
+    sky_iqu_templates t; /* uK_RJ; q = u = NULL when unpolarised */
     sky_field beta, temp_k;
-    double freq_ref_i, freq_ref_p; /* GHz */
 };
 
 /* PySM's blackbody_nu, up to the constant 2h/c^2 which cancels in ratios. */
@@ -36,39 +35,11 @@ static inline double planck(double freq_ghz, double temp_k)
 static int mbb_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     struct mbb *m = state;
-    const char *map_i = NULL, *map_q = NULL, *map_u = NULL;
-    const char *unit_i = NULL, *unit_q = NULL, *unit_u = NULL, *unit_t = NULL;
-    int pol = 1, rc;
-    if ((rc = sky_params_string(ps, "map_I", 1, &map_i, err)) ||
-        (rc = sky_params_string(ps, "map_Q", 0, &map_q, err)) ||
-        (rc = sky_params_string(ps, "map_U", 0, &map_u, err)) ||
-        (rc = sky_params_string(ps, "unit_I", 0, &unit_i, err)) ||
-        (rc = sky_params_string(ps, "unit_Q", 0, &unit_q, err)) ||
-        (rc = sky_params_string(ps, "unit_U", 0, &unit_u, err)) ||
+    const char *unit_t = NULL;
+    int rc;
+    if ((rc = sky_load_iqu_templates(ld, ps, &m->t, err)) ||
         (rc = sky_params_string(ps, "unit_mbb_temperature", 0, &unit_t, err)) ||
-        (rc = sky_params_bool(ps, "has_polarization", 0, &pol, err)) ||
-        (rc = sky_params_freq(ps, "freq_ref_I", 1, &m->freq_ref_i, err)) ||
-        (rc = sky_params_freq(ps, "freq_ref_P", pol, &m->freq_ref_p, err)))
-        return rc;
-    if (pol && map_q && !map_u)
-        return sky_fail(err, SKY_EINVAL, "component %s: map_Q given without map_U", ps->owner);
-    if (pol && !map_q) { /* map_I holds I, Q, U */
-        const int f[3] = {0, 1, 2};
-        const sky_hmap *iqu[3];
-        if ((rc = sky_load_maps(ld, map_i, 3, f, unit_i, "uK_RJ", iqu, err)))
-            return rc;
-        m->i = iqu[0];
-        m->q = iqu[1];
-        m->u = iqu[2];
-    } else {
-        const int f0 = 0;
-        if ((rc = sky_load_maps(ld, map_i, 1, &f0, unit_i, "uK_RJ", &m->i, err)))
-            return rc;
-        if (pol && ((rc = sky_load_maps(ld, map_q, 1, &f0, unit_q, "uK_RJ", &m->q, err)) ||
-                    (rc = sky_load_maps(ld, map_u, 1, &f0, unit_u, "uK_RJ", &m->u, err))))
-            return rc;
-    }
-    if ((rc = sky_load_field(ld, ps, "map_mbb_index", "", "", &m->beta, err)) ||
+        (rc = sky_load_field(ld, ps, "map_mbb_index", "", "", &m->beta, err)) ||
         (rc = sky_load_field(ld, ps, "map_mbb_temperature", unit_t, "K", &m->temp_k, err)))
         return rc;
     return SKY_OK;
@@ -85,20 +56,20 @@ static void mbb_emission(const void *state, const sky_bandq *band, int64_t first
                          double *out_i, double *out_q, double *out_u)
 {
     const struct mbb *m = state;
-    const double ln_ref_i = log(m->freq_ref_i), ln_ref_p = m->q ? log(m->freq_ref_p) : 0.0;
+    const double ln_ref_i = log(m->t.freq_ref_i), ln_ref_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
     for (int64_t k = 0; k < count; k++) {
         const int64_t p = first + k;
         const double a = sky_field_at(&m->beta, p) - 2.0, t = sky_field_at(&m->temp_k, p);
-        const double i0 = sky_hmap_at(m->i, p);
-        const double q0 = m->q ? sky_hmap_at(m->q, p) : 0.0;
-        const double u0 = m->u ? sky_hmap_at(m->u, p) : 0.0;
-        const double bb_ref_i = planck(m->freq_ref_i, t);
+        const double i0 = sky_hmap_at(m->t.i, p);
+        const double q0 = m->t.q ? sky_hmap_at(m->t.q, p) : 0.0;
+        const double u0 = m->t.u ? sky_hmap_at(m->t.u, p) : 0.0;
+        const double bb_ref_i = planck(m->t.freq_ref_i, t);
         const double p_over_i =
-            m->q ? exp(a * (ln_ref_i - ln_ref_p)) * (bb_ref_i / planck(m->freq_ref_p, t)) : 0.0;
+            m->t.q ? exp(a * (ln_ref_i - ln_ref_p)) * (bb_ref_i / planck(m->t.freq_ref_p, t)) : 0.0;
         double si = 0, sq = 0, su = 0;
         for (int n = 0; n < band->n; n++) {
             const double f = band->freq[n], c = band->coef[n];
-            if (f == m->freq_ref_i) { /* PySM applies no scaling here, to I, Q or U */
+            if (f == m->t.freq_ref_i) { /* PySM applies no scaling here, to I, Q or U */
                 si += i0 * c;
                 sq += q0 * c;
                 su += u0 * c;

@@ -67,6 +67,18 @@ int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fiel
 int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *label,
                    const char *target, sky_field *out, sky_error *err);
 
+/* Amplitude templates in uK_RJ as PySM's ModifiedBlackBody and PowerLaw read
+ * them: parameters map_I, map_Q, map_U, unit_I/Q/U, freq_ref_I, freq_ref_P
+ * and has_polarization (default true); with polarisation and no map_Q,
+ * map_I is an IQU file. Unpolarised: q = u = NULL. */
+typedef struct sky_iqu_templates {
+    const sky_hmap *i, *q, *u;
+    double freq_ref_i, freq_ref_p; /* GHz; freq_ref_p is 0 when unpolarised */
+} sky_iqu_templates;
+
+int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *out,
+                           sky_error *err);
+
 /* A text table (numpy.loadtxt layout) owned by the loader. */
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err);
 
