@@ -1,8 +1,12 @@
 #!/bin/sh
-# Installs the Debian 12 packages skymodel builds with, when any is missing.
+# Installs the Debian 12 packages skymodel builds with, when any is missing;
+# with the argument "test", also python3-healpy, the test suite's oracle.
 # Run as root (or through sudo). Does nothing when all are present.
 set -eu
 PKGS="build-essential cmake pkg-config libcfitsio-dev libchealpix-dev libsharp-dev"
+if [ "${1:-}" = test ]; then
+    PKGS="$PKGS python3-healpy"
+fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -4,7 +4,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer (skip with SKYMODEL_NO_SANITIZE=1).
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/install-deps.sh
+sh scripts/install-deps.sh test
 BUILD_DIR=build sh scripts/build.sh -DSKYMODEL_WERROR=ON
 (cd build && ctest --output-on-failure -j "$(nproc)")
 if [ "${SKYMODEL_NO_SANITIZE:-0}" != 1 ]; then
