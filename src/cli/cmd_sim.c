@@ -5,6 +5,7 @@
  * before any template is read, and the map appears only once complete.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,15 @@
 #include <omp.h>
 #endif
 
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 #include "commands.h"
 #include "core/error.h"
 #include "io/fits_map.h"
+#include "io/text_table.h"
+#include "sht/smooth.h"
 #include "options.h"
 #include "skymodel.h"
 
@@ -32,6 +39,13 @@ static const cli_option sim_options[] = {
     {"data-dir", 'd', "DIR", "folder holding PySM templates (repeatable; then $SKYMODEL_DATA, "
                              "$PYSM_LOCAL_DATA)", 1},
     {"output", 'o', "FILE", "output FITS map", 0},
+    {"fwhm", 0, "ARCMIN", "Gaussian beam FWHM in arcmin (T, and E/B as healpy pol=True)", 0},
+    {"beam-window", 0, "FILE", "beam window B_l: text, one column (T,E,B alike) or three", 0},
+    {"lmax", 0, "L", "lmax of the transforms (default 2.5 nside; 1.5 nside if --out-nside "
+                     "is lower)", 0},
+    {"lsq-maxiter", 0, "K", "least-squares map2alm iterations (default 10, PySM's); 0: plain "
+                            "map2alm", 0},
+    {"out-nside", 0, "N", "output nside after smoothing (default: --nside)", 0},
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
     {"threads", 't', "N", "OpenMP threads (default: all cores or $OMP_NUM_THREADS)", 0},
@@ -129,6 +143,80 @@ static int add_presets(sky_config *cfg, const char *list, sky_error *err)
     return rc;
 }
 
+/* The smoothing options; *on is set when any is given. */
+static int read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *on,
+                          sky_table *beam, sky_error *err)
+{
+    const char *fwhm = cli_get(p, "fwhm"), *bw = cli_get(p, "beam-window"),
+               *lmax = cli_get(p, "lmax"), *iter = cli_get(p, "lsq-maxiter"),
+               *onside = cli_get(p, "out-nside");
+    long long v;
+    int rc;
+    sky_smooth_opts_init(o);
+    *on = fwhm || bw || lmax || iter || onside;
+    if (fwhm) {
+        double *f;
+        int n;
+        if ((rc = cli_double_list("--fwhm", fwhm, &f, &n, err)))
+            return rc;
+        double arcmin = f[0];
+        free(f);
+        if (n != 1 || !(arcmin >= 0) || !isfinite(arcmin))
+            return sky_fail(err, SKY_EINVAL, "--fwhm '%s': expected one finite value >= 0 "
+                            "(arcmin)", fwhm);
+        o->fwhm_rad = arcmin / 60.0 * M_PI / 180.0;
+    }
+    if (fwhm && bw)
+        return sky_fail(err, SKY_EINVAL, "--fwhm and --beam-window: give one beam, not both");
+    if (onside) {
+        if ((rc = cli_int("--out-nside", onside, 1, 1 << 30, &v, err)))
+            return rc;
+        if (v > 8192 || (v & (v - 1)))
+            return sky_fail(err, SKY_EINVAL,
+                            "--out-nside %lld: expected a power of two from 1 to 8192", v);
+        o->nside_out = (int)v;
+    }
+    if (lmax) {
+        if ((rc = cli_int("--lmax", lmax, 0, 4LL * nside, &v, err)))
+            return rc;
+        o->lmax = (int)v;
+    }
+    if (iter) {
+        if ((rc = cli_int("--lsq-maxiter", iter, 0, 100000, &v, err)))
+            return rc;
+        o->lsq_maxiter = (int)v;
+    }
+    if (bw) {
+        if ((rc = sky_table_read(bw, "beam window", beam, err)))
+            return rc;
+        if (beam->ncols != 1 && beam->ncols != 3)
+            return sky_fail(err, SKY_EFORMAT, "beam window %s: %d columns, expected 1 (T, E, B "
+                            "alike) or 3 (T, E, B)", bw, beam->ncols);
+        for (int64_t i = 0; i < (int64_t)beam->nrows * beam->ncols; i++)
+            if (!isfinite(beam->data[i]))
+                return sky_fail(err, SKY_EFORMAT, "beam window %s: row %lld is not finite", bw,
+                                (long long)(i / beam->ncols + 1));
+        int need = o->lmax >= 0 ? o->lmax
+                                : sky_smooth_default_lmax(nside, o->nside_out ? o->nside_out : nside);
+        if (beam->nrows < need + 1)
+            return sky_fail(err, SKY_EINVAL, "beam window %s: %d rows, expected at least lmax + 1 "
+                            "= %d", bw, beam->nrows, need + 1);
+        /* column-major copy for the smoother */
+        double *cm = malloc((size_t)beam->nrows * beam->ncols * sizeof *cm);
+        if (!cm)
+            return sky_nomem(err, "the beam window");
+        for (int r = 0; r < beam->nrows; r++)
+            for (int c = 0; c < beam->ncols; c++)
+                cm[(int64_t)c * beam->nrows + r] = sky_table_at(beam, r, c);
+        free(beam->data);
+        beam->data = cm;
+        o->beam = cm;
+        o->beam_ncols = beam->ncols;
+        o->beam_len = beam->nrows;
+    }
+    return SKY_OK;
+}
+
 int sky_cmd_sim(int argc, char **argv)
 {
     cli_parsed p;
@@ -137,6 +225,9 @@ int sky_cmd_sim(int argc, char **argv)
     sky_sky *sky = NULL;
     double *freq = NULL, *weight = NULL, *iqu = NULL;
     sky_fits_writer *writer = NULL;
+    sky_smooth_opts smooth;
+    sky_table beam = {0, 0, NULL};
+    int smoothing = 0;
     int nfreq = 0, rc;
     long long nside = 0, threads = 0;
 
@@ -189,6 +280,8 @@ int sky_cmd_sim(int argc, char **argv)
     }
     if ((rc = sky_unit_check(unit, &err)))
         goto done;
+    if ((rc = read_smoothing(&p, (int)nside, &smooth, &smoothing, &beam, &err)))
+        goto done;
     if ((rc = read_band(&p, &freq, &weight, &nfreq, &err)))
         goto done;
     struct stat st;
@@ -220,13 +313,6 @@ int sky_cmd_sim(int argc, char **argv)
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 peak_rss_mb());
-    /* Evaluate and write in chunks of pixels, so that the output map never has
-     * to be held whole (3.2 GB per Stokes component in double at nside 8192). */
-    const int64_t npix = sky_npix(sky), chunk = npix < (1 << 21) ? npix : (1 << 21);
-    if (!(iqu = malloc((size_t)(3 * chunk) * sizeof *iqu))) {
-        rc = sky_nomem(&err, "the output map");
-        goto done;
-    }
     char card_creator[80], card_presets[80], card_fmin[80], card_fmax[80], card_nfreq[40];
     snprintf(card_creator, sizeof card_creator, "CREATOR = 'skymodel %s' / PySM %s in C",
              SKY_VERSION_STRING, SKY_PYSM_VERSION);
@@ -241,9 +327,50 @@ int sky_cmd_sim(int argc, char **argv)
     sky_fits_columns cols = {(int)nside, 3, names, units, NULL,
                              dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32, "G",
                              cli_has(&p, "force"), cards};
+    const int64_t npix = sky_npix(sky);
+    sky_band band = {nfreq, freq, weight};
+
+    if (smoothing) {
+        /* the transforms need the whole map */
+        const int nside_out = smooth.nside_out ? smooth.nside_out : (int)nside;
+        const int64_t npix_out = 12 * (int64_t)nside_out * nside_out;
+        double *smoothed = NULL;
+        sky_smooth_report rep;
+        if (!(iqu = malloc((size_t)(3 * npix) * sizeof *iqu)) ||
+            !(smoothed = malloc((size_t)(3 * npix_out) * sizeof *smoothed))) {
+            free(smoothed);
+            rc = sky_nomem(&err, "the map to smooth");
+            goto done;
+        }
+        if (!(rc = sky_emission(sky, &band, unit, iqu, &err))) {
+            double ta = now();
+            rc = sky_smooth(iqu, (int)nside, 3, &smooth, smoothed, &rep, &err);
+            if (!rc && verbose > 1)
+                fprintf(stderr, "skymodel: smoothed in %.2f s (lmax %d, %s, %d iterations, "
+                        "residual %.3g)\n", now() - ta, rep.lmax, rep.method, rep.iterations,
+                        rep.residual);
+        }
+        cols.nside = nside_out;
+        if (!rc && !(rc = sky_fits_writer_open(out, &cols, &writer, &err)) &&
+            !(rc = sky_fits_writer_write(writer, 0, npix_out, smoothed, &err))) {
+            rc = sky_fits_writer_commit(writer, &err);
+            writer = NULL;
+        }
+        free(smoothed);
+        if (!rc && verbose)
+            printf("wrote %s (nside %d, %s, %s, smoothed)\n", out, nside_out, presets, unit);
+        goto done;
+    }
+
+    /* Evaluate and write in chunks of pixels, so that the output map never has
+     * to be held whole (3.2 GB per Stokes component in double at nside 8192). */
+    const int64_t chunk = npix < (1 << 21) ? npix : (1 << 21);
+    if (!(iqu = malloc((size_t)(3 * chunk) * sizeof *iqu))) {
+        rc = sky_nomem(&err, "the output map");
+        goto done;
+    }
     if ((rc = sky_fits_writer_open(out, &cols, &writer, &err)))
         goto done;
-    sky_band band = {nfreq, freq, weight};
     double t_emission = 0;
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
@@ -269,6 +396,7 @@ int sky_cmd_sim(int argc, char **argv)
         printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
 done:
     sky_fits_writer_abort(writer);
+    sky_table_free(&beam);
     free(iqu);
     free(freq);
     free(weight);

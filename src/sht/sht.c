@@ -1,0 +1,301 @@
+/*
+ * sht.c - libsharp transforms and the least-squares map2alm (see sht.h).
+ *
+ * The least-squares solve follows healpy 1.16's map2alm_lsq and scipy 1.10's
+ * lsqr exactly (Paige & Saunders 1982, with Choi's stable Givens rotation):
+ * the unknowns are the alm as a real vector (Re a_l0 for every l, then
+ * sqrt(2) (Re, Im) of each m > 0 coefficient), the operator is alm2map, its
+ * adjoint map2alm times npix / 4 pi, and the start is the plain map2alm. On
+ * maps that are not band-limited LSQR stops at the iteration cap before
+ * converging, so only the same algorithm gives the same map.
+ */
+#include "sht.h"
+
+#include <libsharp/sharp.h>
+#include <libsharp/sharp_almhelpers.h>
+#include <libsharp/sharp_geomhelpers.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "healpix/healpix.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+struct sky_sht {
+    int nside, lmax;
+    int64_t npix, nalm;
+    sharp_geom_info *geom;
+    sharp_alm_info *ainfo;
+};
+
+int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err)
+{
+    *plan = NULL;
+    if (!sky_hpx_nside_ok(nside))
+        return sky_fail(err, SKY_EINVAL, "nside %d: expected a power of two from 1 to 8192",
+                        nside);
+    if (lmax < 0 || lmax > 4 * nside)
+        return sky_fail(err, SKY_EINVAL, "lmax %d: expected 0 to 4*nside = %d", lmax, 4 * nside);
+    sky_sht *p = calloc(1, sizeof *p);
+    if (!p)
+        return sky_nomem(err, "a transform plan");
+    p->nside = nside;
+    p->lmax = lmax;
+    p->npix = sky_hpx_npix(nside);
+    sharp_make_healpix_geom_info(nside, 1, &p->geom);
+    sharp_make_triangular_alm_info(lmax, lmax, 1, &p->ainfo);
+    p->nalm = sharp_alm_count(p->ainfo);
+    *plan = p;
+    return SKY_OK;
+}
+
+void sky_sht_free(sky_sht *p)
+{
+    if (!p)
+        return;
+    sharp_destroy_geom_info(p->geom);
+    sharp_destroy_alm_info(p->ainfo);
+    free(p);
+}
+
+int64_t sky_sht_nalm(const sky_sht *p)
+{
+    return p->nalm;
+}
+
+int sky_sht_lmax(const sky_sht *p)
+{
+    return p->lmax;
+}
+
+int sky_sht_nside(const sky_sht *p)
+{
+    return p->nside;
+}
+
+void sky_sht_map2alm(const sky_sht *p, int ncomp, const double *map, double complex *alm)
+{
+    void *a0[1] = {alm}, *m0[1] = {(void *)map};
+    sharp_execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    if (ncomp == 3) {
+        void *a2[2] = {alm + p->nalm, alm + 2 * p->nalm};
+        void *m2[2] = {(void *)(map + p->npix), (void *)(map + 2 * p->npix)};
+        sharp_execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    }
+}
+
+void sky_sht_alm2map(const sky_sht *p, int ncomp, const double complex *alm, double *map)
+{
+    void *a0[1] = {(void *)alm}, *m0[1] = {map};
+    sharp_execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    if (ncomp == 3) {
+        void *a2[2] = {(void *)(alm + p->nalm), (void *)(alm + 2 * p->nalm)};
+        void *m2[2] = {map + p->npix, map + 2 * p->npix};
+        sharp_execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    }
+}
+
+/* ---- LSQR ------------------------------------------------------------- */
+
+typedef struct lsq {
+    const sky_sht *p;
+    int ncomp;
+    int64_t nreal; /* per component: 2 nalm - lmax - 1 */
+    double complex *alm;
+    double *map;
+} lsq;
+
+static void to_real(const lsq *q, const double complex *alm, double *x)
+{
+    const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
+    for (int c = 0; c < q->ncomp; c++) {
+        const double complex *a = alm + c * nalm;
+        double *r = x + c * q->nreal;
+        for (int64_t i = 0; i < l1; i++)
+            r[i] = creal(a[i]);
+        for (int64_t i = l1; i < nalm; i++) {
+            r[l1 + 2 * (i - l1)] = creal(a[i]) * sqrt(2.0);
+            r[l1 + 2 * (i - l1) + 1] = cimag(a[i]) * sqrt(2.0);
+        }
+    }
+}
+
+static void to_complex(const lsq *q, const double *x, double complex *alm)
+{
+    const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
+    for (int c = 0; c < q->ncomp; c++) {
+        double complex *a = alm + c * nalm;
+        const double *r = x + c * q->nreal;
+        for (int64_t i = 0; i < l1; i++)
+            a[i] = r[i];
+        for (int64_t i = l1; i < nalm; i++)
+            a[i] = CMPLX(r[l1 + 2 * (i - l1)] * (sqrt(2.0) / 2),
+                         r[l1 + 2 * (i - l1) + 1] * (sqrt(2.0) / 2));
+    }
+}
+
+/* y = A x: alm2map */
+static void op_matvec(lsq *q, const double *x, double *y)
+{
+    to_complex(q, x, q->alm);
+    sky_sht_alm2map(q->p, q->ncomp, q->alm, y);
+}
+
+/* x = A^T y: map2alm * npix / (4 pi) */
+static void op_rmatvec(lsq *q, const double *y, double *x)
+{
+    sky_sht_map2alm(q->p, q->ncomp, y, q->alm);
+    const double f = (double)(12 * (int64_t)q->p->nside * q->p->nside) / (4 * M_PI);
+    const int64_t n = q->ncomp * q->p->nalm;
+    for (int64_t i = 0; i < n; i++)
+        q->alm[i] *= f;
+    to_real(q, q->alm, x);
+}
+
+static double norm2(const double *v, int64_t n)
+{
+    double s = 0;
+#pragma omp parallel for schedule(static) reduction(+ : s)
+    for (int64_t i = 0; i < n; i++)
+        s += v[i] * v[i];
+    return sqrt(s);
+}
+
+static double sign(double x)
+{
+    return (x > 0) - (x < 0);
+}
+
+static void sym_ortho(double a, double b, double *c, double *s, double *r)
+{
+    if (b == 0) {
+        *c = sign(a);
+        *s = 0;
+        *r = fabs(a);
+    } else if (a == 0) {
+        *c = 0;
+        *s = sign(b);
+        *r = fabs(b);
+    } else if (fabs(b) > fabs(a)) {
+        double tau = a / b;
+        *s = sign(b) / sqrt(1 + tau * tau);
+        *c = *s * tau;
+        *r = b / *s;
+    } else {
+        double tau = b / a;
+        *c = sign(a) / sqrt(1 + tau * tau);
+        *s = *c * tau;
+        *r = a / *c;
+    }
+}
+
+int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxiter, double tol,
+                        double complex *alm, int *iterations, double *residual, sky_error *err)
+{
+    lsq q = {p, ncomp, 2 * p->nalm - p->lmax - 1, NULL, NULL};
+    const int64_t m = ncomp * p->npix, n = ncomp * q.nreal;
+    double *buf = malloc((size_t)(2 * m + 4 * n) * sizeof *buf);
+    q.alm = malloc((size_t)(ncomp * p->nalm) * sizeof *q.alm);
+    if (!buf || !q.alm) {
+        free(buf);
+        free(q.alm);
+        return sky_nomem(err, "the least-squares map2alm");
+    }
+    double *u = buf, *tmp = buf + m, *x = buf + 2 * m, *v = x + n, *w = v + n, *atu = w + n;
+    const double eps = 2.220446049250313e-16, atol = tol, btol = tol, ctol = 1e-8;
+
+    /* x0 = m2a2(b) / npix * 4 pi, the plain map2alm */
+    op_rmatvec(&q, b, x);
+    const double npix = (double)p->npix;
+    for (int64_t i = 0; i < n; i++)
+        x[i] = x[i] / npix * (4 * M_PI);
+
+    const double bnorm = norm2(b, m);
+    op_matvec(&q, x, tmp);
+    for (int64_t i = 0; i < m; i++)
+        u[i] = b[i] - tmp[i];
+    double beta = norm2(u, m), alfa = 0;
+    if (beta > 0) {
+        for (int64_t i = 0; i < m; i++)
+            u[i] = (1 / beta) * u[i];
+        op_rmatvec(&q, u, v);
+        alfa = norm2(v, n);
+    } else {
+        memcpy(v, x, (size_t)n * sizeof *v);
+    }
+    if (alfa > 0)
+        for (int64_t i = 0; i < n; i++)
+            v[i] = (1 / alfa) * v[i];
+    memcpy(w, v, (size_t)n * sizeof *w);
+    double rhobar = alfa, phibar = beta, rnorm = beta, r1norm = rnorm;
+    double anorm = 0, acond = 0, ddnorm = 0, res2 = 0, xnorm = 0, xxnorm = 0, z = 0;
+    double cs2 = -1, sn2 = 0;
+    int itn = 0;
+    if (alfa * beta != 0) {
+        while (itn < maxiter) {
+            itn++;
+            op_matvec(&q, v, tmp);
+            for (int64_t i = 0; i < m; i++)
+                u[i] = tmp[i] - alfa * u[i];
+            beta = norm2(u, m);
+            if (beta > 0) {
+                for (int64_t i = 0; i < m; i++)
+                    u[i] = (1 / beta) * u[i];
+                anorm = sqrt(anorm * anorm + alfa * alfa + beta * beta);
+                op_rmatvec(&q, u, atu);
+                for (int64_t i = 0; i < n; i++)
+                    v[i] = atu[i] - beta * v[i];
+                alfa = norm2(v, n);
+                if (alfa > 0)
+                    for (int64_t i = 0; i < n; i++)
+                        v[i] = (1 / alfa) * v[i];
+            }
+            double cs, sn, rho;
+            sym_ortho(rhobar, beta, &cs, &sn, &rho);
+            const double theta = sn * alfa;
+            rhobar = -cs * alfa;
+            const double phi = cs * phibar;
+            phibar = sn * phibar;
+            const double tau = sn * phi, t1 = phi / rho, t2 = -theta / rho;
+            double dk2 = 0;
+            for (int64_t i = 0; i < n; i++) {
+                const double dk = (1 / rho) * w[i];
+                dk2 += dk * dk;
+                x[i] = x[i] + t1 * w[i];
+                w[i] = v[i] + t2 * w[i];
+            }
+            ddnorm = ddnorm + dk2;
+            const double delta = sn2 * rho, gambar = -cs2 * rho, rhs = phi - delta * z;
+            const double zbar = rhs / gambar;
+            xnorm = sqrt(xxnorm + zbar * zbar);
+            const double gamma = sqrt(gambar * gambar + theta * theta);
+            cs2 = gambar / gamma;
+            sn2 = theta / gamma;
+            z = rhs / gamma;
+            xxnorm = xxnorm + z * z;
+            acond = anorm * sqrt(ddnorm);
+            rnorm = sqrt(phibar * phibar + res2);
+            const double arnorm = alfa * fabs(tau);
+            r1norm = rnorm;
+            const double test1 = rnorm / bnorm, test2 = arnorm / (anorm * rnorm + eps),
+                         test3 = 1 / (acond + eps);
+            const double tt1 = test1 / (1 + anorm * xnorm / bnorm);
+            const double rtol = btol + atol * anorm * xnorm / bnorm;
+            if (1 + test3 <= 1 || 1 + test2 <= 1 || 1 + tt1 <= 1 || test3 <= ctol ||
+                test2 <= atol || test1 <= rtol)
+                break;
+        }
+    }
+    to_complex(&q, x, alm);
+    if (iterations)
+        *iterations = itn;
+    if (residual)
+        *residual = bnorm > 0 ? r1norm / bnorm : 0;
+    free(buf);
+    free(q.alm);
+    return SKY_OK;
+}

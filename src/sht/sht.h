@@ -1,0 +1,39 @@
+/*
+ * sht.h - spherical harmonic transforms of HEALPix maps with libsharp, as
+ * healpy does them: a plan per (nside, lmax) built once, alm in healpy's
+ * triangular layout (index m (2 lmax + 1 - m) / 2 + l), I alone (spin 0) or
+ * I, Q, U as T, E, B (spin 0 and spin 2, HEALPix polarisation convention).
+ */
+#ifndef SKY_SHT_SHT_H
+#define SKY_SHT_SHT_H
+
+#include <complex.h>
+#include <stdint.h>
+
+#include "skymodel.h"
+
+typedef struct sky_sht sky_sht;
+
+int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err);
+void sky_sht_free(sky_sht *plan);
+int64_t sky_sht_nalm(const sky_sht *plan);
+int sky_sht_lmax(const sky_sht *plan);
+int sky_sht_nside(const sky_sht *plan);
+
+/* ncomp (1 or 3) maps of npix -> alm (ncomp blocks of nalm): plain map2alm
+ * with uniform weights 4 pi / npix and no iteration (healpy iter=0). */
+void sky_sht_map2alm(const sky_sht *plan, int ncomp, const double *map, double complex *alm);
+/* alm -> maps (healpy alm2map, no pixel window). */
+void sky_sht_alm2map(const sky_sht *plan, int ncomp, const double complex *alm, double *map);
+
+/*
+ * healpy's map2alm_lsq: the alm minimising |alm2map(alm) - map| by scipy's
+ * LSQR (atol = btol = tol), started from the plain map2alm and stopped after
+ * maxiter iterations, with the same operator scaling so that the iterates are
+ * PySM's. Reports the iterations done and the relative residual.
+ */
+int sky_sht_map2alm_lsq(const sky_sht *plan, int ncomp, const double *map, int maxiter,
+                        double tol, double complex *alm, int *iterations, double *residual,
+                        sky_error *err);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * smooth.c - beam smoothing of HEALPix maps as PySM 3.4.5 does it
+ * (utils.apply_smoothing_and_coord_transform and utils.map2alm).
+ *
+ * map2alm method, as PySM chooses it:
+ * - lmax > 1.5 nside and lsq_maxiter > 0: healpy.map2alm_lsq (tol 1e-7);
+ * - lmax > 1.5 nside and lsq_maxiter = 0: healpy.map2alm(iter=0);
+ * - lmax <= 1.5 nside: PySM asks healpy for map2alm with pixel weights
+ *   (nside > 16) and 3 Jacobi iterations. Pixel weights are downloaded by
+ *   healpy at run time; skymodel does not download, and uses the 3
+ *   iterations without weights there (documented difference).
+ * Beams follow healpy.gauss_beam(pol=True): T exp(-l(l+1) s^2/2), E and B
+ * that times exp(2 s^2), s = fwhm / sqrt(8 ln 2).
+ */
+#include "smooth.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "healpix/healpix.h"
+#include "sht.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+void sky_smooth_opts_init(sky_smooth_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->lmax = -1;
+    o->lsq_maxiter = 10;
+}
+
+int sky_smooth_default_lmax(int nside, int nside_out)
+{
+    if (nside_out < nside)
+        return (int)(1.5 * nside);
+    return (int)(2.5 * nside);
+}
+
+/* healpy.map2alm(iter=n) without weights: Jacobi iterations on the residual. */
+static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter,
+                        double complex *alm, sky_error *err)
+{
+    sky_sht_map2alm(p, ncomp, map, alm);
+    if (!iter)
+        return SKY_OK;
+    const int64_t npix = 12 * (int64_t)sky_sht_nside(p) * sky_sht_nside(p), nalm = sky_sht_nalm(p);
+    double *res = malloc((size_t)(ncomp * npix) * sizeof *res);
+    double complex *da = malloc((size_t)(ncomp * nalm) * sizeof *da);
+    if (!res || !da) {
+        free(res);
+        free(da);
+        return sky_nomem(err, "map2alm iterations");
+    }
+    for (int it = 0; it < iter; it++) {
+        sky_sht_alm2map(p, ncomp, alm, res);
+        for (int64_t i = 0; i < ncomp * npix; i++)
+            res[i] = map[i] - res[i];
+        sky_sht_map2alm(p, ncomp, res, da);
+        for (int64_t i = 0; i < ncomp * nalm; i++)
+            alm[i] += da[i];
+    }
+    free(res);
+    free(da);
+    return SKY_OK;
+}
+
+int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
+               sky_smooth_report *rep, sky_error *err)
+{
+    const int nside_out = o->nside_out ? o->nside_out : nside;
+    const int lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out);
+    sky_sht *pin = NULL, *pout = NULL;
+    double complex *alm = NULL;
+    int rc;
+    if (ncomp != 1 && ncomp != 3)
+        return sky_fail(err, SKY_EINVAL, "smoothing: %d maps, expected 1 (I) or 3 (I, Q, U)",
+                        ncomp);
+    if (!isfinite(o->fwhm_rad) || o->fwhm_rad < 0)
+        return sky_fail(err, SKY_EINVAL, "--fwhm %g: expected a finite value >= 0",
+                        o->fwhm_rad * 180 * 60 / M_PI);
+    if (o->beam && o->beam_len < lmax + 1)
+        return sky_fail(err, SKY_EINVAL,
+                        "beam window has %d values: expected at least lmax + 1 = %d",
+                        o->beam_len, lmax + 1);
+    if ((rc = sky_sht_create(nside, lmax, &pin, err)))
+        return rc;
+    if (nside_out != nside && (rc = sky_sht_create(nside_out, lmax, &pout, err)))
+        goto done;
+    const int64_t nalm = sky_sht_nalm(pin);
+    if (!(alm = malloc((size_t)(ncomp * nalm) * sizeof *alm))) {
+        rc = sky_nomem(err, "alm");
+        goto done;
+    }
+    sky_smooth_report r = {lmax, NULL, 0, 0};
+    if (lmax <= 1.5 * nside) {
+        r.method = "map2alm iter=3";
+        rc = map2alm_iter(pin, ncomp, map, 3, alm, err);
+    } else if (o->lsq_maxiter == 0) {
+        r.method = "map2alm iter=0";
+        sky_sht_map2alm(pin, ncomp, map, alm);
+    } else {
+        r.method = "map2alm_lsq";
+        rc = sky_sht_map2alm_lsq(pin, ncomp, map, o->lsq_maxiter, 1e-7, alm, &r.iterations,
+                                 &r.residual, err);
+    }
+    if (rc)
+        goto done;
+
+    /* beam */
+    if (o->fwhm_rad > 0 || o->beam) {
+        const double sigma = o->fwhm_rad / sqrt(8.0 * log(2.0)), s2 = sigma * sigma;
+        for (int m = 0; m <= lmax; m++)
+            for (int l = m; l <= lmax; l++) {
+                const int64_t i = (int64_t)m * (2 * lmax + 1 - m) / 2 + l;
+                for (int c = 0; c < ncomp; c++) {
+                    double b;
+                    if (o->beam) {
+                        b = o->beam[(int64_t)(o->beam_ncols == 3 ? c : 0) * o->beam_len + l];
+                    } else {
+                        b = exp(-0.5 * l * (l + 1.0) * s2);
+                        if (c > 0)
+                            b *= exp(2.0 * s2);
+                    }
+                    alm[c * nalm + i] *= b;
+                }
+            }
+    }
+    sky_sht_alm2map(pout ? pout : pin, ncomp, alm, out);
+    if (rep)
+        *rep = r;
+done:
+    free(alm);
+    sky_sht_free(pin);
+    sky_sht_free(pout);
+    return rc;
+}
