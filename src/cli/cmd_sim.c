@@ -45,6 +45,7 @@ static const cli_option sim_options[] = {
                      "is lower)", 0},
     {"lsq-maxiter", 0, "K", "least-squares map2alm iterations (default 10, PySM's); 0: plain "
                             "map2alm", 0},
+    {"rotate", 0, "A:B", "coordinate change of the alm, A and B among G, C, E (e.g. G:C)", 0},
     {"out-nside", 0, "N", "output nside after smoothing (default: --nside)", 0},
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
@@ -149,11 +150,18 @@ static int read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, in
 {
     const char *fwhm = cli_get(p, "fwhm"), *bw = cli_get(p, "beam-window"),
                *lmax = cli_get(p, "lmax"), *iter = cli_get(p, "lsq-maxiter"),
-               *onside = cli_get(p, "out-nside");
+               *onside = cli_get(p, "out-nside"), *rot = cli_get(p, "rotate");
     long long v;
     int rc;
     sky_smooth_opts_init(o);
-    *on = fwhm || bw || lmax || iter || onside;
+    *on = fwhm || bw || lmax || iter || onside || rot;
+    if (rot) {
+        if (strlen(rot) != 3 || rot[1] != ':' || !strchr("GCE", rot[0]) || !strchr("GCE", rot[2]))
+            return sky_fail(err, SKY_EINVAL, "--rotate '%s': expected A:B with A and B among G "
+                            "(Galactic), C (Equatorial), E (Ecliptic)", rot);
+        o->rot_from = rot[0];
+        o->rot_to = rot[2];
+    }
     if (fwhm) {
         double *f;
         int n;
@@ -351,6 +359,8 @@ int sky_cmd_sim(int argc, char **argv)
                         rep.residual);
         }
         cols.nside = nside_out;
+        const char coord[2] = {smooth.rot_to ? smooth.rot_to : 'G', '\0'};
+        cols.coordsys = coord;
         if (!rc && !(rc = sky_fits_writer_open(out, &cols, &writer, &err)) &&
             !(rc = sky_fits_writer_write(writer, 0, npix_out, smoothed, &err))) {
             rc = sky_fits_writer_commit(writer, &err);

@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "healpix/healpix.h"
+#include "rotate.h"
 #include "sht.h"
 
 #ifndef M_PI
@@ -128,6 +129,12 @@ int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o
                     alm[c * nalm + i] *= b;
                 }
             }
+    }
+    if (o->rot_from && o->rot_from != o->rot_to) {
+        double mat[3][3];
+        if ((rc = sky_coord_matrix(o->rot_from, o->rot_to, mat, err)) ||
+            (rc = sky_rotate_alm(lmax, ncomp, alm, mat, err)))
+            goto done;
     }
     sky_sht_alm2map(pout ? pout : pin, ncomp, alm, out);
     if (rep)

@@ -16,6 +16,7 @@ typedef struct sky_smooth_opts {
     int lmax;              /* < 0: PySM's default (2.5 nside, 1.5 nside if nside_out < nside) */
     int lsq_maxiter;       /* least-squares iterations (PySM default 10); 0: plain map2alm */
     int nside_out;         /* 0: the input nside */
+    char rot_from, rot_to; /* coordinate change of the alm ('G', 'C', 'E'); 0: none */
 } sky_smooth_opts;
 
 void sky_smooth_opts_init(sky_smooth_opts *o);

@@ -1,0 +1,174 @@
+/*
+ * rotate.c - alm rotation (see rotate.h), after HEALPix C++'s rotate_alm,
+ * which healpy calls:
+ *
+ * - the coordinate matrices are healpy 1.16's, which it derives with astropy
+ *   from the barycentric mean ecliptic (values below, astropy 5.2); the
+ *   inverses are taken numerically as healpy does;
+ * - the matrix gives Euler angles (alpha, beta, gamma) by HEALPix's
+ *   Extract_CPAC_Euler_Angles, and the alm rotate as
+ *     a'_lm = exp(-i m alpha) sum_m' d^l_mm'(beta) exp(-i m' gamma) a_lm'
+ *   with a_l,-m = (-1)^m conj(a_lm);
+ * - Wigner's small d matrices come from Risbo's recursion (J. Geodesy 70,
+ *   383, 1996), coupling d^(j-1/2) with spin 1/2: with n = 2j,
+ *   i = j - m', k = j - m, q = cos(beta/2), p = sin(beta/2),
+ *   n d^j_ik = sqrt((n-i)(n-k)) q d_i,k - sqrt((n-i) k) p d_i,k-1
+ *            + sqrt(i (n-k)) p d_i-1,k + sqrt(i k) q d_i-1,k-1.
+ * Cost is O(lmax^3) time and O(lmax^2) memory.
+ */
+#include "rotate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+/* healpy.rotator.e2g and e2q (ecliptic to Galactic and to equatorial FK5) */
+static const double e2g[3][3] = {
+    {-0.05487563486628291, -0.9938213523891726, -0.09647685853808463},
+    {0.49410952885789594, -0.11099097203832742, 0.8622857865103741},
+    {-0.8676660868040468, -0.00035165514701401834, 0.49714730025296094}};
+static const double e2q[3][3] = {
+    {0.9999999999999906, -8.651314600163712e-08, -9.838583464995654e-08},
+    {4.023865539325279e-08, 0.9174821682916503, -0.3977769109272801},
+    {1.2468018087495808e-07, 0.3977769109272727, 0.9174821682916464}};
+
+static void inverse(const double a[3][3], double r[3][3])
+{
+    double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+                 a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+                 a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            int i1 = (j + 1) % 3, i2 = (j + 2) % 3, j1 = (i + 1) % 3, j2 = (i + 2) % 3;
+            r[i][j] = (a[i1][j1] * a[i2][j2] - a[i1][j2] * a[i2][j1]) / det;
+        }
+}
+
+static void product(const double a[3][3], const double b[3][3], double r[3][3])
+{
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            r[i][j] = a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j];
+}
+
+int sky_coord_matrix(char from, char to, double mat[3][3], sky_error *err)
+{
+    if (!strchr("GCE", from) || !strchr("GCE", to) || !from || !to)
+        return sky_fail(err, SKY_EINVAL,
+                        "coordinates '%c:%c': expected G (Galactic), C (Equatorial) or E "
+                        "(Ecliptic) on each side",
+                        from ? from : '?', to ? to : '?');
+    /* both systems from ecliptic: X2E = inverse(E2X) */
+    double to_from_e[3][3], from_to_e[3][3], ident[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    const double(*ef)[3] = from == 'G' ? e2g : from == 'C' ? e2q : ident;
+    const double(*et)[3] = to == 'G' ? e2g : to == 'C' ? e2q : ident;
+    if (from == to) {
+        memcpy(mat, ident, sizeof ident);
+        return SKY_OK;
+    }
+    if (from == 'E') {
+        memcpy(mat, et, sizeof ident);
+        return SKY_OK;
+    }
+    inverse(ef, from_to_e);
+    if (to == 'E') {
+        memcpy(mat, from_to_e, sizeof ident);
+        return SKY_OK;
+    }
+    memcpy(to_from_e, et, sizeof ident);
+    product(to_from_e, from_to_e, mat);
+    return SKY_OK;
+}
+
+int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3][3],
+                   sky_error *err)
+{
+    /* Extract_CPAC_Euler_Angles */
+    double alpha, beta, gamma;
+    const double cb = mat[2][2], sb = sqrt(mat[0][2] * mat[0][2] + mat[1][2] * mat[1][2]);
+    beta = atan2(sb, cb);
+    if (fabs(sb) <= 1e-6) {
+        alpha = 0;
+        gamma = cb > 0 ? atan2(mat[1][0], mat[0][0]) : atan2(mat[0][1], -mat[0][0]);
+    } else {
+        alpha = atan2(mat[1][2], mat[0][2]);
+        gamma = atan2(mat[2][1], -mat[2][0]);
+    }
+    const double psi = gamma, phi = alpha; /* rotate_alm(alm, psi=gamma, theta=beta, phi=alpha) */
+
+    const int dim = 2 * lmax + 1;
+    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2;
+    double *d = calloc((size_t)dim * dim, sizeof *d), *e = calloc((size_t)dim * dim, sizeof *e);
+    double *sq = malloc((size_t)(dim + 1) * sizeof *sq);
+    double complex *ep = malloc((size_t)(lmax + 1) * sizeof *ep);
+    double complex *ef = malloc((size_t)(lmax + 1) * sizeof *ef);
+    double complex *row = malloc((size_t)dim * sizeof *row);
+    double complex *res = malloc((size_t)(lmax + 1) * sizeof *res);
+    int rc = SKY_OK;
+    if (!d || !e || !sq || !ep || !ef || !row || !res) {
+        rc = sky_nomem(err, "the alm rotation");
+        goto done;
+    }
+    for (int i = 0; i <= dim; i++)
+        sq[i] = sqrt((double)i);
+    for (int m = 0; m <= lmax; m++) {
+        ep[m] = CMPLX(cos(psi * m), -sin(psi * m));
+        ef[m] = CMPLX(cos(phi * m), -sin(phi * m));
+    }
+    const double q = cos(beta / 2), p = sin(beta / 2);
+    d[0] = 1.0; /* n = 0: d^0 */
+    int n = 0;  /* d holds d^(n/2), (n+1) x (n+1), row stride dim */
+    for (int l = 0; l <= lmax; l++) {
+        while (n < 2 * l) { /* one half step: d^(n/2) -> d^((n+1)/2) into e */
+            const int nn = n + 1;
+#pragma omp parallel for schedule(static)
+            for (int i = 0; i <= nn; i++)
+                for (int k = 0; k <= nn; k++) {
+                    double s = 0;
+                    if (i < nn && k < nn)
+                        s += sq[nn - i] * sq[nn - k] * q * d[(int64_t)i * dim + k];
+                    if (i < nn && k > 0)
+                        s -= sq[nn - i] * sq[k] * p * d[(int64_t)i * dim + k - 1];
+                    if (i > 0 && k < nn)
+                        s += sq[i] * sq[nn - k] * p * d[(int64_t)(i - 1) * dim + k];
+                    if (i > 0 && k > 0)
+                        s += sq[i] * sq[k] * q * d[(int64_t)(i - 1) * dim + k - 1];
+                    e[(int64_t)i * dim + k] = s / nn;
+                }
+            double *t = d;
+            d = e;
+            e = t;
+            n = nn;
+        }
+        /* d^l_mm' = d[(l - m) * dim + (l - m')] */
+        for (int c = 0; c < ncomp; c++) {
+            double complex *a = alm + c * nalm;
+            for (int mp = -l; mp <= l; mp++) {
+                const int am = abs(mp);
+                const double complex v = a[(int64_t)am * (2 * lmax + 1 - am) / 2 + l];
+                double complex w = mp >= 0 ? v : ((am & 1) ? -conj(v) : conj(v));
+                row[mp + l] = w * (mp >= 0 ? ep[am] : conj(ep[am]));
+            }
+#pragma omp parallel for schedule(static)
+            for (int m = 0; m <= l; m++) {
+                double complex s = 0;
+                for (int mp = -l; mp <= l; mp++)
+                    s += d[(int64_t)(l - m) * dim + (l - mp)] * row[mp + l];
+                res[m] = s * ef[m];
+            }
+            for (int m = 0; m <= l; m++)
+                a[(int64_t)m * (2 * lmax + 1 - m) / 2 + l] = res[m];
+        }
+    }
+done:
+    free(d);
+    free(e);
+    free(sq);
+    free(ep);
+    free(ef);
+    free(row);
+    free(res);
+    return rc;
+}
