@@ -173,6 +173,42 @@ int main(int argc, char **argv)
     expect_bad("bad bandpass file", "band.txt:3: 'abc' is not a number",
                (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--bandpass", bp, NULL});
 
+    /* smoothing options */
+    expect_bad("negative fwhm", "--fwhm '-5': expected one finite value >= 0",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", "--fwhm",
+                                "-5", NULL});
+    expect_bad("NaN fwhm", "--fwhm 'nan'",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", "--fwhm",
+                                "nan", NULL});
+    expect_bad("lmax too large", "--lmax '33': expected an integer from 0 to 32",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", "--lmax",
+                                "33", NULL});
+    expect_bad("negative lmax", "--lmax '-1'",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", "--lmax",
+                                "-1", NULL});
+    expect_bad("unknown coordinates", "--rotate 'G:X': expected A:B with A and B among G",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100",
+                                "--rotate", "G:X", NULL});
+    expect_bad("bad out-nside", "--out-nside 3: expected a power of two",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100",
+                                "--out-nside", "3", NULL});
+    char beamf[512];
+    snprintf(beamf, sizeof beamf, "%s/beam.txt", tmp);
+    f = fopen(beamf, "w");
+    for (int l = 0; l < 10; l++)
+        fprintf(f, "%g\n", 1.0 - 0.01 * l);
+    fclose(f);
+    expect_bad("short beam window", "beam.txt: 10 rows, expected at least lmax + 1 = 21",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100",
+                                "--beam-window", beamf, NULL});
+    f = fopen(beamf, "w");
+    for (int l = 0; l < 30; l++)
+        fprintf(f, "%s\n", l == 7 ? "nan" : "1");
+    fclose(f);
+    expect_bad("NaN in beam window", "beam.txt: row 8 is not finite",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100",
+                                "--beam-window", beamf, NULL});
+
     /* templates */
     char path[700];
     const char *empty = data_dir("empty");
