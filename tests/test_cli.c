@@ -275,6 +275,46 @@ int main(int argc, char **argv)
                                     "--nside", "8", "--freq", "30", NULL});
     }
 
+    /* skymodel smooth: the same transform as sim --fwhm, and bad maps refused */
+    {
+        char plain[600], a[600], b[600];
+        snprintf(plain, sizeof plain, "%s/plain.fits", tmp);
+        snprintf(a, sizeof a, "%s/a.fits", tmp);
+        snprintf(b, sizeof b, "%s/b.fits", tmp);
+        CHECK(run((const char *[]){"sim", "-q", "-o", plain, "--data-dir", tmpl, "--preset",
+                                   "d1", "--nside", "16", "--freq", "100", "--dtype", "float64",
+                                   NULL}) == 0, "plain: %s", read_file(errfile));
+        CHECK(run((const char *[]){"sim", "-q", "-o", a, "--data-dir", tmpl, "--preset", "d1",
+                                   "--nside", "16", "--freq", "100", "--fwhm", "90", "--rotate",
+                                   "G:C", NULL}) == 0, "sim --fwhm: %s", read_file(errfile));
+        CHECK(run((const char *[]){"smooth", "-q", plain, "-o", b, "--fwhm", "90", "--rotate",
+                                   "G:C", NULL}) == 0, "smooth: %s", read_file(errfile));
+        sky_hmap ma[3], mb[3];
+        char ua[3][64], ub[3][64];
+        const int f3[3] = {0, 1, 2};
+        sky_error e2;
+        if (sky_fits_read_map(a, 3, f3, ma, ua, &e2) == SKY_OK &&
+            sky_fits_read_map(b, 3, f3, mb, ub, &e2) == SKY_OK) {
+            int same = 1;
+            for (int c = 0; c < 3; c++) {
+                for (int64_t q = 0; q < ma[c].npix; q++)
+                    same &= sky_hmap_at(&ma[c], q) == sky_hmap_at(&mb[c], q);
+                sky_hmap_free(&ma[c]);
+                sky_hmap_free(&mb[c]);
+            }
+            CHECK(same, "smooth differs from sim --fwhm");
+        } else {
+            CHECK(0, "%s", e2.msg);
+        }
+        char odd_map[700];
+        snprintf(odd_map, sizeof odd_map, "%s/odd/pysm_2/ff_t_new.fits", tmp);
+        unlink(out);
+        expect_bad("smooth: not HEALPix", "not a HEALPix map",
+                   (const char *[]){"smooth", "-q", odd_map, "-o", out, "--fwhm", "10", NULL});
+        expect_bad("smooth: no input", "expected one input map",
+                   (const char *[]){"smooth", "-q", "-o", out, NULL});
+    }
+
     /* a NESTED template is converted, giving the RING result */
     {
         const char *nest = data_dir("nest");

@@ -13,6 +13,7 @@ static const struct {
     const char *help;
 } commands[] = {
     {"sim", sky_cmd_sim, "simulate a sky map: presets, bandpass, unit -> HEALPix FITS"},
+    {"smooth", sky_cmd_smooth, "beam, rotation and resolution change of an existing map"},
     {"templates", sky_cmd_templates, "write a synthetic template set in PySM's layout"},
 };
 

@@ -181,6 +181,25 @@ done:
     return rc;
 }
 
+int sky_fits_count_columns(const char *path, int *ncols, sky_error *err)
+{
+    fitsfile *fp = NULL;
+    int status = 0, hdutype = 0;
+    if (fits_open_file(&fp, path, READONLY, &status))
+        return fail_fits(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
+                         "cannot open as FITS");
+    if (fits_movabs_hdu(fp, 2, &hdutype, &status) || hdutype != BINARY_TBL ||
+        fits_get_num_cols(fp, ncols, &status)) {
+        int s2 = 0;
+        fits_close_file(fp, &s2);
+        fits_clear_errmsg();
+        return sky_fail(err, SKY_EFORMAT, "%s: expected a HEALPix map in a binary-table extension",
+                        path);
+    }
+    fits_close_file(fp, &status);
+    return SKY_OK;
+}
+
 /* ---------------------------------------------------------------------- */
 
 struct sky_fits_writer {

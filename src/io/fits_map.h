@@ -17,6 +17,9 @@
 int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap *maps,
                       char (*units)[64], sky_error *err);
 
+/* The number of columns of the map table (first extension) of `path`. */
+int sky_fits_count_columns(const char *path, int *ncols, sky_error *err);
+
 enum { SKY_FITS_MAX_COLUMNS = 16 };
 
 /* A set of full-sky RING columns to write as one binary-table HEALPix file. */

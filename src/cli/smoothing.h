@@ -1,0 +1,28 @@
+/*
+ * smoothing.h - the beam, transform and rotation options shared by
+ * `skymodel sim` and `skymodel smooth`.
+ */
+#ifndef SKY_CLI_SMOOTHING_H
+#define SKY_CLI_SMOOTHING_H
+
+#include "io/text_table.h"
+#include "options.h"
+#include "sht/smooth.h"
+
+/* Rows for a command's option table. */
+#define SKY_SMOOTHING_OPTIONS \
+    {"fwhm", 0, "ARCMIN", "Gaussian beam FWHM in arcmin (T, and E/B as healpy pol=True)", 0}, \
+    {"beam-window", 0, "FILE", "beam window B_l: text, one column (T,E,B alike) or three", 0}, \
+    {"lmax", 0, "L", "lmax of the transforms (default 2.5 nside; 1.5 nside if --out-nside " \
+                     "is lower)", 0}, \
+    {"lsq-maxiter", 0, "K", "least-squares map2alm iterations (default 10, PySM's); 0: plain " \
+                            "map2alm", 0}, \
+    {"rotate", 0, "A:B", "coordinate change of the alm, A and B among G, C, E (e.g. G:C)", 0}, \
+    {"out-nside", 0, "N", "output nside after smoothing (default: --nside)", 0},
+
+/* Reads the smoothing options for a map at `nside` into `o`; *on is set when
+ * any is given. A beam window file is read into `beam` (the caller frees it). */
+int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *on,
+                       sky_table *beam, sky_error *err);
+
+#endif
