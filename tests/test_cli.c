@@ -192,6 +192,10 @@ int main(int argc, char **argv)
     expect_bad("bad out-nside", "--out-nside 3: expected a power of two",
                (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100",
                                 "--out-nside", "3", NULL});
+    expect_bad("CAR resolution", "--car-resol: CAR resolution 7 arcmin does not divide 180 "
+                                 "degrees into whole pixels: expected 10800/n arcmin, e.g.",
+               (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100",
+                                "--car-resol", "7", NULL});
     char beamf[512];
     snprintf(beamf, sizeof beamf, "%s/beam.txt", tmp);
     f = fopen(beamf, "w");

@@ -78,7 +78,7 @@ static void run_case(char *line)
     const int64_t npo = 12 * (int64_t)nout * nout;
     double *out = malloc(3 * npo * sizeof *out);
     sky_smooth_report rep;
-    CHECK(sky_smooth(map, opt.nside, 3, &o, out, &rep, &err) == SKY_OK, "%s: %s", name, err.msg);
+    CHECK(sky_smooth(map, opt.nside, 3, &o, out, NULL, &rep, &err) == SKY_OK, "%s: %s", name, err.msg);
     char path[512];
     snprintf(path, sizeof path, "data/%s", f[10]);
     sky_hmap ref[3];
@@ -189,14 +189,14 @@ int main(void)
         b.beam_ncols = 3;
         b.beam_len = lmax + 1;
         sky_error err;
-        CHECK(sky_smooth(m, nside, 3, &a, o1, NULL, &err) == SKY_OK, "%s", err.msg);
-        CHECK(sky_smooth(m, nside, 3, &b, o2, NULL, &err) == SKY_OK, "%s", err.msg);
+        CHECK(sky_smooth(m, nside, 3, &a, o1, NULL, NULL, &err) == SKY_OK, "%s", err.msg);
+        CHECK(sky_smooth(m, nside, 3, &b, o2, NULL, NULL, &err) == SKY_OK, "%s", err.msg);
         double e = 0;
         for (int64_t i = 0; i < 3 * npix; i++)
             e = fmax(e, fabs(o1[i] - o2[i]));
         CHECK(e < 1e-12, "beam window vs fwhm: %g", e);
         b.beam_len = lmax;
-        CHECK(sky_smooth(m, nside, 3, &b, o2, NULL, &err) == SKY_EINVAL, "short beam accepted");
+        CHECK(sky_smooth(m, nside, 3, &b, o2, NULL, NULL, &err) == SKY_EINVAL, "short beam accepted");
         free(m);
         free(o1);
         free(o2);

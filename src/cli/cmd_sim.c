@@ -251,37 +251,17 @@ int sky_cmd_sim(int argc, char **argv)
     const int64_t npix = sky_npix(sky);
     sky_band band = {nfreq, freq, weight};
 
-    if (smoothing) {
-        /* the transforms need the whole map */
-        const int nside_out = smooth.nside_out ? smooth.nside_out : (int)nside;
-        const int64_t npix_out = 12 * (int64_t)nside_out * nside_out;
-        double *smoothed = NULL;
-        sky_smooth_report rep;
-        if (!(iqu = malloc((size_t)(3 * npix) * sizeof *iqu)) ||
-            !(smoothed = malloc((size_t)(3 * npix_out) * sizeof *smoothed))) {
-            free(smoothed);
+    if (smoothing) { /* the transforms need the whole map */
+        char *car_path = cli_car_path(&p, out);
+        if (!(iqu = malloc((size_t)(3 * npix) * sizeof *iqu)) || !car_path) {
+            free(car_path);
             rc = sky_nomem(&err, "the map to smooth");
             goto done;
         }
-        if (!(rc = sky_emission(sky, &band, unit, iqu, &err))) {
-            double ta = now();
-            rc = sky_smooth(iqu, (int)nside, 3, &smooth, smoothed, &rep, &err);
-            if (!rc && verbose > 1)
-                fprintf(stderr, "skymodel: smoothed in %.2f s (lmax %d, %s, %d iterations, "
-                        "residual %.3g)\n", now() - ta, rep.lmax, rep.method, rep.iterations,
-                        rep.residual);
-        }
-        cols.nside = nside_out;
-        const char coord[2] = {smooth.rot_to ? smooth.rot_to : 'G', '\0'};
-        cols.coordsys = coord;
-        if (!rc && !(rc = sky_fits_writer_open(out, &cols, &writer, &err)) &&
-            !(rc = sky_fits_writer_write(writer, 0, npix_out, smoothed, &err))) {
-            rc = sky_fits_writer_commit(writer, &err);
-            writer = NULL;
-        }
-        free(smoothed);
-        if (!rc && verbose)
-            printf("wrote %s (nside %d, %s, %s, smoothed)\n", out, nside_out, presets, unit);
+        if (!(rc = sky_emission(sky, &band, unit, iqu, &err)))
+            rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, out, car_path, units, cards,
+                                      cols.dtype, cols.overwrite, verbose, &err);
+        free(car_path);
         goto done;
     }
 

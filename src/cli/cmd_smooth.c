@@ -32,7 +32,8 @@ int sky_cmd_smooth(int argc, char **argv)
     sky_table beam = {0, 0, NULL};
     sky_hmap in[3];
     int nin = 0, ncols = 0, rc, on;
-    double *map = NULL, *out = NULL;
+    double *map = NULL;
+    char *car_path = NULL;
     sky_smooth_opts o;
     if ((rc = cli_parse(smooth_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
@@ -75,36 +76,26 @@ int sky_cmd_smooth(int argc, char **argv)
     const int nside = in[0].nside;
     if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)))
         goto done;
-    const int nside_out = o.nside_out ? o.nside_out : nside;
-    const int64_t npix = in[0].npix, npo = 12 * (int64_t)nside_out * nside_out;
-    map = malloc((size_t)(nin * npix) * sizeof *map);
-    out = malloc((size_t)(nin * npo) * sizeof *out);
-    if (!map || !out) {
+    const int64_t npix = in[0].npix;
+    if (!(map = malloc((size_t)(nin * npix) * sizeof *map)) ||
+        !(car_path = cli_car_path(&p, outpath))) {
         rc = sky_nomem(&err, "the maps");
         goto done;
     }
     for (int c = 0; c < nin; c++)
         for (int64_t q = 0; q < npix; q++)
             map[c * npix + q] = sky_hmap_at(&in[c], q);
-    if ((rc = sky_smooth(map, nside, nin, &o, out, NULL, &err)))
-        goto done;
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const char *u[] = {units[0], nin > 1 ? units[1] : "", nin > 2 ? units[2] : ""};
-    const char coord[2] = {o.rot_to ? o.rot_to : 'G', '\0'};
     const char *cards[] = {"CREATOR = 'skymodel " SKY_VERSION_STRING "' / smoothed", NULL};
-    sky_fits_columns cols = {nside_out, nin, names, u, out,
-                             dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                             coord, cli_has(&p, "force"), cards};
-    if ((rc = sky_fits_write_columns(outpath, &cols, &err)))
-        goto done;
-    if (!cli_has(&p, "quiet"))
-        printf("wrote %s (nside %d, %d map%s)\n", outpath, nside_out, nin, nin > 1 ? "s" : "");
+    rc = cli_smooth_and_write(map, nside, nin, &o, outpath, car_path, u, cards,
+                              dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
+                              cli_has(&p, "force"), cli_has(&p, "quiet") ? 0 : 1, &err);
 done:
     for (int c = 0; c < nin; c++)
         sky_hmap_free(&in[c]);
     sky_table_free(&beam);
     free(map);
-    free(out);
+    free(car_path);
     cli_parsed_free(&p);
     return rc ? cli_report(&err) : 0;
 }

@@ -7,8 +7,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "core/error.h"
+#include "io/fits_map.h"
+#include "sht/sht.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -20,11 +24,26 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
 {
     const char *fwhm = cli_get(p, "fwhm"), *bw = cli_get(p, "beam-window"),
                *lmax = cli_get(p, "lmax"), *iter = cli_get(p, "lsq-maxiter"),
-               *onside = cli_get(p, "out-nside"), *rot = cli_get(p, "rotate");
+               *onside = cli_get(p, "out-nside"), *rot = cli_get(p, "rotate"),
+               *car = cli_get(p, "car-resol");
     long long v;
     int rc;
     sky_smooth_opts_init(o);
-    *on = fwhm || bw || lmax || iter || onside || rot;
+    *on = fwhm || bw || lmax || iter || onside || rot || car;
+    if (car) {
+        double *f;
+        int n, ny, nx;
+        if ((rc = cli_double_list("--car-resol", car, &f, &n, err)))
+            return rc;
+        o->car_res_rad = f[0] / 60.0 * M_PI / 180.0;
+        free(f);
+        if (n != 1)
+            return sky_fail(err, SKY_EINVAL, "--car-resol '%s': expected one value", car);
+        if ((rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
+            return sky_prefix(err, rc, "--car-resol: ");
+    } else if (cli_get(p, "car-output")) {
+        return sky_fail(err, SKY_EINVAL, "--car-output needs --car-resol");
+    }
     if (rot) {
         if (strlen(rot) != 3 || rot[1] != ':' || !strchr("GCE", rot[0]) || !strchr("GCE", rot[2]))
             return sky_fail(err, SKY_EINVAL, "--rotate '%s': expected A:B with A and B among G "
@@ -95,3 +114,64 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
     return SKY_OK;
 }
 
+
+char *cli_car_path(const cli_parsed *p, const char *out)
+{
+    const char *given = cli_get(p, "car-output");
+    if (given)
+        return strdup(given);
+    size_t n = strlen(out);
+    char *path = malloc(n + 16);
+    if (!path)
+        return NULL;
+    if (n > 5 && !strcmp(out + n - 5, ".fits"))
+        snprintf(path, n + 16, "%.*s_car.fits", (int)(n - 5), out);
+    else
+        snprintf(path, n + 16, "%s_car.fits", out);
+    return path;
+}
+
+int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                         const char *out, const char *car_path, const char *const *units,
+                         const char *const *cards, int dtype, int overwrite, int verbose,
+                         sky_error *err)
+{
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    const int nside_out = o->nside_out ? o->nside_out : nside;
+    const int64_t npo = 12 * (int64_t)nside_out * nside_out;
+    int ny = 0, nx = 0, rc;
+    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
+        return rc;
+    double *hp = malloc((size_t)(ncomp * npo) * sizeof *hp);
+    double *car = ny ? malloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
+    if (!hp || (ny && !car)) {
+        free(hp);
+        free(car);
+        return sky_nomem(err, "the smoothed maps");
+    }
+    sky_smooth_report rep;
+    rc = sky_smooth(map, nside, ncomp, o, hp, car, &rep, err);
+    if (!rc && verbose > 1)
+        fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g\n",
+                rep.lmax, rep.method, rep.iterations, rep.residual);
+    const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
+    if (!rc) {
+        sky_fits_columns cols = {nside_out, ncomp, names, units, hp, dtype, coord, overwrite,
+                                 cards};
+        rc = sky_fits_write_columns(out, &cols, err);
+    }
+    if (!rc && car) {
+        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite};
+        rc = sky_fits_write_car(car_path, &img, err);
+        if (rc)
+            unlink(out); /* all outputs or none */
+    }
+    if (!rc && verbose) {
+        printf("wrote %s (nside %d, smoothed)\n", out, nside_out);
+        if (car)
+            printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
+    }
+    free(hp);
+    free(car);
+    return rc;
+}

@@ -18,11 +18,25 @@
     {"lsq-maxiter", 0, "K", "least-squares map2alm iterations (default 10, PySM's); 0: plain " \
                             "map2alm", 0}, \
     {"rotate", 0, "A:B", "coordinate change of the alm, A and B among G, C, E (e.g. G:C)", 0}, \
-    {"out-nside", 0, "N", "output nside after smoothing (default: --nside)", 0},
+    {"out-nside", 0, "N", "output nside after smoothing (default: --nside)", 0}, \
+    {"car-resol", 0, "ARCMIN", "also write a CAR map (pixell fejer1 geometry) at this " \
+                               "resolution", 0}, \
+    {"car-output", 0, "FILE", "where the CAR map goes (default: OUTPUT with _car.fits)", 0},
 
 /* Reads the smoothing options for a map at `nside` into `o`; *on is set when
  * any is given. A beam window file is read into `beam` (the caller frees it). */
 int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *on,
                        sky_table *beam, sky_error *err);
+
+/* The CAR output path: --car-output, or `out` with ".fits" turned into
+ * "_car.fits" (appended when `out` does not end so). Caller frees. */
+char *cli_car_path(const cli_parsed *p, const char *out);
+
+/* Smooths `map` as `o` says and writes the HEALPix result to `out` and, when
+ * asked, the CAR map to `car_path` (both through temporary names). */
+int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                         const char *out, const char *car_path, const char *const *units,
+                         const char *const *cards, int dtype, int overwrite, int verbose,
+                         sky_error *err);
 
 #endif

@@ -262,18 +262,12 @@ void sky_fits_writer_abort(sky_fits_writer *w)
     free(w);
 }
 
-int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fits_writer **out,
-                         sky_error *err)
+/* A writer on a new temporary file beside `path`, with cfitsio's handle open. */
+static int writer_create(const char *path, int overwrite, sky_fits_writer **out, sky_error *err)
 {
     *out = NULL;
-    if (!sky_hpx_nside_ok(cols->nside))
-        return sky_fail(err, SKY_EINVAL, "%s: nside %d: expected a power of two from 1 to 8192",
-                        path, cols->nside);
-    if (cols->ncols < 1 || cols->ncols > SKY_FITS_MAX_COLUMNS)
-        return sky_fail(err, SKY_EINVAL, "%s: %d columns: expected 1 to %d", path, cols->ncols,
-                        SKY_FITS_MAX_COLUMNS);
     struct stat st;
-    if (!cols->overwrite && stat(path, &st) == 0)
+    if (!overwrite && stat(path, &st) == 0)
         return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", path);
     sky_fits_writer *w = calloc(1, sizeof *w);
     size_t len = strlen(path);
@@ -284,15 +278,14 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
     }
     if (!w || !bang || !w->path || !w->tmp) {
         free(bang);
-        if (w)
-            free(w->tmp), w->tmp = NULL;
+        if (w) {
+            free(w->tmp);
+            w->tmp = NULL;
+        }
         sky_fits_writer_abort(w);
         return sky_nomem(err, "a file name");
     }
-    w->nside = cols->nside;
-    w->ncols = cols->ncols;
-    w->npix = sky_hpx_npix(cols->nside);
-    w->overwrite = cols->overwrite;
+    w->overwrite = overwrite;
     snprintf(w->tmp, len + 32, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(w->tmp);
     if (fd < 0) {
@@ -307,16 +300,89 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
     close(fd);
     snprintf(bang, len + 34, "!%s", w->tmp); /* '!' lets cfitsio replace the placeholder */
     int status = 0;
-    if (fits_create_file(&w->fp, bang, &status) == 0)
-        write_header(w->fp, cols, &status);
+    fits_create_file(&w->fp, bang, &status);
     free(bang);
     if (status) {
-        int rc = fail_fits(err, SKY_EIO, path, status, "writing the map header");
+        int rc = fail_fits(err, SKY_EIO, path, status, "creating the file");
         sky_fits_writer_abort(w);
         return rc;
     }
     *out = w;
     return SKY_OK;
+}
+
+int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fits_writer **out,
+                         sky_error *err)
+{
+    *out = NULL;
+    if (!sky_hpx_nside_ok(cols->nside))
+        return sky_fail(err, SKY_EINVAL, "%s: nside %d: expected a power of two from 1 to 8192",
+                        path, cols->nside);
+    if (cols->ncols < 1 || cols->ncols > SKY_FITS_MAX_COLUMNS)
+        return sky_fail(err, SKY_EINVAL, "%s: %d columns: expected 1 to %d", path, cols->ncols,
+                        SKY_FITS_MAX_COLUMNS);
+    sky_fits_writer *w;
+    int rc = writer_create(path, cols->overwrite, &w, err);
+    if (rc)
+        return rc;
+    w->nside = cols->nside;
+    w->ncols = cols->ncols;
+    w->npix = sky_hpx_npix(cols->nside);
+    int status = 0;
+    if (write_header(w->fp, cols, &status)) {
+        rc = fail_fits(err, SKY_EIO, path, status, "writing the map header");
+        sky_fits_writer_abort(w);
+        return rc;
+    }
+    *out = w;
+    return SKY_OK;
+}
+
+int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *err)
+{
+    sky_fits_writer *w;
+    int rc = writer_create(path, img->overwrite, &w, err);
+    if (rc)
+        return rc;
+    const double res_deg = 180.0 / img->ny;
+    long naxes[3] = {img->nx, img->ny, img->ncomp};
+    int status = 0;
+    fits_create_img(w->fp, img->dtype == SKY_FLOAT64 ? DOUBLE_IMG : FLOAT_IMG,
+                    img->ncomp > 1 ? 3 : 2, naxes, &status);
+    const char c = img->coordsys ? img->coordsys[0] : 'G';
+    char *t1 = c == 'G' ? "GLON-CAR" : c == 'E' ? "ELON-CAR" : "RA---CAR";
+    char *t2 = c == 'G' ? "GLAT-CAR" : c == 'E' ? "ELAT-CAR" : "DEC--CAR";
+    double crval1 = res_deg / 2, crval2 = 0, cdelt1 = -360.0 / img->nx, cdelt2 = res_deg;
+    double crpix1 = img->nx / 2 + 0.5, crpix2 = (img->ny + 1) / 2.0;
+    fits_write_key(w->fp, TSTRING, "CTYPE1", t1, "pixell fullsky_geometry, variant fejer1", &status);
+    fits_write_key(w->fp, TSTRING, "CTYPE2", t2, NULL, &status);
+    fits_write_key(w->fp, TSTRING, "CUNIT1", "deg", NULL, &status);
+    fits_write_key(w->fp, TSTRING, "CUNIT2", "deg", NULL, &status);
+    fits_write_key(w->fp, TDOUBLE, "CRVAL1", &crval1, NULL, &status);
+    fits_write_key(w->fp, TDOUBLE, "CRVAL2", &crval2, NULL, &status);
+    fits_write_key(w->fp, TDOUBLE, "CDELT1", &cdelt1, NULL, &status);
+    fits_write_key(w->fp, TDOUBLE, "CDELT2", &cdelt2, NULL, &status);
+    fits_write_key(w->fp, TDOUBLE, "CRPIX1", &crpix1, NULL, &status);
+    fits_write_key(w->fp, TDOUBLE, "CRPIX2", &crpix2, NULL, &status);
+    if (c == 'C') {
+        double equinox = 2000.0;
+        fits_write_key(w->fp, TSTRING, "RADESYS", "FK5", "healpy's equatorial frame", &status);
+        fits_write_key(w->fp, TDOUBLE, "EQUINOX", &equinox, NULL, &status);
+    }
+    if (img->ncomp == 3)
+        fits_write_key(w->fp, TSTRING, "POLCCONV", "COSMO", "HEALPix polarisation convention",
+                       &status);
+    fits_write_key(w->fp, TSTRING, "BUNIT", (char *)(img->unit ? img->unit : ""), NULL, &status);
+    fits_write_key(w->fp, TSTRING, "COORDSYS", (char *)(img->coordsys ? img->coordsys : "G"),
+                   NULL, &status);
+    fits_write_img(w->fp, TDOUBLE, 1, (LONGLONG)img->ncomp * img->ny * img->nx,
+                   (double *)img->data, &status);
+    if (status) {
+        rc = fail_fits(err, SKY_EIO, path, status, "writing the CAR map");
+        sky_fits_writer_abort(w);
+        return rc;
+    }
+    return sky_fits_writer_commit(w, err);
 }
 
 int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, const double *data,

@@ -54,4 +54,16 @@ int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, cons
 int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err);
 void sky_fits_writer_abort(sky_fits_writer *w);
 
+/* A CAR map as pixell writes one: a FITS image (ra, dec[, Stokes]) with the
+ * WCS of fullsky_geometry(variant="fejer1"); data ncomp x ny x nx. */
+typedef struct sky_car_image {
+    int ncomp, ny, nx;
+    const double *data;
+    const char *unit;
+    const char *coordsys; /* "G", "C" or "E" */
+    int dtype, overwrite;
+} sky_car_image;
+
+int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *err);
+
 #endif

@@ -99,6 +99,61 @@ void sky_sht_alm2map(const sky_sht *p, int ncomp, const double complex *alm, dou
     }
 }
 
+int sky_car_shape(double res_rad, int *ny, int *nx, sky_error *err)
+{
+    if (!(res_rad > 0) || !isfinite(res_rad) || res_rad > M_PI)
+        return sky_fail(err, SKY_EINVAL, "CAR resolution %g arcmin: expected a positive value "
+                        "up to 10800", res_rad * 10800 / M_PI);
+    *ny = (int)lround(M_PI / res_rad);
+    *nx = (int)lround(2 * M_PI / res_rad);
+    if (fabs(res_rad * *ny - M_PI) >= 1e-8 || fabs(res_rad * *nx - 2 * M_PI) >= 1e-8) {
+        const int n = *ny < 1 ? 1 : *ny;
+        return sky_fail(err, SKY_EINVAL,
+                        "CAR resolution %.10g arcmin does not divide 180 degrees into whole "
+                        "pixels: expected 10800/n arcmin, e.g. %.10g (n = %d) or %.10g (n = %d)",
+                        res_rad * 10800 / M_PI, 10800.0 / n, n, 10800.0 / (n + 1), n + 1);
+    }
+    return SKY_OK;
+}
+
+int sky_sht_alm2car(int lmax, int ncomp, const double complex *alm, int ny, int nx, double *map,
+                    sky_error *err)
+{
+    int *nph = malloc((size_t)ny * sizeof *nph), *stride = malloc((size_t)ny * sizeof *stride);
+    ptrdiff_t *ofs = malloc((size_t)ny * sizeof *ofs);
+    double *phi0 = malloc((size_t)ny * sizeof *phi0), *theta = malloc((size_t)ny * sizeof *theta);
+    if (!nph || !stride || !ofs || !phi0 || !theta) {
+        free(nph), free(stride), free(ofs), free(phi0), free(theta);
+        return sky_nomem(err, "the CAR geometry");
+    }
+    const double res = M_PI / ny;
+    for (int i = 0; i < ny; i++) {
+        nph[i] = nx;
+        /* columns run towards decreasing RA: walk them backwards from the last,
+         * whose RA is 180 deg - (nx - 1) res */
+        ofs[i] = (ptrdiff_t)i * nx + (nx - 1);
+        stride[i] = -1;
+        phi0[i] = M_PI - (nx - 1) * (2 * M_PI / nx);
+        theta[i] = M_PI / 2 - (-M_PI / 2 + (i + 0.5) * res);
+    }
+    sharp_geom_info *geom;
+    sharp_alm_info *ainfo;
+    sharp_make_geom_info(ny, nph, ofs, stride, phi0, theta, NULL, &geom);
+    sharp_make_triangular_alm_info(lmax, lmax, 1, &ainfo);
+    const ptrdiff_t nalm = sharp_alm_count(ainfo), npix = (ptrdiff_t)ny * nx;
+    void *a0[1] = {(void *)alm}, *m0[1] = {map};
+    sharp_execute(SHARP_ALM2MAP, 0, a0, m0, geom, ainfo, SHARP_DP, NULL, NULL);
+    if (ncomp == 3) {
+        void *a2[2] = {(void *)(alm + nalm), (void *)(alm + 2 * nalm)};
+        void *m2[2] = {map + npix, map + 2 * npix};
+        sharp_execute(SHARP_ALM2MAP, 2, a2, m2, geom, ainfo, SHARP_DP, NULL, NULL);
+    }
+    sharp_destroy_geom_info(geom);
+    sharp_destroy_alm_info(ainfo);
+    free(nph), free(stride), free(ofs), free(phi0), free(theta);
+    return SKY_OK;
+}
+
 /* ---- LSQR ------------------------------------------------------------- */
 
 typedef struct lsq {

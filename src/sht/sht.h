@@ -27,6 +27,19 @@ void sky_sht_map2alm(const sky_sht *plan, int ncomp, const double *map, double c
 void sky_sht_alm2map(const sky_sht *plan, int ncomp, const double complex *alm, double *map);
 
 /*
+ * The CAR pixelisation of pixell's fullsky_geometry(res, variant="fejer1"):
+ * ny = round(pi / res) rows of declination -90 + (i + 1/2) res, nx =
+ * round(2 pi / res) columns of right ascension 180 deg - j res (decreasing,
+ * as the WCS has CDELT1 < 0). SKY_EINVAL, naming resolutions that would do,
+ * when res does not divide the sky.
+ */
+int sky_car_shape(double res_rad, int *ny, int *nx, sky_error *err);
+
+/* alm (healpy layout, lmax) -> ncomp CAR maps of ny x nx (row-major, dec rows). */
+int sky_sht_alm2car(int lmax, int ncomp, const double complex *alm, int ny, int nx, double *map,
+                    sky_error *err);
+
+/*
  * healpy's map2alm_lsq: the alm minimising |alm2map(alm) - map| by scipy's
  * LSQR (atol = btol = tol), started from the plain map2alm and stopped after
  * maxiter iterations, with the same operator scaling so that the iterates are

@@ -70,7 +70,7 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
 }
 
 int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
-               sky_smooth_report *rep, sky_error *err)
+               double *car, sky_smooth_report *rep, sky_error *err)
 {
     const int nside_out = o->nside_out ? o->nside_out : nside;
     const int lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out);
@@ -136,7 +136,14 @@ int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o
             (rc = sky_rotate_alm(lmax, ncomp, alm, mat, err)))
             goto done;
     }
-    sky_sht_alm2map(pout ? pout : pin, ncomp, alm, out);
+    if (out)
+        sky_sht_alm2map(pout ? pout : pin, ncomp, alm, out);
+    if (car && o->car_res_rad > 0) {
+        int ny, nx;
+        if ((rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)) ||
+            (rc = sky_sht_alm2car(lmax, ncomp, alm, ny, nx, car, err)))
+            goto done;
+    }
     if (rep)
         *rep = r;
 done:

@@ -17,6 +17,7 @@ typedef struct sky_smooth_opts {
     int lsq_maxiter;       /* least-squares iterations (PySM default 10); 0: plain map2alm */
     int nside_out;         /* 0: the input nside */
     char rot_from, rot_to; /* coordinate change of the alm ('G', 'C', 'E'); 0: none */
+    double car_res_rad;    /* > 0: also a CAR map (pixell fejer1 geometry) at this resolution */
 } sky_smooth_opts;
 
 void sky_smooth_opts_init(sky_smooth_opts *o);
@@ -31,8 +32,10 @@ typedef struct sky_smooth_report {
 /* The lmax PySM uses for these nsides when none is given. */
 int sky_smooth_default_lmax(int nside, int nside_out);
 
-/* Smooths ncomp (1 or 3) maps at nside into `out` (ncomp x 12 nside_out^2). */
+/* Smooths ncomp (1 or 3) maps at nside into `out` (ncomp x 12 nside_out^2;
+ * NULL to skip the HEALPix output) and, with o->car_res_rad > 0, `car`
+ * (ncomp x ny x nx, see sky_car_shape). */
 int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
-               sky_smooth_report *rep, sky_error *err);
+               double *car, sky_smooth_report *rep, sky_error *err);
 
 #endif
