@@ -1,7 +1,8 @@
 /*
  * simple_sky.c - using the skymodel library without the command line: a
- * dust + synchrotron sky at 100 GHz in uK_CMB, then over a three-point band,
- * printing the RMS of I, Q, U.
+ * dust + synchrotron + free-free sky at 100 GHz in uK_CMB, smoothed with a
+ * 2-degree beam and rotated to equatorial coordinates, then over a
+ * three-point band, printing the RMS of I, Q, U.
  *
  * usage: simple_sky TEMPLATE_DIR [NSIDE]
  */
@@ -67,6 +68,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
     else
         print_rms("100 GHz", iqu, npix);
+
+    /* the same map seen by a 2-degree beam in equatorial coordinates */
+    double *smoothed = malloc(3 * (size_t)npix * sizeof *smoothed);
+    sky_smooth_opts so;
+    sky_smooth_opts_init(&so);
+    so.fwhm_rad = 2.0 * 3.14159265358979 / 180.0;
+    so.rot_from = 'G';
+    so.rot_to = 'C';
+    sky_smooth_report rep;
+    if (sky_smooth(iqu, sky_nside(sky), 3, &so, smoothed, NULL, &rep, &err))
+        fprintf(stderr, "%s\n", err.msg);
+    else
+        print_rms("100 GHz, 2 deg beam", smoothed, npix);
+    free(smoothed);
 
     double freqs[] = {90.0, 100.0, 110.0}, weights[] = {0.5, 1.0, 0.5};
     sky_band band = {3, freqs, weights};

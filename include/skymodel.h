@@ -213,6 +213,60 @@ typedef struct sky_map_header {
 SKY_API int sky_write_map(const char *path, int nside, int nmaps, const double *maps,
                           const sky_map_header *hdr, sky_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Beams, rotations and transforms (PySM's apply_smoothing_and_coord_transform) */
+/* ------------------------------------------------------------------------ */
+
+/* A transform plan for one (nside, lmax): libsharp's geometry and alm layout,
+ * built once and reused by every call. alm are complex, stored as (re, im)
+ * pairs of doubles in healpy's order (index m (2 lmax + 1 - m) / 2 + l); maps
+ * are RING. ncomp 1 is I (spin 0); 3 is I, Q, U <-> T, E, B. */
+typedef struct sky_sht sky_sht;
+
+SKY_API int sky_plan_create(int nside, int lmax, sky_sht **plan, sky_error *err);
+SKY_API void sky_plan_free(sky_sht *plan);
+/* Number of complex alm per component. */
+SKY_API int64_t sky_plan_nalm(const sky_sht *plan);
+/* healpy.map2alm(iter=0) and alm2map (no pixel window). */
+SKY_API void sky_map2alm(const sky_sht *plan, int ncomp, const double *map, double *alm);
+SKY_API void sky_alm2map(const sky_sht *plan, int ncomp, const double *alm, double *map);
+/* healpy.map2alm_lsq with PySM's settings (scipy LSQR, atol = btol = tol). */
+SKY_API int sky_map2alm_lsq(const sky_sht *plan, int ncomp, const double *map, int maxiter,
+                            double tol, double *alm, int *iterations, double *residual,
+                            sky_error *err);
+/* healpy Rotator(coord=(from, to)).rotate_alm, in place; from/to among 'G', 'C', 'E'. */
+SKY_API int sky_rotate_alm_coord(int lmax, int ncomp, double *alm, char from, char to,
+                                 sky_error *err);
+
+/* Smoothing options: start from sky_smooth_opts_init. */
+typedef struct sky_smooth_opts {
+    double fwhm_rad;       /* Gaussian beam FWHM in radians; 0 for none */
+    const double *beam;    /* or a beam window: beam_ncols (1: all of T,E,B; 3: T,E,B)
+                              columns of beam_len values, column-major; NULL for none */
+    int beam_ncols, beam_len;
+    int lmax;              /* < 0: PySM's default (2.5 nside, 1.5 nside if nside_out < nside) */
+    int lsq_maxiter;       /* least-squares iterations (PySM default 10); 0: plain map2alm */
+    int nside_out;         /* 0: the input nside */
+    char rot_from, rot_to; /* coordinate change of the alm ('G', 'C', 'E'); 0: none */
+    double car_res_rad;    /* > 0: also a CAR map (pixell fejer1 geometry) at this resolution */
+} sky_smooth_opts;
+
+SKY_API void sky_smooth_opts_init(sky_smooth_opts *o);
+
+typedef struct sky_smooth_report {
+    int lmax;
+    const char *method; /* "map2alm_lsq", "map2alm iter=0", "map2alm iter=3" */
+    int iterations;
+    double residual;
+} sky_smooth_report;
+
+/* PySM's apply_smoothing_and_coord_transform: ncomp (1 or 3) maps at nside ->
+ * `out` (ncomp x 12 nside_out^2, or NULL) and, with car_res_rad > 0, `car`
+ * (ncomp x ny x nx, ny = pi / res rows from the south, nx = 2 pi / res
+ * columns of decreasing RA). `rep` (may be NULL) tells what was done. */
+SKY_API int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                       double *out, double *car, sky_smooth_report *rep, sky_error *err);
+
 #ifdef __cplusplus
 }
 #endif
