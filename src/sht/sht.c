@@ -34,6 +34,12 @@ struct sky_sht {
 
 int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err)
 {
+    return sky_sht_create_weighted(nside, lmax, NULL, plan, err);
+}
+
+int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky_sht **plan,
+                            sky_error *err)
+{
     *plan = NULL;
     if (!sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "nside %d: expected a power of two from 1 to 8192",
@@ -46,7 +52,7 @@ int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err)
     p->nside = nside;
     p->lmax = lmax;
     p->npix = sky_hpx_npix(nside);
-    sharp_make_healpix_geom_info(nside, 1, &p->geom);
+    sharp_make_weighted_healpix_geom_info(nside, 1, ring_weights, &p->geom);
     sharp_make_triangular_alm_info(lmax, lmax, 1, &p->ainfo);
     p->nalm = sharp_alm_count(p->ainfo);
     *plan = p;

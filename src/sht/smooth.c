@@ -5,10 +5,12 @@
  * map2alm method, as PySM chooses it:
  * - lmax > 1.5 nside and lsq_maxiter > 0: healpy.map2alm_lsq (tol 1e-7);
  * - lmax > 1.5 nside and lsq_maxiter = 0: healpy.map2alm(iter=0);
- * - lmax <= 1.5 nside: PySM asks healpy for map2alm with pixel weights
- *   (nside > 16) and 3 Jacobi iterations. Pixel weights are downloaded by
- *   healpy at run time; skymodel does not download, and uses the 3
- *   iterations without weights there (documented difference).
+ * - lmax <= 1.5 nside: PySM asks healpy for map2alm with 3 Jacobi
+ *   iterations and, for nside > 16, pixel weights, which healpy downloads at
+ *   run time (and which fail on offline nodes, pysm#173). skymodel never
+ *   downloads: it uses the HEALPix ring weights of Debian's healpy-data
+ *   (healpy's use_weights=True) with the same 3 iterations, or none when
+ *   the package is absent (said in the report). See docs/smoothing.md.
  * Beams follow healpy.gauss_beam(pol=True): T exp(-l(l+1) s^2/2), E and B
  * that times exp(2 s^2), s = fwhm / sqrt(8 ln 2).
  */
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "io/ring_weights.h"
 #include "healpix/healpix.h"
 #include "rotate.h"
 #include "sht.h"
@@ -87,7 +90,23 @@ int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o
         return sky_fail(err, SKY_EINVAL,
                         "beam window has %d values: expected at least lmax + 1 = %d",
                         o->beam_len, lmax + 1);
-    if ((rc = sky_sht_create(nside, lmax, &pin, err)))
+    sky_smooth_report r = {lmax, NULL, 0, 0};
+    const int small_lmax = lmax <= 1.5 * nside;
+    double *w = NULL;
+    int weighted = 0;
+    if (small_lmax && nside > 16) { /* where PySM would use pixel weights */
+        char wpath[1024];
+        sky_error werr;
+        if ((w = malloc((size_t)2 * nside * sizeof *w)) &&
+            sky_read_ring_weights(nside, w, wpath, sizeof wpath, &werr) != SKY_OK) {
+            free(w);
+            w = NULL;
+        }
+        weighted = w != NULL;
+    }
+    rc = sky_sht_create_weighted(nside, lmax, w, &pin, err);
+    free(w);
+    if (rc)
         return rc;
     if (nside_out != nside && (rc = sky_sht_create(nside_out, lmax, &pout, err)))
         goto done;
@@ -96,9 +115,10 @@ int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o
         rc = sky_nomem(err, "alm");
         goto done;
     }
-    sky_smooth_report r = {lmax, NULL, 0, 0};
-    if (lmax <= 1.5 * nside) {
-        r.method = "map2alm iter=3";
+    if (small_lmax) {
+        r.method = weighted       ? "map2alm iter=3, ring weights"
+                   : nside > 16 ? "map2alm iter=3, no weights (healpy-data missing)"
+                                : "map2alm iter=3";
         rc = map2alm_iter(pin, ncomp, map, 3, alm, err);
     } else if (o->lsq_maxiter == 0) {
         r.method = "map2alm iter=0";
