@@ -1,0 +1,42 @@
+/*
+ * bench_sht.c - the transform floor: one IQU map2alm and one alm2map with
+ * libsharp at nside N, lmax 2.5 N (what a smoothing step costs at least).
+ * Prints one line. usage: bench_sht NSIDE
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "skymodel.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    int nside = argc > 1 ? atoi(argv[1]) : 512, lmax = (int)(2.5 * nside);
+    sky_error err;
+    sky_sht *p;
+    if (sky_plan_create(nside, lmax, &p, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    int64_t npix = 12 * (int64_t)nside * nside, nalm = sky_plan_nalm(p);
+    double *map = malloc(3 * npix * sizeof *map), *alm = malloc(6 * nalm * sizeof *alm);
+    for (int64_t i = 0; i < 3 * npix; i++)
+        map[i] = (double)((i * 2654435761u) % 1000) / 1000.0;
+    double t0 = now();
+    sky_map2alm(p, 3, map, alm);
+    double t1 = now();
+    sky_alm2map(p, 3, alm, map);
+    double t2 = now();
+    printf("nside %d lmax %d IQU map2alm %.2f s alm2map %.2f s\n", nside, lmax, t1 - t0, t2 - t1);
+    free(map);
+    free(alm);
+    sky_plan_free(p);
+    return 0;
+}
