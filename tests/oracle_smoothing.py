@@ -42,6 +42,20 @@ with tempfile.TemporaryDirectory() as tmp:
         ok = err < 1e-6
         failures += not ok
         print(f"{rot}: max |diff|/rms {err:.2e} {'ok' if ok else 'FAILED'}")
+    # a FITS beam window written by healpy.write_cl equals the same --fwhm
+    beamfile = os.path.join(tmp, "beam.fits")
+    bl = hp.gauss_beam(np.radians(fwhm / 60), lmax=lmax, pol=True)[:, :3]
+    hp.write_cl(beamfile, bl.T, overwrite=True)
+    outs = []
+    for opt in (["--fwhm", str(fwhm)], ["--beam-window", beamfile]):
+        out = os.path.join(tmp, "b%d.fits" % len(outs))
+        subprocess.run(base + ["-o", out, "--lmax", str(lmax), "--lsq-maxiter", "0"] + opt,
+                       check=True)
+        outs.append(np.array(hp.read_map(out, field=(0, 1, 2))))
+    err = np.abs(outs[0] - outs[1]).max() / np.abs(outs[0]).max()
+    failures += not err < 1e-10
+    print(f"FITS beam window vs --fwhm: {err:.2e}")
+
     # lmax <= 1.5 nside: 3 iterations with healpy-data's ring weights
     if os.path.exists("/usr/share/healpy/data/weight_ring_n00032.fits"):
         out = os.path.join(tmp, "small.fits")

@@ -200,6 +200,48 @@ int sky_fits_count_columns(const char *path, int *ncols, sky_error *err)
     return SKY_OK;
 }
 
+int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols, long *nrows,
+                        sky_error *err)
+{
+    fitsfile *fp = NULL;
+    int status = 0, hdutype = 0, n = 0, anynul = 0, rc = SKY_OK;
+    *data = NULL;
+    if (fits_open_diskfile(&fp, path, READONLY, &status))
+        return fail_fits(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+    if (fits_movabs_hdu(fp, 2, &hdutype, &status) || fits_get_num_cols(fp, &n, &status) ||
+        fits_get_num_rows(fp, nrows, &status)) {
+        rc = fail_fits(err, SKY_EFORMAT, path, status, "expected a table in the first extension");
+        goto done;
+    }
+    if (n > maxcols)
+        n = maxcols;
+    long repeat = 1, width;
+    int typecode;
+    fits_get_coltype(fp, 1, &typecode, &repeat, &width, &status);
+    const long len = *nrows * (repeat > 0 ? repeat : 1);
+    if (!(*data = malloc((size_t)n * len * sizeof **data))) {
+        rc = sky_nomem(err, "a table");
+        goto done;
+    }
+    for (int c = 0; c < n && !status; c++)
+        fits_read_col(fp, TDOUBLE, c + 1, 1, 1, len, NULL, *data + (int64_t)c * len, &anynul,
+                      &status);
+    if (status) {
+        rc = fail_fits(err, SKY_EFORMAT, path, status, "reading the table");
+        free(*data);
+        *data = NULL;
+        goto done;
+    }
+    *ncols = n;
+    *nrows = len;
+done:
+    if (fp) {
+        int s2 = 0;
+        fits_close_file(fp, &s2);
+    }
+    return rc;
+}
+
 /* ---------------------------------------------------------------------- */
 
 struct sky_fits_writer {

@@ -20,6 +20,12 @@ int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap
 /* The number of columns of the map table (first extension) of `path`. */
 int sky_fits_count_columns(const char *path, int *ncols, sky_error *err);
 
+/* Up to maxcols numeric columns of the first extension's table (as healpy's
+ * write_cl stores spectra and beams), column-major in a malloc'ed array of
+ * ncols x nrows values. */
+int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols, long *nrows,
+                        sky_error *err);
+
 enum { SKY_FITS_MAX_COLUMNS = 16 };
 
 /* A set of full-sky RING columns to write as one binary-table HEALPix file. */
