@@ -104,10 +104,10 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
     double *sq = malloc((size_t)(dim + 1) * sizeof *sq);
     double complex *ep = malloc((size_t)(lmax + 1) * sizeof *ep);
     double complex *ef = malloc((size_t)(lmax + 1) * sizeof *ef);
-    double complex *row = malloc((size_t)dim * sizeof *row);
-    double complex *res = malloc((size_t)(lmax + 1) * sizeof *res);
+    double *re = malloc((size_t)3 * dim * sizeof *re), *im = malloc((size_t)3 * dim * sizeof *im);
+    double complex *res = malloc((size_t)3 * (lmax + 1) * sizeof *res);
     int rc = SKY_OK;
-    if (!d || !e || !sq || !ep || !ef || !row || !res) {
+    if (!d || !e || !sq || !ep || !ef || !re || !im || !res) {
         rc = sky_nomem(err, "the alm rotation");
         goto done;
     }
@@ -123,44 +123,80 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
     for (int l = 0; l <= lmax; l++) {
         while (n < 2 * l) { /* one half step: d^(n/2) -> d^((n+1)/2) into e */
             const int nn = n + 1;
-#pragma omp parallel for schedule(static)
-            for (int i = 0; i <= nn; i++)
-                for (int k = 0; k <= nn; k++) {
-                    double s = 0;
-                    if (i < nn && k < nn)
-                        s += sq[nn - i] * sq[nn - k] * q * d[(int64_t)i * dim + k];
-                    if (i < nn && k > 0)
-                        s -= sq[nn - i] * sq[k] * p * d[(int64_t)i * dim + k - 1];
-                    if (i > 0 && k < nn)
-                        s += sq[i] * sq[nn - k] * p * d[(int64_t)(i - 1) * dim + k];
-                    if (i > 0 && k > 0)
-                        s += sq[i] * sq[k] * q * d[(int64_t)(i - 1) * dim + k - 1];
-                    e[(int64_t)i * dim + k] = s / nn;
+            /* Only rows 0 .. nn/2 + 1 are computed (the alm need rows 0 .. l
+             * of d^l). Row i needs rows i and i - 1 of the step before; the
+             * rows of it beyond those computed come from the symmetries
+             * D[i][k] = (-1)^(i-k) D[k][i] = D[n-k][n-i]. */
+            const int rows = nn / 2 + 1 < nn ? nn / 2 + 1 : nn;
+            const int have = n / 2 + 1 < n ? n / 2 + 1 : n;
+            for (int r = have + 1; r <= rows && r <= n; r++)
+                for (int k = 0; k <= n; k++)
+                    d[(int64_t)r * dim + k] = k <= have ? (((r - k) & 1) ? -1 : 1) *
+                                                              d[(int64_t)k * dim + r]
+                                                        : d[(int64_t)(n - k) * dim + (n - r)];
+            const double inv = 1.0 / nn;
+#pragma omp parallel for schedule(static) if (nn > 128)
+            for (int i = 0; i <= rows; i++) {
+                double *out = e + (int64_t)i * dim;
+                const double *cur = d + (int64_t)i * dim, *prev = d + (int64_t)(i - 1) * dim;
+                const double a0 = i < nn ? sq[nn - i] * q * inv : 0.0; /* d_i,k */
+                const double a1 = i < nn ? -sq[nn - i] * p * inv : 0.0; /* d_i,k-1 */
+                const double a2 = i > 0 ? sq[i] * p * inv : 0.0;        /* d_i-1,k */
+                const double a3 = i > 0 ? sq[i] * q * inv : 0.0;        /* d_i-1,k-1 */
+                /* k = 0 and k = nn have one-sided neighbours; the rest vectorises */
+                out[0] = a0 * sq[nn] * (i < nn ? cur[0] : 0.0) +
+                         (i > 0 ? a2 * sq[nn] * prev[0] : 0.0);
+                if (i < nn && i > 0) {
+                    for (int k = 1; k < nn; k++)
+                        out[k] = sq[nn - k] * (a0 * cur[k] + a2 * prev[k]) +
+                                 sq[k] * (a1 * cur[k - 1] + a3 * prev[k - 1]);
+                } else if (i == 0) {
+                    for (int k = 1; k < nn; k++)
+                        out[k] = sq[nn - k] * a0 * cur[k] + sq[k] * a1 * cur[k - 1];
+                } else { /* i == nn */
+                    for (int k = 1; k < nn; k++)
+                        out[k] = sq[nn - k] * a2 * prev[k] + sq[k] * a3 * prev[k - 1];
                 }
+                out[nn] = sq[nn] * ((i < nn ? a1 * cur[nn - 1] : 0.0) +
+                                    (i > 0 ? a3 * prev[nn - 1] : 0.0));
+            }
             double *t = d;
             d = e;
             e = t;
             n = nn;
         }
-        /* d^l_mm' = d[(l - m) * dim + (l - m')] */
+        /* d^l_mm' = d[(l - m) * dim + (l - m')]; the alm of a real field
+         * give a_l,-m' = (-1)^m' conj(a_lm'), stored in the order of a d row */
         for (int c = 0; c < ncomp; c++) {
-            double complex *a = alm + c * nalm;
+            const double complex *a = alm + c * nalm;
+            double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
             for (int mp = -l; mp <= l; mp++) {
                 const int am = abs(mp);
                 const double complex v = a[(int64_t)am * (2 * lmax + 1 - am) / 2 + l];
                 double complex w = mp >= 0 ? v : ((am & 1) ? -conj(v) : conj(v));
-                row[mp + l] = w * (mp >= 0 ? ep[am] : conj(ep[am]));
+                w *= mp >= 0 ? ep[am] : conj(ep[am]);
+                rc_[l - mp] = creal(w);
+                ic_[l - mp] = cimag(w);
             }
-#pragma omp parallel for schedule(static)
-            for (int m = 0; m <= l; m++) {
-                double complex s = 0;
-                for (int mp = -l; mp <= l; mp++)
-                    s += d[(int64_t)(l - m) * dim + (l - mp)] * row[mp + l];
-                res[m] = s * ef[m];
-            }
-            for (int m = 0; m <= l; m++)
-                a[(int64_t)m * (2 * lmax + 1 - m) / 2 + l] = res[m];
         }
+#pragma omp parallel for schedule(static) if (l > 64)
+        for (int m = 0; m <= l; m++) {
+            const double *drow = d + (int64_t)(l - m) * dim;
+            for (int c = 0; c < ncomp; c++) {
+                const double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
+                double sr = 0, si = 0;
+#pragma omp simd reduction(+ : sr, si)
+                for (int k = 0; k <= 2 * l; k++) {
+                    sr += drow[k] * rc_[k];
+                    si += drow[k] * ic_[k];
+                }
+                res[(int64_t)c * (lmax + 1) + m] = CMPLX(sr, si) * ef[m];
+            }
+        }
+        for (int c = 0; c < ncomp; c++)
+            for (int m = 0; m <= l; m++)
+                alm[c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2 + l] =
+                    res[(int64_t)c * (lmax + 1) + m];
     }
 done:
     free(d);
@@ -168,7 +204,8 @@ done:
     free(sq);
     free(ep);
     free(ef);
-    free(row);
+    free(re);
+    free(im);
     free(res);
     return rc;
 }
