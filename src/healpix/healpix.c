@@ -150,6 +150,32 @@ static int is_bad(double v)
     return !isfinite(v) || fabs(v - SKY_UNSEEN) <= fabs(SKY_UNSEEN) * 1e-5;
 }
 
+/* out[q] = in[source(q)] for every pixel of `out`, in the maps' precision. */
+static void gather(sky_hmap *out, const sky_hmap *in,
+                   int64_t (*source)(const sky_hmap *out, const sky_hmap *in, int64_t q))
+{
+#pragma omp parallel for schedule(static)
+    for (int64_t q = 0; q < out->npix; q++) {
+        int64_t p = source(out, in, q);
+        if (out->f)
+            out->f[q] = in->f[p];
+        else
+            out->d[q] = in->d[p];
+    }
+}
+
+static int64_t upgrade_source(const sky_hmap *out, const sky_hmap *in, int64_t q)
+{
+    return sky_hpx_parent_ring(out->nside, q, in->nside);
+}
+
+/* RING pixel q of a NESTED map is its NESTED index. */
+static int64_t nest_source(const sky_hmap *out, const sky_hmap *in, int64_t q)
+{
+    (void)in;
+    return sky_hpx_ring2nest(out->nside, q);
+}
+
 int sky_hmap_ud_grade(sky_hmap *m, int nside_out, sky_error *err)
 {
     if (nside_out == m->nside)
@@ -198,14 +224,7 @@ int sky_hmap_ud_grade(sky_hmap *m, int nside_out, sky_error *err)
             return sky_nomem(err, "ud_grade scratch");
         }
     } else {
-#pragma omp parallel for schedule(static)
-        for (int64_t q = 0; q < out.npix; q++) {
-            int64_t p = sky_hpx_parent_ring(nout, q, nin);
-            if (out.f)
-                out.f[q] = m->f[p];
-            else
-                out.d[q] = m->d[p];
-        }
+        gather(&out, m, upgrade_source);
     }
     sky_hmap_free(m);
     *m = out;
@@ -218,14 +237,7 @@ int sky_hmap_nest_to_ring(sky_hmap *m, sky_error *err)
     int rc = sky_hmap_alloc(&out, m->nside, m->f != NULL, err);
     if (rc)
         return rc;
-#pragma omp parallel for schedule(static)
-    for (int64_t q = 0; q < out.npix; q++) {
-        int64_t p = sky_hpx_ring2nest(m->nside, q);
-        if (out.f)
-            out.f[q] = m->f[p];
-        else
-            out.d[q] = m->d[p];
-    }
+    gather(&out, m, nest_source);
     sky_hmap_free(m);
     *m = out;
     return SKY_OK;
