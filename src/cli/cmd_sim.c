@@ -205,11 +205,8 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     if ((rc = read_band(&p, &freq, &weight, &nfreq, &err)))
         goto done;
-    struct stat st;
-    if (!cli_has(&p, "force") && stat(out, &st) == 0) {
-        rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", out);
+    if ((rc = cli_check_outputs(&p, out, smoothing ? &smooth : NULL, &err)))
         goto done;
-    }
     if (!(cfg = sky_config_new())) {
         rc = sky_nomem(&err, "the configuration");
         goto done;

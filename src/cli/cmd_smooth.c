@@ -74,7 +74,8 @@ int sky_cmd_smooth(int argc, char **argv)
         goto done;
     }
     const int nside = in[0].nside;
-    if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)))
+    if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
+        (rc = cli_check_outputs(&p, outpath, &o, &err)))
         goto done;
     const int64_t npix = in[0].npix;
     if (!(map = malloc((size_t)(nin * npix) * sizeof *map)) ||

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -186,4 +187,24 @@ int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smoo
     free(hp);
     free(car);
     return rc;
+}
+
+int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opts *o,
+                      sky_error *err)
+{
+    struct stat st;
+    if (cli_has(p, "force"))
+        return SKY_OK;
+    if (stat(out, &st) == 0)
+        return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", out);
+    if (o && o->car_res_rad > 0) {
+        char *car = cli_car_path(p, out);
+        int exists = car && stat(car, &st) == 0;
+        int rc = exists ? sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it",
+                                   car)
+                        : SKY_OK;
+        free(car);
+        return rc;
+    }
+    return SKY_OK;
 }

@@ -32,6 +32,10 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
  * "_car.fits" (appended when `out` does not end so). Caller frees. */
 char *cli_car_path(const cli_parsed *p, const char *out);
 
+/* Unless --force: SKY_EINVAL when `out`, or the CAR output `o` asks for, exists. */
+int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opts *o,
+                      sky_error *err);
+
 /* Smooths `map` as `o` says and writes the HEALPix result to `out` and, when
  * asked, the CAR map to `car_path` (both through temporary names). */
 int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smooth_opts *o,
