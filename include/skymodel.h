@@ -125,6 +125,10 @@ typedef struct sky_options {
     const char *const *data_dirs;  /* folders searched for templates, in order, before
                                       $SKYMODEL_DATA and $PYSM_LOCAL_DATA; NULL-terminated,
                                       or NULL for none */
+    const char *cache_dir;         /* downloaded templates; NULL: $SKYMODEL_CACHE,
+                                      $XDG_CACHE_HOME/skymodel or ~/.cache/skymodel */
+    const char *data_url;          /* NULL: $SKYMODEL_DATA_URL or PySM's data server */
+    int offline;                   /* never download (also $SKYMODEL_OFFLINE=1) */
     int verbose;                   /* 0 quiet, 1 progress, 2 timings (to the log callback) */
     void (*log)(void *ctx, const char *line); /* receives progress lines; NULL: none */
     void *log_ctx;

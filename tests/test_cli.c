@@ -216,9 +216,17 @@ int main(int argc, char **argv)
     /* templates */
     char path[700];
     const char *empty = data_dir("empty");
-    expect_bad("missing template", "template pysm_2/ff_t_new.fits not found in: ",
+    char cache[600];
+    snprintf(cache, sizeof cache, "%s/cache", tmp);
+    expect_bad("missing template", "offline and 1 template is missing (not in the data folders "
+                                   "or the cache ",
                (const char *[]){"sim", "-q", "-o", out, "--data-dir", empty, "--preset", "f1",
-                                "--nside", "8", "--freq", "30", NULL});
+                                "--nside", "8", "--freq", "30", "--offline", "--cache-dir", cache,
+                                NULL});
+    expect_bad("missing templates listed", "): pysm_2/dust_t_new.fits, pysm_2/dust_q_new.fits",
+               (const char *[]){"sim", "-q", "-o", out, "--data-dir", empty, "--preset", "d1,f1",
+                                "--nside", "8", "--freq", "30", "--offline", "--cache-dir", cache,
+                                NULL});
     const char *trunc = data_dir("truncated");
     char src[700];
     snprintf(src, sizeof src, "%s/pysm_2/ff_t_new.fits", tmpl);
@@ -266,9 +274,10 @@ int main(int argc, char **argv)
     const char *dir = data_dir("directory");
     snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", dir);
     mkdir(path, 0755);
-    expect_bad("template is a folder", "not found",
+    expect_bad("template is a folder", "missing",
                (const char *[]){"sim", "-q", "-o", out, "--data-dir", dir, "--preset", "f1",
-                                "--nside", "8", "--freq", "30", NULL});
+                                "--nside", "8", "--freq", "30", "--offline", "--cache-dir",
+                                cache, NULL});
     if (geteuid() != 0) {
         const char *unr = data_dir("unreadable");
         snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", unr);

@@ -39,6 +39,10 @@ static const cli_option sim_options[] = {
     {"unit", 'u', "UNIT", "output unit: K_RJ, K_CMB, Jy/sr with a prefix (default uK_RJ)", 0},
     {"data-dir", 'd', "DIR", "folder holding PySM templates (repeatable; then $SKYMODEL_DATA, "
                              "$PYSM_LOCAL_DATA)", 1},
+    {"cache-dir", 0, "DIR", "cache of downloaded templates (default $SKYMODEL_CACHE or "
+                            "~/.cache/skymodel)", 0},
+    {"data-url", 0, "URL", "template server (default $SKYMODEL_DATA_URL or PySM's)", 0},
+    {"offline", 0, NULL, "never download; fail at once listing missing templates", 0},
     {"output", 'o', "FILE", "output FITS map", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
@@ -223,7 +227,10 @@ int sky_cmd_sim(int argc, char **argv)
     sky_options_init(&opt);
     opt.nside = (int)nside;
     opt.data_dirs = cli_all(&p, "data-dir");
-    opt.verbose = verbose > 1 ? 2 : 0;
+    opt.cache_dir = cli_get(&p, "cache-dir");
+    opt.data_url = cli_get(&p, "data-url");
+    opt.offline = cli_has(&p, "offline");
+    opt.verbose = verbose > 1 ? 2 : verbose;
     opt.log = log_stderr;
     if ((rc = sky_create(cfg, &opt, &sky, &err)))
         goto done;

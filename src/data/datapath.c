@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "download.h"
 
 static int add_dir(sky_datapath *dp, const char *dir, const char *origin)
 {
@@ -30,23 +31,52 @@ static int add_dir(sky_datapath *dp, const char *dir, const char *origin)
     return SKY_OK;
 }
 
-int sky_datapath_init(sky_datapath *dp, const char *const *dirs, sky_error *err)
+static char *default_cache(void)
 {
-    dp->ndirs = 0;
-    dp->dirs = NULL;
-    dp->origin = NULL;
+    const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+    char buf[4096];
+    if (x && *x)
+        snprintf(buf, sizeof buf, "%s/skymodel", x);
+    else
+        snprintf(buf, sizeof buf, "%s/.cache/skymodel", h && *h ? h : ".");
+    return strdup(buf);
+}
+
+int sky_datapath_init(sky_datapath *dp, const sky_options *opt, sky_error *err)
+{
+    memset(dp, 0, sizeof *dp);
     int rc = SKY_OK;
-    for (const char *const *d = dirs; d && *d && !rc; d++)
+    for (const char *const *d = opt->data_dirs; d && *d && !rc; d++)
         rc = add_dir(dp, *d, "--data-dir");
     if (!rc)
         rc = add_dir(dp, getenv("SKYMODEL_DATA"), "$SKYMODEL_DATA");
     if (!rc)
         rc = add_dir(dp, getenv("PYSM_LOCAL_DATA"), "$PYSM_LOCAL_DATA");
-    if (rc) {
+    const char *cache = opt->cache_dir ? opt->cache_dir : getenv("SKYMODEL_CACHE");
+    const char *url = opt->data_url ? opt->data_url : getenv("SKYMODEL_DATA_URL");
+    const char *off = getenv("SKYMODEL_OFFLINE");
+    dp->cache = cache && *cache ? strdup(cache) : default_cache();
+    dp->url = strdup(url && *url ? url : SKY_DEFAULT_DATA_URL);
+    dp->offline = opt->offline || (off && *off && strcmp(off, "0"));
+    if (rc || !dp->cache || !dp->url) {
         sky_datapath_free(dp);
         return sky_nomem(err, "the data path");
     }
+    const char *t = getenv("SKYMODEL_NET_TIMEOUT"), *r = getenv("SKYMODEL_NET_RETRIES");
+    dp->fetch = (sky_fetch){dp->url, dp->cache, r ? atoi(r) : 3, t ? atof(t) : 30.0, opt->log,
+                            opt->log_ctx};
     return SKY_OK;
+}
+
+int sky_datapath_local(const sky_datapath *dp, const char *rel)
+{
+    char *p = NULL;
+    sky_datapath local = *dp;
+    local.offline = 1;
+    sky_error err;
+    int found = sky_datapath_find(&local, rel, &p, &err) == SKY_OK;
+    free(p);
+    return found;
 }
 
 void sky_datapath_free(sky_datapath *dp)
@@ -57,6 +87,9 @@ void sky_datapath_free(sky_datapath *dp)
         free(dp->dirs[i]);
     free(dp->dirs);
     free(dp->origin);
+    free(dp->cache);
+    free(dp->url);
+    dp->cache = dp->url = NULL;
     dp->dirs = NULL;
     dp->origin = NULL;
     dp->ndirs = 0;
@@ -90,15 +123,37 @@ int sky_datapath_find(const sky_datapath *dp, const char *rel, char **path, sky_
         }
         free(p);
     }
-    if (!dp->ndirs)
+    /* the cache, then the server */
+    size_t n = strlen(dp->cache) + strlen(rel) + 2;
+    char *c = malloc(n);
+    if (!c)
+        return sky_nomem(err, "a path");
+    snprintf(c, n, "%s/%s", dp->cache, rel);
+    if (dp->offline) {
+        if (is_file(c) && sky_check_template(c, rel, err) == SKY_OK) {
+            *path = c;
+            return SKY_OK;
+        }
+        free(c);
+        char list[700] = "";
+        size_t used = 0;
+        for (int i = 0; i < dp->ndirs && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s (%s), ", dp->dirs[i],
+                                     dp->origin[i]);
         return sky_fail(err, SKY_ENOTFOUND,
-                        "template %s: no data folder to search (give --data-dir, or set "
-                        "$SKYMODEL_DATA or $PYSM_LOCAL_DATA)",
-                        rel);
-    char list[700] = "";
-    size_t used = 0;
-    for (int i = 0; i < dp->ndirs && used < sizeof list; i++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%s)", i ? ", " : "",
-                                 dp->dirs[i], dp->origin[i]);
-    return sky_fail(err, SKY_ENOTFOUND, "template %s not found in: %s", rel, list);
+                        "template %s not found in: %s%s (cache); offline, so not downloaded", rel,
+                        list, dp->cache);
+    }
+    free(c);
+    int rc = sky_fetch_file(&dp->fetch, rel, path, err);
+    if (rc && rc != SKY_ENOMEM) {
+        char list[700] = "";
+        size_t used = 0;
+        for (int i = 0; i < dp->ndirs && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                     dp->dirs[i]);
+        sky_prefix(err, rc, "template %s not in %s%s and not downloadable: ", rel,
+                   dp->ndirs ? list : "any data folder", dp->ndirs ? "" : "");
+    }
+    return rc;
 }
