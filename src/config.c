@@ -131,3 +131,38 @@ int sky_config_add_preset(sky_config *cfg, const char *name, sky_error *err)
     }
     return SKY_OK;
 }
+
+static int is_template_path(const char *s)
+{
+    static const char *ext[] = {".fits", ".fits.gz", ".txt", ".dat"};
+    size_t n = strlen(s);
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        size_t m = strlen(ext[i]);
+        if (n > m && !strcmp(s + n - m, ext[i]))
+            return 1;
+    }
+    return 0;
+}
+
+int sky_config_each_file(const sky_config *cfg, int (*fn)(const char *path, void *ctx),
+                         void *ctx)
+{
+    for (int i = 0; i < cfg->n; i++)
+        for (int k = 0; k < cfg->comp[i].params.n; k++) {
+            const sky_param *p = &cfg->comp[i].params.p[k];
+            if (p->kind != SKY_PARAM_STRING || !is_template_path(p->str))
+                continue;
+            int dup = 0; /* named before? */
+            for (int j = 0; j <= i && !dup; j++)
+                for (int q = 0; q < (j == i ? k : cfg->comp[j].params.n) && !dup; q++) {
+                    const sky_param *o = &cfg->comp[j].params.p[q];
+                    dup = o->kind == SKY_PARAM_STRING && !strcmp(o->str, p->str);
+                }
+            if (dup)
+                continue;
+            int rc = fn(p->str, ctx);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}

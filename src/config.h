@@ -19,4 +19,10 @@ struct sky_config {
     sky_config_component *comp;
 };
 
+/* Calls fn(path, ctx) once for each distinct template file (a string
+ * parameter ending in .fits, .fits.gz, .txt or .dat) the components name,
+ * in order; stops at and returns the first non-zero result. */
+int sky_config_each_file(const sky_config *cfg, int (*fn)(const char *path, void *ctx),
+                         void *ctx);
+
 #endif

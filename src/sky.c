@@ -75,42 +75,37 @@ static void logf_(const sky_options *opt, int level, const char *fmt, ...)
     opt->log(opt->log_ctx, line);
 }
 
-static int is_template_path(const char *s)
+/* Offline: every file the components name must be here already; one error
+ * lists all that are not, before anything is read. */
+typedef struct missing_list {
+    const sky_datapath *dp;
+    int n;
+    size_t used;
+    char text[768];
+} missing_list;
+
+static int note_missing(const char *path, void *ctx)
 {
-    static const char *ext[] = {".fits", ".fits.gz", ".txt", ".dat"};
-    size_t n = strlen(s);
-    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
-        size_t m = strlen(ext[i]);
-        if (n > m && !strcmp(s + n - m, ext[i]))
-            return 1;
-    }
+    missing_list *m = ctx;
+    if (sky_datapath_local(m->dp, path))
+        return 0;
+    m->n++;
+    if (m->used < sizeof m->text)
+        m->used += (size_t)snprintf(m->text + m->used, sizeof m->text - m->used, "%s%s",
+                                    m->n > 1 ? ", " : "", path);
     return 0;
 }
 
-/* Offline: every file the components name must be here already; one error
- * lists all that are not, before anything is read. */
 static int check_offline(const sky_config *cfg, const sky_datapath *dp, sky_error *err)
 {
-    char list[768] = "";
-    size_t used = 0;
-    int missing = 0;
-    for (int i = 0; i < cfg->n; i++)
-        for (int k = 0; k < cfg->comp[i].params.n; k++) {
-            const sky_param *p = &cfg->comp[i].params.p[k];
-            if (p->kind != SKY_PARAM_STRING || !is_template_path(p->str) ||
-                sky_datapath_local(dp, p->str) || strstr(list, p->str))
-                continue;
-            missing++;
-            if (used < sizeof list)
-                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
-                                         missing > 1 ? ", " : "", p->str);
-        }
-    if (!missing)
+    missing_list m = {dp, 0, 0, ""};
+    sky_config_each_file(cfg, note_missing, &m);
+    if (!m.n)
         return SKY_OK;
     return sky_fail(err, SKY_ENOTFOUND,
                     "offline and %d template%s missing (not in the data folders or the cache %s): "
                     "%s",
-                    missing, missing == 1 ? " is" : "s are", dp->cache, list);
+                    m.n, m.n == 1 ? " is" : "s are", dp->cache, m.text);
 }
 
 int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky_error *err)
