@@ -30,6 +30,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def do_HEAD(self):
+        mode, _, rel = self.path.lstrip("/").partition("/")
+        path = os.path.join(templates, rel)
+        if mode == "404" or not os.path.isfile(path):
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(os.path.getsize(path)))
+        self.end_headers()
+
     def do_GET(self):
         mode, _, rel = self.path.lstrip("/").partition("/")
         with lock:
@@ -166,6 +176,24 @@ with tempfile.TemporaryDirectory() as tmp:
     r = sim(tmp, "ok", os.path.join(tmp, "off.fits"), os.path.join(tmp, "c_off"),
             extra=("--offline",))
     check(r.returncode == 2 and final in r.stderr, f"offline: {r.stderr}")
+    # 7. fetch --list shows sizes before, fetch downloads, then --offline runs
+    cache = os.path.join(tmp, "c_fetch")
+    e = dict(os.environ)
+    e.pop("SKYMODEL_DATA", None)
+    e.pop("PYSM_LOCAL_DATA", None)
+    fetch = [binary, "fetch", "--preset", "f1,a1", "--cache-dir", cache, "--data-url", f"{base}/ok/"]
+    r = subprocess.run(fetch + ["--list"], capture_output=True, text=True, env=e)
+    size = os.path.getsize(os.path.join(templates, final))
+    check(r.returncode == 0 and f"{size}  missing, to download" in r.stdout, f"list: {r.stdout}")
+    check("5 files" in r.stdout and "5 missing" in r.stdout, f"list summary: {r.stdout}")
+    r = subprocess.run(fetch + ["-q"], capture_output=True, text=True, env=e)
+    check(r.returncode == 0, f"fetch: {r.stderr}")
+    r = subprocess.run([binary, "sim", "--preset", "f1,a1", "--nside", "8", "--freq", "30", "-q",
+                        "-o", os.path.join(tmp, "fetched.fits"), "--cache-dir", cache,
+                        "--offline"], capture_output=True, text=True, env=e)
+    check(r.returncode == 0, f"offline after fetch: {r.stderr}")
+    r = subprocess.run(fetch + ["--list", "--offline"], capture_output=True, text=True, env=e)
+    check("0 missing" in r.stdout and "cached" in r.stdout, f"list after fetch: {r.stdout}")
 server.shutdown()
 print(f"test_download: {failures} failed")
 sys.exit(1 if failures else 0)

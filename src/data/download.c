@@ -97,6 +97,22 @@ static size_t on_data(char *buf, size_t size, size_t n, void *ctx)
     return fwrite(buf, size, n, t->fp) * size;
 }
 
+/* Bytes, rate and ETA on one refreshed line, when stderr is a terminal. */
+static int on_progress(void *ctx, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off_t un)
+{
+    (void)ut;
+    (void)un;
+    const transfer *t = ctx;
+    double secs = 0, rate = 0;
+    curl_easy_getinfo(t->curl, CURLINFO_TOTAL_TIME, &secs);
+    rate = secs > 0 ? now / secs : 0;
+    if (total > 0)
+        fprintf(stderr, "\r  %.1f / %.1f MB  %.1f MB/s  ETA %.0f s   ",
+                (double)(t->offset + now) / 1e6, (double)(t->offset + total) / 1e6, rate / 1e6,
+                rate > 0 ? (total - now) / rate : 0.0);
+    return 0;
+}
+
 static void logf_(const sky_fetch *f, const char *fmt, ...) SKY_PRINTF(2, 3);
 static void logf_(const sky_fetch *f, const char *fmt, ...)
 {
@@ -137,7 +153,15 @@ static int attempt(const sky_fetch *f, const char *url, const char *part, int *r
     curl_easy_setopt(c, CURLOPT_USERAGENT, "skymodel/" SKY_VERSION_STRING);
     if (have > 0)
         curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, have);
+    const int tty = isatty(2);
+    if (tty) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     CURLcode res = curl_easy_perform(c);
+    if (tty)
+        fputc('\n', stderr);
     long code = 0;
     curl_off_t length = -1;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -248,6 +272,40 @@ done:
     free(part);
     free(lock);
     free(bad);
+    free(url);
+    return rc;
+}
+
+int sky_fetch_size(const sky_fetch *f, const char *rel, long long *bytes, sky_error *err)
+{
+    size_t un = strlen(f->url) + strlen(rel) + 2;
+    char *url = malloc(un);
+    if (!url)
+        return sky_nomem(err, "a URL");
+    snprintf(url, un, "%s%s%s", f->url, ends_with(f->url, "/") ? "" : "/", rel);
+    CURL *c = curl_easy_init();
+    char cerr[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(f->timeout_s > 0 ? f->timeout_s : 30));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(f->timeout_s > 0 ? 2 * f->timeout_s : 60));
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CURLcode res = curl_easy_perform(c);
+    curl_off_t len = -1;
+    long code = 0;
+    curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_cleanup(c);
+    int rc = SKY_OK;
+    if (res == CURLE_HTTP_RETURNED_ERROR)
+        rc = sky_fail(err, code == 404 ? SKY_ENOTFOUND : SKY_EIO, "%s: HTTP %ld", url, code);
+    else if (res != CURLE_OK)
+        rc = sky_fail(err, SKY_EIO, "%s: %s", url, cerr[0] ? cerr : curl_easy_strerror(res));
+    else
+        *bytes = (long long)len;
     free(url);
     return rc;
 }

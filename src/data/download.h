@@ -30,4 +30,7 @@ int sky_check_template(const char *path, const char *name, sky_error *err);
  * absent or failing its check (the bad copy is moved aside to .bad). */
 int sky_fetch_file(const sky_fetch *f, const char *rel, char **path, sky_error *err);
 
+/* The size the server announces for `rel` (HEAD request); -1 when it does not say. */
+int sky_fetch_size(const sky_fetch *f, const char *rel, long long *bytes, sky_error *err);
+
 #endif
