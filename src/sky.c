@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "data/datapath.h"
 #include "healpix/healpix.h"
 #include "models/component.h"
@@ -60,19 +61,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static void logf_(const sky_options *opt, int level, const char *fmt, ...) SKY_PRINTF(3, 4);
-static void logf_(const sky_options *opt, int level, const char *fmt, ...)
-{
-    if (!opt->log || opt->verbose < level)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    opt->log(opt->log_ctx, line);
 }
 
 /* Offline: every file the components name must be here already; one error
@@ -149,9 +137,11 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         }
         sky->ncomp = i + 1;
         sky->group[i] = cc->group;
-        logf_(opt, 1, "component %s (%s): %d template map%s, evaluated at nside %d (%.2f s)",
-              cc->label, cc->model_class, sky->comp[i]->nmaps,
-              sky->comp[i]->nmaps == 1 ? "" : "s", sky->comp[i]->eval_nside, now() - t0);
+        if (opt->verbose >= 2)
+            sky_logf(opt->log, opt->log_ctx,
+                     "component %s (%s): %d template map%s, evaluated at nside %d (%.2f s)",
+                     cc->label, cc->model_class, sky->comp[i]->nmaps,
+                     sky->comp[i]->nmaps == 1 ? "" : "s", sky->comp[i]->eval_nside, now() - t0);
     }
     *out = sky;
     return SKY_OK;

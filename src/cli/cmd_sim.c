@@ -231,7 +231,7 @@ int sky_cmd_sim(int argc, char **argv)
     opt.data_url = cli_get(&p, "data-url");
     opt.offline = cli_has(&p, "offline");
     opt.verbose = verbose > 1 ? 2 : verbose;
-    opt.log = log_stderr;
+    opt.log = verbose ? log_stderr : NULL;
     if ((rc = sky_create(cfg, &opt, &sky, &err)))
         goto done;
     double t1 = now();

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "io/text_table.h"
 
 static int ends_with(const char *s, const char *suffix)
@@ -111,19 +112,6 @@ static int on_progress(void *ctx, curl_off_t total, curl_off_t now, curl_off_t u
                 (double)(t->offset + now) / 1e6, (double)(t->offset + total) / 1e6, rate / 1e6,
                 rate > 0 ? (total - now) / rate : 0.0);
     return 0;
-}
-
-static void logf_(const sky_fetch *f, const char *fmt, ...) SKY_PRINTF(2, 3);
-static void logf_(const sky_fetch *f, const char *fmt, ...)
-{
-    if (!f->log)
-        return;
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    f->log(f->log_ctx, line);
 }
 
 /* One attempt; *retry says whether another may succeed. */
@@ -231,18 +219,20 @@ int sky_fetch_file(const sky_fetch *f, const char *rel, char **path, sky_error *
         sky_error cerr;
         if (sky_check_template(dest, rel, &cerr) == SKY_OK)
             goto found;
-        logf_(f, "warning: cached %s fails its check (%s): moved to %s, fetching it again", dest,
+        sky_logf(f->log, f->log_ctx,
+                 "warning: cached %s fails its check (%s): moved to %s, fetching it again", dest,
               cerr.msg, bad);
         rename(dest, bad);
     }
     for (int a = 0; a <= f->retries; a++) {
         int retry = 0;
         if (a > 0) {
-            logf_(f, "retrying %s (%d of %d) after: %s", url, a, f->retries, err->msg);
+            sky_logf(f->log, f->log_ctx, "retrying %s (%d of %d) after: %s", url, a, f->retries,
+                     err->msg);
             struct timespec ts = {a, 0};
             nanosleep(&ts, NULL);
         }
-        logf_(f, "downloading %s", url);
+        sky_logf(f->log, f->log_ctx, "downloading %s", url);
         rc = attempt(f, url, part, &retry, err);
         if (!rc) {
             sky_error cerr;
