@@ -129,6 +129,8 @@ typedef struct sky_options {
                                       $XDG_CACHE_HOME/skymodel or ~/.cache/skymodel */
     const char *data_url;          /* NULL: $SKYMODEL_DATA_URL or PySM's data server */
     int offline;                   /* never download (also $SKYMODEL_OFFLINE=1) */
+    uint32_t seed;                 /* d6: each evaluation starts from numpy's global generator
+                                      as np.random.seed(seed) leaves it (default 0) */
     int verbose;                   /* 0 quiet, 1 progress, 2 timings (to the log callback) */
     void (*log)(void *ctx, const char *line); /* receives progress lines; NULL: none */
     void *log_ctx;

@@ -38,6 +38,7 @@
 
 struct sky_sky {
     int nside;
+    uint32_t seed; /* numpy global seed before each evaluation (d6) */
     int64_t npix;
     int ncomp;
     sky_component **comp;
@@ -119,6 +120,7 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         return rc;
     }
     sky->nside = opt->nside;
+    sky->seed = opt->seed;
     sky->npix = sky_hpx_npix(opt->nside);
     sky->comp = calloc((size_t)cfg->n, sizeof *sky->comp);
     sky->group = calloc((size_t)cfg->n, sizeof *sky->group);
@@ -177,7 +179,8 @@ typedef struct coarse {
 } coarse;
 
 static int evaluate_coarse(const sky_sky *sky, const sky_component *c, const sky_bandq *bq,
-                           int64_t first, int64_t count, coarse *out, sky_error *err)
+                           const double *bdata, int64_t first, int64_t count, coarse *out,
+                           sky_error *err)
 {
     sky_hpx_parent_range(sky->nside, first, count, c->eval_nside, &out->first, &out->count);
     const int64_t lo = out->first;
@@ -188,7 +191,7 @@ static int evaluate_coarse(const sky_sky *sky, const sky_component *c, const sky
 #pragma omp parallel for schedule(static)
     for (int64_t b = 0; b < n; b += block) {
         int64_t m = n - b < block ? n - b : block;
-        c->type->emission(c->state, bq, lo + b, m, out->iqu + b, out->iqu + n + b,
+        c->type->emission(c->state, bq, bdata, lo + b, m, out->iqu + b, out->iqu + n + b,
                           out->iqu + 2 * n + b);
     }
     return SKY_OK;
@@ -224,15 +227,31 @@ int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *uni
     const int nc = sky->ncomp;
     coarse *cs = calloc((size_t)nc, sizeof *cs);
     int *f32 = calloc((size_t)nc, sizeof *f32);
-    if (!cs || !f32) {
+    double **bdata = calloc((size_t)nc, sizeof *bdata);
+    if (!cs || !f32 || !bdata) {
         rc = sky_nomem(err, "evaluation scratch");
         goto done;
     }
+    /* Band data (random draws) in component order from one generator seeded
+     * for this evaluation: every call, and every pixel range, sees the same. */
+    sky_np_rng rng;
+    sky_np_seed(&rng, sky->seed);
+    for (int i = 0; i < nc && !rc; i++) {
+        const sky_component *c = sky->comp[i];
+        if (!c->type->prepare)
+            continue;
+        if (!(bdata[i] = malloc((size_t)c->type->band_data_len(c->state, &bq) * sizeof(double))))
+            rc = sky_nomem(err, "band data");
+        else
+            rc = c->type->prepare(c->state, &bq, &rng, bdata[i], err);
+    }
+    if (rc)
+        goto done;
     for (int i = 0; i < nc; i++) {
         const sky_component *c = sky->comp[i];
         f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &bq) : 0;
         if (c->eval_nside != sky->nside &&
-            (rc = evaluate_coarse(sky, c, &bq, first, count, &cs[i], err)))
+            (rc = evaluate_coarse(sky, c, &bq, bdata[i], first, count, &cs[i], err)))
             goto done;
     }
 
@@ -256,7 +275,8 @@ int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *uni
             for (int i = 0; i < nc; i++) {
                 const sky_component *c = sky->comp[i];
                 if (c->eval_nside == sky->nside) {
-                    c->type->emission(c->state, &bq, p0, m, v, v + block, v + 2 * block);
+                    c->type->emission(c->state, &bq, bdata[i], p0, m, v, v + block,
+                                      v + 2 * block);
                 } else {
                     if (parent_nside != c->eval_nside) { /* shared by same-nside components */
                         for (int64_t k = 0; k < m; k++)
@@ -310,6 +330,9 @@ done:
             free(cs[i].iqu);
     free(cs);
     free(f32);
+    for (int i = 0; bdata && i < nc; i++)
+        free(bdata[i]);
+    free(bdata);
     sky_bandq_free(&bq);
     return rc;
 }

@@ -64,9 +64,11 @@ static inline double scale(const sky_hmap *map, int64_t p, double factor, int f3
     return sky_hmap_at(map, p) * factor;
 }
 
-static void cmb_map_emission(const void *state, const sky_bandq *band, int64_t first,
-                             int64_t count, double *out_i, double *out_q, double *out_u)
+static void cmb_map_emission(const void *state, const sky_bandq *band, const double *bdata,
+                             int64_t first, int64_t count, double *out_i, double *out_q,
+                             double *out_u)
 {
+    (void)bdata;
     const struct cmb_map *m = state;
     const double factor = band->cmb_to_rj;
     for (int64_t k = 0; k < count; k++) {
@@ -83,6 +85,8 @@ const sky_model_type sky_model_cmb_map = {
     sizeof(struct cmb_map),
     cmb_map_init,
     cmb_map_f32,
+    NULL,
+    NULL,
     cmb_map_emission,
     NULL,
 };

@@ -52,9 +52,11 @@ static int mbb_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
  * so that each frequency costs one exp and one expm1. Powers are taken as
  * exp(a * ln ratio); this differs from PySM's pow() by a few ulp.
  */
-static void mbb_emission(const void *state, const sky_bandq *band, int64_t first, int64_t count,
-                         double *out_i, double *out_q, double *out_u)
+static void mbb_emission(const void *state, const sky_bandq *band, const double *bdata,
+                         int64_t first, int64_t count, double *out_i, double *out_q,
+                         double *out_u)
 {
+    (void)bdata;
     const struct mbb *m = state;
     const double ln_ref_i = log(m->t.freq_ref_i), ln_ref_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
     for (int64_t k = 0; k < count; k++) {
@@ -92,6 +94,8 @@ const sky_model_type sky_model_mbb = {
     "modified black body dust: I, Q, U templates scaled by (nu/nu0)^(beta-2) B_nu(T)/B_nu0(T)",
     sizeof(struct mbb),
     mbb_init,
+    NULL,
+    NULL,
     NULL,
     mbb_emission,
     NULL,

@@ -14,6 +14,9 @@
  *   long). It cannot fail and allocates nothing; it is called concurrently on
  *   disjoint pixel blocks. Where PySM's result array is float32, emission()
  *   rounds as PySM does and f32_output() says so for that band.
+ * - prepare() (optional) computes what depends on the band but not on the
+ *   pixel, before the pixel loop, e.g. d6's random decorrelation factors;
+ *   emission() then receives it as `bdata`.
  * - free() releases what init allocated beyond loader-owned maps and tables
  *   (NULL when there is nothing).
  */
@@ -26,6 +29,7 @@
 #include "healpix/healpix.h"
 #include "io/text_table.h"
 #include "params.h"
+#include "random/numpy_rng.h"
 #include "spectra/bandpass.h"
 
 typedef struct sky_component sky_loader;
@@ -36,8 +40,14 @@ typedef struct sky_model_type {
     size_t state_size;
     int (*init)(void *state, sky_params *ps, sky_loader *ld, sky_error *err);
     int (*f32_output)(const void *state, const sky_bandq *band);
-    void (*emission)(const void *state, const sky_bandq *band, int64_t first, int64_t count,
-                     double *i, double *q, double *u);
+    /* Optional: per-evaluation data drawn or derived once for the band
+     * (random numbers from `rng`, seeded for the evaluation), `nbdata`
+     * doubles written to `bdata`; NULL for models that need none. */
+    int (*band_data_len)(const void *state, const sky_bandq *band);
+    int (*prepare)(const void *state, const sky_bandq *band, sky_np_rng *rng, double *bdata,
+                   sky_error *err);
+    void (*emission)(const void *state, const sky_bandq *band, const double *bdata,
+                     int64_t first, int64_t count, double *i, double *q, double *u);
     void (*free)(void *state);
 } sky_model_type;
 

@@ -51,9 +51,11 @@ static int curved_init(void *state, sky_params *ps, sky_loader *ld, sky_error *e
 /* Powers as exp(index * ln ratio), a few ulp from PySM's pow(); the Q/U
  * scaling is the I scaling times (nu_I/nu_P)^index, per pixel for a plain
  * power law. */
-static void power_law_emission(const void *state, const sky_bandq *band, int64_t first,
-                               int64_t count, double *out_i, double *out_q, double *out_u)
+static void power_law_emission(const void *state, const sky_bandq *band, const double *bdata,
+                               int64_t first, int64_t count, double *out_i, double *out_q,
+                               double *out_u)
 {
+    (void)bdata;
     const struct power_law *m = state;
     const double ln_ref_i = log(m->t.freq_ref_i), ln_ref_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
     const double ln_curve = m->curved ? log(m->freq_curve) : 0.0;
@@ -97,6 +99,8 @@ const sky_model_type sky_model_power_law = {
     sizeof(struct power_law),
     power_law_init,
     NULL,
+    NULL,
+    NULL,
     power_law_emission,
     NULL,
 };
@@ -106,6 +110,8 @@ const sky_model_type sky_model_curved_power_law = {
     "power law with curvature: (nu/nu0)^(beta + ln((nu/nu_c)^C))",
     sizeof(struct power_law),
     curved_init,
+    NULL,
+    NULL,
     NULL,
     power_law_emission,
     NULL,

@@ -133,9 +133,11 @@ static int spdust_f32(const void *state, const sky_bandq *band)
     return m->pol && m->i->f != NULL;
 }
 
-static void spdust_emission(const void *state, const sky_bandq *band, int64_t first,
-                            int64_t count, double *out_i, double *out_q, double *out_u)
+static void spdust_emission(const void *state, const sky_bandq *band, const double *bdata,
+                            int64_t first, int64_t count, double *out_i, double *out_q,
+                            double *out_u)
 {
+    (void)bdata;
     const struct spdust *m = state;
     const int f32 = spdust_f32(state, band);
     /* neighbouring pixels have similar peaks: start each table search where the
@@ -190,6 +192,8 @@ const sky_model_type sky_model_spdust = {
     sizeof(struct spdust),
     spdust_init,
     NULL,
+    NULL,
+    NULL,
     spdust_emission,
     spdust_free,
 };
@@ -200,6 +204,8 @@ const sky_model_type sky_model_spdust_pol = {
     sizeof(struct spdust),
     spdust_pol_init,
     spdust_f32,
+    NULL,
+    NULL,
     spdust_emission,
     spdust_free,
 };
