@@ -112,11 +112,7 @@ int sky_cmd_fetch(int argc, char **argv)
         rc = sky_nomem(&err, "the configuration");
         goto done;
     }
-    char *copy = strdup(presets), *save = NULL;
-    for (char *t = strtok_r(copy, ", ", &save); t && !rc; t = strtok_r(NULL, ", ", &save))
-        rc = sky_config_add_preset(cfg, t, &err);
-    free(copy);
-    if (rc)
+    if ((rc = cli_add_presets(cfg, presets, &err)))
         goto done;
     sky_options opt;
     sky_options_init(&opt);

@@ -125,23 +125,6 @@ static int read_band(const cli_parsed *p, double **freq, double **weight, int *n
     return rc;
 }
 
-/* Adds each comma-separated preset. */
-static int add_presets(sky_config *cfg, const char *list, sky_error *err)
-{
-    char *copy = strdup(list), *save = NULL;
-    int rc = copy ? SKY_OK : sky_nomem(err, "--preset");
-    int count = 0;
-    for (char *tok = copy ? strtok_r(copy, ", ", &save) : NULL; tok && !rc;
-         tok = strtok_r(NULL, ", ", &save)) {
-        rc = sky_config_add_preset(cfg, tok, err);
-        count++;
-    }
-    if (!rc && !count)
-        rc = sky_fail(err, SKY_EINVAL, "--preset '%s': expected preset names like d1,s1", list);
-    free(copy);
-    return rc;
-}
-
 int sky_cmd_sim(int argc, char **argv)
 {
     cli_parsed p;
@@ -215,7 +198,7 @@ int sky_cmd_sim(int argc, char **argv)
         rc = sky_nomem(&err, "the configuration");
         goto done;
     }
-    if ((rc = add_presets(cfg, presets, &err)))
+    if ((rc = cli_add_presets(cfg, presets, &err)))
         goto done;
 #ifdef _OPENMP
     if (threads)

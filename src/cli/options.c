@@ -226,3 +226,20 @@ int cli_report(const sky_error *err)
     fprintf(stderr, "skymodel: %s\n", err->msg);
     return cli_exit_code(err->code);
 }
+
+/* Adds each comma-separated preset. */
+int cli_add_presets(sky_config *cfg, const char *list, sky_error *err)
+{
+    char *copy = strdup(list), *save = NULL;
+    int rc = copy ? SKY_OK : sky_nomem(err, "--preset");
+    int count = 0;
+    for (char *tok = copy ? strtok_r(copy, ", ", &save) : NULL; tok && !rc;
+         tok = strtok_r(NULL, ", ", &save)) {
+        rc = sky_config_add_preset(cfg, tok, err);
+        count++;
+    }
+    if (!rc && !count)
+        rc = sky_fail(err, SKY_EINVAL, "--preset '%s': expected preset names like d1,s1", list);
+    free(copy);
+    return rc;
+}

@@ -49,6 +49,9 @@ int cli_int(const char *opt, const char *s, long long lo, long long hi, long lon
             sky_error *err);
 int cli_double_list(const char *opt, const char *s, double **out, int *n, sky_error *err);
 
+/* Adds each preset of a comma-separated --preset list to cfg. */
+int cli_add_presets(sky_config *cfg, const char *list, sky_error *err);
+
 /* Exit status for a library status: 2 for bad input, 1 otherwise. */
 int cli_exit_code(int status);
 

@@ -152,8 +152,8 @@ int sky_datapath_find(const sky_datapath *dp, const char *rel, char **path, sky_
         for (int i = 0; i < dp->ndirs && used < sizeof list; i++)
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                                      dp->dirs[i]);
-        sky_prefix(err, rc, "template %s not in %s%s and not downloadable: ", rel,
-                   dp->ndirs ? list : "any data folder", dp->ndirs ? "" : "");
+        sky_prefix(err, rc, "template %s not in %s and not downloadable: ", rel,
+                   dp->ndirs ? list : "any data folder");
     }
     return rc;
 }
