@@ -21,7 +21,6 @@
  * gathered per output pixel.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
