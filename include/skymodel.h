@@ -129,12 +129,16 @@ typedef struct sky_options {
                                       $XDG_CACHE_HOME/skymodel or ~/.cache/skymodel */
     const char *data_url;          /* NULL: $SKYMODEL_DATA_URL or PySM's data server */
     int offline;                   /* never download (also $SKYMODEL_OFFLINE=1) */
-    uint32_t seed;                 /* d6: each evaluation starts from numpy's global generator
-                                      as np.random.seed(seed) leaves it (default 0) */
+    int64_t seed;                  /* SKY_SEED_PRESET (default): every stochastic component
+                                      uses its preset's seed (c1 cmb_seed, d5/d7 seed) and d6
+                                      draws from numpy's global generator as np.random.seed(0)
+                                      leaves it; 0..2^32-1: this seed replaces all of them */
     int verbose;                   /* 0 quiet, 1 progress, 2 timings (to the log callback) */
     void (*log)(void *ctx, const char *line); /* receives progress lines; NULL: none */
     void *log_ctx;
 } sky_options;
+
+#define SKY_SEED_PRESET (-1)
 
 SKY_API void sky_options_init(sky_options *opt);
 
@@ -151,6 +155,15 @@ SKY_API void sky_free(sky_sky *sky);
 
 SKY_API int sky_nside(const sky_sky *sky);
 SKY_API int64_t sky_npix(const sky_sky *sky);
+
+/**
+ * The random seeds the sky uses, for the record (the CLI writes them to the
+ * output header): `count` of them; the i-th belongs to component `*label`,
+ * parameter `*key` ("cmb_seed", "seed", or "numpy_global_seed" for d6).
+ */
+SKY_API int sky_seed_count(const sky_sky *sky);
+SKY_API int sky_seed_at(const sky_sky *sky, int i, const char **label, const char **key,
+                        uint32_t *value);
 
 /**
  * A bandpass: `n` frequencies in GHz, strictly increasing, and their weights in

@@ -54,6 +54,7 @@ void sky_options_init(sky_options *opt)
 {
     memset(opt, 0, sizeof *opt);
     opt->nside = 512;
+    opt->seed = SKY_SEED_PRESET;
 }
 
 static double now(void)
@@ -119,7 +120,12 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         return rc;
     }
     sky->nside = opt->nside;
-    sky->seed = opt->seed;
+    if (opt->seed != SKY_SEED_PRESET && (opt->seed < 0 || opt->seed > 4294967295LL)) {
+        sky_free(sky);
+        return sky_fail(err, SKY_EINVAL, "seed %lld: expected an integer from 0 to 4294967295",
+                        (long long)opt->seed);
+    }
+    sky->seed = opt->seed >= 0 ? (uint32_t)opt->seed : 0u;
     sky->npix = sky_hpx_npix(opt->nside);
     sky->comp = calloc((size_t)cfg->n, sizeof *sky->comp);
     sky->group = calloc((size_t)cfg->n, sizeof *sky->group);
@@ -131,7 +137,7 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         const sky_config_component *cc = &cfg->comp[i];
         double t0 = now();
         rc = sky_component_create(sky_model_find(cc->model_class), cc->label, &cc->params,
-                                  &sky->dp, sky->nside, &sky->comp[i], err);
+                                  &sky->dp, sky->nside, opt->seed, &sky->comp[i], err);
         if (rc) {
             sky_free(sky);
             return rc;
@@ -158,6 +164,29 @@ void sky_free(sky_sky *sky)
     free(sky->group);
     sky_datapath_free(&sky->dp);
     free(sky);
+}
+
+int sky_seed_count(const sky_sky *sky)
+{
+    int n = 0;
+    for (int i = 0; sky && i < sky->ncomp; i++)
+        n += sky->comp[i]->nseeds;
+    return n;
+}
+
+int sky_seed_at(const sky_sky *sky, int i, const char **label, const char **key,
+                uint32_t *value)
+{
+    for (int c = 0; sky && c < sky->ncomp; c++) {
+        if (i < sky->comp[c]->nseeds) {
+            *label = sky->comp[c]->label;
+            *key = sky->comp[c]->seeds[i].key;
+            *value = sky->comp[c]->seeds[i].value;
+            return SKY_OK;
+        }
+        i -= sky->comp[c]->nseeds;
+    }
+    return SKY_EINVAL;
 }
 
 int sky_nside(const sky_sky *sky)

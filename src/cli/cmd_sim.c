@@ -43,6 +43,8 @@ static const cli_option sim_options[] = {
                             "~/.cache/skymodel)", 0},
     {"data-url", 0, "URL", "template server (default $SKYMODEL_DATA_URL or PySM's)", 0},
     {"offline", 0, NULL, "never download; fail at once listing missing templates", 0},
+    {"seed", 0, "N", "random seed (0..4294967295) replacing the presets' own: c1 cmb_seed, "
+                     "d5/d7 seed, d6's numpy global seed (default 0)", 0},
     {"output", 'o', "FILE", "output FITS map", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
@@ -137,7 +139,7 @@ int sky_cmd_sim(int argc, char **argv)
     sky_table beam = {0, 0, NULL};
     int smoothing = 0;
     int nfreq = 0, rc;
-    long long nside = 0, threads = 0;
+    long long nside = 0, threads = 0, seed = SKY_SEED_PRESET;
 
     if ((rc = cli_parse(sim_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
@@ -182,6 +184,9 @@ int sky_cmd_sim(int argc, char **argv)
     if (cli_get(&p, "threads") &&
         (rc = cli_int("--threads", cli_get(&p, "threads"), 1, 4096, &threads, &err)))
         goto done;
+    if (cli_get(&p, "seed") &&
+        (rc = cli_int("--seed", cli_get(&p, "seed"), 0, 4294967295LL, &seed, &err)))
+        goto done;
     if (dtype && strcmp(dtype, "float32") && strcmp(dtype, "float64")) {
         rc = sky_fail(&err, SKY_EINVAL, "--dtype '%s': expected float32 or float64", dtype);
         goto done;
@@ -213,6 +218,7 @@ int sky_cmd_sim(int argc, char **argv)
     opt.cache_dir = cli_get(&p, "cache-dir");
     opt.data_url = cli_get(&p, "data-url");
     opt.offline = cli_has(&p, "offline");
+    opt.seed = seed;
     opt.verbose = verbose > 1 ? 2 : verbose;
     opt.log = verbose ? log_stderr : NULL;
     if ((rc = sky_create(cfg, &opt, &sky, &err)))
@@ -229,7 +235,19 @@ int sky_cmd_sim(int argc, char **argv)
     snprintf(card_fmax, sizeof card_fmax, "FREQMAX = %.10g / highest band frequency [GHz]",
              freq[nfreq - 1]);
     snprintf(card_nfreq, sizeof card_nfreq, "NFREQ = %d / frequency samples", nfreq);
-    const char *cards[] = {card_creator, card_presets, card_fmin, card_fmax, card_nfreq, NULL};
+    /* the seeds used, so that a stochastic sky can be made again */
+    enum { MAX_SEED_CARDS = 16 };
+    char card_seed[MAX_SEED_CARDS][80];
+    const char *cards[6 + MAX_SEED_CARDS] = {card_creator, card_presets, card_fmin, card_fmax,
+                                             card_nfreq};
+    for (int i = 0, nc = 5; i < sky_seed_count(sky) && i < MAX_SEED_CARDS; i++) {
+        const char *label, *key;
+        uint32_t value;
+        sky_seed_at(sky, i, &label, &key, &value);
+        snprintf(card_seed[i], sizeof card_seed[i], "SEED%d = %lu / %.20s %.20s", i + 1,
+                 (unsigned long)value, label, key);
+        cards[nc++] = card_seed[i];
+    }
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const char *units[] = {unit, unit, unit};
     sky_fits_columns cols = {(int)nside, 3, names, units, NULL,

@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "component.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,55 @@ int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *t,
     return SKY_OK;
 }
 
+static void record_seed(sky_loader *ld, const char *key, uint32_t value)
+{
+    if (ld->nseeds < (int)(sizeof ld->seeds / sizeof *ld->seeds))
+        ld->seeds[ld->nseeds++] = (struct sky_seed_record){key, value};
+}
+
+int sky_load_seed(sky_loader *ld, sky_params *ps, const char *key, int64_t fallback,
+                  uint32_t *seed, sky_error *err)
+{
+    double v = (double)fallback;
+    int rc = sky_params_number(ps, key, fallback < 0, &v, err);
+    if (rc)
+        return rc;
+    if (!(v >= 0 && v <= 4294967295.0 && v == floor(v)))
+        return sky_fail(err, SKY_EINVAL,
+                        "component %s: %s = %.17g: expected an integer from 0 to 4294967295",
+                        ld->label, key, v);
+    *seed = ld->seed_override >= 0 ? (uint32_t)ld->seed_override : (uint32_t)v;
+    record_seed(ld, key, *seed);
+    return SKY_OK;
+}
+
+void sky_loader_global_rng(sky_loader *ld)
+{
+    record_seed(ld, "numpy_global_seed",
+                ld->seed_override >= 0 ? (uint32_t)ld->seed_override : 0u);
+}
+
+int sky_loader_nside(const sky_loader *ld)
+{
+    return ld->sky_nside;
+}
+
+int sky_loader_new_map(sky_loader *ld, int nside, int f32, sky_hmap **out, sky_error *err)
+{
+    sky_hmap *m = malloc(sizeof *m);
+    if (!m)
+        return sky_nomem(err, "a map");
+    int rc = sky_hmap_alloc(m, nside, f32, err);
+    if (!rc && (rc = keep_map(ld, m, err)))
+        sky_hmap_free(m);
+    if (rc) {
+        free(m);
+        return rc;
+    }
+    *out = m;
+    return SKY_OK;
+}
+
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err)
 {
     char *file = NULL;
@@ -192,8 +242,8 @@ int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_
 }
 
 int sky_component_create(const sky_model_type *type, const char *label, const sky_params *ps,
-                         const sky_datapath *dp, int sky_nside, sky_component **out,
-                         sky_error *err)
+                         const sky_datapath *dp, int sky_nside, int64_t seed_override,
+                         sky_component **out, sky_error *err)
 {
     sky_params par;
     int rc;
@@ -204,6 +254,7 @@ int sky_component_create(const sky_model_type *type, const char *label, const sk
     c->type = type;
     c->dp = dp;
     c->sky_nside = sky_nside;
+    c->seed_override = seed_override;
     c->label = strdup(label);
     c->state = calloc(1, type->state_size ? type->state_size : 1);
     if (!c->label || !c->state) {

@@ -26,6 +26,13 @@ struct sky_component {
     /* construction context */
     const sky_datapath *dp;
     int sky_nside;
+    int64_t seed_override; /* SKY_SEED_PRESET or the seed replacing the preset's */
+    /* seeds used (sky_load_seed, sky_loader_global_rng), for the record */
+    int nseeds;
+    struct sky_seed_record {
+        const char *key;
+        uint32_t value;
+    } seeds[4];
 };
 
 typedef struct sky_component sky_component;
@@ -33,8 +40,8 @@ typedef struct sky_component sky_component;
 /* Builds a component of `type` from its parameters (consumed: every key must
  * be used). */
 int sky_component_create(const sky_model_type *type, const char *label, const sky_params *ps,
-                         const sky_datapath *dp, int sky_nside, sky_component **out,
-                         sky_error *err);
+                         const sky_datapath *dp, int sky_nside, int64_t seed_override,
+                         sky_component **out, sky_error *err);
 void sky_component_free(sky_component *c);
 
 #endif

@@ -89,6 +89,26 @@ typedef struct sky_iqu_templates {
 int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *out,
                            sky_error *err);
 
+/*
+ * The component's random seed, parameter `key` (an integer 0..2^32-1; when
+ * absent, `fallback`, or an error if `fallback` < 0). A seed given to the
+ * whole sky (sky_options.seed, `--seed`) replaces it. The value is recorded
+ * for the output header.
+ */
+int sky_load_seed(sky_loader *ld, sky_params *ps, const char *key, int64_t fallback,
+                  uint32_t *seed, sky_error *err);
+
+/* Declares that the model draws from numpy's global generator in prepare()
+ * (as PySM's d6 does inside get_emission); records the sky's seed for it. */
+void sky_loader_global_rng(sky_loader *ld);
+
+/* The nside the sky is evaluated at (models that synthesise their maps, such
+ * as the lensed CMB, make them at this resolution). */
+int sky_loader_nside(const sky_loader *ld);
+
+/* A new map of `nside` (float64 unless `f32`), values unset, owned by the loader. */
+int sky_loader_new_map(sky_loader *ld, int nside, int f32, sky_hmap **out, sky_error *err);
+
 /* A text table (numpy.loadtxt layout) owned by the loader. */
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err);
 
