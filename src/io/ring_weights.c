@@ -23,14 +23,18 @@ int sky_read_ring_weights(int nside, double *w, char *path, size_t pathlen, sky_
                         path);
     fitsfile *fp;
     int status = 0, anynul = 0;
-    long nrows = 0;
+    long nrows = 0, repeat = 1, width = 0;
+    int typecode = 0;
     fits_open_diskfile(&fp, path, READONLY, &status);
     fits_movabs_hdu(fp, 2, NULL, &status);
     fits_get_num_rows(fp, &nrows, &status);
-    if (!status && nrows != 2L * nside) {
-        fits_close_file(fp, &status);
-        return sky_fail(err, SKY_EFORMAT, "%s: %ld rows, expected 2 nside = %d", path, nrows,
-                        2 * nside);
+    fits_get_coltype(fp, 1, &typecode, &repeat, &width, &status);
+    /* small nsides store one weight per row, larger ones 1024 per row */
+    if (!status && nrows * repeat != 2L * nside) {
+        int s2 = 0;
+        fits_close_file(fp, &s2);
+        return sky_fail(err, SKY_EFORMAT, "%s: %ld weights, expected 2 nside = %d", path,
+                        nrows * repeat, 2 * nside);
     }
     fits_read_col(fp, TDOUBLE, 1, 1, 1, 2L * nside, NULL, w, &anynul, &status);
     int s2 = 0;

@@ -94,15 +94,15 @@ int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o
     const int small_lmax = lmax <= 1.5 * nside;
     double *w = NULL;
     int weighted = 0;
-    if (small_lmax && nside > 16) { /* where PySM would use pixel weights */
+    if (small_lmax && nside > 16) { /* where PySM uses pixel weights (healpy needs them) */
         char wpath[1024];
-        sky_error werr;
-        if ((w = malloc((size_t)2 * nside * sizeof *w)) &&
-            sky_read_ring_weights(nside, w, wpath, sizeof wpath, &werr) != SKY_OK) {
+        if (!(w = malloc((size_t)2 * nside * sizeof *w)))
+            return sky_nomem(err, "ring weights");
+        if ((rc = sky_read_ring_weights(nside, w, wpath, sizeof wpath, err))) {
             free(w);
-            w = NULL;
+            return rc;
         }
-        weighted = w != NULL;
+        weighted = 1;
     }
     rc = sky_sht_create_weighted(nside, lmax, w, &pin, err);
     free(w);
