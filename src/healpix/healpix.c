@@ -90,6 +90,18 @@ int64_t sky_hpx_ring_of(int64_t nside, int64_t p)
     return 4 * nside - ((1 + isqrt(2 * (npix - p) - 1)) >> 1);
 }
 
+void sky_hpx_pix2ang_ring(int64_t nside, int64_t p, double *theta, double *phi)
+{
+    pix2ang_ring64(nside, p, theta, phi);
+}
+
+int64_t sky_hpx_ang2pix_ring(int64_t nside, double theta, double phi)
+{
+    int64_t p;
+    ang2pix_ring64(nside, theta, phi, &p);
+    return p;
+}
+
 int64_t sky_hpx_ring_start(int64_t nside, int64_t r)
 {
     const int64_t ncap = 2 * nside * (nside - 1), npix = sky_hpx_npix(nside);

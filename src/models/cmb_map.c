@@ -10,11 +10,11 @@
  */
 #include <math.h>
 
+#include "cmb.h"
 #include "core/error.h"
-#include "model.h"
 
 struct cmb_map {
-    const sky_hmap *i, *q, *u;
+    sky_cmb_maps maps;
 };
 
 static int cmb_map_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
@@ -33,25 +33,25 @@ static int cmb_map_init(void *state, sky_params *ps, sky_loader *ld, sky_error *
         const sky_hmap *maps[3];
         if ((rc = sky_load_maps(ld, iqu, 3, f, "uK_CMB", "uK_CMB", maps, err)))
             return rc;
-        m->i = maps[0];
-        m->q = maps[1];
-        m->u = maps[2];
+        m->maps.i = maps[0];
+        m->maps.q = maps[1];
+        m->maps.u = maps[2];
         return SKY_OK;
     }
     if (!mi)
         return sky_fail(err, SKY_EINVAL, "component %s: expected map_IQU or map_I", ps->owner);
-    if ((rc = sky_load_maps(ld, mi, 1, &f0, "uK_CMB", "uK_CMB", &m->i, err)))
+    if ((rc = sky_load_maps(ld, mi, 1, &f0, "uK_CMB", "uK_CMB", &m->maps.i, err)))
         return rc;
-    if (mq && (rc = sky_load_maps(ld, mq, 1, &f0, "uK_CMB", "uK_CMB", &m->q, err)))
+    if (mq && (rc = sky_load_maps(ld, mq, 1, &f0, "uK_CMB", "uK_CMB", &m->maps.q, err)))
         return rc;
-    if (mu && (rc = sky_load_maps(ld, mu, 1, &f0, "uK_CMB", "uK_CMB", &m->u, err)))
+    if (mu && (rc = sky_load_maps(ld, mu, 1, &f0, "uK_CMB", "uK_CMB", &m->maps.u, err)))
         return rc;
     return SKY_OK;
 }
 
-static int cmb_map_f32(const void *state, const sky_bandq *band)
+int sky_cmb_f32(const void *state, const sky_bandq *band)
 {
-    const struct cmb_map *m = state;
+    const sky_cmb_maps *m = state;
     return band->n > 1 && m->i->f != NULL;
 }
 
@@ -64,16 +64,15 @@ static inline double scale(const sky_hmap *map, int64_t p, double factor, int f3
     return sky_hmap_at(map, p) * factor;
 }
 
-static void cmb_map_emission(const void *state, const sky_bandq *band, const double *bdata,
-                             int64_t first, int64_t count, double *out_i, double *out_q,
-                             double *out_u)
+void sky_cmb_emission(const void *state, const sky_bandq *band, const double *bdata,
+                      int64_t first, int64_t count, double *out_i, double *out_q, double *out_u)
 {
     (void)bdata;
-    const struct cmb_map *m = state;
+    const sky_cmb_maps *m = state;
     const double factor = band->cmb_to_rj;
     for (int64_t k = 0; k < count; k++) {
         const int64_t p = first + k;
-        out_i[k] = scale(m->i, p, factor, cmb_map_f32(m, band));
+        out_i[k] = scale(m->i, p, factor, sky_cmb_f32(m, band));
         out_q[k] = scale(m->q, p, factor, m->q && m->q->f && band->n > 1);
         out_u[k] = scale(m->u, p, factor, m->u && m->u->f && band->n > 1);
     }
@@ -84,9 +83,9 @@ const sky_model_type sky_model_cmb_map = {
     "a CMB map in uK_CMB, converted to K_RJ over the band",
     sizeof(struct cmb_map),
     cmb_map_init,
-    cmb_map_f32,
+    sky_cmb_f32,
     NULL,
     NULL,
-    cmb_map_emission,
+    sky_cmb_emission,
     NULL,
 };

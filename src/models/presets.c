@@ -78,6 +78,10 @@ static const sky_preset presets[] = {
      {{"a1.comp1", "SpDust", {AME1}}, {"a1.comp2", "SpDust", {AME2}}}},
     {"a2", "AME, a1 with 2% polarisation along the dust angle",
      {{"a2.comp1", "SpDustPol", {AME1, AME_POL}}, {"a2.comp2", "SpDustPol", {AME2, AME_POL}}}},
+    {"c1", "CMB, a lensed Gaussian realisation (seed 1111) from CAMB spectra, lensed by taylens",
+     {{NULL, "CMBLensed",
+       {S("cmb_spectra", "pysm_2/camb_lenspotentialCls.dat"), N("cmb_seed", 1111),
+        B("apply_delens", 0), S("delensing_ells", "pysm_2/delens_ells.txt")}}}},
     {"c2", "CMB, a fixed lensed CMB map (uK_CMB)",
      {{NULL, "CMBMap", {S("map_IQU", "pysm_2/lensed_cmb.fits")}}}},
 };

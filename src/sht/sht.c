@@ -44,8 +44,8 @@ int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky
     if (!sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "nside %d: expected a power of two from 1 to 8192",
                         nside);
-    if (lmax < 0 || lmax > 4 * nside)
-        return sky_fail(err, SKY_EINVAL, "lmax %d: expected 0 to 4*nside = %d", lmax, 4 * nside);
+    if (lmax < 0 || lmax > 8 * nside)
+        return sky_fail(err, SKY_EINVAL, "lmax %d: expected 0 to 8*nside = %d", lmax, 8 * nside);
     sky_sht *p = calloc(1, sizeof *p);
     if (!p)
         return sky_nomem(err, "a transform plan");
@@ -103,6 +103,13 @@ void sky_sht_alm2map(const sky_sht *p, int ncomp, const double complex *alm, dou
         void *m2[2] = {map + p->npix, map + 2 * p->npix};
         sharp_execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
     }
+}
+
+void sky_sht_alm2map_der1(const sky_sht *p, const double complex *alm, double *dtheta,
+                          double *dphi)
+{
+    void *a[1] = {(void *)alm}, *m[2] = {dtheta, dphi};
+    sharp_execute(SHARP_ALM2MAP_DERIV1, 1, a, m, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
 }
 
 int sky_car_shape(double res_rad, int *ny, int *nx, sky_error *err)

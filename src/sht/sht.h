@@ -30,6 +30,11 @@ void sky_sht_map2alm(const sky_sht *plan, int ncomp, const double *map, double c
 /* alm -> maps (healpy alm2map, no pixel window). */
 void sky_sht_alm2map(const sky_sht *plan, int ncomp, const double complex *alm, double *map);
 
+/* The gradient of the map of a scalar alm (healpy alm2map_der1): d/dtheta and
+ * d/dphi / sin(theta), each npix. */
+void sky_sht_alm2map_der1(const sky_sht *plan, const double complex *alm, double *dtheta,
+                          double *dphi);
+
 /*
  * The CAR pixelisation of pixell's fullsky_geometry(res, variant="fejer1"):
  * ny = round(pi / res) rows of declination -90 + (i + 1/2) res, nx =
