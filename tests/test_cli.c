@@ -389,6 +389,47 @@ int main(int argc, char **argv)
 
     /* skymodel templates */
     char tdir[600];
+    /* c1: CAMB spectra and seeds */
+    static const struct {
+        const char *tag, *text, *needle;
+    } spectra[] = {
+        {"camb_cols", "2 1 2 3 4\n3 1 2 3 4\n", "has 5 columns: expected 8 (L, TT, EE, BB, TE"},
+        {"camb_neg", "2 1 1 1 0 1 0 0\n3 -1 1 1 0 1 0 0\n", "TT = -1 at L = 3: expected a power"},
+        {"camb_gap", "2 1 1 1 0 1 0 0\n4 1 1 1 0 1 0 0\n", "expected consecutive multipoles"},
+        {"camb_empty", "# L TT EE BB TE PP TP EP\n", "camb_lenspotentialCls.dat"},
+    };
+    for (size_t k = 0; k < sizeof spectra / sizeof *spectra; k++) {
+        const char *d = data_dir(spectra[k].tag);
+        snprintf(path, sizeof path, "%s/pysm_2/camb_lenspotentialCls.dat", d);
+        f = fopen(path, "w");
+        fputs(spectra[k].text, f);
+        fclose(f);
+        expect_bad(spectra[k].tag, spectra[k].needle,
+                   (const char *[]){"sim", "-q", "-o", out, "--data-dir", d, "--preset", "c1",
+                                    "--nside", "8", "--freq", "100", NULL});
+    }
+    expect_bad("seed negative", "--seed '-1'",
+               (const char *[]){SIM, "--preset", "c1", "--nside", "8", "--freq", "100", "--seed",
+                                "-1", NULL});
+    expect_bad("seed too large", "--seed '4294967296'",
+               (const char *[]){SIM, "--preset", "c1", "--nside", "8", "--freq", "100", "--seed",
+                                "4294967296", NULL});
+    /* the seed used is in the header, and another seed gives another sky */
+    {
+        CHECK(run((const char *[]){SIM, "--preset", "c1,d1", "--nside", "8", "--freq", "100",
+                                   "--seed", "4294967295", "--force", NULL}) == 0,
+              "c1 --seed: %s", read_file(errfile));
+        fitsfile *fp;
+        int status = 0;
+        long seed = 0;
+        char comment[80] = "";
+        fits_open_file(&fp, out, READONLY, &status);
+        fits_movabs_hdu(fp, 2, NULL, &status);
+        fits_read_key(fp, TLONG, "SEED1", &seed, comment, &status);
+        fits_close_file(fp, &status);
+        CHECK(status == 0 && seed == 4294967295L && strstr(comment, "cmb_seed"),
+              "c1 --seed: header SEED1 = %ld / %s (status %d)", seed, comment, status);
+    }
     snprintf(tdir, sizeof tdir, "%s/tmpl", tmp);
     expect_bad("templates nside", "--nside 100: expected a power of two",
                (const char *[]){"templates", "--nside", "100", tdir, NULL});

@@ -59,7 +59,7 @@ static void run_case(char *line)
     int nw = strcmp(field[4], "-") ? parse_list(field[4], weights, 64) : 0;
 
     /* optional 8th field: space-separated tol=X (default 1e-5), seed=N
-     * (sky_options.seed), set=PRESET:KEY=true|false|NUMBER (a preset parameter) */
+     * (sky_options.seed), set=PRESET:KEY=true|false|NUMBER|STRING (a preset parameter) */
     double tol = 1e-5;
     long long seed = SKY_SEED_PRESET;
     char sets[4][128];
@@ -98,9 +98,14 @@ static void run_case(char *line)
             if (strcmp(what, p))
                 continue;
             for (int c = first_comp; c < sky_config_count(cfg); c++) {
-                int rc = !strcmp(eq + 1, "true") || !strcmp(eq + 1, "false")
-                             ? sky_config_set_bool(cfg, c, colon + 1, !strcmp(eq + 1, "true"), &err)
-                             : sky_config_set_number(cfg, c, colon + 1, atof(eq + 1), &err);
+                const char *key = colon + 1, *val = eq + 1;
+                char *end;
+                const double num = strtod(val, &end);
+                int rc = !strcmp(val, "true") || !strcmp(val, "false")
+                             ? sky_config_set_bool(cfg, c, key, !strcmp(val, "true"), &err)
+                         : *end == '\0' && end != val
+                             ? sky_config_set_number(cfg, c, key, num, &err)
+                             : sky_config_set_string(cfg, c, key, val, &err);
                 CHECK(rc == SKY_OK, "%s: %s", name, err.msg);
             }
         }
