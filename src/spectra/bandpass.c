@@ -71,16 +71,20 @@ int sky_bandq_prepare(const sky_band *band, sky_bandq *q, sky_error *err)
     const int n = band->n;
     q->n = n;
     q->freq = band->freq_ghz;
-    q->coef = malloc((size_t)2 * n * sizeof *q->coef);
+    q->coef = malloc((size_t)4 * n * sizeof *q->coef);
     if (!q->coef)
         return sky_nomem(err, "bandpass weights");
     q->ln_freq = q->coef + n;
+    q->weight = q->coef + 2 * n;
+    q->delta = q->coef + 3 * n;
     for (int i = 0; i < n; i++)
         q->ln_freq[i] = log(band->freq_ghz[i]);
     if (n == 1) {
         q->coef[0] = 1.0;
+        q->weight[0] = 1.0;
+        q->delta[0] = 2.0;
     } else {
-        double *w = q->coef;
+        double *w = q->weight;
         for (int i = 0; i < n; i++)
             w[i] = band->weight ? band->weight[i] : 1.0;
         double norm = sky_trapz(w, band->freq_ghz, n);
@@ -88,8 +92,11 @@ int sky_bandq_prepare(const sky_band *band, sky_bandq *q, sky_error *err)
         for (int i = 0; i < n; i++)
             w[i] = w[i] / norm * sky_unit_to_jysr(&uk_rj, band->freq_ghz[i]);
         norm = sky_trapz(w, band->freq_ghz, n);
-        for (int i = 0; i < n; i++)
-            w[i] = 0.5 * (w[i] / norm) * interval(band->freq_ghz, n, i);
+        for (int i = 0; i < n; i++) {
+            w[i] = w[i] / norm;
+            q->delta[i] = interval(band->freq_ghz, n, i);
+            q->coef[i] = 0.5 * w[i] * q->delta[i];
+        }
     }
     const sky_unit uk_cmb = {SKY_UNIT_K_CMB, 1e-6}, uk_rj = {SKY_UNIT_K_RJ, 1e-6};
     q->cmb_to_rj = sky_band_unit_factor(band, &uk_cmb, &uk_rj);
@@ -101,7 +108,7 @@ void sky_bandq_free(sky_bandq *q)
     if (q) {
         free(q->coef);
         q->coef = NULL;
-        q->ln_freq = NULL;
+        q->ln_freq = q->weight = q->delta = NULL;
     }
 }
 

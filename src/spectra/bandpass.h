@@ -20,6 +20,9 @@ typedef struct sky_bandq {
     const double *freq; /* GHz, the caller's array */
     double *coef;       /* n integration coefficients (see above) */
     double *ln_freq;    /* n natural logs of freq, for power laws as exp(index * ln ratio) */
+    double *weight;     /* n normalised weights (normalize_weights; 1 for one frequency) */
+    double *delta;      /* n trapezoid intervals (trapz_step_inplace; 2 for one frequency),
+                           coef = 0.5 * weight * delta */
     double cmb_to_rj;   /* uK_CMB -> uK_RJ over the band, for CMB maps (PySM's CMBMap) */
 } sky_bandq;
 
