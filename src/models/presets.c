@@ -60,6 +60,11 @@ static const sky_preset presets[] = {
         S("map_mbb_index", "pysm_2/dust2comp_beta2_ns512.fits"),
         S("map_mbb_temperature", "pysm_2/dust2comp_temp2_ns512.fits"),
         S("unit_mbb_temperature", "K")}}}},
+    {"d6", "thermal dust, d1 with frequency decorrelation (correlation length 5), random per "
+           "evaluation",
+     {{NULL, "DecorrelatedModifiedBlackBody",
+       {DUST_PYSM2, N("correlation_length", 5.0), S("map_mbb_index", "pysm_2/dust_beta.fits"),
+        S("map_mbb_temperature", "pysm_2/dust_temp.fits"), S("unit_mbb_temperature", "K")}}}},
     {"s0", "synchrotron, power law with constant index -3",
      {{NULL, "PowerLaw", {SYNCH_PYSM2, N("map_pl_index", -3)}}}},
     {"s1", "synchrotron, power law with the WMAP-based index map",

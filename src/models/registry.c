@@ -8,6 +8,7 @@
 #include "model.h"
 
 extern const sky_model_type sky_model_mbb;
+extern const sky_model_type sky_model_mbb_decorrelated;
 extern const sky_model_type sky_model_power_law;
 extern const sky_model_type sky_model_curved_power_law;
 extern const sky_model_type sky_model_spdust;
@@ -16,7 +17,7 @@ extern const sky_model_type sky_model_cmb_map;
 extern const sky_model_type sky_model_cmb_lensed;
 
 static const sky_model_type *const model_types[] = {
-    &sky_model_mbb,     &sky_model_power_law,  &sky_model_curved_power_law,
+    &sky_model_mbb,     &sky_model_mbb_decorrelated, &sky_model_power_law,  &sky_model_curved_power_law,
     &sky_model_spdust,  &sky_model_spdust_pol, &sky_model_cmb_map, &sky_model_cmb_lensed,
 };
 
