@@ -237,12 +237,13 @@ static void gradient(const sky_sht *plan, double complex *alm, const double *map
 }
 
 /* The map `m` interpolated at the lensed positions to third order, into
- * `res`; `buf` holds four scratch maps. */
+ * `res`; `buf` holds three scratch maps (a gradient may overwrite its input,
+ * which map2alm has consumed before alm2map_der1 writes). */
 static void taylor_interpolate(const sky_sht *plan, double complex *alm, const lens_offsets *o,
                                const double *m, double *res, double *buf)
 {
     const int64_t npix = sky_hpx_npix(sky_sht_nside(plan));
-    double *b1 = buf, *b2 = buf + npix, *b3 = buf + 2 * npix, *b4 = buf + 3 * npix;
+    double *b1 = buf, *b2 = buf + npix, *b3 = buf + 2 * npix;
 #pragma omp parallel for schedule(static)
     for (int64_t p = 0; p < npix; p++)
         res[p] = m[o->ip[p]];
@@ -258,12 +259,12 @@ static void taylor_interpolate(const sky_sht *plan, double complex *alm, const l
     gradient(plan, alm, b2, b1, b2); /* b2 = pp */
     taylor_term(npix, o, 0.5, b2, 0, 2, res);
     /* third order: from tt and from pp */
-    gradient(plan, alm, b3, b1, b4); /* b1 = ttt, b4 = ttp */
+    gradient(plan, alm, b3, b1, b3); /* b1 = ttt, b3 = ttp */
     taylor_term(npix, o, 1.0 / 6.0, b1, 3, 0, res);
-    taylor_term(npix, o, 0.5, b4, 2, 1, res);
-    gradient(plan, alm, b2, b3, b1); /* b3 = ppt, b1 = ppp */
-    taylor_term(npix, o, 0.5, b3, 1, 2, res);
-    taylor_term(npix, o, 1.0 / 6.0, b1, 0, 3, res);
+    taylor_term(npix, o, 0.5, b3, 2, 1, res);
+    gradient(plan, alm, b2, b1, b2); /* b1 = ppt, b2 = ppp */
+    taylor_term(npix, o, 0.5, b1, 1, 2, res);
+    taylor_term(npix, o, 1.0 / 6.0, b2, 0, 3, res);
 }
 
 /* Copies the l <= lmax_out part of alm (healpy layout, lmax_in). */
@@ -279,7 +280,7 @@ static void truncate_alm(const double complex *in, int lmax_in, double complex *
 typedef struct lens_work {
     double *cls;
     double complex *alm, *alm_cmb, *alm_taylor;
-    double *cmb, *buf, *dth, *dph;
+    double *cmb[3], *buf, *dth, *dph;
     lens_offsets off;
     sky_sht *plan_phi, *plan_cmb, *plan_taylor;
 } lens_work;
@@ -290,7 +291,8 @@ static void lens_work_free(lens_work *w)
     free(w->alm);
     free(w->alm_cmb);
     free(w->alm_taylor);
-    free(w->cmb);
+    for (int k = 0; k < 3; k++)
+        free(w->cmb[k]);
     free(w->buf);
     free(w->dth);
     free(w->dph);
@@ -346,16 +348,20 @@ static int run_taylens(struct cmb_lensed *s, sky_loader *ld, const char *label, 
     w->plan_phi = NULL;
 
     /* 3. the unlensed T, Q, U maps, band-limited below 3 nside */
-    if (!(w->alm_cmb = malloc((size_t)(3 * nalm_cmb) * sizeof *w->alm_cmb)) ||
-        !(w->cmb = malloc((size_t)(3 * npix) * sizeof *w->cmb)))
+    if (!(w->alm_cmb = malloc((size_t)(3 * nalm_cmb) * sizeof *w->alm_cmb)))
         return sky_nomem(err, "the unlensed CMB");
+    for (int k = 0; k < 3; k++)
+        if (!(w->cmb[k] = malloc((size_t)npix * sizeof *w->cmb[k])))
+            return sky_nomem(err, "the unlensed CMB");
     for (int k = 0; k < 3; k++)
         truncate_alm(w->alm + k * nalm, synlmax, w->alm_cmb + k * nalm_cmb, lmax_cmb);
     free(w->alm);
     w->alm = NULL;
     if ((rc = sky_sht_create(nside, lmax_cmb, &w->plan_cmb, err)))
         return rc;
-    sky_sht_alm2map(w->plan_cmb, 3, w->alm_cmb, w->cmb);
+    sky_sht_alm2map(w->plan_cmb, 1, w->alm_cmb, w->cmb[0]);
+    sky_sht_alm2map_pol(w->plan_cmb, w->alm_cmb + nalm_cmb, w->alm_cmb + 2 * nalm_cmb, w->cmb[1],
+                        w->cmb[2]);
     free(w->alm_cmb);
     w->alm_cmb = NULL;
 
@@ -377,14 +383,16 @@ static int run_taylens(struct cmb_lensed *s, sky_loader *ld, const char *label, 
     if (rc)
         return rc;
     if (!(w->alm_taylor = malloc((size_t)nalm_of(lmax_taylor) * sizeof *w->alm_taylor)) ||
-        !(w->buf = malloc((size_t)(4 * npix) * sizeof *w->buf)))
+        !(w->buf = malloc((size_t)(3 * npix) * sizeof *w->buf)))
         return sky_nomem(err, "the lensing interpolation");
     sky_hmap *out[3];
     for (int k = 0; k < 3; k++) {
         if ((rc = sky_loader_new_map(ld, nside, 0, &out[k], err)))
             return rc;
-        taylor_interpolate(w->plan_taylor, w->alm_taylor, &w->off, w->cmb + k * npix, out[k]->d,
+        taylor_interpolate(w->plan_taylor, w->alm_taylor, &w->off, w->cmb[k], out[k]->d,
                            w->buf);
+        free(w->cmb[k]); /* keep the peak memory down */
+        w->cmb[k] = NULL;
     }
     s->maps.i = out[0];
     s->maps.q = out[1];

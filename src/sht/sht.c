@@ -105,6 +105,13 @@ void sky_sht_alm2map(const sky_sht *p, int ncomp, const double complex *alm, dou
     }
 }
 
+void sky_sht_alm2map_pol(const sky_sht *p, const double complex *alm_e,
+                         const double complex *alm_b, double *q, double *u)
+{
+    void *a2[2] = {(void *)alm_e, (void *)alm_b}, *m2[2] = {q, u};
+    sharp_execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+}
+
 void sky_sht_alm2map_der1(const sky_sht *p, const double complex *alm, double *dtheta,
                           double *dphi)
 {

@@ -30,6 +30,10 @@ void sky_sht_map2alm(const sky_sht *plan, int ncomp, const double *map, double c
 /* alm -> maps (healpy alm2map, no pixel window). */
 void sky_sht_alm2map(const sky_sht *plan, int ncomp, const double complex *alm, double *map);
 
+/* E, B alm -> Q, U maps (the spin-2 half of an IQU alm2map), anywhere in memory. */
+void sky_sht_alm2map_pol(const sky_sht *plan, const double complex *alm_e,
+                         const double complex *alm_b, double *q, double *u);
+
 /* The gradient of the map of a scalar alm (healpy alm2map_der1): d/dtheta and
  * d/dphi / sin(theta), each npix. */
 void sky_sht_alm2map_der1(const sky_sht *plan, const double complex *alm, double *dtheta,
