@@ -11,6 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "check.h"
 #include "io/fits_map.h"
 #include "skymodel.h"
@@ -67,6 +71,18 @@ static void test_seeds(void)
     free(a);
     free(b);
     free(c);
+#ifdef _OPENMP
+    /* the realisation itself (transforms, deflection) does not depend on threads */
+    const int nt = omp_get_max_threads();
+    omp_set_num_threads(1);
+    double *one = simulate("c1", 32, NULL, NULL, 0, SKY_SEED_PRESET, 1, &f100, &err);
+    omp_set_num_threads(nt > 1 ? nt : 2);
+    double *many = simulate("c1", 32, NULL, NULL, 0, SKY_SEED_PRESET, 1, &f100, &err);
+    omp_set_num_threads(nt);
+    CHECK(same(one, many, 3 * 12 * 32 * 32), "c1: 1 thread and several differ");
+    free(one);
+    free(many);
+#endif
     a = simulate("d6", 8, NULL, NULL, 0, 7, 3, band, &err);
     b = simulate("d6", 8, NULL, NULL, 0, 7, 3, band, &err);
     c = simulate("d6", 8, NULL, NULL, 0, 8, 3, band, &err);
