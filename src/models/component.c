@@ -43,26 +43,29 @@ static void scale_map(sky_hmap *m, double factor)
     }
 }
 
-int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
-                  const char *label, const char *target, const sky_hmap **out, sky_error *err)
+/* Reads columns `fields` of `path` into `maps` (see sky_load_maps), brought
+ * to `nside` when it is > 0 and else degraded to the sky nside when finer. */
+static int read_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
+                     const char *label, const char *target, int nside, sky_hmap *maps,
+                     sky_error *err)
 {
     char *file = NULL;
-    char units[3][64];
-    sky_hmap maps[3];
-    int rc, nkept = 0, nread = 0;
-    if (nfields < 1 || nfields > 3)
+    char units[SKY_MAX_FIELDS][64];
+    int rc;
+    if (nfields < 1 || nfields > SKY_MAX_FIELDS)
         return sky_fail(err, SKY_EINTERNAL, "sky_load_maps: %d fields", nfields);
     if ((rc = sky_datapath_find(ld->dp, path, &file, err)))
         return rc;
-    if ((rc = sky_fits_read_map(file, nfields, fields, maps, units, err)))
-        goto done;
-    nread = nfields;
-    for (int k = 0; k < nfields; k++) {
+    if ((rc = sky_fits_read_map(file, nfields, fields, maps, units, err))) {
+        free(file);
+        return rc;
+    }
+    for (int k = 0; k < nfields && !rc; k++) {
         sky_unit from, to;
         double factor = 1.0;
-        if (maps[k].nside > ld->sky_nside &&
-            (rc = sky_hmap_ud_grade(&maps[k], ld->sky_nside, err)))
-            goto done;
+        const int want = nside > 0 ? nside : maps[k].nside > ld->sky_nside ? ld->sky_nside : 0;
+        if (want && want != maps[k].nside && (rc = sky_hmap_ud_grade(&maps[k], want, err)))
+            break;
         if (!target) /* the caller uses the values as they are */
             continue;
         const char *lab = label ? label : units[k];
@@ -71,12 +74,37 @@ int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fiel
                  fields[k] + 1);
         if ((rc = sky_unit_parse(lab, &from, err)) || (rc = sky_unit_parse(target, &to, err))) {
             sky_prefix(err, SKY_EFORMAT, "%s: ", what);
-            goto done;
+            break;
         }
         if ((rc = sky_unit_scale(&from, &to, &factor, what, lab, target, err)))
-            goto done;
+            break;
         scale_map(&maps[k], factor);
     }
+    if (rc)
+        for (int k = 0; k < nfields; k++)
+            sky_hmap_free(&maps[k]);
+    free(file);
+    return rc;
+}
+
+int sky_load_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
+                     const char *label, const char *target, int nside, sky_hmap *out,
+                     sky_error *err)
+{
+    if (!sky_hpx_nside_ok(nside))
+        return sky_fail(err, SKY_EINVAL, "component %s: nside %d for template %s: expected a power of 2",
+                        ld->label, nside, path);
+    return read_maps(ld, path, nfields, fields, label, target, nside, out, err);
+}
+
+int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
+                  const char *label, const char *target, const sky_hmap **out, sky_error *err)
+{
+    sky_hmap maps[SKY_MAX_FIELDS];
+    int nkept = 0;
+    int rc = read_maps(ld, path, nfields, fields, label, target, 0, maps, err);
+    if (rc)
+        return rc;
     for (; nkept < nfields; nkept++) {
         sky_hmap *m = malloc(sizeof *m);
         if (!m) {
@@ -92,9 +120,8 @@ int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fiel
     }
 done:
     if (rc)
-        for (int k = nkept; k < nread; k++)
+        for (int k = nkept; k < nfields; k++)
             sky_hmap_free(&maps[k]);
-    free(file);
     return rc;
 }
 

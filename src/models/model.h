@@ -70,8 +70,18 @@ static inline double sky_field_at(const sky_field *f, int64_t p)
  * astropy's `<<=`); with `target` NULL the values are kept as they are.
  * Maps stay in the file's precision; the loader owns them.
  */
+enum { SKY_MAX_FIELDS = 4 }; /* columns read by one call */
+
 int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
                   const char *label, const char *target, const sky_hmap **out, sky_error *err);
+
+/* The same, as PySM's read_map(..., nside=nside): the columns brought to
+ * exactly `nside` (ud_grade), into maps the caller owns (sky_hmap_free) and
+ * that the loader does not harmonise, for inputs a model uses at their own
+ * resolution. */
+int sky_load_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
+                     const char *label, const char *target, int nside, sky_hmap *out,
+                     sky_error *err);
 
 /* Parameter `key` as a constant (a number) or a template (a path string). */
 int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *label,
