@@ -25,6 +25,9 @@
     S("map_I", "pysm_2/synch_t_new.fits"), S("map_Q", "pysm_2/synch_q_new.fits"),              \
         S("map_U", "pysm_2/synch_u_new.fits"), S("unit_I", "uK_RJ"), S("unit_Q", "uK_RJ"),     \
         S("unit_U", "uK_RJ"), S("freq_ref_I", "408 MHz"), S("freq_ref_P", "23 GHz")
+/* Hensley-Draine 2017 dust: ISRF strength drawn (or fixed) at nside 256. */
+#define HD2017(rnd, f_fe) DUST_PYSM2, B("rnd_uval", rnd), N("nside_uval", 256), N("seed", 4632), \
+        N("f_car", 1.0), N("f_fe", f_fe)
 #define AME_COMMON S("unit_I", "uK_RJ"), S("emissivity", "pysm_2/emissivity.txt"), S("freq_ref_peak", "30 GHz")
 #define AME1 S("map_I", "pysm_2/ame_t_new.fits"), S("freq_ref_I", "22.8 GHz"), S("freq_peak", "pysm_2/ame_nu_peak_0.fits"), AME_COMMON
 #define AME2 S("map_I", "pysm_2/ame2_t_new.fits"), S("freq_ref_I", "41 GHz"), S("freq_peak", "33.35 GHz"), AME_COMMON
@@ -60,11 +63,18 @@ static const sky_preset presets[] = {
         S("map_mbb_index", "pysm_2/dust2comp_beta2_ns512.fits"),
         S("map_mbb_temperature", "pysm_2/dust2comp_temp2_ns512.fits"),
         S("unit_mbb_temperature", "K")}}}},
+    {"d5", "thermal dust, Hensley & Draine 2017 silicate + carbonaceous grains, radiation "
+           "field drawn from Commander T and beta (seed 4632)",
+     {{NULL, "HensleyDraine2017", {HD2017(1, 0.0)}}}},
     {"d6", "thermal dust, d1 with frequency decorrelation (correlation length 5), random per "
            "evaluation",
      {{NULL, "DecorrelatedModifiedBlackBody",
        {DUST_PYSM2, N("correlation_length", 5.0), S("map_mbb_index", "pysm_2/dust_beta.fits"),
         S("map_mbb_temperature", "pysm_2/dust_temp.fits"), S("unit_mbb_temperature", "K")}}}},
+    {"d7", "thermal dust, d5 with iron inclusions in 44% of the silicate grains",
+     {{NULL, "HensleyDraine2017", {HD2017(1, 0.44)}}}},
+    {"d8", "thermal dust, d7 with a uniform radiation field (uval = 0.2, close to a 20 K MBB)",
+     {{NULL, "HensleyDraine2017", {HD2017(0, 0.44), N("uval", 0.2)}}}},
     {"s0", "synchrotron, power law with constant index -3",
      {{NULL, "PowerLaw", {SYNCH_PYSM2, N("map_pl_index", -3)}}}},
     {"s1", "synchrotron, power law with the WMAP-based index map",
