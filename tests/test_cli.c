@@ -408,6 +408,36 @@ int main(int argc, char **argv)
                    (const char *[]){"sim", "-q", "-o", out, "--data-dir", d, "--preset", "c1",
                                     "--nside", "8", "--freq", "100", NULL});
     }
+    /* d5/d7/d8: grain tables (wavelength, 2 columns, 81 I, 81 P) */
+    static const struct {
+        const char *tag, *file;
+        double w[5];
+        int ncols;
+        const char *needle;
+    } grains[] = {
+        {"hd_nonmono", "sil_fe00_2.0.dat", {1, 2, 3, 2.5, 5}, 165,
+         "sil_fe00_2.0.dat row 4: wavelength 2.5: expected positive, strictly increasing"},
+        {"hd_repeat", "car_1.0.dat", {1, 2, 2, 4, 5}, 165,
+         "car_1.0.dat row 3: wavelength 2: expected positive, strictly increasing"},
+        {"hd_cols", "sil_fe05_2.0.dat", {1, 2, 3, 4, 5}, 100,
+         "sil_fe05_2.0.dat has 5 rows of 100 columns: expected at least 4 rows of 165"},
+    };
+    for (size_t k = 0; k < sizeof grains / sizeof *grains; k++) {
+        const char *d = data_dir(grains[k].tag);
+        snprintf(path, sizeof path, "%s/pysm_2/%s", d, grains[k].file);
+        f = fopen(path, "w");
+        for (int r = 0; r < 5; r++) {
+            fprintf(f, "%g", grains[k].w[r]);
+            for (int c = 1; c < grains[k].ncols; c++)
+                fprintf(f, " %g", 1e-20 * (r + 1) * (c + 1));
+            fputc('\n', f);
+        }
+        fclose(f);
+        expect_bad(grains[k].tag, grains[k].needle,
+                   (const char *[]){"sim", "-q", "-o", out, "--data-dir", d, "--data-dir", tmpl,
+                                    "--offline", "--preset", "d7", "--nside", "8", "--freq",
+                                    "100", NULL});
+    }
     expect_bad("seed negative", "--seed '-1'",
                (const char *[]){SIM, "--preset", "c1", "--nside", "8", "--freq", "100", "--seed",
                                 "-1", NULL});

@@ -2,10 +2,11 @@
  * test_stochastic.c - the random presets beyond the reference maps: seeds
  * (the --seed override equals setting the preset's own seed; the same seed
  * gives the same bits, another seed another sky), d6 at its reference
- * frequencies (where PySM fails: the factor must be exactly 1), and bad
- * parameters of c1 and d6.
+ * frequencies (where PySM fails: the factor must be exactly 1), HD2017
+ * (d5/d7/d8) seeds, bands and limits, and bad parameters of c1, d6 and d5.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,20 @@ static void test_seeds(void)
     free(a);
     free(b);
     free(c);
+    /* d5: --seed is the preset's `seed`; d8 draws nothing, so no seed changes it */
+    a = simulate("d5", 8, "seed", NULL, 99, SKY_SEED_PRESET, 1, &f100, &err);
+    b = simulate("d5", 8, NULL, NULL, 0, 99, 1, &f100, &err);
+    c = simulate("d5", 8, NULL, NULL, 0, SKY_SEED_PRESET, 1, &f100, &err);
+    CHECK(same(a, b, n), "d5: --seed 99 differs from seed = 99");
+    CHECK(a && c && !same(a, c, n), "d5: seed 99 gives the preset's sky");
+    free(a);
+    free(b);
+    free(c);
+    a = simulate("d8", 8, NULL, NULL, 0, 99, 1, &f100, &err);
+    b = simulate("d8", 8, NULL, NULL, 0, SKY_SEED_PRESET, 1, &f100, &err);
+    CHECK(a && same(a, b, n), "d8: the seed changed a sky with a fixed uval");
+    free(a);
+    free(b);
     a = simulate("c1", 8, NULL, NULL, 0, 4294967296LL, 1, &f100, &err);
     CHECK(!a && strstr(err.msg, "seed 4294967296: expected an integer from 0 to 4294967295"),
           "seed out of range: %s", err.msg);
@@ -136,10 +151,39 @@ static void test_d6_reference(void)
     free(b);
 }
 
+/* HD2017 beyond the reference maps: a very narrow band is its centre
+ * frequency; below 10 GHz the SED is a power law of index 1.54 in K_RJ. */
+static void test_hd2017(void)
+{
+    sky_error err;
+    const int64_t n = 3 * 12 * 16 * 16;
+    const double f = 143, pair[2] = {143 - 1e-6, 143 + 1e-6}, f5 = 5, f10 = 10;
+    double *a = simulate("d7", 16, NULL, NULL, 0, SKY_SEED_PRESET, 1, &f, &err);
+    double *b = simulate("d7", 16, NULL, NULL, 0, SKY_SEED_PRESET, 2, pair, &err);
+    int ok = a && b;
+    for (int64_t p = 0; ok && p < n; p++)
+        ok = fabs(a[p] - b[p]) <= 1e-6 * fabs(a[p]);
+    CHECK(ok, "d7: a band 2 kHz wide is not its centre frequency: %s", err.msg);
+    free(a);
+    free(b);
+    a = simulate("d5", 16, NULL, NULL, 0, SKY_SEED_PRESET, 1, &f5, &err);
+    b = simulate("d5", 16, NULL, NULL, 0, SKY_SEED_PRESET, 1, &f10, &err);
+    const double r = pow(0.5, 1.54);
+    ok = a && b;
+    for (int64_t p = 0; ok && p < n; p++)
+        ok = fabs(a[p] - b[p] * r) <= 1e-6 * fabs(a[p]) + 1e-30;
+    CHECK(ok, "d5: 5 GHz is not 10 GHz times (1/2)^1.54");
+    free(a);
+    free(b);
+}
+
 static void test_bad_parameters(const char *tmp)
 {
     sky_error err;
     const double f = 100;
+    double *h = simulate("d5", 8, "nside_uval", NULL, 100, SKY_SEED_PRESET, 1, &f, &err);
+    CHECK(!h && strstr(err.msg, "nside_uval = 100: expected a power of 2"), "%s", err.msg);
+    free(h);
     double *m = simulate("d6", 8, "correlation_length", NULL, 0, 1, 1, &f, &err);
     CHECK(!m && strstr(err.msg, "correlation_length = 0: expected a positive number"), "%s",
           err.msg);
@@ -180,6 +224,7 @@ int main(void)
     dirs[0] = tmp;
     test_seeds();
     test_d6_reference();
+    test_hd2017();
     test_bad_parameters(tmp);
     rmdir(tmp);
     return check_report("test_stochastic");

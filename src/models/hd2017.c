@@ -98,10 +98,6 @@ static int check_table(const sky_table *t, const char *path, const sky_table *fi
                         "component %s: %s has %d rows of %d columns: expected at least 4 rows "
                         "of %d (wavelength, 2 columns, %d intensity, %d polarisation)",
                         owner, path, t->nrows, t->ncols, NCOLS, NU, NU);
-    if (first && t->nrows != first->nrows)
-        return sky_fail(err, SKY_EFORMAT,
-                        "component %s: %s has %d wavelengths, %s has %d: expected the same",
-                        owner, path, t->nrows, TABLE_PATH[0], first->nrows);
     for (int r = 0; r < t->nrows; r++) {
         const double w = sky_table_at(t, r, 0);
         if (!(w > 0) || !isfinite(w) || (r && !(w > sky_table_at(t, r - 1, 0))))
@@ -110,6 +106,10 @@ static int check_table(const sky_table *t, const char *path, const sky_table *fi
                             "strictly increasing wavelengths",
                             owner, path, r + 1, w);
     }
+    if (first && t->nrows != first->nrows)
+        return sky_fail(err, SKY_EFORMAT,
+                        "component %s: %s has %d wavelengths, %s has %d: expected the same",
+                        owner, path, t->nrows, TABLE_PATH[0], first->nrows);
     return SKY_OK;
 }
 
