@@ -7,15 +7,8 @@ tests/data/reference_cases.txt (format: see make_reference_list.py).
 Run with Debian's python3, PySM 3.4.5 on PYTHONPATH:
   PYTHONPATH=/path/to/pysm/src /usr/bin/python3 tests/data/make_c1_references.py
 """
-import os
-
-import healpy as hp
-import numpy as np
-
-here = os.path.dirname(os.path.abspath(__file__))
-os.environ["PYSM_LOCAL_DATA"] = os.path.join(here, "templates")
-import pysm3  # noqa: E402
-import pysm3.units as u  # noqa: E402
+import refcase
+import pysm3  # noqa: E402 (after refcase sets PYSM_LOCAL_DATA)
 
 assert pysm3.__version__ == "3.4.5", pysm3.__version__
 
@@ -37,16 +30,6 @@ for name, nside, seed, spectra, delens, freqs, weights, unit, opts in CASES:
     cmb = pysm3.models.CMBLensed(nside=nside, cmb_spectra=spectra, cmb_seed=seed,
                                  apply_delens=delens, delensing_ells=DELENS)
     sky = pysm3.Sky(nside=nside, component_objects=[cmb], output_unit=unit)
-    f = np.array(freqs) * u.GHz
-    m = sky.get_emission(f if len(freqs) > 1 else f[0],
-                         None if weights is None else np.array(weights))
-    m = np.asarray(m.value, dtype=np.float64)
-    out = os.path.join("outputs", name + ".fits")
-    hp.write_map(os.path.join(here, out), m, column_names=["I_STOKES", "Q_STOKES", "U_STOKES"],
-                 column_units=unit, dtype=np.float64, overwrite=True)
-    w = ",".join(repr(x) for x in weights) if weights else "-"
-    lines.append(" | ".join([name, "c1", str(nside), ",".join(repr(x) for x in freqs), w, unit,
-                             out, ("tol=1e-4 " + opts).strip()]))
-    print(name, m.std(axis=1))
-with open(os.path.join(here, "reference_cases.txt"), "a") as fh:
-    fh.write("# c1 cases made by make_c1_references.py\n" + "\n".join(lines) + "\n")
+    m = refcase.emission(sky, freqs, weights)
+    lines.append(refcase.store(name, "c1", nside, freqs, weights, unit, m, "tol=1e-4 " + opts))
+refcase.append("make_c1_references.py", lines)

@@ -16,14 +16,8 @@ and trapz_step_inplace a Quantity in GHz where they expect plain GHz.)
 Run with Debian's python3, PySM 3.4.5 on PYTHONPATH:
   PYTHONPATH=/path/to/pysm/src /usr/bin/python3 tests/data/make_hd2017_references.py
 """
-import os
-
-import healpy as hp
-import numpy as np
-
-here = os.path.dirname(os.path.abspath(__file__))
-os.environ["PYSM_LOCAL_DATA"] = os.path.join(here, "templates")
-import pysm3  # noqa: E402
+import refcase
+import pysm3  # noqa: E402 (after refcase sets PYSM_LOCAL_DATA)
 import pysm3.units as u  # noqa: E402
 from pysm3 import utils  # noqa: E402
 from pysm3.models import hd2017  # noqa: E402
@@ -62,16 +56,6 @@ for name, preset, nside, overrides, freqs, weights, unit, opts in CASES:
     cfg = dict(pysm3.sky.PRESET_MODELS[preset])
     cfg.update(overrides)
     sky = pysm3.Sky(nside=nside, component_config={preset: cfg}, output_unit=unit)
-    f = np.array(freqs) * u.GHz
-    m = sky.get_emission(f if len(freqs) > 1 else f[0],
-                         None if weights is None else np.array(weights))
-    m = np.asarray(m.value, dtype=np.float64)
-    out = os.path.join("outputs", name + ".fits")
-    hp.write_map(os.path.join(here, out), m, column_names=["I_STOKES", "Q_STOKES", "U_STOKES"],
-                 column_units=unit, dtype=np.float64, overwrite=True)
-    w = ",".join(repr(x) for x in weights) if weights else "-"
-    lines.append(" | ".join([name, preset, str(nside), ",".join(repr(x) for x in freqs), w,
-                             unit, out, ("tol=1e-6 " + opts).strip()]))
-    print(name, m.std(axis=1))
-with open(os.path.join(here, "reference_cases.txt"), "a") as fh:
-    fh.write("# HD2017 cases made by make_hd2017_references.py\n" + "\n".join(lines) + "\n")
+    m = refcase.emission(sky, freqs, weights)
+    lines.append(refcase.store(name, preset, nside, freqs, weights, unit, m, "tol=1e-6 " + opts))
+refcase.append("make_hd2017_references.py", lines)
