@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/npy_math.h"
 #include "mbb.h"
 
 /* LAPACK (Fortran) */
@@ -166,8 +167,8 @@ static int decorrelation(double ref, const double *f, int n, double xi, double *
     memcpy(all + 1, f, (size_t)n * sizeof *f);
     for (int i = 0; i < na; i++)
         for (int j = 0; j < na; j++) {
-            const double x = log(all[i] / all[j]) / xi;
-            c[i * na + j] = exp(-0.5 * (x * x));
+            const double x = sky_npy_log(all[i] / all[j]) / xi;
+            c[i * na + j] = sky_npy_exp(-0.5 * (x * x));
         }
     int info = invert_safe(na, c, inv);
     if (!info) {
