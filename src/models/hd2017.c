@@ -161,7 +161,8 @@ static int load_tables(struct hd2017 *m, sky_params *ps, sky_loader *ld, sky_err
     return SKY_OK;
 }
 
-/* log10 U drawn from the Commander maps, as a map at the sky nside. */
+/* log10 U drawn from the Commander maps, as a map at the sky nside or at
+ * nside_uval when that is coarser. */
 static int draw_uval(struct hd2017 *m, sky_loader *ld, uint32_t seed, int nside_uval,
                      sky_error *err)
 {
@@ -188,7 +189,11 @@ static int draw_uval(struct hd2017 *m, sky_loader *ld, uint32_t seed, int nside_
         const double v = (4.0 + beta) * log10(t[p] / mean);
         u->d[p] = v < -3.0 ? -3.0 : v > 5.0 ? 5.0 : v;
     }
-    rc = sky_hmap_ud_grade(u, sky_loader_nside(ld), err);
+    /* PySM brings U to the sky nside. Above nside_uval that only repeats
+     * values, which the loader's harmonisation (and the sky's expansion of
+     * coarse components) does for free; below, average as PySM does. */
+    if (sky_loader_nside(ld) < nside_uval)
+        rc = sky_hmap_ud_grade(u, sky_loader_nside(ld), err);
     m->uval.map = u;
 done:
     free(t);
