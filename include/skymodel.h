@@ -209,6 +209,18 @@ SKY_API int sky_emission(const sky_sky *sky, const sky_band *band, const char *u
 SKY_API int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *unit,
                                int64_t first, int64_t count, double *iqu, sky_error *err);
 
+/**
+ * Several channels in one pass over the pixels: channel c integrates over
+ * bands[c] in units[c] into out[c] (3 * count doubles: I, Q, U blocks of
+ * `count`) for the RING pixels [first, first + count). Each channel's map is
+ * exactly sky_emission_range's for its band and unit (random draws, such as
+ * d6's, start from the sky's seed for every channel); the templates of a
+ * block of pixels are read once for all channels.
+ */
+SKY_API int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,
+                                  const char *const *units, int64_t first, int64_t count,
+                                  double *const *out, sky_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Maps on disk                                                             */
 /* ------------------------------------------------------------------------ */

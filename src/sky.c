@@ -230,122 +230,179 @@ static inline double add(double acc, double v, int f32)
     return f32 ? (double)(float)(acc + v) : acc + v;
 }
 
-int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *unit,
-                       int64_t first, int64_t count, double *iqu, sky_error *err)
+/* What one channel needs besides the pixels: its prepared band, unit factor,
+ * per-component output precision, band data and coarse evaluations. */
+typedef struct channel {
+    sky_bandq bq;
+    double factor;
+    int factor_is_scalar;
+    int *f32;
+    double **bdata;
+    coarse *cs;
+} channel;
+
+static void channel_free(channel *ch, int nc)
+{
+    for (int i = 0; ch->cs && i < nc; i++)
+        free(ch->cs[i].iqu);
+    for (int i = 0; ch->bdata && i < nc; i++)
+        free(ch->bdata[i]);
+    free(ch->cs);
+    free(ch->bdata);
+    free(ch->f32);
+    sky_bandq_free(&ch->bq);
+}
+
+static int channel_prepare(const sky_sky *sky, const sky_band *band, const char *unit,
+                           int64_t first, int64_t count, channel *ch, sky_error *err)
 {
     sky_unit out_unit;
-    sky_bandq bq = {0};
-    int rc;
-    if (!sky || !iqu)
-        return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument");
-    if (first < 0 || count < 0 || first + count > sky->npix)
-        return sky_fail(err, SKY_EINVAL, "pixel range [%lld, %lld): expected within [0, %lld)",
-                        (long long)first, (long long)(first + count), (long long)sky->npix);
-    if ((rc = sky_unit_parse_output(unit, &out_unit, err)) ||
-        (rc = sky_bandq_prepare(band, &bq, err)))
-        return rc;
-    if (count == 0) {
-        sky_bandq_free(&bq);
-        return SKY_OK;
-    }
-    const sky_unit uk_rj = {SKY_UNIT_K_RJ, 1e-6};
-    const double factor = sky_band_unit_factor(band, &uk_rj, &out_unit);
-    const int factor_is_scalar = band->n > 1 || out_unit.family == SKY_UNIT_K_RJ;
-
     const int nc = sky->ncomp;
-    coarse *cs = calloc((size_t)nc, sizeof *cs);
-    int *f32 = calloc((size_t)nc, sizeof *f32);
-    double **bdata = calloc((size_t)nc, sizeof *bdata);
-    if (!cs || !f32 || !bdata) {
-        rc = sky_nomem(err, "evaluation scratch");
-        goto done;
-    }
+    int rc;
+    memset(ch, 0, sizeof *ch);
+    if ((rc = sky_unit_parse_output(unit, &out_unit, err)) ||
+        (rc = sky_bandq_prepare(band, &ch->bq, err)))
+        return rc;
+    const sky_unit uk_rj = {SKY_UNIT_K_RJ, 1e-6};
+    ch->factor = sky_band_unit_factor(band, &uk_rj, &out_unit);
+    ch->factor_is_scalar = band->n > 1 || out_unit.family == SKY_UNIT_K_RJ;
+    ch->cs = calloc((size_t)nc, sizeof *ch->cs);
+    ch->f32 = calloc((size_t)nc, sizeof *ch->f32);
+    ch->bdata = calloc((size_t)nc, sizeof *ch->bdata);
+    if (!ch->cs || !ch->f32 || !ch->bdata)
+        return sky_nomem(err, "evaluation scratch");
+    if (count == 0)
+        return SKY_OK;
     /* Band data (random draws) in component order from one generator seeded
-     * for this evaluation: every call, and every pixel range, sees the same. */
+     * for this evaluation: every call, every channel and every pixel range
+     * sees the same. */
     sky_np_rng rng;
     sky_np_seed(&rng, sky->seed);
     for (int i = 0; i < nc && !rc; i++) {
         const sky_component *c = sky->comp[i];
         if (!c->type->prepare)
             continue;
-        if (!(bdata[i] = malloc((size_t)c->type->band_data_len(c->state, &bq) * sizeof(double))))
+        const int len = c->type->band_data_len(c->state, &ch->bq);
+        if (!(ch->bdata[i] = malloc((size_t)(len > 0 ? len : 1) * sizeof(double))))
             rc = sky_nomem(err, "band data");
         else
-            rc = c->type->prepare(c->state, &bq, &rng, bdata[i], err);
+            rc = c->type->prepare(c->state, &ch->bq, &rng, ch->bdata[i], err);
     }
-    if (rc)
-        goto done;
+    for (int i = 0; i < nc && !rc; i++) {
+        const sky_component *c = sky->comp[i];
+        ch->f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &ch->bq) : 0;
+        if (c->eval_nside != sky->nside)
+            rc = evaluate_coarse(sky, c, &ch->bq, ch->bdata[i], first, count, &ch->cs[i], err);
+    }
+    return rc;
+}
+
+enum { BLOCK = 1024 };
+
+/* One channel over the pixel block [p0, p0 + m) of the range starting at
+ * `first`: components evaluated (or gathered from their coarse maps), summed
+ * per group and over groups in PySM's precision, times the unit factor, into
+ * out (I, Q, U blocks of `count`) at offset p0 - first. `scratch` holds
+ * 9 BLOCK doubles and `parent` BLOCK parent indices, computed for
+ * *parent_nside (updated). */
+static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, int64_t count,
+                          int64_t p0, int64_t m, double *out, double *scratch, int64_t *parent,
+                          int *parent_nside)
+{
+    const int nc = sky->ncomp;
+    double *v = scratch, *g = scratch + 3 * BLOCK, *a = scratch + 6 * BLOCK;
+    int top_f32 = 0, group_f32 = 0;
     for (int i = 0; i < nc; i++) {
         const sky_component *c = sky->comp[i];
-        f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &bq) : 0;
-        if (c->eval_nside != sky->nside &&
-            (rc = evaluate_coarse(sky, c, &bq, bdata[i], first, count, &cs[i], err)))
-            goto done;
+        if (c->eval_nside == sky->nside) {
+            c->type->emission(c->state, &ch->bq, ch->bdata[i], p0, m, v, v + BLOCK,
+                              v + 2 * BLOCK);
+        } else {
+            if (*parent_nside != c->eval_nside) { /* shared by same-nside components */
+                for (int64_t k = 0; k < m; k++)
+                    parent[k] = sky_hpx_parent_ring(sky->nside, p0 + k, c->eval_nside);
+                *parent_nside = c->eval_nside;
+            }
+            const double *src = ch->cs[i].iqu;
+            const int64_t off = ch->cs[i].first, n = ch->cs[i].count;
+            for (int s = 0; s < 3; s++)
+                for (int64_t k = 0; k < m; k++)
+                    v[s * BLOCK + k] = src[s * n + parent[k] - off];
+        }
+        const int starts_group = i == 0 || sky->group[i] != sky->group[i - 1];
+        const int ends_group = i == nc - 1 || sky->group[i + 1] != sky->group[i];
+        if (starts_group) {
+            group_f32 = ch->f32[i];
+            memcpy(g, v, (size_t)(3 * BLOCK) * sizeof *g);
+        } else {
+            for (int s = 0; s < 3; s++)
+                for (int64_t k = s * BLOCK; k < s * BLOCK + m; k++)
+                    g[k] = add(g[k], v[k], group_f32);
+        }
+        if (!ends_group)
+            continue;
+        if (sky->group[i] == sky->group[0]) {
+            top_f32 = group_f32;
+            memcpy(a, g, (size_t)(3 * BLOCK) * sizeof *a);
+        } else {
+            for (int s = 0; s < 3; s++)
+                for (int64_t k = s * BLOCK; k < s * BLOCK + m; k++)
+                    a[k] = add(a[k], g[k], top_f32);
+        }
     }
+    const float factor32 = (float)ch->factor;
+    const int64_t b = p0 - first;
+    for (int s = 0; s < 3; s++)
+        for (int64_t k = 0; k < m; k++) {
+            const double x = a[s * BLOCK + k];
+            out[s * count + b + k] = top_f32 && ch->factor_is_scalar
+                                         ? (double)(float)(x * factor32)
+                                         : x * ch->factor;
+        }
+}
 
-    const int64_t block = 1024;
+int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,
+                          const char *const *units, int64_t first, int64_t count,
+                          double *const *out, sky_error *err)
+{
+    int rc = SKY_OK;
+    if (!sky || !bands || !units || !out || nchan < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
+    for (int c = 0; c < nchan; c++)
+        if (!out[c] || !units[c])
+            return sky_fail(err, SKY_EINVAL, "sky_emission: channel %d: NULL map or unit", c);
+    if (first < 0 || count < 0 || first + count > sky->npix)
+        return sky_fail(err, SKY_EINVAL, "pixel range [%lld, %lld): expected within [0, %lld)",
+                        (long long)first, (long long)(first + count), (long long)sky->npix);
+    channel *ch = calloc((size_t)nchan, sizeof *ch);
+    if (!ch)
+        return sky_nomem(err, "evaluation scratch");
+    int nprep = 0;
+    for (; nprep < nchan && !rc; nprep++)
+        rc = channel_prepare(sky, &bands[nprep], units[nprep], first, count, &ch[nprep], err);
+    if (rc || count == 0)
+        goto done;
+
+    /* One pass over the pixels: each block is evaluated for every channel
+     * while its templates are in cache. */
     int nomem = 0;
 #pragma omp parallel
     {
-        double *scratch = calloc((size_t)(9 * block), sizeof *scratch);
-        int64_t *parent = malloc((size_t)block * sizeof *parent);
+        double *scratch = calloc((size_t)(9 * BLOCK), sizeof *scratch);
+        int64_t *parent = malloc((size_t)BLOCK * sizeof *parent);
         if (!scratch || !parent) {
 #pragma omp atomic write
             nomem = 1;
         }
 #pragma omp for schedule(static)
-        for (int64_t b = 0; b < count; b += block) {
+        for (int64_t b = 0; b < count; b += BLOCK) {
             if (!scratch || !parent)
                 continue;
-            const int64_t m = count - b < block ? count - b : block, p0 = first + b;
-            double *v = scratch, *g = scratch + 3 * block, *a = scratch + 6 * block;
-            int top_f32 = 0, group_f32 = 0, parent_nside = 0;
-            for (int i = 0; i < nc; i++) {
-                const sky_component *c = sky->comp[i];
-                if (c->eval_nside == sky->nside) {
-                    c->type->emission(c->state, &bq, bdata[i], p0, m, v, v + block,
-                                      v + 2 * block);
-                } else {
-                    if (parent_nside != c->eval_nside) { /* shared by same-nside components */
-                        for (int64_t k = 0; k < m; k++)
-                            parent[k] = sky_hpx_parent_ring(sky->nside, p0 + k, c->eval_nside);
-                        parent_nside = c->eval_nside;
-                    }
-                    const double *src = cs[i].iqu;
-                    const int64_t off = cs[i].first, n = cs[i].count;
-                    for (int s = 0; s < 3; s++)
-                        for (int64_t k = 0; k < m; k++)
-                            v[s * block + k] = src[s * n + parent[k] - off];
-                }
-                const int starts_group = i == 0 || sky->group[i] != sky->group[i - 1];
-                const int ends_group = i == nc - 1 || sky->group[i + 1] != sky->group[i];
-                if (starts_group) {
-                    group_f32 = f32[i];
-                    memcpy(g, v, (size_t)(3 * block) * sizeof *g);
-                } else {
-                    for (int s = 0; s < 3; s++)
-                        for (int64_t k = s * block; k < s * block + m; k++)
-                            g[k] = add(g[k], v[k], group_f32);
-                }
-                if (!ends_group)
-                    continue;
-                if (sky->group[i] == sky->group[0]) {
-                    top_f32 = group_f32;
-                    memcpy(a, g, (size_t)(3 * block) * sizeof *a);
-                } else {
-                    for (int s = 0; s < 3; s++)
-                        for (int64_t k = s * block; k < s * block + m; k++)
-                            a[k] = add(a[k], g[k], top_f32);
-                }
-            }
-            const float factor32 = (float)factor;
-            for (int s = 0; s < 3; s++)
-                for (int64_t k = 0; k < m; k++) {
-                    const double x = a[s * block + k];
-                    iqu[s * count + b + k] = top_f32 && factor_is_scalar
-                                                 ? (double)(float)(x * factor32)
-                                                 : x * factor;
-                }
+            const int64_t m = count - b < BLOCK ? count - b : BLOCK;
+            int parent_nside = 0;
+            for (int c = 0; c < nchan; c++)
+                channel_block(sky, &ch[c], first, count, first + b, m, out[c], scratch, parent,
+                              &parent_nside);
         }
         free(scratch);
         free(parent);
@@ -353,16 +410,18 @@ int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *uni
     if (nomem)
         rc = sky_nomem(err, "evaluation scratch");
 done:
-    if (cs)
-        for (int i = 0; i < nc; i++)
-            free(cs[i].iqu);
-    free(cs);
-    free(f32);
-    for (int i = 0; bdata && i < nc; i++)
-        free(bdata[i]);
-    free(bdata);
-    sky_bandq_free(&bq);
+    for (int c = 0; c < nprep; c++)
+        channel_free(&ch[c], sky->ncomp);
+    free(ch);
     return rc;
+}
+
+int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *unit,
+                       int64_t first, int64_t count, double *iqu, sky_error *err)
+{
+    if (!band)
+        return sky_fail(err, SKY_EINVAL, "sky_emission: NULL band");
+    return sky_emission_channels(sky, 1, band, &unit, first, count, &iqu, err);
 }
 
 int sky_emission(const sky_sky *sky, const sky_band *band, const char *unit, double *iqu,
