@@ -26,6 +26,7 @@
 #include "io/text_table.h"
 #include "sht/smooth.h"
 #include "options.h"
+#include "sim.h"
 #include "smoothing.h"
 #include "skymodel.h"
 
@@ -45,7 +46,9 @@ static const cli_option sim_options[] = {
     {"offline", 0, NULL, "never download; fail at once listing missing templates", 0},
     {"seed", 0, "N", "random seed (0..4294967295) replacing the presets' own: c1 cmb_seed, "
                      "d5/d7 seed, d6's numpy global seed (default 0)", 0},
-    {"output", 'o', "FILE", "output FITS map", 0},
+    {"instrument", 'i', "FILE", "instrument JSON: the sky and its channels, one map each "
+                                "(see docs/instrument.md); -o is then a folder", 0},
+    {"output", 'o', "FILE", "output FITS map (a folder with --instrument)", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
@@ -56,14 +59,14 @@ static const cli_option sim_options[] = {
 };
 #define NOPT ((int)(sizeof sim_options / sizeof *sim_options))
 
-static double now(void)
+double cli_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
-static double peak_rss_mb(void)
+double cli_peak_rss_mb(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -74,6 +77,58 @@ static void log_stderr(void *ctx, const char *line)
 {
     (void)ctx;
     fprintf(stderr, "skymodel: %s\n", line);
+}
+
+int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long seed,
+                  int verbose, sky_config **cfg, sky_sky **sky, sky_error *err)
+{
+    int rc;
+    *sky = NULL;
+    if (!(*cfg = sky_config_new()))
+        return sky_nomem(err, "the configuration");
+    if ((rc = cli_add_presets(*cfg, presets, err)))
+        goto fail;
+    sky_options opt;
+    sky_options_init(&opt);
+    opt.nside = nside;
+    opt.data_dirs = cli_all(p, "data-dir");
+    opt.cache_dir = cli_get(p, "cache-dir");
+    opt.data_url = cli_get(p, "data-url");
+    opt.offline = cli_has(p, "offline");
+    opt.seed = seed;
+    opt.verbose = verbose > 1 ? 2 : verbose;
+    opt.log = verbose ? log_stderr : NULL;
+    if (!(rc = sky_create(*cfg, &opt, sky, err)))
+        return SKY_OK;
+fail:
+    sky_config_free(*cfg);
+    *cfg = NULL;
+    return rc;
+}
+
+void cli_make_cards(cli_cards *c, const sky_sky *sky, const char *presets, const char *channel,
+                    const double *freq, int nfreq)
+{
+    int n = 0;
+    snprintf(c->text[n++], 80, "CREATOR = 'skymodel %s' / PySM %s in C", SKY_VERSION_STRING,
+             SKY_PYSM_VERSION);
+    snprintf(c->text[n++], 80, "PRESETS = '%.60s'", presets);
+    if (channel)
+        snprintf(c->text[n++], 80, "CHANNEL = '%.60s'", channel);
+    snprintf(c->text[n++], 80, "FREQMIN = %.10g / lowest band frequency [GHz]", freq[0]);
+    snprintf(c->text[n++], 80, "FREQMAX = %.10g / highest band frequency [GHz]", freq[nfreq - 1]);
+    snprintf(c->text[n++], 80, "NFREQ = %d / frequency samples", nfreq);
+    /* the seeds used, so that a stochastic sky can be made again */
+    for (int i = 0; i < sky_seed_count(sky) && n < CLI_MAX_CARDS; i++) {
+        const char *label, *key;
+        uint32_t value;
+        sky_seed_at(sky, i, &label, &key, &value);
+        snprintf(c->text[n++], 80, "SEED%d = %lu / %.20s %.20s", i + 1, (unsigned long)value,
+                 label, key);
+    }
+    for (int i = 0; i < n; i++)
+        c->ptr[i] = c->text[i];
+    c->ptr[n] = NULL;
 }
 
 /* The band from --freq, --freqs/--weights or --bandpass (exactly one). */
@@ -145,7 +200,8 @@ int sky_cmd_sim(int argc, char **argv)
         return cli_report(&err);
     if (cli_has(&p, "help")) {
         cli_print_help("skymodel sim --preset LIST --nside N (--freq GHZ | --freqs LIST "
-                       "[--weights LIST] | --bandpass FILE) [--unit UNIT] -o FILE",
+                       "[--weights LIST] | --bandpass FILE) [--unit UNIT] -o FILE\n"
+                       "       skymodel sim --instrument FILE --nside N [--preset LIST] -o DIR",
                        "Simulates the sky PySM 3.4.5 gives for the same presets, band and unit:\n"
                        "Sky(nside, preset_strings, output_unit).get_emission(freqs, weights).",
                        sim_options, NOPT);
@@ -154,15 +210,14 @@ int sky_cmd_sim(int argc, char **argv)
     }
     const char *out = cli_get(&p, "output"), *unit = cli_get(&p, "unit"),
                *dtype = cli_get(&p, "dtype"), *presets = cli_get(&p, "preset");
+    const char *instrument = cli_get(&p, "instrument");
     const int verbose = cli_has(&p, "verbose") ? 2 : cli_has(&p, "quiet") ? 0 : 1;
-    if (!unit)
-        unit = "uK_RJ";
     if (p.npos) {
         rc = sky_fail(&err, SKY_EINVAL, "unexpected argument '%s' (see skymodel sim --help)",
                       p.pos[0]);
         goto done;
     }
-    if (!presets) {
+    if (!presets && !instrument) {
         rc = sky_fail(&err, SKY_EINVAL, "--preset is required (e.g. --preset d1,s1)");
         goto done;
     }
@@ -191,63 +246,39 @@ int sky_cmd_sim(int argc, char **argv)
         rc = sky_fail(&err, SKY_EINVAL, "--dtype '%s': expected float32 or float64", dtype);
         goto done;
     }
-    if ((rc = sky_unit_check(unit, &err)))
+    if (unit && (rc = sky_unit_check(unit, &err)))
         goto done;
+    if (instrument) {
+#ifdef _OPENMP
+        if (threads)
+            omp_set_num_threads((int)threads);
+#endif
+        rc = cli_sim_instrument(&p, instrument, (int)nside, seed, verbose, &err);
+        goto done;
+    }
+    if (!unit)
+        unit = "uK_RJ";
     if ((rc = cli_read_smoothing(&p, (int)nside, &smooth, &smoothing, &beam, &err)))
         goto done;
     if ((rc = read_band(&p, &freq, &weight, &nfreq, &err)))
         goto done;
     if ((rc = cli_check_outputs(&p, out, smoothing ? &smooth : NULL, &err)))
         goto done;
-    if (!(cfg = sky_config_new())) {
-        rc = sky_nomem(&err, "the configuration");
-        goto done;
-    }
-    if ((rc = cli_add_presets(cfg, presets, &err)))
-        goto done;
 #ifdef _OPENMP
     if (threads)
         omp_set_num_threads((int)threads);
 #endif
 
-    double t0 = now();
-    sky_options opt;
-    sky_options_init(&opt);
-    opt.nside = (int)nside;
-    opt.data_dirs = cli_all(&p, "data-dir");
-    opt.cache_dir = cli_get(&p, "cache-dir");
-    opt.data_url = cli_get(&p, "data-url");
-    opt.offline = cli_has(&p, "offline");
-    opt.seed = seed;
-    opt.verbose = verbose > 1 ? 2 : verbose;
-    opt.log = verbose ? log_stderr : NULL;
-    if ((rc = sky_create(cfg, &opt, &sky, &err)))
+    double t0 = cli_now();
+    if ((rc = cli_build_sky(&p, presets, (int)nside, seed, verbose, &cfg, &sky, &err)))
         goto done;
-    double t1 = now();
+    double t1 = cli_now();
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
-                peak_rss_mb());
-    char card_creator[80], card_presets[80], card_fmin[80], card_fmax[80], card_nfreq[40];
-    snprintf(card_creator, sizeof card_creator, "CREATOR = 'skymodel %s' / PySM %s in C",
-             SKY_VERSION_STRING, SKY_PYSM_VERSION);
-    snprintf(card_presets, sizeof card_presets, "PRESETS = '%.60s'", presets);
-    snprintf(card_fmin, sizeof card_fmin, "FREQMIN = %.10g / lowest band frequency [GHz]", freq[0]);
-    snprintf(card_fmax, sizeof card_fmax, "FREQMAX = %.10g / highest band frequency [GHz]",
-             freq[nfreq - 1]);
-    snprintf(card_nfreq, sizeof card_nfreq, "NFREQ = %d / frequency samples", nfreq);
-    /* the seeds used, so that a stochastic sky can be made again */
-    enum { MAX_SEED_CARDS = 16 };
-    char card_seed[MAX_SEED_CARDS][80];
-    const char *cards[6 + MAX_SEED_CARDS] = {card_creator, card_presets, card_fmin, card_fmax,
-                                             card_nfreq};
-    for (int i = 0, nc = 5; i < sky_seed_count(sky) && i < MAX_SEED_CARDS; i++) {
-        const char *label, *key;
-        uint32_t value;
-        sky_seed_at(sky, i, &label, &key, &value);
-        snprintf(card_seed[i], sizeof card_seed[i], "SEED%d = %lu / %.20s %.20s", i + 1,
-                 (unsigned long)value, label, key);
-        cards[nc++] = card_seed[i];
-    }
+                cli_peak_rss_mb());
+    cli_cards cc;
+    cli_make_cards(&cc, sky, presets, NULL, freq, nfreq);
+    const char *const *cards = cc.ptr;
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const char *units[] = {unit, unit, unit};
     sky_fits_columns cols = {(int)nside, 3, names, units, NULL,
@@ -282,9 +313,9 @@ int sky_cmd_sim(int argc, char **argv)
     double t_emission = 0;
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
-        double ta = now();
+        double ta = cli_now();
         rc = sky_emission_range(sky, &band, unit, first, count, iqu, &err);
-        t_emission += now() - ta;
+        t_emission += cli_now() - ta;
         if (!rc)
             rc = sky_fits_writer_write(writer, first, count, iqu, &err);
     }
@@ -292,14 +323,14 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     if (verbose > 1)
         fprintf(stderr, "skymodel: emission over %d frequenc%s in %.2f s, peak memory %.0f MB\n",
-                nfreq, nfreq == 1 ? "y" : "ies", t_emission, peak_rss_mb());
+                nfreq, nfreq == 1 ? "y" : "ies", t_emission, cli_peak_rss_mb());
     rc = sky_fits_writer_commit(writer, &err);
     writer = NULL;
     if (rc)
         goto done;
     if (verbose > 1)
         fprintf(stderr, "skymodel: map written in %.2f s; total %.2f s, peak memory %.0f MB\n",
-                now() - t1 - t_emission, now() - t0, peak_rss_mb());
+                cli_now() - t1 - t_emission, cli_now() - t0, cli_peak_rss_mb());
     if (verbose)
         printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
 done:

@@ -28,6 +28,11 @@
 int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *on,
                        sky_table *beam, sky_error *err);
 
+/* Reads beam window file `bw` (text: 1 or 3 columns; or FITS) into `beam`
+ * and points `o` at it; it must reach the lmax `o` implies at `nside`. */
+int cli_read_beam_window(const char *bw, int nside, sky_smooth_opts *o, sky_table *beam,
+                         sky_error *err);
+
 /* The CAR output path: --car-output, or `out` with ".fits" turned into
  * "_car.fits" (appended when `out` does not end so). Caller frees. */
 char *cli_car_path(const cli_parsed *p, const char *out);

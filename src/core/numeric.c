@@ -98,3 +98,14 @@ double sky_interp_hint(double x, const double *xp, const double *fp, int n, int 
     *hint = j;
     return interp_at(x, xp, fp, j);
 }
+
+void sky_linspace(double lo, double hi, int n, double *out)
+{
+    if (n < 1)
+        return;
+    const double step = n > 1 ? (hi - lo) / (n - 1) : 0.0;
+    for (int i = 0; i < n; i++)
+        out[i] = (double)i * step + lo;
+    if (n > 1)
+        out[n - 1] = hi;
+}

@@ -23,4 +23,8 @@ double sky_interp(double x, const double *xp, const double *fp, int n);
  * little from one call to the next: identical results, near-constant cost. */
 double sky_interp_hint(double x, const double *xp, const double *fp, int n, int *hint);
 
+/* numpy.linspace(lo, hi, n): lo + i (hi - lo)/(n - 1), the last value hi
+ * exactly; n = 1 gives lo. */
+void sky_linspace(double lo, double hi, int n, double *out);
+
 #endif

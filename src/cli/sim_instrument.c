@@ -1,0 +1,325 @@
+/*
+ * sim_instrument.c - `skymodel sim --instrument FILE -o DIR`: one map per
+ * channel, DIR/<name>.fits (and DIR/<name>_car.fits with --car-resol).
+ *
+ * The sky is built once. Channels without a beam or other smoothing are
+ * evaluated together in one pass over the pixels and streamed to their files
+ * in chunks (memory does not grow with nside). Channels with a beam need
+ * their whole map for the transforms: they are evaluated together in as few
+ * passes as a memory budget allows (one full IQU map in double per channel),
+ * then smoothed and written one at a time.
+ *
+ * Command-line options apply to every channel and take precedence over the
+ * file: --unit over a channel's unit and the file's output_unit, --fwhm or
+ * --beam-window over the channels' beams, --preset over the file's sky.
+ * Everything is checked before the sky is built; outputs are written through
+ * temporary names, and when a channel fails the maps already written by this
+ * run are removed, so that a run leaves all its maps or none.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "instrument.h"
+#include "io/fits_map.h"
+#include "sim.h"
+#include "smoothing.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* Full maps evaluated at once for smoothing: at most this many bytes, but
+ * always at least one channel. */
+static const double SMOOTH_BATCH_BYTES = 2.0 * 1024 * 1024 * 1024;
+
+typedef struct plan {
+    const cli_channel *ch;
+    const char *unit;
+    sky_smooth_opts smooth;
+    sky_table beam;
+    int smoothed;
+    char *out, *car;
+    int written;
+} plan;
+
+static char *join(const char *dir, const char *name, const char *suffix)
+{
+    const size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s%s", dir, name, suffix);
+    return p;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Checks every channel's options and outputs; nothing is read or written. */
+static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char *dir, int nside,
+                      plan *pl, sky_error *err)
+{
+    const char *cli_unit = cli_get(p, "unit");
+    const int cli_beam = cli_get(p, "fwhm") || cli_get(p, "beam-window");
+    int rc;
+    for (int c = 0; c < ins->nchan; c++) {
+        plan *q = &pl[c];
+        const cli_channel *ch = q->ch = &ins->chan[c];
+        q->unit = cli_unit ? cli_unit : ch->unit ? ch->unit : ins->unit ? ins->unit : "uK_RJ";
+        if ((rc = cli_read_smoothing(p, nside, &q->smooth, &q->smoothed, &q->beam, err)))
+            return rc;
+        if (!cli_beam && ch->fwhm_arcmin > 0) {
+            q->smooth.fwhm_rad = ch->fwhm_arcmin / 60.0 * M_PI / 180.0;
+            q->smoothed = 1;
+        }
+        if (!cli_beam && ch->beam_window) {
+            if ((rc = cli_read_beam_window(ch->beam_window, nside, &q->smooth, &q->beam, err)))
+                return sky_prefix(err, rc, "channel %s: ", ch->name);
+            q->smoothed = 1;
+        }
+        q->out = join(dir, ch->name, ".fits");
+        q->car = q->smooth.car_res_rad > 0 ? join(dir, ch->name, "_car.fits") : NULL;
+        if (!q->out || (q->smooth.car_res_rad > 0 && !q->car))
+            return sky_nomem(err, "the output names");
+        if (!cli_has(p, "force")) {
+            if (exists(q->out))
+                return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it",
+                                q->out);
+            if (q->car && exists(q->car))
+                return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it",
+                                q->car);
+        }
+    }
+    return SKY_OK;
+}
+
+static int make_dir(const char *dir, sky_error *err)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return sky_fail(err, SKY_EINVAL, "-o %s: exists and is not a folder: with "
+                            "--instrument, -o names the output folder", dir);
+        return SKY_OK;
+    }
+    if (mkdir(dir, 0777) != 0)
+        return sky_fail(err, SKY_EIO, "-o %s: cannot make the folder: %s", dir, strerror(errno));
+    return SKY_OK;
+}
+
+static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+
+/* The unsmoothed channels: one pass, streamed to their files in chunks. */
+static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n, int dtype,
+                        int overwrite, int verbose, sky_error *err)
+{
+    const int64_t npix = sky_npix(sky);
+    const int64_t chunk = npix < (1 << 20) ? npix : (1 << 20);
+    sky_fits_writer **w = calloc((size_t)n, sizeof *w);
+    sky_band *bands = calloc((size_t)n, sizeof *bands);
+    const char **units = calloc((size_t)n, sizeof *units);
+    double **maps = calloc((size_t)n, sizeof *maps);
+    int rc = SKY_OK;
+    if (!w || !bands || !units || !maps) {
+        rc = sky_nomem(err, "the channel list");
+        goto done;
+    }
+    for (int c = 0; c < n && !rc; c++) {
+        const cli_channel *ch = pl[c].ch;
+        bands[c] = (sky_band){ch->nfreq, ch->freq, ch->weight};
+        units[c] = pl[c].unit;
+        const char *cu[3] = {units[c], units[c], units[c]};
+        cli_cards cc;
+        cli_make_cards(&cc, sky, presets, ch->name, ch->freq, ch->nfreq);
+        sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
+                                 cc.ptr};
+        if (!(maps[c] = malloc((size_t)(3 * chunk) * sizeof *maps[c])))
+            rc = sky_nomem(err, "the output chunks");
+        else
+            rc = sky_fits_writer_open(pl[c].out, &cols, &w[c], err);
+    }
+    double t_emission = 0, t0 = cli_now();
+    for (int64_t first = 0; first < npix && !rc; first += chunk) {
+        const int64_t count = npix - first < chunk ? npix - first : chunk;
+        double ta = cli_now();
+        rc = sky_emission_channels(sky, n, bands, units, first, count, maps, err);
+        t_emission += cli_now() - ta;
+        for (int c = 0; c < n && !rc; c++)
+            rc = sky_fits_writer_write(w[c], first, count, maps[c], err);
+    }
+    for (int c = 0; c < n && !rc; c++) {
+        rc = sky_fits_writer_commit(w[c], err);
+        w[c] = NULL;
+        pl[c].written = !rc;
+    }
+    if (!rc && verbose > 1)
+        fprintf(stderr,
+                "skymodel: %d channel%s without beam: emission %.2f s, writing %.2f s, peak "
+                "memory %.0f MB\n",
+                n, n == 1 ? "" : "s", t_emission, cli_now() - t0 - t_emission, cli_peak_rss_mb());
+done:
+    for (int c = 0; w && c < n; c++)
+        sky_fits_writer_abort(w[c]);
+    for (int c = 0; maps && c < n; c++)
+        free(maps[c]);
+    free(w);
+    free(bands);
+    free(units);
+    free(maps);
+    return rc;
+}
+
+/* The smoothed channels: evaluated in batches of whole maps, then smoothed
+ * and written one by one. */
+static int write_smoothed(const sky_sky *sky, const char *presets, plan *pl, int n, int dtype,
+                          int overwrite, int verbose, sky_error *err)
+{
+    const int64_t npix = sky_npix(sky);
+    const double map_bytes = 3.0 * (double)npix * sizeof(double);
+    int batch = (int)(SMOOTH_BATCH_BYTES / map_bytes);
+    if (batch < 1)
+        batch = 1;
+    if (batch > n)
+        batch = n;
+    sky_band *bands = calloc((size_t)batch, sizeof *bands);
+    const char **units = calloc((size_t)batch, sizeof *units);
+    double **maps = calloc((size_t)batch, sizeof *maps);
+    int rc = SKY_OK;
+    if (!bands || !units || !maps)
+        rc = sky_nomem(err, "the channel list");
+    for (int b0 = 0; b0 < n && !rc; b0 += batch) {
+        const int nb = n - b0 < batch ? n - b0 : batch;
+        for (int k = 0; k < nb && !rc; k++) {
+            const cli_channel *ch = pl[b0 + k].ch;
+            bands[k] = (sky_band){ch->nfreq, ch->freq, ch->weight};
+            units[k] = pl[b0 + k].unit;
+            if (!maps[k] && !(maps[k] = malloc((size_t)(3 * npix) * sizeof *maps[k])))
+                rc = sky_nomem(err, "the channel maps");
+        }
+        double ta = cli_now();
+        if (!rc)
+            rc = sky_emission_channels(sky, nb, bands, units, 0, npix, maps, err);
+        if (!rc && verbose > 1)
+            fprintf(stderr, "skymodel: emission of %d channel%s in %.2f s, peak memory %.0f MB\n",
+                    nb, nb == 1 ? "" : "s", cli_now() - ta, cli_peak_rss_mb());
+        for (int k = 0; k < nb && !rc; k++) {
+            plan *q = &pl[b0 + k];
+            const char *cu[3] = {q->unit, q->unit, q->unit};
+            cli_cards cc;
+            cli_make_cards(&cc, sky, presets, q->ch->name, q->ch->freq, q->ch->nfreq);
+            double ts = cli_now();
+            rc = cli_smooth_and_write(maps[k], sky_nside(sky), 3, &q->smooth, q->out, q->car, cu,
+                                      cc.ptr, dtype, overwrite, verbose, err);
+            q->written = !rc;
+            if (rc)
+                sky_prefix(err, rc, "channel %s: ", q->ch->name);
+            else if (verbose > 1)
+                fprintf(stderr, "skymodel: channel %s smoothed and written in %.2f s, peak "
+                        "memory %.0f MB\n", q->ch->name, cli_now() - ts, cli_peak_rss_mb());
+        }
+    }
+    for (int k = 0; maps && k < batch; k++)
+        free(maps[k]);
+    free(bands);
+    free(units);
+    free(maps);
+    return rc;
+}
+
+int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long long seed,
+                       int verbose, sky_error *err)
+{
+    static const char *const band_opts[] = {"freq", "freqs", "weights", "bandpass",
+                                            "car-output", NULL};
+    for (int k = 0; band_opts[k]; k++)
+        if (cli_get(p, band_opts[k]))
+            return sky_fail(err, SKY_EINVAL, "--%s cannot be used with --instrument (the file "
+                            "gives each channel's band and output)", band_opts[k]);
+    const char *dir = cli_get(p, "output"), *dtype = cli_get(p, "dtype");
+    if (!dir)
+        return sky_fail(err, SKY_EINVAL, "-o/--output is required: the folder for the maps");
+    cli_instrument ins;
+    int rc = cli_instrument_read(file, &ins, err);
+    if (rc)
+        return rc;
+    const char *presets = cli_get(p, "preset") ? cli_get(p, "preset") : ins.presets;
+    sky_config *cfg = NULL;
+    sky_sky *sky = NULL;
+    plan *pl = calloc((size_t)ins.nchan, sizeof *pl), *direct = NULL, *smoothed = NULL;
+    int ndirect = 0, nsmoothed = 0;
+    if (!pl) {
+        rc = sky_nomem(err, "the channels");
+        goto done;
+    }
+    if (!presets) {
+        rc = sky_fail(err, SKY_EINVAL, "%s has no \"sky\": give --preset", file);
+        goto done;
+    }
+    if ((rc = make_plans(p, &ins, dir, nside, pl, err)) || (rc = make_dir(dir, err)))
+        goto done;
+    /* channels grouped by how they are made, each group in file order */
+    direct = calloc((size_t)ins.nchan, sizeof *direct);
+    smoothed = calloc((size_t)ins.nchan, sizeof *smoothed);
+    if (!direct || !smoothed) {
+        rc = sky_nomem(err, "the channels");
+        goto done;
+    }
+    for (int c = 0; c < ins.nchan; c++) {
+        if (pl[c].smoothed)
+            smoothed[nsmoothed++] = pl[c];
+        else
+            direct[ndirect++] = pl[c];
+    }
+    double t0 = cli_now();
+    if ((rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, err)))
+        goto done;
+    if (verbose > 1)
+        fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n",
+                cli_now() - t0, cli_peak_rss_mb());
+    const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
+    const int overwrite = cli_has(p, "force");
+    if (ndirect)
+        rc = write_direct(sky, presets, direct, ndirect, dt, overwrite, verbose, err);
+    if (!rc && nsmoothed)
+        rc = write_smoothed(sky, presets, smoothed, nsmoothed, dt, overwrite, verbose, err);
+    if (rc) { /* all maps or none */
+        for (int c = 0; c < ndirect; c++)
+            if (direct[c].written)
+                unlink(direct[c].out);
+        for (int c = 0; c < nsmoothed; c++)
+            if (smoothed[c].written) {
+                unlink(smoothed[c].out);
+                if (smoothed[c].car)
+                    unlink(smoothed[c].car);
+            }
+        goto done;
+    }
+    if (verbose > 1)
+        fprintf(stderr, "skymodel: %d channel%s in %.2f s, peak memory %.0f MB\n", ins.nchan,
+                ins.nchan == 1 ? "" : "s", cli_now() - t0, cli_peak_rss_mb());
+    if (verbose)
+        printf("wrote %d map%s to %s (nside %d, %s)\n", ins.nchan, ins.nchan == 1 ? "" : "s",
+               dir, nside, presets);
+done:
+    for (int c = 0; pl && c < ins.nchan; c++) {
+        sky_table_free(&pl[c].beam);
+        free(pl[c].out);
+        free(pl[c].car);
+    }
+    free(pl);
+    free(direct);
+    free(smoothed);
+    sky_free(sky);
+    sky_config_free(cfg);
+    cli_instrument_free(&ins);
+    return rc;
+}
