@@ -103,6 +103,31 @@ static void copy(const char *from, const char *to, long limit)
         fclose(b);
 }
 
+/* 1 when the IQU maps in files a and b hold the same values, bit for bit. */
+static int same_maps(const char *a, const char *b)
+{
+    sky_hmap ma[3], mb[3];
+    char ua[3][64], ub[3][64];
+    const int f3[3] = {0, 1, 2};
+    sky_error e;
+    if (sky_fits_read_map(a, 3, f3, ma, ua, &e) != SKY_OK)
+        return 0;
+    if (sky_fits_read_map(b, 3, f3, mb, ub, &e) != SKY_OK) {
+        for (int c = 0; c < 3; c++)
+            sky_hmap_free(&ma[c]);
+        return 0;
+    }
+    int same = 1;
+    for (int c = 0; c < 3; c++) {
+        same &= ma[c].npix == mb[c].npix && !strcmp(ua[c], ub[c]);
+        for (int64_t q = 0; same && q < ma[c].npix; q++)
+            same &= sky_hmap_at(&ma[c], q) == sky_hmap_at(&mb[c], q);
+        sky_hmap_free(&ma[c]);
+        sky_hmap_free(&mb[c]);
+    }
+    return same;
+}
+
 /* A data folder holding only `name`, made by `make`. */
 static const char *data_dir(const char *tag)
 {
@@ -113,6 +138,135 @@ static const char *data_dir(const char *tag)
     snprintf(p, sizeof p, "%s/pysm_2", d);
     mkdir(p, 0755);
     return d;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* skymodel sim --instrument: each channel's map equals the single-band run
+ * with the same options, bit for bit; bad instrument files exit 2 with no
+ * output. */
+static void test_instrument(void)
+{
+    char inst[600], dir[600], path[700], single[700], bp[600];
+    snprintf(inst, sizeof inst, "%s/inst.json", tmp);
+    snprintf(dir, sizeof dir, "%s/inst_out", tmp);
+    snprintf(bp, sizeof bp, "%s/bp.txt", tmp);
+    write_text(bp, "# GHz weight\n200 0.5\n220 1\n240 1\n260 0.25\n");
+    write_text(inst,
+               "{\"sky\": [\"d1\", \"s1\", \"a2\"], \"output_unit\": \"uK_CMB\",\n"
+               " \"description\": \"three channels\",\n"
+               " \"channels\": [\n"
+               "  {\"name\": \"lo\", \"center_GHz\": 30, \"band_low_GHz\": 25.0,\n"
+               "   \"band_high_GHz\": 35.0, \"npoints\": 4, \"fwhm_arcmin\": 120.0},\n"
+               "  {\"name\": \"mid\", \"freqs_ghz\": [90, 100, 110], \"weights\": [1, 2, 1],\n"
+               "   \"unit\": \"MJy/sr\"},\n"
+               "  {\"name\": \"hi\", \"bandpass_file\": \"bp.txt\", \"fwhm_arcmin\": 90}]}\n");
+    int code = run((const char *[]){"sim", "-q", "--instrument", inst, "--nside", "16",
+                                    "--data-dir", tmpl, "--lsq-maxiter", "3", "--dtype",
+                                    "float64", "-o", dir, NULL});
+    CHECK(code == 0, "--instrument: %d %s", code, read_file(errfile));
+    const struct {
+        const char *name;
+        const char *args[8];
+    } singles[3] = {
+        {"lo", {"--freqs", "25,28.333333333333332,31.666666666666668,35", "--fwhm", "120",
+                "--unit", "uK_CMB", NULL}},
+        {"mid", {"--freqs", "90,100,110", "--weights", "1,2,1", "--unit", "MJy/sr", NULL}},
+        {"hi", {"--bandpass", bp, "--fwhm", "90", "--unit", "uK_CMB", NULL}},
+    };
+    for (int c = 0; c < 3; c++) {
+        const char *args[32] = {"sim", "-q", "--preset", "d1,s1,a2", "--nside", "16",
+                                "--data-dir", tmpl, "--lsq-maxiter", "3", "-o", single,
+                                "--force", "--dtype", "float64"};
+        int n = 15;
+        for (int k = 0; singles[c].args[k]; k++)
+            args[n++] = singles[c].args[k];
+        args[n] = NULL;
+        snprintf(single, sizeof single, "%s/single_%s.fits", tmp, singles[c].name);
+        snprintf(path, sizeof path, "%s/%s.fits", dir, singles[c].name);
+        code = run(args);
+        CHECK(code == 0, "single %s: %s", singles[c].name, read_file(errfile));
+        CHECK(same_maps(path, single), "channel %s differs from its single-band run",
+              singles[c].name);
+        unlink(single);
+    }
+    /* again: the outputs exist */
+    code = run((const char *[]){"sim", "-q", "--instrument", inst, "--nside", "16",
+                                "--data-dir", tmpl, "-o", dir, NULL});
+    CHECK(code == 2 && strstr(read_file(errfile), "lo.fits: file exists: use --force"),
+          "instrument outputs exist: %d %s", code, read_file(errfile));
+
+    static const struct {
+        const char *tag, *json, *needle;
+    } bad[] = {
+        {"syntax", "{\"channels\": [\n  {\"name\": \"a\",, }]}",
+         "line 2 column"},
+        {"unknown key", "{\"sky\": [\"d1\"], \"chanels\": []}", "unknown key 'chanels'"},
+        {"no channels", "{\"sky\": [\"d1\"], \"channels\": []}",
+         "channels: expected a non-empty list"},
+        {"no name", "{\"sky\": [\"d1\"], \"channels\": [{\"freqs_ghz\": [100]}]}",
+         "channels[0]: missing \"name\""},
+        {"same name",
+         "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"freqs_ghz\": [100]},"
+         " {\"name\": \"a\", \"freqs_ghz\": [90]}]}",
+         "channels[1].name 'a': already the name of channels[0]"},
+        {"slash", "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a/b\", \"freqs_ghz\": [1]}]}",
+         "expected a file name"},
+        {"two bands",
+         "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"freqs_ghz\": [100],"
+         " \"bandpass_file\": \"x\"}]}",
+         "expected exactly one of"},
+        {"npoints",
+         "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"band_low_GHz\": 1,"
+         " \"band_high_GHz\": 2, \"npoints\": 0}]}",
+         "channels[0].npoints: expected an integer from 1 to 100000"},
+        {"decreasing", "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"freqs_ghz\": [2, 1]}]}",
+         "channels[0]: "},
+        {"fwhm", "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"freqs_ghz\": [1],"
+         " \"fwhm_arcmin\": -1}]}",
+         "channels[0].fwhm_arcmin: expected a number >= 0"},
+        {"unit", "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"freqs_ghz\": [1],"
+         " \"unit\": \"furlong\"}]}",
+         "channels[0].unit: "},
+        {"no sky", "{\"channels\": [{\"name\": \"a\", \"freqs_ghz\": [100]}]}",
+         "has no \"sky\": give --preset"},
+        {"bandpass", "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"bandpass_file\":"
+         " \"missing.txt\"}]}",
+         "missing.txt"},
+    };
+    snprintf(dir, sizeof dir, "%s/inst_bad", tmp);
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        write_text(inst, bad[k].json);
+        code = run((const char *[]){"sim", "-q", "--instrument", inst, "--nside", "8",
+                                    "--data-dir", tmpl, "-o", dir, NULL});
+        const char *msg = read_file(errfile);
+        CHECK(code == 2 && strstr(msg, bad[k].needle) && strstr(msg, "inst.json"),
+              "instrument %s: exit %d, message '%s' lacks '%s'", bad[k].tag, code, msg,
+              bad[k].needle);
+        CHECK(!exists(dir), "instrument %s: output folder made", bad[k].tag);
+    }
+    write_text(inst, "{\"sky\": [\"d1\"], \"channels\": [{\"name\": \"a\", \"freqs_ghz\": [100]}]}");
+    code = run((const char *[]){"sim", "-q", "--instrument", inst, "--nside", "8", "--data-dir",
+                                tmpl, "-o", dir, "--freq", "100", NULL});
+    CHECK(code == 2 && strstr(read_file(errfile), "--freq cannot be used with --instrument"),
+          "instrument --freq: %d %s", code, read_file(errfile));
+    code = run((const char *[]){"sim", "-q", "--instrument", inst, "--nside", "8", "--data-dir",
+                                tmpl, "-o", inst, NULL});
+    CHECK(code == 2 && strstr(read_file(errfile), "exists and is not a folder"),
+          "instrument -o file: %d %s", code, read_file(errfile));
+    /* a missing template fails the run before any map is written */
+    code = run((const char *[]){"sim", "-q", "--instrument", inst, "--nside", "8", "--data-dir",
+                                tmp, "--offline", "--preset", "d1", "-o", dir, NULL});
+    snprintf(path, sizeof path, "%s/a.fits", dir);
+    CHECK(code == 2 && !exists(path), "instrument, missing template: %d %s", code,
+          read_file(errfile));
 }
 
 int main(int argc, char **argv)
@@ -302,23 +456,7 @@ int main(int argc, char **argv)
                                    "G:C", NULL}) == 0, "sim --fwhm: %s", read_file(errfile));
         CHECK(run((const char *[]){"smooth", "-q", plain, "-o", b, "--fwhm", "90", "--rotate",
                                    "G:C", NULL}) == 0, "smooth: %s", read_file(errfile));
-        sky_hmap ma[3], mb[3];
-        char ua[3][64], ub[3][64];
-        const int f3[3] = {0, 1, 2};
-        sky_error e2;
-        if (sky_fits_read_map(a, 3, f3, ma, ua, &e2) == SKY_OK &&
-            sky_fits_read_map(b, 3, f3, mb, ub, &e2) == SKY_OK) {
-            int same = 1;
-            for (int c = 0; c < 3; c++) {
-                for (int64_t q = 0; q < ma[c].npix; q++)
-                    same &= sky_hmap_at(&ma[c], q) == sky_hmap_at(&mb[c], q);
-                sky_hmap_free(&ma[c]);
-                sky_hmap_free(&mb[c]);
-            }
-            CHECK(same, "smooth differs from sim --fwhm");
-        } else {
-            CHECK(0, "%s", e2.msg);
-        }
+        CHECK(same_maps(a, b), "smooth differs from sim --fwhm");
         char odd_map[700];
         snprintf(odd_map, sizeof odd_map, "%s/odd/pysm_2/ff_t_new.fits", tmp);
         unlink(out);
@@ -478,6 +616,7 @@ int main(int argc, char **argv)
     CHECK(code == 0 && exists(out), "sim on synthetic templates: %s", read_file(errfile));
     unlink(out);
 
+    test_instrument();
     CHECK(run((const char *[]){"--version", NULL}) == 0, "--version");
     CHECK(run((const char *[]){"sim", "--help", NULL}) == 0, "sim --help");
     CHECK(run((const char *[]){"frobnicate", NULL}) == 2, "unknown command");
