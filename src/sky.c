@@ -314,9 +314,14 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
     int top_f32 = 0, group_f32 = 0;
     for (int i = 0; i < nc; i++) {
         const sky_component *c = sky->comp[i];
+        const int starts_group = i == 0 || sky->group[i] != sky->group[i - 1];
+        const int ends_group = i == nc - 1 || sky->group[i + 1] != sky->group[i];
+        const int first_group = sky->group[i] == sky->group[0];
+        double *sum = first_group ? a : g; /* this group's running sum */
+        double *dst = starts_group ? sum : v;
         if (c->eval_nside == sky->nside) {
-            c->type->emission(c->state, &ch->bq, ch->bdata[i], p0, m, v, v + BLOCK,
-                              v + 2 * BLOCK);
+            c->type->emission(c->state, &ch->bq, ch->bdata[i], p0, m, dst, dst + BLOCK,
+                              dst + 2 * BLOCK);
         } else {
             if (*parent_nside != c->eval_nside) { /* shared by same-nside components */
                 for (int64_t k = 0; k < m; k++)
@@ -327,23 +332,19 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
             const int64_t off = ch->cs[i].first, n = ch->cs[i].count;
             for (int s = 0; s < 3; s++)
                 for (int64_t k = 0; k < m; k++)
-                    v[s * BLOCK + k] = src[s * n + parent[k] - off];
+                    dst[s * BLOCK + k] = src[s * n + parent[k] - off];
         }
-        const int starts_group = i == 0 || sky->group[i] != sky->group[i - 1];
-        const int ends_group = i == nc - 1 || sky->group[i + 1] != sky->group[i];
         if (starts_group) {
             group_f32 = ch->f32[i];
-            memcpy(g, v, (size_t)(3 * BLOCK) * sizeof *g);
         } else {
             for (int s = 0; s < 3; s++)
                 for (int64_t k = s * BLOCK; k < s * BLOCK + m; k++)
-                    g[k] = add(g[k], v[k], group_f32);
+                    sum[k] = add(sum[k], v[k], group_f32);
         }
         if (!ends_group)
             continue;
-        if (sky->group[i] == sky->group[0]) {
+        if (first_group) {
             top_f32 = group_f32;
-            memcpy(a, g, (size_t)(3 * BLOCK) * sizeof *a);
         } else {
             for (int s = 0; s < 3; s++)
                 for (int64_t k = s * BLOCK; k < s * BLOCK + m; k++)
@@ -352,13 +353,16 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
     }
     const float factor32 = (float)ch->factor;
     const int64_t b = p0 - first;
-    for (int s = 0; s < 3; s++)
-        for (int64_t k = 0; k < m; k++) {
-            const double x = a[s * BLOCK + k];
-            out[s * count + b + k] = top_f32 && ch->factor_is_scalar
-                                         ? (double)(float)(x * factor32)
-                                         : x * ch->factor;
-        }
+    for (int s = 0; s < 3; s++) {
+        const double *x = a + s * BLOCK;
+        double *o = out + s * count + b;
+        if (top_f32 && ch->factor_is_scalar)
+            for (int64_t k = 0; k < m; k++)
+                o[k] = (double)(float)(x[k] * factor32);
+        else
+            for (int64_t k = 0; k < m; k++)
+                o[k] = x[k] * ch->factor;
+    }
 }
 
 int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,

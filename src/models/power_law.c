@@ -59,6 +59,31 @@ static void power_law_emission(const void *state, const sky_bandq *band, const d
     const struct power_law *m = state;
     const double ln_ref_i = log(m->t.freq_ref_i), ln_ref_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
     const double ln_curve = m->curved ? log(m->freq_curve) : 0.0;
+    enum { MAXN = 256 };
+    if (!m->curved && !m->beta.map && band->n <= MAXN) {
+        /* A constant index (free-free): the scalings are the same for every
+         * pixel, computed once; each pixel's sums run in the same order. */
+        const double beta = m->beta.value, p_over_i = exp(beta * (ln_ref_i - ln_ref_p));
+        double s[MAXN], sp[MAXN];
+        for (int n = 0; n < band->n; n++) {
+            s[n] = exp(beta * (band->ln_freq[n] - ln_ref_i));
+            sp[n] = s[n] * p_over_i;
+        }
+        for (int64_t k = 0; k < count; k++)
+            out_i[k] = out_q[k] = out_u[k] = 0;
+        for (int n = 0; n < band->n; n++) {
+            const double c = band->coef[n];
+            for (int64_t k = 0; k < count; k++)
+                out_i[k] += sky_hmap_at(m->t.i, first + k) * s[n] * c;
+            if (!m->t.q)
+                continue;
+            for (int64_t k = 0; k < count; k++) {
+                out_q[k] += sky_hmap_at(m->t.q, first + k) * sp[n] * c;
+                out_u[k] += sky_hmap_at(m->t.u, first + k) * sp[n] * c;
+            }
+        }
+        return;
+    }
     for (int64_t k = 0; k < count; k++) {
         const int64_t p = first + k;
         const double beta = sky_field_at(&m->beta, p);

@@ -140,6 +140,28 @@ static void spdust_emission(const void *state, const sky_bandq *band, const doub
     (void)bdata;
     const struct spdust *m = state;
     const int f32 = spdust_f32(state, band);
+    enum { MAXN = 256 };
+    if (!m->peak.map && !m->pol && band->n <= MAXN) {
+        /* a constant peak, unpolarised: the same scalings for every pixel */
+        const double peak = peak_ratio(m, 0);
+        int hint = 0;
+        const double j_ref = sky_interp_hint(m->freq_ref_i / peak, m->em_freq, m->em_j, m->em_n,
+                                             &hint);
+        double sc[MAXN];
+        for (int n = 0; n < band->n; n++) {
+            const double f = band->freq[n], r = m->freq_ref_i / f;
+            sc[n] = r * r * sky_interp_hint(f / peak, m->em_freq, m->em_j, m->em_n, &hint) / j_ref;
+        }
+        for (int64_t k = 0; k < count; k++) {
+            const double i0 = sky_hmap_at(m->i, first + k);
+            double si = 0;
+            for (int n = 0; n < band->n; n++)
+                si += sc[n] * i0 * band->coef[n];
+            out_i[k] = si;
+            out_q[k] = out_u[k] = 0;
+        }
+        return;
+    }
     /* neighbouring pixels have similar peaks: start each table search where the
      * previous pixel's ended (same results as a full search) */
     int hint_ref = 0, hint_f0 = 0;
