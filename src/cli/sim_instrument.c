@@ -179,11 +179,13 @@ done:
 }
 
 /* The smoothed channels: evaluated in batches of whole maps, then smoothed
- * and written one by one. */
-static int write_smoothed(const sky_sky *sky, const char *presets, plan *pl, int n, int dtype,
+ * and written one by one. The sky (its templates) is freed as soon as the
+ * last batch is evaluated, before the transforms need their memory. */
+static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, int dtype,
                           int overwrite, int verbose, sky_error *err)
 {
-    const int64_t npix = sky_npix(sky);
+    const int nside = sky_nside(*skyp);
+    const int64_t npix = sky_npix(*skyp);
     const double map_bytes = 3.0 * (double)npix * sizeof(double);
     int batch = (int)(SMOOTH_BATCH_BYTES / map_bytes);
     if (batch < 1)
@@ -193,8 +195,9 @@ static int write_smoothed(const sky_sky *sky, const char *presets, plan *pl, int
     sky_band *bands = calloc((size_t)batch, sizeof *bands);
     const char **units = calloc((size_t)batch, sizeof *units);
     double **maps = calloc((size_t)batch, sizeof *maps);
+    cli_cards *cards = calloc((size_t)batch, sizeof *cards);
     int rc = SKY_OK;
-    if (!bands || !units || !maps)
+    if (!bands || !units || !maps || !cards)
         rc = sky_nomem(err, "the channel list");
     for (int b0 = 0; b0 < n && !rc; b0 += batch) {
         const int nb = n - b0 < batch ? n - b0 : batch;
@@ -202,24 +205,31 @@ static int write_smoothed(const sky_sky *sky, const char *presets, plan *pl, int
             const cli_channel *ch = pl[b0 + k].ch;
             bands[k] = (sky_band){ch->nfreq, ch->freq, ch->weight};
             units[k] = pl[b0 + k].unit;
+            cli_make_cards(&cards[k], *skyp, presets, ch->name, ch->freq, ch->nfreq);
             if (!maps[k] && !(maps[k] = malloc((size_t)(3 * npix) * sizeof *maps[k])))
                 rc = sky_nomem(err, "the channel maps");
         }
         double ta = cli_now();
         if (!rc)
-            rc = sky_emission_channels(sky, nb, bands, units, 0, npix, maps, err);
+            rc = sky_emission_channels(*skyp, nb, bands, units, 0, npix, maps, err);
         if (!rc && verbose > 1)
             fprintf(stderr, "skymodel: emission of %d channel%s in %.2f s, peak memory %.0f MB\n",
                     nb, nb == 1 ? "" : "s", cli_now() - ta, cli_peak_rss_mb());
+        if (b0 + nb == n) {
+            sky_free(*skyp);
+            *skyp = NULL;
+        }
         for (int k = 0; k < nb && !rc; k++) {
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->unit, q->unit, q->unit};
-            cli_cards cc;
-            cli_make_cards(&cc, sky, presets, q->ch->name, q->ch->freq, q->ch->nfreq);
             double ts = cli_now();
-            rc = cli_smooth_and_write(maps[k], sky_nside(sky), 3, &q->smooth, q->out, q->car, cu,
-                                      cc.ptr, dtype, overwrite, verbose, err);
+            rc = cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->out, q->car, cu,
+                                      cards[k].ptr, dtype, overwrite, verbose, err);
             q->written = !rc;
+            if (b0 + nb == n) { /* not needed again */
+                free(maps[k]);
+                maps[k] = NULL;
+            }
             if (rc)
                 sky_prefix(err, rc, "channel %s: ", q->ch->name);
             else if (verbose > 1)
@@ -232,6 +242,7 @@ static int write_smoothed(const sky_sky *sky, const char *presets, plan *pl, int
     free(bands);
     free(units);
     free(maps);
+    free(cards);
     return rc;
 }
 
@@ -290,7 +301,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     if (ndirect)
         rc = write_direct(sky, presets, direct, ndirect, dt, overwrite, verbose, err);
     if (!rc && nsmoothed)
-        rc = write_smoothed(sky, presets, smoothed, nsmoothed, dt, overwrite, verbose, err);
+        rc = write_smoothed(&sky, presets, smoothed, nsmoothed, dt, overwrite, verbose, err);
     if (rc) { /* all maps or none */
         for (int c = 0; c < ndirect; c++)
             if (direct[c].written)

@@ -150,7 +150,7 @@ char *cli_car_path(const cli_parsed *p, const char *out)
     return path;
 }
 
-int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smooth_opts *o,
+int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
                          const char *out, const char *car_path, const char *const *units,
                          const char *const *cards, int dtype, int overwrite, int verbose,
                          sky_error *err)
@@ -161,10 +161,13 @@ int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smoo
     int ny = 0, nx = 0, rc;
     if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
         return rc;
-    double *hp = malloc((size_t)(ncomp * npo) * sizeof *hp);
+    /* the result overwrites the input when it has the same size (sky_smooth
+     * has read the input by the time it writes the output) */
+    double *hp = nside_out == nside ? map : malloc((size_t)(ncomp * npo) * sizeof *hp);
     double *car = ny ? malloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
     if (!hp || (ny && !car)) {
-        free(hp);
+        if (hp != map)
+            free(hp);
         free(car);
         return sky_nomem(err, "the smoothed maps");
     }
@@ -190,7 +193,8 @@ int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smoo
         if (car)
             printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
     }
-    free(hp);
+    if (hp != map)
+        free(hp);
     free(car);
     return rc;
 }

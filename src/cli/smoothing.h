@@ -42,8 +42,10 @@ int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opt
                       sky_error *err);
 
 /* Smooths `map` as `o` says and writes the HEALPix result to `out` and, when
- * asked, the CAR map to `car_path` (both through temporary names). */
-int cli_smooth_and_write(const double *map, int nside, int ncomp, const sky_smooth_opts *o,
+ * asked, the CAR map to `car_path` (both through temporary names). `map` is
+ * used as scratch (it holds the smoothed map afterwards when the output nside
+ * is the input's). */
+int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
                          const char *out, const char *car_path, const char *const *units,
                          const char *const *cards, int dtype, int overwrite, int verbose,
                          sky_error *err);

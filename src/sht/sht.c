@@ -94,15 +94,27 @@ void sky_sht_map2alm(const sky_sht *p, int ncomp, const double *map, double comp
     }
 }
 
-void sky_sht_alm2map(const sky_sht *p, int ncomp, const double complex *alm, double *map)
+static void alm2map_flags(const sky_sht *p, int ncomp, const double complex *alm, double *map,
+                          int flags)
 {
     void *a0[1] = {(void *)alm}, *m0[1] = {map};
-    sharp_execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    sharp_execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags, NULL, NULL);
     if (ncomp == 3) {
         void *a2[2] = {(void *)(alm + p->nalm), (void *)(alm + 2 * p->nalm)};
         void *m2[2] = {map + p->npix, map + 2 * p->npix};
-        sharp_execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+        sharp_execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags, NULL, NULL);
     }
+}
+
+void sky_sht_alm2map(const sky_sht *p, int ncomp, const double complex *alm, double *map)
+{
+    alm2map_flags(p, ncomp, alm, map, 0);
+}
+
+/* map += alm2map(alm): each pixel's value is added once, as map[i] + v. */
+static void alm2map_add(const sky_sht *p, int ncomp, const double complex *alm, double *map)
+{
+    alm2map_flags(p, ncomp, alm, map, SHARP_ADD);
 }
 
 void sky_sht_alm2map_pol(const sky_sht *p, const double complex *alm_e,
@@ -184,21 +196,6 @@ typedef struct lsq {
     double *map;
 } lsq;
 
-static void to_real(const lsq *q, const double complex *alm, double *x)
-{
-    const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
-    for (int c = 0; c < q->ncomp; c++) {
-        const double complex *a = alm + c * nalm;
-        double *r = x + c * q->nreal;
-        for (int64_t i = 0; i < l1; i++)
-            r[i] = creal(a[i]);
-        for (int64_t i = l1; i < nalm; i++) {
-            r[l1 + 2 * (i - l1)] = creal(a[i]) * sqrt(2.0);
-            r[l1 + 2 * (i - l1) + 1] = cimag(a[i]) * sqrt(2.0);
-        }
-    }
-}
-
 static void to_complex(const lsq *q, const double *x, double complex *alm)
 {
     const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
@@ -213,22 +210,36 @@ static void to_complex(const lsq *q, const double *x, double complex *alm)
     }
 }
 
-/* y = A x: alm2map */
-static void op_matvec(lsq *q, const double *x, double *y)
+/* y = A x + y: alm2map added to y, which saves LSQR a map-sized temporary
+ * (t - a u is computed as (-(a u)) + t, the same number). */
+static void op_matvec_add(lsq *q, const double *x, double *y)
 {
     to_complex(q, x, q->alm);
-    sky_sht_alm2map(q->p, q->ncomp, q->alm, y);
+    alm2map_add(q->p, q->ncomp, q->alm, y);
 }
 
-/* x = A^T y: map2alm * npix / (4 pi) */
-static void op_rmatvec(lsq *q, const double *y, double *x)
+/* x = A^T y - beta x (beta = 0: x = A^T y): map2alm * npix / (4 pi),
+ * converted to the real layout element by element as it is combined. */
+static void op_rmatvec_sub(lsq *q, const double *y, double beta, double *x)
 {
     sky_sht_map2alm(q->p, q->ncomp, y, q->alm);
     const double f = (double)(12 * (int64_t)q->p->nside * q->p->nside) / (4 * M_PI);
-    const int64_t n = q->ncomp * q->p->nalm;
-    for (int64_t i = 0; i < n; i++)
-        q->alm[i] *= f;
-    to_real(q, q->alm, x);
+    const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
+    for (int c = 0; c < q->ncomp; c++) {
+        const double complex *a = q->alm + c * nalm;
+        double *r = x + c * q->nreal;
+        for (int64_t i = 0; i < l1; i++) {
+            const double t = creal(a[i] * f);
+            r[i] = beta == 0 ? t : t - beta * r[i];
+        }
+        for (int64_t i = l1; i < nalm; i++) {
+            const double complex af = a[i] * f;
+            const double re = creal(af) * sqrt(2.0), im = cimag(af) * sqrt(2.0);
+            double *d = r + l1 + 2 * (i - l1);
+            d[0] = beta == 0 ? re : re - beta * d[0];
+            d[1] = beta == 0 ? im : im - beta * d[1];
+        }
+    }
 }
 
 static double norm2(const double *v, int64_t n)
@@ -271,33 +282,33 @@ static void sym_ortho(double a, double b, double *c, double *s, double *r)
 int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxiter, double tol,
                         double complex *alm, int *iterations, double *residual, sky_error *err)
 {
-    lsq q = {p, ncomp, 2 * p->nalm - p->lmax - 1, NULL, NULL};
+    /* `alm` is the operator's scratch until the result is written to it */
+    lsq q = {p, ncomp, 2 * p->nalm - p->lmax - 1, alm, NULL};
     const int64_t m = ncomp * p->npix, n = ncomp * q.nreal;
-    double *buf = malloc((size_t)(2 * m + 4 * n) * sizeof *buf);
-    q.alm = malloc((size_t)(ncomp * p->nalm) * sizeof *q.alm);
-    if (!buf || !q.alm) {
-        free(buf);
-        free(q.alm);
+    double *buf = malloc((size_t)(m + 3 * n) * sizeof *buf);
+    if (!buf)
         return sky_nomem(err, "the least-squares map2alm");
-    }
-    double *u = buf, *tmp = buf + m, *x = buf + 2 * m, *v = x + n, *w = v + n, *atu = w + n;
+    double *u = buf, *x = buf + m, *v = x + n, *w = v + n;
     const double eps = 2.220446049250313e-16, atol = tol, btol = tol, ctol = 1e-8;
 
     /* x0 = m2a2(b) / npix * 4 pi, the plain map2alm */
-    op_rmatvec(&q, b, x);
+    op_rmatvec_sub(&q, b, 0, x);
     const double npix = (double)p->npix;
     for (int64_t i = 0; i < n; i++)
         x[i] = x[i] / npix * (4 * M_PI);
 
     const double bnorm = norm2(b, m);
-    op_matvec(&q, x, tmp);
+    /* u = b - A x, as -((A x) + (-b)) */
     for (int64_t i = 0; i < m; i++)
-        u[i] = b[i] - tmp[i];
+        u[i] = -b[i];
+    op_matvec_add(&q, x, u);
+    for (int64_t i = 0; i < m; i++)
+        u[i] = -u[i];
     double beta = norm2(u, m), alfa = 0;
     if (beta > 0) {
         for (int64_t i = 0; i < m; i++)
             u[i] = (1 / beta) * u[i];
-        op_rmatvec(&q, u, v);
+        op_rmatvec_sub(&q, u, 0, v);
         alfa = norm2(v, n);
     } else {
         memcpy(v, x, (size_t)n * sizeof *v);
@@ -313,17 +324,15 @@ int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxite
     if (alfa * beta != 0) {
         while (itn < maxiter) {
             itn++;
-            op_matvec(&q, v, tmp);
-            for (int64_t i = 0; i < m; i++)
-                u[i] = tmp[i] - alfa * u[i];
+            for (int64_t i = 0; i < m; i++) /* u = A v - alfa u */
+                u[i] = -(alfa * u[i]);
+            op_matvec_add(&q, v, u);
             beta = norm2(u, m);
             if (beta > 0) {
                 for (int64_t i = 0; i < m; i++)
                     u[i] = (1 / beta) * u[i];
                 anorm = sqrt(anorm * anorm + alfa * alfa + beta * beta);
-                op_rmatvec(&q, u, atu);
-                for (int64_t i = 0; i < n; i++)
-                    v[i] = atu[i] - beta * v[i];
+                op_rmatvec_sub(&q, u, beta, v);
                 alfa = norm2(v, n);
                 if (alfa > 0)
                     for (int64_t i = 0; i < n; i++)
@@ -371,6 +380,5 @@ int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxite
     if (residual)
         *residual = bnorm > 0 ? r1norm / bnorm : 0;
     free(buf);
-    free(q.alm);
     return SKY_OK;
 }
