@@ -122,8 +122,14 @@ static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
 static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n, int dtype,
                         int overwrite, int verbose, sky_error *err)
 {
+    /* chunks of pixels holding about 256 MB of double IQU over all channels,
+     * in whole 1024-pixel rows */
     const int64_t npix = sky_npix(sky);
-    const int64_t chunk = npix < (1 << 20) ? npix : (1 << 20);
+    int64_t chunk = ((int64_t)(256 << 20) / (24 * (int64_t)n)) / 1024 * 1024;
+    if (chunk < 1024)
+        chunk = 1024;
+    if (chunk > npix)
+        chunk = npix;
     sky_fits_writer **w = calloc((size_t)n, sizeof *w);
     sky_band *bands = calloc((size_t)n, sizeof *bands);
     const char **units = calloc((size_t)n, sizeof *units);
