@@ -56,6 +56,13 @@
 #define SKY_VECTOR_CLONES
 #endif
 
+/* For helpers that must be inlined into a vectorised loop. */
+#if defined(__GNUC__)
+#define SKY_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define SKY_ALWAYS_INLINE inline
+#endif
+
 #define SKY_VM_SHIFT 6755399441055744.0            /* 1.5 * 2^52 */
 #define SKY_VM_LOG2E 1.4426950408889634            /* 1 / ln 2 */
 #define SKY_VM_LN2_HI 6.93147180369123816490e-01   /* ln 2, 32 significant bits */
