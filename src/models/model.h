@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "healpix/healpix.h"
 #include "io/text_table.h"
@@ -60,6 +61,28 @@ typedef struct sky_field {
 static inline double sky_field_at(const sky_field *f, int64_t p)
 {
     return f->map ? sky_hmap_at(f->map, p) : f->value;
+}
+
+/* Pixels [first, first + n) of a map, as doubles, into out (for the
+ * vectorised per-block loops of the models). */
+static inline void sky_hmap_load(const sky_hmap *m, int64_t first, int64_t n, double *out)
+{
+    if (m->f)
+        for (int64_t k = 0; k < n; k++)
+            out[k] = (double)m->f[first + k];
+    else
+        memcpy(out, m->d + first, (size_t)n * sizeof *out);
+}
+
+/* The same for a field (a constant fills out). */
+static inline void sky_field_load(const sky_field *f, int64_t first, int64_t n, double *out)
+{
+    if (f->map) {
+        sky_hmap_load(f->map, first, n, out);
+        return;
+    }
+    for (int64_t k = 0; k < n; k++)
+        out[k] = f->value;
 }
 
 /*

@@ -16,9 +16,11 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "core/numeric.h"
+#include "core/vmath.h"
 #include "model.h"
 
 struct spdust {
@@ -28,10 +30,118 @@ struct spdust {
     const sky_table *emissivity;
     double *em_freq, *em_j;        /* the table's two columns */
     int em_n;
+    /* For the vectorised interpolation (see em_locate): per interval its
+     * slope, computed as numpy does; em_x is em_freq padded with +inf; the
+     * first interval of each bucket of x (top bits of x); 0 buckets when the
+     * table is too irregular for EM_STEPS steps. */
+    double *em_slope, *em_x;
+    int64_t *em_bucket_lo;
+    int64_t em_bucket_base, em_nbucket;
+    int em_bucket_shift;
     int pol;
     double pol_frac;
     const sky_hmap *angle_q, *angle_u;
 };
+
+/*
+ * A branch-free table search, to interpolate many pixels at once. x > 0 is
+ * put in a bucket by its exponent and top 2^-shift mantissa bits (buckets
+ * uniform in log x, as the emissivity table roughly is); em_bucket_lo[b] is
+ * the last row at or below the bucket's lower edge, and EM_STEPS comparisons
+ * move from there to the row j with em_freq[j] <= x < em_freq[j + 1]: the
+ * shift is chosen so that no bucket holds more than EM_STEPS rows. The
+ * interval is the one numpy's binary search finds, and the slope is computed
+ * with numpy's expression: the same values as sky_interp_hint.
+ */
+enum { EM_STEPS = 2, EM_MAX_BUCKETS = 1 << 16 };
+
+static int64_t em_bits(double x)
+{
+    int64_t i;
+    memcpy(&i, &x, sizeof i);
+    return i;
+}
+
+static int em_index_build(struct spdust *m, sky_error *err)
+{
+    const int n = m->em_n;
+    const double *xp = m->em_freq;
+    m->em_nbucket = 0;
+    if (!(m->em_slope = malloc((size_t)n * sizeof(double))) ||
+        !(m->em_x = malloc((size_t)(n + EM_STEPS + 1) * sizeof(double))))
+        return sky_nomem(err, "the emissivity table");
+    for (int j = 0; j < n - 1; j++)
+        m->em_slope[j] = (m->em_j[j + 1] - m->em_j[j]) / (xp[j + 1] - xp[j]);
+    m->em_slope[n - 1] = 0;
+    for (int j = 0; j < n + EM_STEPS + 1; j++)
+        m->em_x[j] = j < n ? xp[j] : INFINITY;
+    if (!(xp[0] > 0))
+        return SKY_OK; /* the scalar search only */
+    for (int mant = 2; mant <= 12; mant++) {
+        const int shift = 52 - mant;
+        const int64_t base = em_bits(xp[0]) >> shift, nb = (em_bits(xp[n - 1]) >> shift) - base + 1;
+        if (nb > EM_MAX_BUCKETS)
+            break;
+        int64_t *lo = malloc((size_t)nb * sizeof *lo);
+        if (!lo)
+            return sky_nomem(err, "the emissivity table");
+        int ok = 1, j = 0;
+        for (int64_t b = 0; b < nb && ok; b++) {
+            /* the last row (at most n - 2) at or below the bucket's lower edge,
+             * then how many rows lie inside the bucket above it */
+            const int64_t edge = (base + b) << shift;
+            while (j < n - 2 && em_bits(xp[j + 1]) <= edge)
+                j++;
+            lo[b] = j;
+            int inside = 0;
+            for (int r = j + 1; r < n && (em_bits(xp[r]) >> shift) <= base + b; r++)
+                inside++;
+            ok = inside <= EM_STEPS;
+        }
+        if (ok) {
+            m->em_bucket_lo = lo;
+            m->em_bucket_shift = shift;
+            m->em_bucket_base = base;
+            m->em_nbucket = nb;
+            return SKY_OK;
+        }
+        free(lo);
+    }
+    return SKY_OK;
+}
+
+/* The search's tables, copied into a local variable by the vectorised loops
+ * (so that the compiler knows they do not change as outputs are written). */
+typedef struct em_index {
+    const double *x, *fp, *slope;
+    const int64_t *lo;
+    int64_t base, nb;
+    int shift, n;
+    double x_first, x_last, fp_first, fp_last; /* the clamps, loaded once */
+} em_index;
+
+static inline em_index em_index_of(const struct spdust *m)
+{
+    const int n = m->em_n;
+    return (em_index){m->em_x,          m->em_j,          m->em_slope,        m->em_bucket_lo,
+                      m->em_bucket_base, m->em_nbucket,   m->em_bucket_shift, n,
+                      m->em_freq[0],    m->em_freq[n - 1], m->em_j[0],        m->em_j[n - 1]};
+}
+
+/* numpy.interp(x, em_freq, em_j) for x > 0, branch-free (needs nb > 0). */
+static SKY_ALWAYS_INLINE double em_interp(em_index e, double x)
+{
+    int64_t b = (em_bits(x) >> e.shift) - e.base;
+    b = b < 0 ? 0 : b;
+    b = b > e.nb - 1 ? e.nb - 1 : b;
+    int64_t j = e.lo[b];
+    for (int s = 0; s < EM_STEPS; s++)
+        j += x >= e.x[j + 1];
+    j = j > e.n - 2 ? e.n - 2 : j;
+    const double v = e.slope[j] * (x - e.x[j]) + e.fp[j];
+    const double lo = x <= e.x_first ? e.fp_first : v;
+    return x >= e.x_last ? e.fp_last : lo;
+}
 
 static int spdust_load(struct spdust *m, sky_params *ps, sky_loader *ld, sky_error *err)
 {
@@ -83,7 +193,7 @@ static int spdust_load(struct spdust *m, sky_params *ps, sky_loader *ld, sky_err
                             "increase",
                             ps->owner, emissivity, r + 1);
     }
-    return SKY_OK;
+    return em_index_build(m, err);
 }
 
 static int spdust_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
@@ -113,6 +223,9 @@ static void spdust_free(void *state)
 {
     struct spdust *m = state;
     free(m->em_freq);
+    free(m->em_slope);
+    free(m->em_x);
+    free(m->em_bucket_lo);
 }
 
 /* The peak frequency over freq_ref_peak, rounded to the map's precision as
@@ -131,6 +244,41 @@ static int spdust_f32(const void *state, const sky_bandq *band)
     const struct spdust *m = state;
     (void)band;
     return m->pol && m->i->f != NULL;
+}
+
+/* A peak map, unpolarised (a1): pixels in chunks of CHUNK, per-pixel peak
+ * and reference emissivity once per chunk, then for each frequency one
+ * vectorised pass over the chunk (em_interp) adding to each pixel's sum in
+ * band order. The same arithmetic as the per-pixel path below. */
+enum { CHUNK = 256 };
+
+SKY_VECTOR_CLONES
+static void spdust_chunks(const struct spdust *m, const sky_bandq *band, int64_t first,
+                          int64_t count, double *out_i, double *out_q, double *out_u)
+{
+    const em_index e = em_index_of(m);
+    const double freq_ref_i = m->freq_ref_i;
+    double peak[CHUNK], j_ref[CHUNK], i0[CHUNK];
+    for (int64_t k0 = 0; k0 < count; k0 += CHUNK) {
+        const int64_t n = count - k0 < CHUNK ? count - k0 : CHUNK;
+        double *restrict oi = out_i + k0;
+        for (int64_t k = 0; k < n; k++)
+            peak[k] = peak_ratio(m, first + k0 + k);
+        sky_hmap_load(m->i, first + k0, n, i0);
+#pragma omp simd
+        for (int64_t k = 0; k < n; k++)
+            j_ref[k] = em_interp(e, freq_ref_i / peak[k]);
+        for (int64_t k = 0; k < n; k++)
+            oi[k] = out_q[k0 + k] = out_u[k0 + k] = 0;
+        for (int j = 0; j < band->n; j++) {
+            const double f = band->freq[j], r = freq_ref_i / f, c = band->coef[j];
+#pragma omp simd
+            for (int64_t k = 0; k < n; k++) {
+                const double scaling = r * r * em_interp(e, f / peak[k]) / j_ref[k];
+                oi[k] += scaling * i0[k] * c;
+            }
+        }
+    }
 }
 
 static void spdust_emission(const void *state, const sky_bandq *band, const double *bdata,
@@ -160,6 +308,10 @@ static void spdust_emission(const void *state, const sky_bandq *band, const doub
             out_i[k] = si;
             out_q[k] = out_u[k] = 0;
         }
+        return;
+    }
+    if (!m->pol && m->em_nbucket > 0) {
+        spdust_chunks(m, band, first, count, out_i, out_q, out_u);
         return;
     }
     /* neighbouring pixels have similar peaks: start each table search where the
