@@ -7,7 +7,8 @@
  * in chunks (memory does not grow with nside). Channels with a beam need
  * their whole map for the transforms: they are evaluated together in as few
  * passes as a memory budget allows (one full IQU map in double per channel),
- * then smoothed and written one at a time.
+ * then smoothed and written one at a time; the sky is freed after the last
+ * pass.
  *
  * Command-line options apply to every channel and take precedence over the
  * file: --unit over a channel's unit and the file's output_unit, --fwhm or
@@ -36,8 +37,11 @@
 #endif
 
 /* Full maps evaluated at once for smoothing: at most this many bytes, but
- * always at least one channel. */
-static const double SMOOTH_BATCH_BYTES = 2.0 * 1024 * 1024 * 1024;
+ * always at least one channel. Fusing saves little time (the emission of a
+ * channel costs a fraction of one transform) while every map held adds to
+ * the transforms' own memory, so the budget is small: all three benchmark
+ * channels at nside 512, one at a time from nside 1024. */
+static const double SMOOTH_BATCH_BYTES = 512.0 * 1024 * 1024;
 
 typedef struct plan {
     const cli_channel *ch;

@@ -204,6 +204,7 @@ static void to_complex(const lsq *q, const double *x, double complex *alm)
         const double *r = x + c * q->nreal;
         for (int64_t i = 0; i < l1; i++)
             a[i] = r[i];
+#pragma omp parallel for schedule(static)
         for (int64_t i = l1; i < nalm; i++)
             a[i] = CMPLX(r[l1 + 2 * (i - l1)] * (sqrt(2.0) / 2),
                          r[l1 + 2 * (i - l1) + 1] * (sqrt(2.0) / 2));
@@ -232,6 +233,7 @@ static void op_rmatvec_sub(lsq *q, const double *y, double beta, double *x)
             const double t = creal(a[i] * f);
             r[i] = beta == 0 ? t : t - beta * r[i];
         }
+#pragma omp parallel for schedule(static)
         for (int64_t i = l1; i < nalm; i++) {
             const double complex af = a[i] * f;
             const double re = creal(af) * sqrt(2.0), im = cimag(af) * sqrt(2.0);
@@ -242,13 +244,40 @@ static void op_rmatvec_sub(lsq *q, const double *y, double beta, double *x)
     }
 }
 
+/* Sums of squares over NPART fixed parts, added in order: the same bits
+ * whatever the number of threads. */
+enum { NPART = 64 };
+
+static double sum_squares(const double *v, double scale, int64_t n)
+{
+    double part[NPART];
+#pragma omp parallel for schedule(static)
+    for (int k = 0; k < NPART; k++) {
+        const int64_t lo = n * k / NPART, hi = n * (k + 1) / NPART;
+        double s = 0;
+        for (int64_t i = lo; i < hi; i++) {
+            const double d = scale * v[i];
+            s += d * d;
+        }
+        part[k] = s;
+    }
+    double s = 0;
+    for (int k = 0; k < NPART; k++)
+        s += part[k];
+    return s;
+}
+
 static double norm2(const double *v, int64_t n)
 {
-    double s = 0;
-#pragma omp parallel for schedule(static) reduction(+ : s)
+    return sqrt(sum_squares(v, 1.0, n));
+}
+
+/* v = s v, in parallel */
+static void scale(double *v, double s, int64_t n)
+{
+#pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; i++)
-        s += v[i] * v[i];
-    return sqrt(s);
+        v[i] = s * v[i];
 }
 
 static double sign(double x)
@@ -294,28 +323,27 @@ int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxite
     /* x0 = m2a2(b) / npix * 4 pi, the plain map2alm */
     op_rmatvec_sub(&q, b, 0, x);
     const double npix = (double)p->npix;
+#pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; i++)
         x[i] = x[i] / npix * (4 * M_PI);
 
     const double bnorm = norm2(b, m);
     /* u = b - A x, as -((A x) + (-b)) */
+#pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < m; i++)
         u[i] = -b[i];
     op_matvec_add(&q, x, u);
-    for (int64_t i = 0; i < m; i++)
-        u[i] = -u[i];
+    scale(u, -1.0, m);
     double beta = norm2(u, m), alfa = 0;
     if (beta > 0) {
-        for (int64_t i = 0; i < m; i++)
-            u[i] = (1 / beta) * u[i];
+        scale(u, 1 / beta, m);
         op_rmatvec_sub(&q, u, 0, v);
         alfa = norm2(v, n);
     } else {
         memcpy(v, x, (size_t)n * sizeof *v);
     }
     if (alfa > 0)
-        for (int64_t i = 0; i < n; i++)
-            v[i] = (1 / alfa) * v[i];
+        scale(v, 1 / alfa, n);
     memcpy(w, v, (size_t)n * sizeof *w);
     double rhobar = alfa, phibar = beta, rnorm = beta, r1norm = rnorm;
     double anorm = 0, acond = 0, ddnorm = 0, res2 = 0, xnorm = 0, xxnorm = 0, z = 0;
@@ -324,19 +352,16 @@ int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxite
     if (alfa * beta != 0) {
         while (itn < maxiter) {
             itn++;
-            for (int64_t i = 0; i < m; i++) /* u = A v - alfa u */
-                u[i] = -(alfa * u[i]);
+            scale(u, -alfa, m); /* u = A v - alfa u, as (-alfa) u + A v */
             op_matvec_add(&q, v, u);
             beta = norm2(u, m);
             if (beta > 0) {
-                for (int64_t i = 0; i < m; i++)
-                    u[i] = (1 / beta) * u[i];
+                scale(u, 1 / beta, m);
                 anorm = sqrt(anorm * anorm + alfa * alfa + beta * beta);
                 op_rmatvec_sub(&q, u, beta, v);
                 alfa = norm2(v, n);
                 if (alfa > 0)
-                    for (int64_t i = 0; i < n; i++)
-                        v[i] = (1 / alfa) * v[i];
+                    scale(v, 1 / alfa, n);
             }
             double cs, sn, rho;
             sym_ortho(rhobar, beta, &cs, &sn, &rho);
@@ -345,10 +370,9 @@ int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxite
             const double phi = cs * phibar;
             phibar = sn * phibar;
             const double tau = sn * phi, t1 = phi / rho, t2 = -theta / rho;
-            double dk2 = 0;
+            const double dk2 = sum_squares(w, 1 / rho, n); /* dk = w / rho */
+#pragma omp parallel for schedule(static)
             for (int64_t i = 0; i < n; i++) {
-                const double dk = (1 / rho) * w[i];
-                dk2 += dk * dk;
                 x[i] = x[i] + t1 * w[i];
                 w[i] = v[i] + t2 * w[i];
             }
