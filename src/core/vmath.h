@@ -33,15 +33,20 @@
  * saturates at exp(709) instead of overflowing; NaN gives NaN; expm1(-0) is
  * +0.
  *
- * Only +, -, *, / and bit moves are used, and the files that include this
- * header are compiled with -ffp-contract=off (no fused multiply-adds): every
- * instruction set, and the scalar remainder of a vectorised loop, gives the
- * same bits. A pixel's value therefore does not depend on the machine nor on
- * where the pixel falls in a block.
+ * The polynomials are evaluated with explicit fused multiply-adds, fma(),
+ * which C defines as exactly rounded: the AVX2 and AVX-512 clones turn them
+ * into single instructions, the baseline clone calls libm's fma (glibc picks
+ * the hardware instruction where there is one), and all give the same bits.
+ * Everything else is +, -, *, / and bit moves, and the files that include
+ * this header are compiled with -ffp-contract=off (the compiler fuses
+ * nothing on its own): every instruction set, and the scalar remainder of a
+ * vectorised loop, gives the same bits. A pixel's value therefore does not
+ * depend on the machine nor on where the pixel falls in a block.
  */
 #ifndef SKY_CORE_VMATH_H
 #define SKY_CORE_VMATH_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -94,18 +99,18 @@ static inline double sky_exp_kernel(double x)
     const double r = (x - kd * SKY_VM_LN2_HI) - kd * SKY_VM_LN2_LO;
     /* p(r) = (exp(r) - 1 - r) / r^2 = sum_{n=2}^{13} r^(n-2) / n! */
     double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    const double e = 1.0 + (r + r * r * p);
+    p = fma(p, r, 1.0 / 479001600.0);
+    p = fma(p, r, 1.0 / 39916800.0);
+    p = fma(p, r, 1.0 / 3628800.0);
+    p = fma(p, r, 1.0 / 362880.0);
+    p = fma(p, r, 1.0 / 40320.0);
+    p = fma(p, r, 1.0 / 5040.0);
+    p = fma(p, r, 1.0 / 720.0);
+    p = fma(p, r, 1.0 / 120.0);
+    p = fma(p, r, 1.0 / 24.0);
+    p = fma(p, r, 1.0 / 6.0);
+    p = fma(p, r, 0.5);
+    const double e = 1.0 + fma(r * r, p, r);
     return e * sky_vm_pow2(sky_vm_bits(t) - sky_vm_bits(SKY_VM_SHIFT));
 }
 
@@ -121,22 +126,22 @@ static inline double sky_expm1_kernel(double x)
     const double r = (x - kd * SKY_VM_LN2_HI) - kd * SKY_VM_LN2_LO; /* x itself when k = 0 */
     /* p(r) = (expm1(r) - r) / r^2 = sum_{n=2}^{17} r^(n-2) / n!, |r| < 0.7 */
     double p = 1.0 / 355687428096000.0;
-    p = p * r + 1.0 / 20922789888000.0;
-    p = p * r + 1.0 / 1307674368000.0;
-    p = p * r + 1.0 / 87178291200.0;
-    p = p * r + 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    const double q = r + r * r * p; /* expm1(r) */
+    p = fma(p, r, 1.0 / 20922789888000.0);
+    p = fma(p, r, 1.0 / 1307674368000.0);
+    p = fma(p, r, 1.0 / 87178291200.0);
+    p = fma(p, r, 1.0 / 6227020800.0);
+    p = fma(p, r, 1.0 / 479001600.0);
+    p = fma(p, r, 1.0 / 39916800.0);
+    p = fma(p, r, 1.0 / 3628800.0);
+    p = fma(p, r, 1.0 / 362880.0);
+    p = fma(p, r, 1.0 / 40320.0);
+    p = fma(p, r, 1.0 / 5040.0);
+    p = fma(p, r, 1.0 / 720.0);
+    p = fma(p, r, 1.0 / 120.0);
+    p = fma(p, r, 1.0 / 24.0);
+    p = fma(p, r, 1.0 / 6.0);
+    p = fma(p, r, 0.5);
+    const double q = fma(r * r, p, r); /* expm1(r) */
     const int64_t k = sky_vm_bits(t) - sky_vm_bits(SKY_VM_SHIFT);
     /* expm1(x) = 2^k (q + (1 - 2^-k)); k = 0 gives q exactly. For k = 1023
      * sky_vm_pow2(-k) has zero bits, 0.0, and 1 - 2^-1023 rounds to 1 anyway. */
