@@ -265,8 +265,8 @@ static void test_instrument(void)
     code = run((const char *[]){"sim", "-q", "--instrument", inst, "--nside", "8", "--data-dir",
                                 tmp, "--offline", "--preset", "d1", "-o", dir, NULL});
     snprintf(path, sizeof path, "%s/a.fits", dir);
-    CHECK(code == 2 && !exists(path), "instrument, missing template: %d %s", code,
-          read_file(errfile));
+    CHECK(code == 2 && !exists(path) && !exists(dir), "instrument, missing template: %d %s",
+          code, read_file(errfile));
 }
 
 int main(int argc, char **argv)

@@ -106,9 +106,11 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
     return SKY_OK;
 }
 
-static int make_dir(const char *dir, sky_error *err)
+/* Makes the output folder unless it exists; *made says whether it did. */
+static int make_dir(const char *dir, int *made, sky_error *err)
 {
     struct stat st;
+    *made = 0;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return sky_fail(err, SKY_EINVAL, "-o %s: exists and is not a folder: with "
@@ -117,6 +119,7 @@ static int make_dir(const char *dir, sky_error *err)
     }
     if (mkdir(dir, 0777) != 0)
         return sky_fail(err, SKY_EIO, "-o %s: cannot make the folder: %s", dir, strerror(errno));
+    *made = 1;
     return SKY_OK;
 }
 
@@ -276,7 +279,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
     plan *pl = calloc((size_t)ins.nchan, sizeof *pl), *direct = NULL, *smoothed = NULL;
-    int ndirect = 0, nsmoothed = 0;
+    int ndirect = 0, nsmoothed = 0, made_dir = 0;
     if (!pl) {
         rc = sky_nomem(err, "the channels");
         goto done;
@@ -285,7 +288,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         rc = sky_fail(err, SKY_EINVAL, "%s has no \"sky\": give --preset", file);
         goto done;
     }
-    if ((rc = make_plans(p, &ins, dir, nside, pl, err)) || (rc = make_dir(dir, err)))
+    if ((rc = make_plans(p, &ins, dir, nside, pl, err)) || (rc = make_dir(dir, &made_dir, err)))
         goto done;
     /* channels grouped by how they are made, each group in file order */
     direct = calloc((size_t)ins.nchan, sizeof *direct);
@@ -331,6 +334,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         printf("wrote %d map%s to %s (nside %d, %s)\n", ins.nchan, ins.nchan == 1 ? "" : "s",
                dir, nside, presets);
 done:
+    if (rc && made_dir)
+        rmdir(dir); /* the folder this run made, empty again */
     for (int c = 0; pl && c < ins.nchan; c++) {
         sky_table_free(&pl[c].beam);
         free(pl[c].out);
