@@ -172,7 +172,7 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
         return sky_nomem(err, "the smoothed maps");
     }
     sky_smooth_report rep;
-    rc = sky_smooth(map, nside, ncomp, o, hp, car, &rep, err);
+    rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &rep, err);
     if (!rc && verbose > 1)
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g\n",
                 rep.lmax, rep.method, rep.iterations, rep.residual);

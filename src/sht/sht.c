@@ -308,16 +308,18 @@ static void sym_ortho(double a, double b, double *c, double *s, double *r)
     }
 }
 
-int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxiter, double tol,
-                        double complex *alm, int *iterations, double *residual, sky_error *err)
+/* LSQR; u is the map-sized vector (it may be b itself: b is read only before
+ * u is first written). */
+static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int maxiter, double tol,
+                double complex *alm, int *iterations, double *residual, sky_error *err)
 {
     /* `alm` is the operator's scratch until the result is written to it */
     lsq q = {p, ncomp, 2 * p->nalm - p->lmax - 1, alm, NULL};
     const int64_t m = ncomp * p->npix, n = ncomp * q.nreal;
-    double *buf = malloc((size_t)(m + 3 * n) * sizeof *buf);
+    double *buf = malloc((size_t)(3 * n) * sizeof *buf);
     if (!buf)
         return sky_nomem(err, "the least-squares map2alm");
-    double *u = buf, *x = buf + m, *v = x + n, *w = v + n;
+    double *x = buf, *v = x + n, *w = v + n;
     const double eps = 2.220446049250313e-16, atol = tol, btol = tol, ctol = 1e-8;
 
     /* x0 = m2a2(b) / npix * 4 pi, the plain map2alm */
@@ -405,4 +407,22 @@ int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxite
         *residual = bnorm > 0 ? r1norm / bnorm : 0;
     free(buf);
     return SKY_OK;
+}
+
+int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxiter, double tol,
+                        double complex *alm, int *iterations, double *residual, sky_error *err)
+{
+    double *u = malloc((size_t)(ncomp * p->npix) * sizeof *u);
+    if (!u)
+        return sky_nomem(err, "the least-squares map2alm");
+    int rc = lsqr(p, ncomp, b, u, maxiter, tol, alm, iterations, residual, err);
+    free(u);
+    return rc;
+}
+
+int sky_sht_map2alm_lsq_inplace(const sky_sht *p, int ncomp, double *map, int maxiter,
+                                double tol, double complex *alm, int *iterations,
+                                double *residual, sky_error *err)
+{
+    return lsqr(p, ncomp, map, map, maxiter, tol, alm, iterations, residual, err);
 }

@@ -62,4 +62,10 @@ int sky_sht_map2alm_lsq(const sky_sht *plan, int ncomp, const double *map, int m
                         double tol, double complex *alm, int *iterations, double *residual,
                         sky_error *err);
 
+/* The same, using `map` as the solver's map-sized vector (its content is
+ * lost): one map less of memory, the same alm. */
+int sky_sht_map2alm_lsq_inplace(const sky_sht *plan, int ncomp, double *map, int maxiter,
+                                double tol, double complex *alm, int *iterations,
+                                double *residual, sky_error *err);
+
 #endif

@@ -72,8 +72,10 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
     return SKY_OK;
 }
 
-int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
-               double *car, sky_smooth_report *rep, sky_error *err)
+/* sky_smooth; with `own` (== map) the least-squares solve works in the map's
+ * own memory, which it destroys. */
+static int smooth(const double *map, double *own, int nside, int ncomp, const sky_smooth_opts *o,
+                  double *out, double *car, sky_smooth_report *rep, sky_error *err)
 {
     const int nside_out = o->nside_out ? o->nside_out : nside;
     const int lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out);
@@ -125,8 +127,10 @@ int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o
         sky_sht_map2alm(pin, ncomp, map, alm);
     } else {
         r.method = "map2alm_lsq";
-        rc = sky_sht_map2alm_lsq(pin, ncomp, map, o->lsq_maxiter, 1e-7, alm, &r.iterations,
-                                 &r.residual, err);
+        rc = own ? sky_sht_map2alm_lsq_inplace(pin, ncomp, own, o->lsq_maxiter, 1e-7, alm,
+                                               &r.iterations, &r.residual, err)
+                 : sky_sht_map2alm_lsq(pin, ncomp, map, o->lsq_maxiter, 1e-7, alm,
+                                       &r.iterations, &r.residual, err);
     }
     if (rc)
         goto done;
@@ -171,4 +175,16 @@ done:
     sky_sht_free(pin);
     sky_sht_free(pout);
     return rc;
+}
+
+int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
+               double *car, sky_smooth_report *rep, sky_error *err)
+{
+    return smooth(map, NULL, nside, ncomp, o, out, car, rep, err);
+}
+
+int sky_smooth_inplace(double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
+                       double *car, sky_smooth_report *rep, sky_error *err)
+{
+    return smooth(map, map, nside, ncomp, o, out, car, rep, err);
 }

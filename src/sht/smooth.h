@@ -13,4 +13,9 @@ int sky_smooth_default_lmax(int nside, int nside_out);
 
 /* sky_smooth_opts, sky_smooth_report and sky_smooth are public: see skymodel.h. */
 
+/* sky_smooth using `map` as scratch (its content is lost; `out` may be
+ * `map`): one map less of memory, the same result. */
+int sky_smooth_inplace(double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
+                       double *car, sky_smooth_report *rep, sky_error *err);
+
 #endif
