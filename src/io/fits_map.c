@@ -430,6 +430,25 @@ int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *er
     return sky_fits_writer_commit(w, err);
 }
 
+/* FITS stores numbers big-endian. */
+static inline uint32_t big_endian32(uint32_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return x;
+#else
+    return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
+#endif
+}
+
+static inline uint64_t big_endian64(uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return x;
+#else
+    return ((uint64_t)big_endian32((uint32_t)x) << 32) | big_endian32((uint32_t)(x >> 32));
+#endif
+}
+
 /* Whole table rows from row0 (0-based) holding `count` pixels: converted to
  * big-endian float32 or float64 here and written as raw bytes, which is
  * many times faster than cfitsio's column-by-column writes into a
@@ -459,19 +478,21 @@ static int write_rows(sky_fits_writer *w, int64_t row0, int64_t count, int64_t r
                 unsigned char *dst = buf + r * rowbytes + (size_t)c * repeat * el;
                 const double *src = data + (int64_t)c * count + (r0 + r) * repeat;
                 const int64_t n = (r0 + r + 1) * repeat <= count ? repeat : count - (r0 + r) * repeat;
-                for (int64_t j = 0; j < n; j++, dst += el) {
-                    uint64_t bits;
-                    if (f32) {
+                if (f32)
+                    for (int64_t j = 0; j < n; j++) {
                         const float v = (float)src[j];
-                        uint32_t b32;
-                        memcpy(&b32, &v, 4);
-                        bits = b32;
-                    } else {
-                        memcpy(&bits, &src[j], 8);
+                        uint32_t b;
+                        memcpy(&b, &v, 4);
+                        b = big_endian32(b);
+                        memcpy(dst + 4 * j, &b, 4);
                     }
-                    for (size_t k = 0; k < el; k++)
-                        dst[k] = (unsigned char)(bits >> (8 * (el - 1 - k)));
-                }
+                else
+                    for (int64_t j = 0; j < n; j++) {
+                        uint64_t b;
+                        memcpy(&b, &src[j], 8);
+                        b = big_endian64(b);
+                        memcpy(dst + 8 * j, &b, 8);
+                    }
             }
         fits_write_tblbytes(w->fp, (LONGLONG)(row0 + r0 + 1), 1, (LONGLONG)(nr * rowbytes), buf,
                             status);
