@@ -135,17 +135,27 @@ static void power_law_emission(const void *state, const sky_bandq *band, const d
             s[n] = exp(beta * (band->ln_freq[n] - ln_ref_i));
             sp[n] = s[n] * p_over_i;
         }
-        for (int64_t k = 0; k < count; k++)
-            out_i[k] = out_q[k] = out_u[k] = 0;
-        for (int n = 0; n < band->n; n++) {
-            const double c = band->coef[n];
-            for (int64_t k = 0; k < count; k++)
-                out_i[k] += sky_hmap_at(m->t.i, first + k) * s[n] * c;
-            if (!m->t.q)
-                continue;
-            for (int64_t k = 0; k < count; k++) {
-                out_q[k] += sky_hmap_at(m->t.q, first + k) * sp[n] * c;
-                out_u[k] += sky_hmap_at(m->t.u, first + k) * sp[n] * c;
+        enum { CHUNK = 256 }; /* templates copied to doubles, so that the loops vectorise */
+        double i0[CHUNK], q0[CHUNK], u0[CHUNK];
+        for (int64_t c0 = 0; c0 < count; c0 += CHUNK) {
+            const int64_t nk = count - c0 < CHUNK ? count - c0 : CHUNK;
+            double *oi = out_i + c0, *oq = out_q + c0, *ou = out_u + c0;
+            for (int64_t k = 0; k < nk; k++) {
+                i0[k] = sky_hmap_at(m->t.i, first + c0 + k);
+                q0[k] = m->t.q ? sky_hmap_at(m->t.q, first + c0 + k) : 0.0;
+                u0[k] = m->t.q ? sky_hmap_at(m->t.u, first + c0 + k) : 0.0;
+                oi[k] = oq[k] = ou[k] = 0;
+            }
+            for (int n = 0; n < band->n; n++) {
+                const double c = band->coef[n], sn = s[n], spn = sp[n];
+                for (int64_t k = 0; k < nk; k++)
+                    oi[k] += i0[k] * sn * c;
+                if (!m->t.q)
+                    continue;
+                for (int64_t k = 0; k < nk; k++) {
+                    oq[k] += q0[k] * spn * c;
+                    ou[k] += u0[k] * spn * c;
+                }
             }
         }
         return;

@@ -300,13 +300,22 @@ static void spdust_emission(const void *state, const sky_bandq *band, const doub
             const double f = band->freq[n], r = m->freq_ref_i / f;
             sc[n] = r * r * sky_interp_hint(f / peak, m->em_freq, m->em_j, m->em_n, &hint) / j_ref;
         }
-        for (int64_t k = 0; k < count; k++) {
-            const double i0 = sky_hmap_at(m->i, first + k);
-            double si = 0;
-            for (int n = 0; n < band->n; n++)
-                si += sc[n] * i0 * band->coef[n];
-            out_i[k] = si;
-            out_q[k] = out_u[k] = 0;
+        /* pixels inner, each pixel's sum in frequency order, so that it vectorises */
+        enum { CHUNK = 256 };
+        double i0[CHUNK];
+        for (int64_t c0 = 0; c0 < count; c0 += CHUNK) {
+            const int64_t nk = count - c0 < CHUNK ? count - c0 : CHUNK;
+            double *oi = out_i + c0;
+            for (int64_t k = 0; k < nk; k++) {
+                i0[k] = sky_hmap_at(m->i, first + c0 + k);
+                oi[k] = 0;
+                out_q[c0 + k] = out_u[c0 + k] = 0;
+            }
+            for (int n = 0; n < band->n; n++) {
+                const double scn = sc[n], c = band->coef[n];
+                for (int64_t k = 0; k < nk; k++)
+                    oi[k] += scn * i0[k] * c;
+            }
         }
         return;
     }
