@@ -89,16 +89,10 @@ static inline double sky_vm_pow2(int64_t k)
     return x;
 }
 
-/* exp(x), within 0.97 ulp for |x| <= 708 (see the top of the file). */
-static inline double sky_exp_kernel(double x)
+/* The Horner steps shared by both kernels: p r + 1/12!, ..., then + 1/2!
+ * (p holds the higher terms so far). */
+static SKY_ALWAYS_INLINE double sky_vm_taylor_low(double p, double r)
 {
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
-    const double t = x * SKY_VM_LOG2E + SKY_VM_SHIFT;
-    const double kd = t - SKY_VM_SHIFT; /* k = rint(x / ln2), as a double */
-    const double r = (x - kd * SKY_VM_LN2_HI) - kd * SKY_VM_LN2_LO;
-    /* p(r) = (exp(r) - 1 - r) / r^2 = sum_{n=2}^{13} r^(n-2) / n! */
-    double p = 1.0 / 6227020800.0;
     p = fma(p, r, 1.0 / 479001600.0);
     p = fma(p, r, 1.0 / 39916800.0);
     p = fma(p, r, 1.0 / 3628800.0);
@@ -109,7 +103,19 @@ static inline double sky_exp_kernel(double x)
     p = fma(p, r, 1.0 / 120.0);
     p = fma(p, r, 1.0 / 24.0);
     p = fma(p, r, 1.0 / 6.0);
-    p = fma(p, r, 0.5);
+    return fma(p, r, 0.5);
+}
+
+/* exp(x), within 0.97 ulp for |x| <= 708 (see the top of the file). */
+static inline double sky_exp_kernel(double x)
+{
+    x = x < -708.0 ? -708.0 : x;
+    x = x > 709.0 ? 709.0 : x;
+    const double t = x * SKY_VM_LOG2E + SKY_VM_SHIFT;
+    const double kd = t - SKY_VM_SHIFT; /* k = rint(x / ln2), as a double */
+    const double r = (x - kd * SKY_VM_LN2_HI) - kd * SKY_VM_LN2_LO;
+    /* p(r) = (exp(r) - 1 - r) / r^2 = sum_{n=2}^{13} r^(n-2) / n! */
+    const double p = sky_vm_taylor_low(1.0 / 6227020800.0, r);
     const double e = 1.0 + fma(r * r, p, r);
     return e * sky_vm_pow2(sky_vm_bits(t) - sky_vm_bits(SKY_VM_SHIFT));
 }
@@ -129,18 +135,7 @@ static inline double sky_expm1_kernel(double x)
     p = fma(p, r, 1.0 / 20922789888000.0);
     p = fma(p, r, 1.0 / 1307674368000.0);
     p = fma(p, r, 1.0 / 87178291200.0);
-    p = fma(p, r, 1.0 / 6227020800.0);
-    p = fma(p, r, 1.0 / 479001600.0);
-    p = fma(p, r, 1.0 / 39916800.0);
-    p = fma(p, r, 1.0 / 3628800.0);
-    p = fma(p, r, 1.0 / 362880.0);
-    p = fma(p, r, 1.0 / 40320.0);
-    p = fma(p, r, 1.0 / 5040.0);
-    p = fma(p, r, 1.0 / 720.0);
-    p = fma(p, r, 1.0 / 120.0);
-    p = fma(p, r, 1.0 / 24.0);
-    p = fma(p, r, 1.0 / 6.0);
-    p = fma(p, r, 0.5);
+    p = sky_vm_taylor_low(fma(p, r, 1.0 / 6227020800.0), r);
     const double q = fma(r * r, p, r); /* expm1(r) */
     const int64_t k = sky_vm_bits(t) - sky_vm_bits(SKY_VM_SHIFT);
     /* expm1(x) = 2^k (q + (1 - 2^-k)); k = 0 gives q exactly. For k = 1023
