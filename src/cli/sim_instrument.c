@@ -47,11 +47,16 @@ typedef struct plan {
     const cli_channel *ch;
     const char *unit;
     sky_smooth_opts smooth;
-    sky_table beam;
+    sky_table beam; /* the channel's own beam window */
     int smoothed;
     char *out, *car;
     int written;
 } plan;
+
+static sky_band plan_band(const plan *q)
+{
+    return (sky_band){q->ch->nfreq, q->ch->freq, q->ch->weight};
+}
 
 static char *join(const char *dir, const char *name, const char *suffix)
 {
@@ -68,19 +73,25 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Checks every channel's options and outputs; nothing is read or written. */
+/* Checks every channel's options and outputs; nothing is written. The
+ * command line's smoothing options (and its beam window, read once into
+ * `cli_beam_table`) are every channel's starting point. */
 static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char *dir, int nside,
-                      plan *pl, sky_error *err)
+                      plan *pl, sky_table *cli_beam_table, sky_error *err)
 {
     const char *cli_unit = cli_get(p, "unit");
     const int cli_beam = cli_get(p, "fwhm") || cli_get(p, "beam-window");
-    int rc;
+    sky_smooth_opts base;
+    int base_on = 0;
+    int rc = cli_read_smoothing(p, nside, &base, &base_on, cli_beam_table, err);
+    if (rc)
+        return rc;
     for (int c = 0; c < ins->nchan; c++) {
         plan *q = &pl[c];
         const cli_channel *ch = q->ch = &ins->chan[c];
         q->unit = cli_unit ? cli_unit : ch->unit ? ch->unit : ins->unit ? ins->unit : "uK_RJ";
-        if ((rc = cli_read_smoothing(p, nside, &q->smooth, &q->smoothed, &q->beam, err)))
-            return rc;
+        q->smooth = base;
+        q->smoothed = base_on;
         if (!cli_beam && ch->fwhm_arcmin > 0) {
             q->smooth.fwhm_rad = ch->fwhm_arcmin / 60.0 * M_PI / 180.0;
             q->smoothed = 1;
@@ -129,14 +140,7 @@ static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
 static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n, int dtype,
                         int overwrite, int verbose, sky_error *err)
 {
-    /* chunks of pixels holding about 256 MB of double IQU over all channels,
-     * in whole 1024-pixel rows */
-    const int64_t npix = sky_npix(sky);
-    int64_t chunk = ((int64_t)(256 << 20) / (24 * (int64_t)n)) / 1024 * 1024;
-    if (chunk < 1024)
-        chunk = 1024;
-    if (chunk > npix)
-        chunk = npix;
+    const int64_t npix = sky_npix(sky), chunk = cli_channel_chunk(npix, n);
     sky_fits_writer **w = calloc((size_t)n, sizeof *w);
     sky_band *bands = calloc((size_t)n, sizeof *bands);
     const char **units = calloc((size_t)n, sizeof *units);
@@ -148,7 +152,7 @@ static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n
     }
     for (int c = 0; c < n && !rc; c++) {
         const cli_channel *ch = pl[c].ch;
-        bands[c] = (sky_band){ch->nfreq, ch->freq, ch->weight};
+        bands[c] = plan_band(&pl[c]);
         units[c] = pl[c].unit;
         const char *cu[3] = {units[c], units[c], units[c]};
         cli_cards cc;
@@ -216,7 +220,7 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
         const int nb = n - b0 < batch ? n - b0 : batch;
         for (int k = 0; k < nb && !rc; k++) {
             const cli_channel *ch = pl[b0 + k].ch;
-            bands[k] = (sky_band){ch->nfreq, ch->freq, ch->weight};
+            bands[k] = plan_band(&pl[b0 + k]);
             units[k] = pl[b0 + k].unit;
             cli_make_cards(&cards[k], *skyp, presets, ch->name, ch->freq, ch->nfreq);
             if (!maps[k] && !(maps[k] = malloc((size_t)(3 * npix) * sizeof *maps[k])))
@@ -280,6 +284,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     sky_sky *sky = NULL;
     plan *pl = calloc((size_t)ins.nchan, sizeof *pl), *direct = NULL, *smoothed = NULL;
     int ndirect = 0, nsmoothed = 0, made_dir = 0;
+    sky_table cli_beam_table = {0, 0, NULL};
     if (!pl) {
         rc = sky_nomem(err, "the channels");
         goto done;
@@ -288,7 +293,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         rc = sky_fail(err, SKY_EINVAL, "%s has no \"sky\": give --preset", file);
         goto done;
     }
-    if ((rc = make_plans(p, &ins, dir, nside, pl, err)) || (rc = make_dir(dir, &made_dir, err)))
+    if ((rc = make_plans(p, &ins, dir, nside, pl, &cli_beam_table, err)) ||
+        (rc = make_dir(dir, &made_dir, err)))
         goto done;
     /* channels grouped by how they are made, each group in file order */
     direct = calloc((size_t)ins.nchan, sizeof *direct);
@@ -341,6 +347,7 @@ done:
         free(pl[c].out);
         free(pl[c].car);
     }
+    sky_table_free(&cli_beam_table);
     free(pl);
     free(direct);
     free(smoothed);
