@@ -12,7 +12,6 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "core/heap.h"
 #include "skymodel.h"
 
 static double now(void)
@@ -31,7 +30,6 @@ static double peak_mb(void)
 
 int main(int argc, char **argv)
 {
-    sky_heap_keep_freed_memory();
     if (argc < 3) {
         fprintf(stderr, "usage: bench_c1 NSIDE TEMPLATE_DIR\n");
         return 2;

@@ -72,7 +72,7 @@ static double run(const sky_sky *sky, int n, const sky_band *bands, sample *s, i
     double *rms_acc = calloc((size_t)(3 * n), sizeof(double));
     double *dmax = calloc((size_t)(3 * n), sizeof(double));
     for (int c = 0; c < n; c++) {
-        maps[c] = malloc((size_t)(3 * chunk) * sizeof(double));
+        maps[c] = sky_big_alloc((size_t)(3 * chunk) * sizeof(double)); /* as the CLI */
         units[c] = "uK_RJ";
     }
     double t = 0;
@@ -105,7 +105,6 @@ static double run(const sky_sky *sky, int n, const sky_band *bands, sample *s, i
 
 int main(int argc, char **argv)
 {
-    sky_heap_keep_freed_memory();
     if (argc < 4) {
         fprintf(stderr, "usage: bench_emission NSIDE TEMPLATE_DIR INSTRUMENT_JSON [PRESETS] "
                         "[REPEAT] [--dump FILE | --compare FILE]\n");

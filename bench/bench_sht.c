@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "core/heap.h"
 #include "skymodel.h"
 
 static double now(void)
@@ -20,7 +19,6 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    sky_heap_keep_freed_memory();
     int nside = argc > 1 ? atoi(argv[1]) : 512, lmax = (int)(2.5 * nside);
     sky_error err;
     sky_sht *p;

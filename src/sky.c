@@ -28,6 +28,7 @@
 
 #include "config.h"
 #include "core/error.h"
+#include "core/heap.h"
 #include "core/log.h"
 #include "data/datapath.h"
 #include "healpix/healpix.h"
@@ -212,7 +213,7 @@ static int evaluate_coarse(const sky_sky *sky, const sky_component *c, const sky
 {
     sky_hpx_parent_range(sky->nside, first, count, c->eval_nside, &out->first, &out->count);
     const int64_t lo = out->first;
-    out->iqu = malloc((size_t)(3 * out->count) * sizeof *out->iqu);
+    out->iqu = sky_big_alloc((size_t)(3 * out->count) * sizeof *out->iqu);
     if (!out->iqu)
         return sky_nomem(err, "a coarse component map");
     const int64_t n = out->count, block = 1024;

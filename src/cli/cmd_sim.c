@@ -22,6 +22,7 @@
 
 #include "commands.h"
 #include "core/error.h"
+#include "core/heap.h"
 #include "io/fits_map.h"
 #include "io/text_table.h"
 #include "sht/smooth.h"
@@ -289,7 +290,7 @@ int sky_cmd_sim(int argc, char **argv)
 
     if (smoothing) { /* the transforms need the whole map */
         char *car_path = cli_car_path(&p, out);
-        if (!(iqu = malloc((size_t)(3 * npix) * sizeof *iqu)) || !car_path) {
+        if (!(iqu = sky_big_alloc((size_t)(3 * npix) * sizeof *iqu)) || !car_path) {
             free(car_path);
             rc = sky_nomem(&err, "the map to smooth");
             goto done;
@@ -304,7 +305,7 @@ int sky_cmd_sim(int argc, char **argv)
     /* Evaluate and write in chunks of pixels, so that the output map never has
      * to be held whole (3.2 GB per Stokes component in double at nside 8192). */
     const int64_t chunk = npix < (1 << 21) ? npix : (1 << 21);
-    if (!(iqu = malloc((size_t)(3 * chunk) * sizeof *iqu))) {
+    if (!(iqu = sky_big_alloc((size_t)(3 * chunk) * sizeof *iqu))) {
         rc = sky_nomem(&err, "the output map");
         goto done;
     }

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "core/heap.h"
 #include "skymodel.h"
 
 static const struct {
@@ -32,7 +31,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    sky_heap_keep_freed_memory();
     if (argc < 2) {
         usage(stderr);
         return 2;

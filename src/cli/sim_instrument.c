@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/heap.h"
 #include "instrument.h"
 #include "io/fits_map.h"
 #include "sim.h"
@@ -159,7 +160,7 @@ static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n
         cli_make_cards(&cc, sky, presets, ch->name, ch->freq, ch->nfreq);
         sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
                                  cc.ptr};
-        if (!(maps[c] = malloc((size_t)(3 * chunk) * sizeof *maps[c])))
+        if (!(maps[c] = sky_big_alloc((size_t)(3 * chunk) * sizeof *maps[c])))
             rc = sky_nomem(err, "the output chunks");
         else
             rc = sky_fits_writer_open(pl[c].out, &cols, &w[c], err);
@@ -223,7 +224,7 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             bands[k] = plan_band(&pl[b0 + k]);
             units[k] = pl[b0 + k].unit;
             cli_make_cards(&cards[k], *skyp, presets, ch->name, ch->freq, ch->nfreq);
-            if (!maps[k] && !(maps[k] = malloc((size_t)(3 * npix) * sizeof *maps[k])))
+            if (!maps[k] && !(maps[k] = sky_big_alloc((size_t)(3 * npix) * sizeof *maps[k])))
                 rc = sky_nomem(err, "the channel maps");
         }
         double ta = cli_now();

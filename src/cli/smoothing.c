@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/heap.h"
 #include "io/fits_map.h"
 #include "sht/sht.h"
 
@@ -163,7 +164,7 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
         return rc;
     /* the result overwrites the input when it has the same size (sky_smooth
      * has read the input by the time it writes the output) */
-    double *hp = nside_out == nside ? map : malloc((size_t)(ncomp * npo) * sizeof *hp);
+    double *hp = nside_out == nside ? map : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
     double *car = ny ? malloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
     if (!hp || (ny && !car)) {
         if (hp != map)

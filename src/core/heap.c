@@ -1,18 +1,30 @@
 /*
  * heap.c - see heap.h.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "heap.h"
 
-#include <limits.h> /* also defines __GLIBC__ under glibc */
+#include <stdint.h>
+#include <stdlib.h>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
+#if defined(__linux__)
+#include <sys/mman.h>
 #endif
 
-void sky_heap_keep_freed_memory(void)
+enum { HUGE_PAGE = 2 << 20 };
+
+void *sky_big_alloc(size_t bytes)
 {
-#if defined(__GLIBC__)
-    mallopt(M_MMAP_MAX, 0);              /* large blocks from the heap too */
-    mallopt(M_TRIM_THRESHOLD, INT_MAX); /* give back only a free top of 2 GB */
+    void *p = malloc(bytes);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (p && bytes >= 2 * (size_t)HUGE_PAGE) {
+        /* the whole huge pages inside the block; advice only, so a refusal
+         * (no THP in this kernel) changes nothing */
+        const uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+        const uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
+        if (hi > lo)
+            madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    }
 #endif
+    return p;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/heap.h"
 #include "healpix/healpix.h"
 
 #ifndef M_PI
@@ -316,7 +317,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
     /* `alm` is the operator's scratch until the result is written to it */
     lsq q = {p, ncomp, 2 * p->nalm - p->lmax - 1, alm, NULL};
     const int64_t m = ncomp * p->npix, n = ncomp * q.nreal;
-    double *buf = malloc((size_t)(3 * n) * sizeof *buf);
+    double *buf = sky_big_alloc((size_t)(3 * n) * sizeof *buf);
     if (!buf)
         return sky_nomem(err, "the least-squares map2alm");
     double *x = buf, *v = x + n, *w = v + n;
@@ -412,7 +413,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
 int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxiter, double tol,
                         double complex *alm, int *iterations, double *residual, sky_error *err)
 {
-    double *u = malloc((size_t)(ncomp * p->npix) * sizeof *u);
+    double *u = sky_big_alloc((size_t)(ncomp * p->npix) * sizeof *u);
     if (!u)
         return sky_nomem(err, "the least-squares map2alm");
     int rc = lsqr(p, ncomp, b, u, maxiter, tol, alm, iterations, residual, err);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/heap.h"
 #include "io/ring_weights.h"
 #include "healpix/healpix.h"
 #include "rotate.h"
@@ -52,8 +53,8 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
     if (!iter)
         return SKY_OK;
     const int64_t npix = 12 * (int64_t)sky_sht_nside(p) * sky_sht_nside(p), nalm = sky_sht_nalm(p);
-    double *res = malloc((size_t)(ncomp * npix) * sizeof *res);
-    double complex *da = malloc((size_t)(ncomp * nalm) * sizeof *da);
+    double *res = sky_big_alloc((size_t)(ncomp * npix) * sizeof *res);
+    double complex *da = sky_big_alloc((size_t)(ncomp * nalm) * sizeof *da);
     if (!res || !da) {
         free(res);
         free(da);
@@ -113,7 +114,7 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
     if (nside_out != nside && (rc = sky_sht_create(nside_out, lmax, &pout, err)))
         goto done;
     const int64_t nalm = sky_sht_nalm(pin);
-    if (!(alm = malloc((size_t)(ncomp * nalm) * sizeof *alm))) {
+    if (!(alm = sky_big_alloc((size_t)(ncomp * nalm) * sizeof *alm))) {
         rc = sky_nomem(err, "alm");
         goto done;
     }
