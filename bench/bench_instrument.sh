@@ -3,7 +3,9 @@
 # 3 channels, 10-point top-hat bands, Gaussian beams, lmax 2.5 nside,
 # least-squares map2alm) run exactly as a user would:
 #   skymodel sim --instrument ../shared/bench/instrument.json --nside N --data-dir T -o OUT
-# one line per run with the wall time, peak RSS and the stage times -v reports.
+# one line per run with the wall time, peak RSS and the stage times -v reports,
+# and the time spent in libsharp during the run: the transform floor of the
+# run itself, so wall / transforms is free of the machine's speed drifts.
 #
 # usage: bench/bench_instrument.sh [TEMPLATE_DIR] [NSIDES] [THREADS] [EXTRA OPTIONS...]
 #   TEMPLATE_DIR  default out/bench-templates (skymodel templates --nside 512 --seed 1)
@@ -34,5 +36,7 @@ for n in $NSIDES; do
     read_s=$(echo "$log" | sed -n 's/.*templates read in \([0-9.]*\) s.*/\1/p')
     emis=$(echo "$log" | sed -n 's/.*emission [a-z0-9 ]*in \([0-9.]*\) s.*/\1/p; s/.*emission \([0-9.]*\) s, writing.*/\1/p' | paste -sd+ | bc)
     smooth=$(echo "$log" | sed -n 's/.*smoothed and written in \([0-9.]*\) s.*/\1/p' | paste -sd+ | bc)
-    echo "nside $n threads $THREADS: wall $wall s, peak RSS $((rss / 1024)) MB; templates $read_s s, emission $emis s, smoothing+writing ${smooth:-0} s"
+    sht=$(echo "$log" | sed -n 's/.*channels* in [0-9.]* s (transforms \([0-9.]*\) s).*/\1/p')
+    ratio=$(echo "$sht" | awk -v w="$wall" '$1 > 0 { printf "; wall / transforms %.3f", w / $1 }')
+    echo "nside $n threads $THREADS: wall $wall s, peak RSS $((rss / 1024)) MB; templates $read_s s, emission $emis s, smoothing+writing ${smooth:-0} s; libsharp ${sht:-0} s$ratio"
 done

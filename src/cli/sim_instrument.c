@@ -30,6 +30,7 @@
 #include "core/heap.h"
 #include "instrument.h"
 #include "io/fits_map.h"
+#include "sht/sht.h"
 #include "sim.h"
 #include "smoothing.h"
 
@@ -240,7 +241,7 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
         for (int k = 0; k < nb && !rc; k++) {
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->unit, q->unit, q->unit};
-            double ts = cli_now();
+            const double ts = cli_now(), tsht = sky_sht_seconds();
             rc = cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->out, q->car, cu,
                                       cards[k].ptr, dtype, overwrite, verbose, err);
             q->written = !rc;
@@ -251,8 +252,9 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             if (rc)
                 sky_prefix(err, rc, "channel %s: ", q->ch->name);
             else if (verbose > 1)
-                fprintf(stderr, "skymodel: channel %s smoothed and written in %.2f s, peak "
-                        "memory %.0f MB\n", q->ch->name, cli_now() - ts, cli_peak_rss_mb());
+                fprintf(stderr, "skymodel: channel %s smoothed and written in %.2f s "
+                        "(transforms %.2f s), peak memory %.0f MB\n", q->ch->name,
+                        cli_now() - ts, sky_sht_seconds() - tsht, cli_peak_rss_mb());
         }
     }
     for (int k = 0; maps && k < batch; k++)
@@ -335,8 +337,9 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         goto done;
     }
     if (verbose > 1)
-        fprintf(stderr, "skymodel: %d channel%s in %.2f s, peak memory %.0f MB\n", ins.nchan,
-                ins.nchan == 1 ? "" : "s", cli_now() - t0, cli_peak_rss_mb());
+        fprintf(stderr, "skymodel: %d channel%s in %.2f s (transforms %.2f s), peak memory "
+                "%.0f MB\n", ins.nchan, ins.nchan == 1 ? "" : "s", cli_now() - t0,
+                sky_sht_seconds(), cli_peak_rss_mb());
     if (verbose)
         printf("wrote %d map%s to %s (nside %d, %s)\n", ins.nchan, ins.nchan == 1 ? "" : "s",
                dir, nside, presets);

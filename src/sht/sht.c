@@ -15,6 +15,7 @@
 #include <libsharp/sharp_almhelpers.h>
 #include <libsharp/sharp_geomhelpers.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,22 @@ struct sky_sht {
     sharp_geom_info *geom;
     sharp_alm_info *ainfo;
 };
+
+/* Time spent in libsharp by the process, all plans and threads together. */
+static _Atomic int64_t sharp_nanoseconds;
+
+static void execute(sharp_jobtype type, int spin, void *alm, void *map,
+                    const sharp_geom_info *geom, const sharp_alm_info *ainfo, int flags)
+{
+    double t = 0;
+    sharp_execute(type, spin, alm, map, geom, ainfo, flags, &t, NULL);
+    atomic_fetch_add(&sharp_nanoseconds, (int64_t)(t * 1e9));
+}
+
+double sky_sht_seconds(void)
+{
+    return (double)atomic_load(&sharp_nanoseconds) * 1e-9;
+}
 
 int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err)
 {
@@ -87,11 +104,11 @@ int sky_sht_nside(const sky_sht *p)
 void sky_sht_map2alm(const sky_sht *p, int ncomp, const double *map, double complex *alm)
 {
     void *a0[1] = {alm}, *m0[1] = {(void *)map};
-    sharp_execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP);
     if (ncomp == 3) {
         void *a2[2] = {alm + p->nalm, alm + 2 * p->nalm};
         void *m2[2] = {(void *)(map + p->npix), (void *)(map + 2 * p->npix)};
-        sharp_execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+        execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
     }
 }
 
@@ -99,11 +116,11 @@ static void alm2map_flags(const sky_sht *p, int ncomp, const double complex *alm
                           int flags)
 {
     void *a0[1] = {(void *)alm}, *m0[1] = {map};
-    sharp_execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags, NULL, NULL);
+    execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags);
     if (ncomp == 3) {
         void *a2[2] = {(void *)(alm + p->nalm), (void *)(alm + 2 * p->nalm)};
         void *m2[2] = {map + p->npix, map + 2 * p->npix};
-        sharp_execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags, NULL, NULL);
+        execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
     }
 }
 
@@ -122,14 +139,14 @@ void sky_sht_alm2map_pol(const sky_sht *p, const double complex *alm_e,
                          const double complex *alm_b, double *q, double *u)
 {
     void *a2[2] = {(void *)alm_e, (void *)alm_b}, *m2[2] = {q, u};
-    sharp_execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
 }
 
 void sky_sht_alm2map_der1(const sky_sht *p, const double complex *alm, double *dtheta,
                           double *dphi)
 {
     void *a[1] = {(void *)alm}, *m[2] = {dtheta, dphi};
-    sharp_execute(SHARP_ALM2MAP_DERIV1, 1, a, m, p->geom, p->ainfo, SHARP_DP, NULL, NULL);
+    execute(SHARP_ALM2MAP_DERIV1, 1, a, m, p->geom, p->ainfo, SHARP_DP);
 }
 
 int sky_car_shape(double res_rad, int *ny, int *nx, sky_error *err)
@@ -175,11 +192,11 @@ int sky_sht_alm2car(int lmax, int ncomp, const double complex *alm, int ny, int 
     sharp_make_triangular_alm_info(lmax, lmax, 1, &ainfo);
     const ptrdiff_t nalm = sharp_alm_count(ainfo), npix = (ptrdiff_t)ny * nx;
     void *a0[1] = {(void *)alm}, *m0[1] = {map};
-    sharp_execute(SHARP_ALM2MAP, 0, a0, m0, geom, ainfo, SHARP_DP, NULL, NULL);
+    execute(SHARP_ALM2MAP, 0, a0, m0, geom, ainfo, SHARP_DP);
     if (ncomp == 3) {
         void *a2[2] = {(void *)(alm + nalm), (void *)(alm + 2 * nalm)};
         void *m2[2] = {map + npix, map + 2 * npix};
-        sharp_execute(SHARP_ALM2MAP, 2, a2, m2, geom, ainfo, SHARP_DP, NULL, NULL);
+        execute(SHARP_ALM2MAP, 2, a2, m2, geom, ainfo, SHARP_DP);
     }
     sharp_destroy_geom_info(geom);
     sharp_destroy_alm_info(ainfo);

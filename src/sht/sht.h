@@ -20,6 +20,9 @@ int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err);
 int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky_sht **plan,
                             sky_error *err);
 void sky_sht_free(sky_sht *plan);
+/* Wall time spent in libsharp's transforms so far by this process (every
+ * plan and thread): the transform floor of what ran, for -v and benchmarks. */
+double sky_sht_seconds(void);
 int64_t sky_sht_nalm(const sky_sht *plan);
 int sky_sht_lmax(const sky_sht *plan);
 int sky_sht_nside(const sky_sht *plan);
