@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "core/heap.h"
 #include "skymodel.h"
 
 static double now(void)
@@ -30,6 +31,7 @@ static double peak_mb(void)
 
 int main(int argc, char **argv)
 {
+    sky_heap_reuse_buffers();
     if (argc < 3) {
         fprintf(stderr, "usage: bench_c1 NSIDE TEMPLATE_DIR\n");
         return 2;

@@ -105,6 +105,7 @@ static double run(const sky_sky *sky, int n, const sky_band *bands, sample *s, i
 
 int main(int argc, char **argv)
 {
+    sky_heap_reuse_buffers();
     if (argc < 4) {
         fprintf(stderr, "usage: bench_emission NSIDE TEMPLATE_DIR INSTRUMENT_JSON [PRESETS] "
                         "[REPEAT] [--dump FILE | --compare FILE]\n");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/heap.h"
 #include "skymodel.h"
 
 static double now(void)
@@ -20,6 +21,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
+    sky_heap_reuse_buffers();
     const int nside = argc > 1 ? atoi(argv[1]) : 512, lmax = (int)(2.5 * nside);
     sky_error err;
     sky_sht *p;

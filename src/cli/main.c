@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "core/heap.h"
 #include "skymodel.h"
 
 static const struct {
@@ -31,6 +32,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    sky_heap_reuse_buffers();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -4,8 +4,13 @@
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "heap.h"
 
+#include <limits.h> /* and, under glibc, __GLIBC__ */
 #include <stdint.h>
 #include <stdlib.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -27,4 +32,12 @@ void *sky_big_alloc(size_t bytes)
     }
 #endif
     return p;
+}
+
+void sky_heap_reuse_buffers(void)
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's largest; fixes it there */
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
 }
