@@ -18,20 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/instrument.h"
+#include "core/clock.h"
 #include "core/heap.h"
 #include "skymodel.h"
 
 enum { STRIDE = 37 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 typedef struct sample {
     FILE *dump, *ref;
@@ -79,12 +72,12 @@ static double run(const sky_sky *sky, int n, const sky_band *bands, sample *s, i
     sky_error err;
     for (int64_t first = 0; first < npix; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
-        const double t0 = now();
+        const double t0 = sky_clock_seconds();
         if (sky_emission_channels(sky, n, bands, units, first, count, maps, &err)) {
             fprintf(stderr, "bench_emission: %s\n", err.msg);
             exit(1);
         }
-        t += now() - t0;
+        t += sky_clock_seconds() - t0;
         if (record)
             sample_chunk(s, n, maps, first, count, rms_acc, dmax);
     }

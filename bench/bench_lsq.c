@@ -7,17 +7,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/heap.h"
 #include "skymodel.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -39,20 +32,20 @@ int main(int argc, char **argv)
         map[i] = (double)((i * 2654435761u) % 1000) / 1000.0;
     sky_map2alm(p, 3, map, alm); /* first touch */
     sky_alm2map(p, 3, alm, out);
-    double t0 = now();
+    double t0 = sky_clock_seconds();
     for (int k = 0; k < 10; k++) {
         sky_map2alm(p, 3, map, alm);
         sky_alm2map(p, 3, alm, out);
     }
-    const double pairs = now() - t0;
+    const double pairs = sky_clock_seconds() - t0;
     int iters = 0;
     double res = 0;
-    t0 = now();
+    t0 = sky_clock_seconds();
     if (sky_map2alm_lsq(p, 3, map, 8, 1e-30, alm, &iters, &res, &err)) {
         fprintf(stderr, "bench_lsq: %s\n", err.msg);
         return 1;
     }
-    const double lsq = now() - t0;
+    const double lsq = sky_clock_seconds() - t0;
     printf("nside %d lmax %d: 10 transform pairs %.2f s; LSQR, %d iterations (%d pairs) %.2f s, "
            "%.3f of its transforms\n",
            nside, lmax, pairs, iters, iters + 2, lsq, lsq / (pairs / 10 * (iters + 2)));

@@ -6,17 +6,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/heap.h"
 #include "skymodel.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -37,12 +30,12 @@ int main(int argc, char **argv)
     sky_alm2map(p, 3, alm, map);
     double ta = 0, ts = 0;
     for (int r = 0; r < 3; r++) {
-        double t0 = now();
+        double t0 = sky_clock_seconds();
         sky_map2alm(p, 3, map, alm);
-        double t1 = now();
+        double t1 = sky_clock_seconds();
         sky_alm2map(p, 3, alm, map);
         ta += t1 - t0;
-        ts += now() - t1;
+        ts += sky_clock_seconds() - t1;
     }
     printf("nside %d lmax %d IQU map2alm %.3f s alm2map %.3f s (mean of 3, warm)\n", nside, lmax,
            ta / 3, ts / 3);

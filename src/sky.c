@@ -24,9 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "config.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
 #include "core/log.h"
@@ -56,13 +56,6 @@ void sky_options_init(sky_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->nside = 512;
     opt->seed = SKY_SEED_PRESET;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
 /* Offline: every file the components name must be here already; one error
@@ -136,7 +129,7 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
     }
     for (int i = 0; i < cfg->n; i++) {
         const sky_config_component *cc = &cfg->comp[i];
-        double t0 = now();
+        double t0 = sky_clock_seconds();
         rc = sky_component_create(sky_model_find(cc->model_class), cc->label, &cc->params,
                                   &sky->dp, sky->nside, opt->seed, &sky->comp[i], err);
         if (rc) {
@@ -149,7 +142,8 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
             sky_logf(opt->log, opt->log_ctx,
                      "component %s (%s): %d template map%s, evaluated at nside %d (%.2f s)",
                      cc->label, cc->model_class, sky->comp[i]->nmaps,
-                     sky->comp[i]->nmaps == 1 ? "" : "s", sky->comp[i]->eval_nside, now() - t0);
+                     sky->comp[i]->nmaps == 1 ? "" : "s", sky->comp[i]->eval_nside,
+                     sky_clock_seconds() - t0);
     }
     *out = sky;
     return SKY_OK;

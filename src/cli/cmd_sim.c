@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -21,6 +20,7 @@
 #endif
 
 #include "commands.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
 #include "io/fits_map.h"
@@ -59,13 +59,6 @@ static const cli_option sim_options[] = {
     {"help", 'h', NULL, "show this help", 0},
 };
 #define NOPT ((int)(sizeof sim_options / sizeof *sim_options))
-
-double cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 double cli_peak_rss_mb(void)
 {
@@ -270,10 +263,10 @@ int sky_cmd_sim(int argc, char **argv)
         omp_set_num_threads((int)threads);
 #endif
 
-    double t0 = cli_now();
+    double t0 = sky_clock_seconds();
     if ((rc = cli_build_sky(&p, presets, (int)nside, seed, verbose, &cfg, &sky, &err)))
         goto done;
-    double t1 = cli_now();
+    double t1 = sky_clock_seconds();
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 cli_peak_rss_mb());
@@ -314,9 +307,9 @@ int sky_cmd_sim(int argc, char **argv)
     double t_emission = 0;
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
-        double ta = cli_now();
+        double ta = sky_clock_seconds();
         rc = sky_emission_range(sky, &band, unit, first, count, iqu, &err);
-        t_emission += cli_now() - ta;
+        t_emission += sky_clock_seconds() - ta;
         if (!rc)
             rc = sky_fits_writer_write(writer, first, count, iqu, &err);
     }
@@ -331,7 +324,8 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     if (verbose > 1)
         fprintf(stderr, "skymodel: map written in %.2f s; total %.2f s, peak memory %.0f MB\n",
-                cli_now() - t1 - t_emission, cli_now() - t0, cli_peak_rss_mb());
+                sky_clock_seconds() - t1 - t_emission, sky_clock_seconds() - t0,
+                cli_peak_rss_mb());
     if (verbose)
         printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
 done:

@@ -8,7 +8,6 @@
 #include "options.h"
 #include "skymodel.h"
 
-double cli_now(void);
 double cli_peak_rss_mb(void);
 
 /* Builds the sky of `presets` at nside with the data, seed and verbosity

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
 #include "instrument.h"
@@ -166,12 +167,12 @@ static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n
         else
             rc = sky_fits_writer_open(pl[c].out, &cols, &w[c], err);
     }
-    double t_emission = 0, t0 = cli_now();
+    double t_emission = 0, t0 = sky_clock_seconds();
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
-        double ta = cli_now();
+        double ta = sky_clock_seconds();
         rc = sky_emission_channels(sky, n, bands, units, first, count, maps, err);
-        t_emission += cli_now() - ta;
+        t_emission += sky_clock_seconds() - ta;
         for (int c = 0; c < n && !rc; c++)
             rc = sky_fits_writer_write(w[c], first, count, maps[c], err);
     }
@@ -184,7 +185,8 @@ static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n
         fprintf(stderr,
                 "skymodel: %d channel%s without beam: emission %.2f s, writing %.2f s, peak "
                 "memory %.0f MB\n",
-                n, n == 1 ? "" : "s", t_emission, cli_now() - t0 - t_emission, cli_peak_rss_mb());
+                n, n == 1 ? "" : "s", t_emission, sky_clock_seconds() - t0 - t_emission,
+                cli_peak_rss_mb());
 done:
     for (int c = 0; w && c < n; c++)
         sky_fits_writer_abort(w[c]);
@@ -228,12 +230,12 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             if (!maps[k] && !(maps[k] = sky_big_alloc((size_t)(3 * npix) * sizeof *maps[k])))
                 rc = sky_nomem(err, "the channel maps");
         }
-        double ta = cli_now();
+        double ta = sky_clock_seconds();
         if (!rc)
             rc = sky_emission_channels(*skyp, nb, bands, units, 0, npix, maps, err);
         if (!rc && verbose > 1)
             fprintf(stderr, "skymodel: emission of %d channel%s in %.2f s, peak memory %.0f MB\n",
-                    nb, nb == 1 ? "" : "s", cli_now() - ta, cli_peak_rss_mb());
+                    nb, nb == 1 ? "" : "s", sky_clock_seconds() - ta, cli_peak_rss_mb());
         if (b0 + nb == n) {
             sky_free(*skyp);
             *skyp = NULL;
@@ -241,7 +243,7 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
         for (int k = 0; k < nb && !rc; k++) {
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->unit, q->unit, q->unit};
-            const double ts = cli_now(), tsht = sky_sht_seconds();
+            const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
             rc = cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->out, q->car, cu,
                                       cards[k].ptr, dtype, overwrite, verbose, err);
             q->written = !rc;
@@ -254,7 +256,7 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             else if (verbose > 1)
                 fprintf(stderr, "skymodel: channel %s smoothed and written in %.2f s "
                         "(transforms %.2f s), peak memory %.0f MB\n", q->ch->name,
-                        cli_now() - ts, sky_sht_seconds() - tsht, cli_peak_rss_mb());
+                        sky_clock_seconds() - ts, sky_sht_seconds() - tsht, cli_peak_rss_mb());
         }
     }
     for (int k = 0; maps && k < batch; k++)
@@ -312,12 +314,12 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         else
             direct[ndirect++] = pl[c];
     }
-    double t0 = cli_now();
+    double t0 = sky_clock_seconds();
     if ((rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, err)))
         goto done;
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n",
-                cli_now() - t0, cli_peak_rss_mb());
+                sky_clock_seconds() - t0, cli_peak_rss_mb());
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
     const int overwrite = cli_has(p, "force");
     if (ndirect)
@@ -338,7 +340,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     }
     if (verbose > 1)
         fprintf(stderr, "skymodel: %d channel%s in %.2f s (transforms %.2f s), peak memory "
-                "%.0f MB\n", ins.nchan, ins.nchan == 1 ? "" : "s", cli_now() - t0,
+                "%.0f MB\n", ins.nchan, ins.nchan == 1 ? "" : "s", sky_clock_seconds() - t0,
                 sky_sht_seconds(), cli_peak_rss_mb());
     if (verbose)
         printf("wrote %d map%s to %s (nside %d, %s)\n", ins.nchan, ins.nchan == 1 ? "" : "s",
