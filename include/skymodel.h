@@ -133,6 +133,10 @@ typedef struct sky_options {
                                       uses its preset's seed (c1 cmb_seed, d5/d7 seed) and d6
                                       draws from numpy's global generator as np.random.seed(0)
                                       leaves it; 0..2^32-1: this seed replaces all of them */
+    int part, nparts;              /* hold and evaluate only part `part` (0 .. nparts - 1) of
+                                      the sky: a band of rings and its mirror (see
+                                      sky_part_ranges), one MPI rank's share; templates are
+                                      read for it alone. nparts 0 or 1: the whole sky */
     int verbose;                   /* 0 quiet, 1 progress, 2 timings (to the log callback) */
     void (*log)(void *ctx, const char *line); /* receives progress lines; NULL: none */
     void *log_ctx;
@@ -155,6 +159,14 @@ SKY_API void sky_free(sky_sky *sky);
 
 SKY_API int sky_nside(const sky_sky *sky);
 SKY_API int64_t sky_npix(const sky_sky *sky);
+
+/**
+ * The RING pixel ranges a sky holds, [first[i], first[i] + count[i]) for i
+ * below the return value (0 to 2; one range, the whole sky, unless it was
+ * created for a part). sky_emission_range and sky_emission_channels accept
+ * any range within one of them.
+ */
+SKY_API int sky_part_ranges(const sky_sky *sky, int64_t first[2], int64_t count[2]);
 
 /**
  * The random seeds the sky uses, for the record (the CLI writes them to the

@@ -40,6 +40,7 @@ struct sky_sky {
     int nside;
     uint32_t seed; /* numpy global seed before each evaluation (d6) */
     int64_t npix;
+    sky_region part; /* the pixels held */
     int ncomp;
     sky_component **comp;
     int *group; /* group id of each component, non-decreasing */
@@ -121,6 +122,12 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
     }
     sky->seed = opt->seed >= 0 ? (uint32_t)opt->seed : 0u;
     sky->npix = sky_hpx_npix(opt->nside);
+    if (opt->nparts < 0 || (opt->nparts > 1 && (opt->part < 0 || opt->part >= opt->nparts))) {
+        sky_free(sky);
+        return sky_fail(err, SKY_EINVAL, "part %d of %d: expected 0 <= part < nparts", opt->part,
+                        opt->nparts);
+    }
+    sky_region_part(opt->nside, opt->part, opt->nparts, &sky->part);
     sky->comp = calloc((size_t)cfg->n, sizeof *sky->comp);
     sky->group = calloc((size_t)cfg->n, sizeof *sky->group);
     if (!sky->comp || !sky->group) {
@@ -131,7 +138,7 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         const sky_config_component *cc = &cfg->comp[i];
         double t0 = sky_clock_seconds();
         rc = sky_component_create(sky_model_find(cc->model_class), cc->label, &cc->params,
-                                  &sky->dp, sky->nside, opt->seed, &sky->comp[i], err);
+                                  &sky->dp, &sky->part, opt->seed, &sky->comp[i], err);
         if (rc) {
             sky_free(sky);
             return rc;
@@ -192,6 +199,15 @@ int sky_nside(const sky_sky *sky)
 int64_t sky_npix(const sky_sky *sky)
 {
     return sky->npix;
+}
+
+int sky_part_ranges(const sky_sky *sky, int64_t first[2], int64_t count[2])
+{
+    for (int s = 0; s < sky->part.nseg; s++) {
+        first[s] = sky->part.first[s];
+        count[s] = sky->part.count[s];
+    }
+    return sky->part.nseg;
 }
 
 /* Values of a component evaluated at a coarser nside, over the parent range
@@ -373,6 +389,10 @@ int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,
     if (first < 0 || count < 0 || first + count > sky->npix)
         return sky_fail(err, SKY_EINVAL, "pixel range [%lld, %lld): expected within [0, %lld)",
                         (long long)first, (long long)(first + count), (long long)sky->npix);
+    if (!sky_region_holds(&sky->part, first, count))
+        return sky_fail(err, SKY_EINVAL, "pixel range [%lld, %lld): not within the part of the "
+                        "sky this sky holds (see sky_part_ranges)",
+                        (long long)first, (long long)(first + count));
     channel *ch = calloc((size_t)nchan, sizeof *ch);
     if (!ch)
         return sky_nomem(err, "evaluation scratch");

@@ -132,19 +132,68 @@ void sky_hpx_parent_range(int64_t nside_hi, int64_t first, int64_t count, int64_
     *pcount = sky_hpx_ring_start(nside_lo, r1 + 1) - *pfirst;
 }
 
-int sky_hmap_alloc(sky_hmap *m, int nside, int f32, sky_error *err)
+/* Points m's index at region r. */
+static void set_layout(sky_hmap *m, const sky_region *r)
 {
-    m->nside = nside;
-    m->npix = sky_hpx_npix(nside);
+    m->nside = r->nside;
+    m->npix = sky_hpx_npix(r->nside);
+    m->nheld = sky_region_npix(r);
+    m->split = INT64_MAX;
+    m->shift[0] = m->shift[1] = 0;
+    if (r->nseg >= 1) {
+        m->shift[0] = r->first[0];
+        m->shift[1] = r->first[0];
+    }
+    if (r->nseg == 2) {
+        m->split = r->first[1];
+        m->shift[1] = r->first[1] - r->count[0];
+    }
+}
+
+void sky_hmap_region(const sky_hmap *m, sky_region *r)
+{
+    r->nside = m->nside;
+    if (m->nheld == m->npix) {
+        sky_region_full(m->nside, r);
+        return;
+    }
+    r->nseg = 0;
+    if (m->nheld == 0)
+        return;
+    r->nseg = m->split == INT64_MAX ? 1 : 2;
+    r->first[0] = m->shift[0];
+    r->count[0] = r->nseg == 1 ? m->nheld : m->split - m->shift[1] - m->shift[0];
+    if (r->nseg == 2) {
+        r->first[1] = m->split;
+        r->count[1] = m->nheld - r->count[0];
+    }
+}
+
+int sky_hmap_alloc_region(sky_hmap *m, const sky_region *r, int f32, sky_error *err)
+{
+    set_layout(m, r);
     m->f = NULL;
     m->d = NULL;
+    const size_t n = (size_t)(m->nheld > 0 ? m->nheld : 1);
     if (f32)
-        m->f = malloc((size_t)m->npix * sizeof *m->f);
+        m->f = malloc(n * sizeof *m->f);
     else
-        m->d = malloc((size_t)m->npix * sizeof *m->d);
+        m->d = malloc(n * sizeof *m->d);
     if (!m->f && !m->d)
         return sky_nomem(err, "a HEALPix map");
     return SKY_OK;
+}
+
+int sky_hmap_alloc(sky_hmap *m, int nside, int f32, sky_error *err)
+{
+    sky_region r;
+    sky_region_full(nside, &r);
+    return sky_hmap_alloc_region(m, &r, f32, err);
+}
+
+int sky_hmap_is_full(const sky_hmap *m)
+{
+    return m->nheld == m->npix;
 }
 
 void sky_hmap_free(sky_hmap *m)
@@ -162,82 +211,106 @@ static int is_bad(double v)
     return !isfinite(v) || fabs(v - SKY_UNSEEN) <= fabs(SKY_UNSEEN) * 1e-5;
 }
 
-/* out[q] = in[source(q)] for every pixel of `out`, in the maps' precision. */
-static void gather(sky_hmap *out, const sky_hmap *in,
-                   int64_t (*source)(const sky_hmap *out, const sky_hmap *in, int64_t q))
+static inline void put(sky_hmap *out, int64_t q, double v)
 {
-#pragma omp parallel for schedule(static)
-    for (int64_t q = 0; q < out->npix; q++) {
-        int64_t p = source(out, in, q);
-        if (out->f)
-            out->f[q] = in->f[p];
-        else
-            out->d[q] = in->d[p];
+    const int64_t i = sky_hmap_index(out, q);
+    if (out->f)
+        out->f[i] = (float)v;
+    else
+        out->d[i] = v;
+}
+
+/* Pixel q of out, degraded from the 4^k children of `in` (see ud_grade). */
+static double degrade_pixel(const sky_hmap *in, int nout, int shift, double *buf, int64_t q)
+{
+    const int64_t nchild = (int64_t)1 << shift, first = sky_hpx_ring2nest(nout, q) << shift;
+    int64_t nhit = 0;
+    for (int64_t c = 0; c < nchild; c++) {
+        double v = sky_hmap_at(in, sky_hpx_nest2ring(in->nside, first + c));
+        if (is_bad(v)) {
+            buf[c] = 0.0;
+        } else {
+            buf[c] = v;
+            nhit++;
+        }
     }
+    return nhit ? sky_pairwise_sum(buf, nchild) / (double)nhit : SKY_UNSEEN;
 }
 
-static int64_t upgrade_source(const sky_hmap *out, const sky_hmap *in, int64_t q)
+int sky_hmap_resample(const sky_hmap *in, const sky_region *r, sky_hmap *out, sky_error *err)
 {
-    return sky_hpx_parent_ring(out->nside, q, in->nside);
-}
-
-/* RING pixel q of a NESTED map is its NESTED index. */
-static int64_t nest_source(const sky_hmap *out, const sky_hmap *in, int64_t q)
-{
-    (void)in;
-    return sky_hpx_ring2nest(out->nside, q);
+    int rc = sky_hmap_alloc_region(out, r, in->f != NULL, err);
+    if (rc)
+        return rc;
+    const int nin = in->nside, nout = r->nside;
+    const int shift = nout < nin ? 2 * (log2i(nin) - log2i(nout)) : 0;
+    int failed = 0;
+    for (int s = 0; s < r->nseg; s++) {
+        const int64_t q0 = r->first[s], q1 = r->first[s] + r->count[s];
+#pragma omp parallel
+        {
+            double *buf = nout < nin ? malloc(((size_t)1 << shift) * sizeof *buf) : NULL;
+            if (nout < nin && !buf) {
+#pragma omp atomic write
+                failed = 1;
+            }
+#pragma omp for schedule(static)
+            for (int64_t q = q0; q < q1; q++) {
+                if (nout < nin) {
+                    if (buf)
+                        put(out, q, degrade_pixel(in, nout, shift, buf, q));
+                } else {
+                    const int64_t p = nout == nin ? q : sky_hpx_parent_ring(nout, q, nin);
+                    const int64_t i = sky_hmap_index(in, p), o = sky_hmap_index(out, q);
+                    if (out->f)
+                        out->f[o] = in->f[i];
+                    else
+                        out->d[o] = in->d[i];
+                }
+            }
+            free(buf);
+        }
+    }
+    if (failed) {
+        sky_hmap_free(out);
+        return sky_nomem(err, "ud_grade scratch");
+    }
+    return SKY_OK;
 }
 
 int sky_hmap_ud_grade(sky_hmap *m, int nside_out, sky_error *err)
 {
     if (nside_out == m->nside)
         return SKY_OK;
+    sky_region held, r;
     sky_hmap out;
-    int rc = sky_hmap_alloc(&out, nside_out, m->f != NULL, err);
+    sky_hmap_region(m, &held);
+    if (nside_out < m->nside && !sky_region_is_full(&held))
+        return sky_fail(err, SKY_EINTERNAL, "ud_grade: degrading part of a map");
+    sky_region_at(&held, nside_out, &r);
+    int rc = sky_hmap_resample(m, &r, &out, err);
     if (rc)
         return rc;
-    const int64_t nin = m->nside, nout = nside_out;
-    if (nout < nin) {
-        const int shift = 2 * (log2i(nin) - log2i(nout));
-        const int64_t nchild = (int64_t)1 << shift;
-        int failed = 0;
-#pragma omp parallel
-        {
-            double *buf = malloc((size_t)nchild * sizeof *buf);
-            if (!buf) {
-#pragma omp atomic write
-                failed = 1;
-            }
-#pragma omp for schedule(static)
-            for (int64_t q = 0; q < out.npix; q++) {
-                if (!buf)
-                    continue;
-                int64_t first = sky_hpx_ring2nest(nout, q) << shift;
-                int64_t nhit = 0;
-                for (int64_t c = 0; c < nchild; c++) {
-                    double v = sky_hmap_at(m, sky_hpx_nest2ring(nin, first + c));
-                    if (is_bad(v)) {
-                        buf[c] = 0.0;
-                    } else {
-                        buf[c] = v;
-                        nhit++;
-                    }
-                }
-                double s = nhit ? sky_pairwise_sum(buf, nchild) / (double)nhit : SKY_UNSEEN;
-                if (out.f)
-                    out.f[q] = (float)s;
-                else
-                    out.d[q] = s;
-            }
-            free(buf);
-        }
-        if (failed) {
-            sky_hmap_free(&out);
-            return sky_nomem(err, "ud_grade scratch");
-        }
-    } else {
-        gather(&out, m, upgrade_source);
-    }
+    sky_hmap_free(m);
+    *m = out;
+    return SKY_OK;
+}
+
+int sky_hmap_restrict(sky_hmap *m, const sky_region *r, sky_error *err)
+{
+    sky_region held;
+    sky_hmap_region(m, &held);
+    if (held.nseg == r->nseg && held.nside == r->nside &&
+        !memcmp(held.first, r->first, (size_t)r->nseg * sizeof *r->first) &&
+        !memcmp(held.count, r->count, (size_t)r->nseg * sizeof *r->count))
+        return SKY_OK;
+    if (r->nside != m->nside)
+        return sky_fail(err, SKY_EINTERNAL, "restricting a map of nside %d to a region of "
+                        "nside %d", m->nside, r->nside);
+    sky_hmap out;
+    int rc = sky_hmap_resample(m, r, &out, err);
+    if (rc)
+        return rc;
     sky_hmap_free(m);
     *m = out;
     return SKY_OK;
@@ -249,7 +322,14 @@ int sky_hmap_nest_to_ring(sky_hmap *m, sky_error *err)
     int rc = sky_hmap_alloc(&out, m->nside, m->f != NULL, err);
     if (rc)
         return rc;
-    gather(&out, m, nest_source);
+#pragma omp parallel for schedule(static)
+    for (int64_t q = 0; q < out.npix; q++) {
+        const int64_t p = sky_hpx_ring2nest(out.nside, q);
+        if (out.f)
+            out.f[q] = m->f[p];
+        else
+            out.d[q] = m->d[p];
+    }
     sky_hmap_free(m);
     *m = out;
     return SKY_OK;

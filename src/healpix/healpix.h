@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "parallel/region.h"
 #include "skymodel.h"
 
 /* 1 when nside is a power of two from 1 to SKY_NSIDE_MAX. */
@@ -37,34 +38,60 @@ int64_t sky_hpx_parent_ring(int64_t nside_hi, int64_t p, int64_t nside_lo);
 
 /*
  * A HEALPix RING map of one field, stored as float32 or float64 as its file
- * was (PySM keeps the file's dtype). Exactly one of f / d is non-NULL.
+ * was (PySM keeps the file's dtype). Exactly one of f / d is non-NULL (both
+ * NULL when no pixel is held). A map holds the whole sky or the pixels of a
+ * region (one process's part, see parallel/region.h); it is indexed by
+ * full-sky pixel number either way.
  */
 typedef struct sky_hmap {
     int nside;
-    int64_t npix;
+    int64_t npix;  /* pixels of the full sky */
+    int64_t nheld; /* pixels stored: npix, or those of the region */
+    int64_t split, shift[2]; /* pixel p is stored at p - shift[p >= split] */
     float *f;
     double *d;
 } sky_hmap;
 
-static inline double sky_hmap_at(const sky_hmap *m, int64_t p)
+static inline int64_t sky_hmap_index(const sky_hmap *m, int64_t p)
 {
-    return m->f ? (double)m->f[p] : m->d[p];
+    return p - m->shift[p >= m->split];
 }
 
-/* Allocates an uninitialised map; SKY_ENOMEM on failure. */
+static inline double sky_hmap_at(const sky_hmap *m, int64_t p)
+{
+    const int64_t i = sky_hmap_index(m, p);
+    return m->f ? (double)m->f[i] : m->d[i];
+}
+
+/* Allocates an uninitialised full-sky map; SKY_ENOMEM on failure. */
 int sky_hmap_alloc(sky_hmap *m, int nside, int f32, sky_error *err);
+/* The same for the pixels of region r (at its nside). */
+int sky_hmap_alloc_region(sky_hmap *m, const sky_region *r, int f32, sky_error *err);
 void sky_hmap_free(sky_hmap *m);
+/* 1 when the map holds every pixel of the sky. */
+int sky_hmap_is_full(const sky_hmap *m);
 
 /*
  * Brings `m` to nside_out in place, as healpy.ud_grade does on a RING map and
  * PySM's read_map around it: degrading sums the children in double precision
  * (numpy's pairwise order), divides by the number of valid children (UNSEEN or
  * non-finite children are skipped; none valid gives UNSEEN) and rounds back to
- * the map's own precision; upgrading copies the parent's value.
+ * the map's own precision; upgrading copies the parent's value. A map that
+ * holds a region keeps the corresponding region (sky_region_at).
  */
 int sky_hmap_ud_grade(sky_hmap *m, int nside_out, sky_error *err);
 
-/* Reorders a NESTED map to RING in place (healpy.reorder n2r). */
+/* The values of `in` (ud_grade'd as above when the nsides differ) on region
+ * `r` into a new map `out`; `in` must hold every pixel they come from. */
+int sky_hmap_resample(const sky_hmap *in, const sky_region *r, sky_hmap *out, sky_error *err);
+
+/* Keeps only the pixels of region r (at the map's nside), in place. */
+int sky_hmap_restrict(sky_hmap *m, const sky_region *r, sky_error *err);
+
+/* The region a map holds. */
+void sky_hmap_region(const sky_hmap *m, sky_region *r);
+
+/* Reorders a full-sky NESTED map to RING in place (healpy.reorder n2r). */
 int sky_hmap_nest_to_ring(sky_hmap *m, sky_error *err);
 
 #endif

@@ -60,6 +60,13 @@ static void trim(char *s)
 int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap *maps,
                       char (*units)[64], sky_error *err)
 {
+    return sky_fits_read_map_part(path, nfields, fields, NULL, maps, units, err);
+}
+
+int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
+                           const sky_region *part, sky_hmap *maps, char (*units)[64],
+                           sky_error *err)
+{
     fitsfile *fp = NULL;
     int status = 0, rc = SKY_OK, hdutype = 0, ncols = 0, nread = 0;
     long nrows = 0;
@@ -148,14 +155,28 @@ int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap
             goto done;
         }
         int f32 = typecode == TFLOAT;
-        if ((rc = sky_hmap_alloc(&maps[k], (int)nside, f32, err)))
+        /* the rows of the part asked for (all of them for a NESTED file,
+         * which is reordered and then cut) */
+        sky_region want;
+        if (part && !nest)
+            sky_region_at(part, (int)nside, &want);
+        else
+            sky_region_full((int)nside, &want);
+        if ((rc = sky_hmap_alloc_region(&maps[k], &want, f32, err)))
             goto done;
         nread = k + 1;
-        int anynul = 0;
-        if (f32)
-            fits_read_col(fp, TFLOAT, col, 1, 1, npix, NULL, maps[k].f, &anynul, &status);
-        else
-            fits_read_col(fp, TDOUBLE, col, 1, 1, npix, NULL, maps[k].d, &anynul, &status);
+        int64_t at = 0;
+        for (int g = 0; g < want.nseg && !status; g++) {
+            int anynul = 0;
+            const LONGLONG row = want.first[g] / repeat + 1, elem = want.first[g] % repeat + 1;
+            if (f32)
+                fits_read_col(fp, TFLOAT, col, row, elem, want.count[g], NULL, maps[k].f + at,
+                              &anynul, &status);
+            else
+                fits_read_col(fp, TDOUBLE, col, row, elem, want.count[g], NULL, maps[k].d + at,
+                              &anynul, &status);
+            at += want.count[g];
+        }
         if (status) {
             rc = fail_fits(err, SKY_EFORMAT, path, status, "reading the map (truncated file?)");
             goto done;
@@ -171,6 +192,11 @@ int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap
         fits_clear_errmsg();
         if (nest && (rc = sky_hmap_nest_to_ring(&maps[k], err)))
             goto done;
+        if (nest && part) {
+            sky_region_at(part, (int)nside, &want);
+            if ((rc = sky_hmap_restrict(&maps[k], &want, err)))
+                goto done;
+        }
     }
 done:
     if (fp) {

@@ -17,6 +17,13 @@
 int sky_fits_read_map(const char *path, int nfields, const int *fields, sky_hmap *maps,
                       char (*units)[64], sky_error *err);
 
+/* The same for one process's part of the sky: with `part` (a region at any
+ * nside) the maps hold only sky_region_at(part, the file's nside), read row
+ * by row; NULL reads the whole sky. */
+int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
+                           const sky_region *part, sky_hmap *maps, char (*units)[64],
+                           sky_error *err);
+
 /* The number of columns of the map table (first extension) of `path`. */
 int sky_fits_count_columns(const char *path, int *ncols, sky_error *err);
 

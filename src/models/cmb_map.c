@@ -60,7 +60,7 @@ static inline double scale(const sky_hmap *map, int64_t p, double factor, int f3
     if (!map)
         return 0.0;
     if (f32)
-        return (float)(map->f[p] * (float)factor);
+        return (float)(map->f[sky_hmap_index(map, p)] * (float)factor);
     return sky_hmap_at(map, p) * factor;
 }
 

@@ -35,7 +35,7 @@ static void scale_map(sky_hmap *m, double factor)
 {
     if (factor == 1.0)
         return;
-    for (int64_t p = 0; p < m->npix; p++) {
+    for (int64_t p = 0; p < m->nheld; p++) {
         if (m->f)
             m->f[p] = (float)(m->f[p] * factor);
         else
@@ -56,16 +56,25 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
         return sky_fail(err, SKY_EINTERNAL, "sky_load_maps: %d fields", nfields);
     if ((rc = sky_datapath_find(ld->dp, path, &file, err)))
         return rc;
-    if ((rc = sky_fits_read_map(file, nfields, fields, maps, units, err))) {
+    /* an explicit nside reads the whole sky, for the model to use at will */
+    if ((rc = sky_fits_read_map_part(file, nfields, fields, nside > 0 ? NULL : &ld->part, maps,
+                                     units, err))) {
         free(file);
         return rc;
     }
     for (int k = 0; k < nfields && !rc; k++) {
         sky_unit from, to;
         double factor = 1.0;
-        const int want = nside > 0 ? nside : maps[k].nside > ld->sky_nside ? ld->sky_nside : 0;
-        if (want && want != maps[k].nside && (rc = sky_hmap_ud_grade(&maps[k], want, err)))
-            break;
+        if (nside > 0) {
+            if (nside != maps[k].nside && (rc = sky_hmap_ud_grade(&maps[k], nside, err)))
+                break;
+        } else if (maps[k].nside > ld->sky_nside) { /* degraded to the sky's part */
+            sky_hmap coarse;
+            if ((rc = sky_hmap_resample(&maps[k], &ld->part, &coarse, err)))
+                break;
+            sky_hmap_free(&maps[k]);
+            maps[k] = coarse;
+        }
         if (!target) /* the caller uses the values as they are */
             continue;
         const char *lab = label ? label : units[k];
@@ -269,7 +278,7 @@ int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_
 }
 
 int sky_component_create(const sky_model_type *type, const char *label, const sky_params *ps,
-                         const sky_datapath *dp, int sky_nside, int64_t seed_override,
+                         const sky_datapath *dp, const sky_region *part, int64_t seed_override,
                          sky_component **out, sky_error *err)
 {
     sky_params par;
@@ -280,7 +289,9 @@ int sky_component_create(const sky_model_type *type, const char *label, const sk
         return sky_nomem(err, "a component");
     c->type = type;
     c->dp = dp;
+    const int sky_nside = part->nside;
     c->sky_nside = sky_nside;
+    c->part = *part;
     c->seed_override = seed_override;
     c->label = strdup(label);
     c->state = calloc(1, type->state_size ? type->state_size : 1);
@@ -310,8 +321,21 @@ int sky_component_create(const sky_model_type *type, const char *label, const sk
             c->eval_nside = c->maps[k]->nside;
     if (!c->eval_nside)
         c->eval_nside = sky_nside;
-    for (int k = 0; k < c->nmaps && !rc; k++)
-        rc = sky_hmap_ud_grade(c->maps[k], c->eval_nside, err);
+    /* every map on the part at the evaluation nside: coarser maps upgraded,
+     * whole-sky maps a model made cut to the part */
+    sky_region eval;
+    sky_region_at(&c->part, c->eval_nside, &eval);
+    for (int k = 0; k < c->nmaps && !rc; k++) {
+        if (c->maps[k]->nside == c->eval_nside) {
+            rc = sky_hmap_restrict(c->maps[k], &eval, err);
+            continue;
+        }
+        sky_hmap up;
+        if (!(rc = sky_hmap_resample(c->maps[k], &eval, &up, err))) {
+            sky_hmap_free(c->maps[k]);
+            *c->maps[k] = up;
+        }
+    }
     if (rc) {
         sky_component_free(c);
         return rc;

@@ -6,6 +6,8 @@
  * the sky is evaluated at the finest template nside and expanded afterwards:
  * the values equal PySM's upgrade-then-evaluate exactly, for a fraction of the
  * work and memory. Templates finer than the sky are degraded to it on load.
+ * When the sky is one process's part, templates are read for that part only
+ * (sky_region_at at their nside) and every map is kept on it.
  */
 #ifndef SKY_MODELS_COMPONENT_H
 #define SKY_MODELS_COMPONENT_H
@@ -26,6 +28,7 @@ struct sky_component {
     /* construction context */
     const sky_datapath *dp;
     int sky_nside;
+    sky_region part; /* the pixels of the sky this process evaluates (at sky_nside) */
     int64_t seed_override; /* SKY_SEED_PRESET or the seed replacing the preset's */
     /* seeds used (sky_load_seed, sky_loader_global_rng), for the record */
     int nseeds;
@@ -38,9 +41,10 @@ struct sky_component {
 typedef struct sky_component sky_component;
 
 /* Builds a component of `type` from its parameters (consumed: every key must
- * be used). */
+ * be used), holding what it needs to evaluate the pixels of `part` (a region
+ * at the sky nside; the whole sky or one process's share). */
 int sky_component_create(const sky_model_type *type, const char *label, const sky_params *ps,
-                         const sky_datapath *dp, int sky_nside, int64_t seed_override,
+                         const sky_datapath *dp, const sky_region *part, int64_t seed_override,
                          sky_component **out, sky_error *err);
 void sky_component_free(sky_component *c);
 

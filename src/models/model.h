@@ -67,11 +67,12 @@ static inline double sky_field_at(const sky_field *f, int64_t p)
  * vectorised per-block loops of the models). */
 static inline void sky_hmap_load(const sky_hmap *m, int64_t first, int64_t n, double *out)
 {
+    const int64_t i = sky_hmap_index(m, first); /* a block never spans two segments */
     if (m->f)
         for (int64_t k = 0; k < n; k++)
-            out[k] = (double)m->f[first + k];
+            out[k] = (double)m->f[i + k];
     else
-        memcpy(out, m->d + first, (size_t)n * sizeof *out);
+        memcpy(out, m->d + i, (size_t)n * sizeof *out);
 }
 
 /* The same for a field (a constant fills out). */
@@ -136,7 +137,10 @@ int sky_load_seed(sky_loader *ld, sky_params *ps, const char *key, int64_t fallb
 void sky_loader_global_rng(sky_loader *ld);
 
 /* The nside the sky is evaluated at (models that synthesise their maps, such
- * as the lensed CMB, make them at this resolution). */
+ * as the lensed CMB, make them at this resolution). Maps a model makes with
+ * sky_loader_new_map or reads with sky_load_maps_at cover the whole sky; when
+ * the sky is one process's part, the loader keeps only that part of the maps
+ * it owns once init returns. */
 int sky_loader_nside(const sky_loader *ld);
 
 /* A new map of `nside` (float64 unless `f32`), values unset, owned by the loader. */

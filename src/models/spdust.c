@@ -234,9 +234,10 @@ static inline double peak_ratio(const struct spdust *m, int64_t p)
 {
     if (!m->peak.map)
         return m->peak.value / m->freq_ref_peak;
+    const int64_t i = sky_hmap_index(m->peak.map, p);
     if (m->peak.map->f)
-        return (double)(float)(m->peak.map->f[p] / m->freq_ref_peak);
-    return m->peak.map->d[p] / m->freq_ref_peak;
+        return (double)(float)(m->peak.map->f[i] / m->freq_ref_peak);
+    return m->peak.map->d[i] / m->freq_ref_peak;
 }
 
 static int spdust_f32(const void *state, const sky_bandq *band)

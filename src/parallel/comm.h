@@ -1,0 +1,51 @@
+/*
+ * comm.h - the processes of one run. Built with MPI (SKY_HAVE_MPI) and started
+ * by mpirun or srun, a run is MPI_COMM_WORLD; otherwise (no MPI, or the same
+ * binary started on its own) it is one process and every function here is
+ * trivial. Nothing outside this file includes mpi.h.
+ *
+ * Collectives must be reached by every process in the same order. A step that
+ * can fail on one process and not another ends with sky_par_agree(), so that
+ * every process learns of the failure, with one message, before the next
+ * collective, and no process waits forever.
+ */
+#ifndef SKY_PARALLEL_COMM_H
+#define SKY_PARALLEL_COMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "skymodel.h"
+
+/* Starts MPI when the process was launched by an MPI launcher (mpirun, srun:
+ * PMIx or the Open MPI environment is set) and the build has MPI; a no-op
+ * otherwise. Returns SKY_OK or SKY_EINTERNAL (message in err). */
+int sky_par_init(int *argc, char ***argv, sky_error *err);
+void sky_par_finalize(void);
+
+int sky_par_rank(void);
+int sky_par_size(void);
+
+/* Every process passes its status (and error); all return the status of the
+ * lowest-ranked process that failed, with its message ("rank R: ..." when
+ * there are several processes), or SKY_OK when none did. */
+int sky_par_agree(int rc, sky_error *err);
+
+/* buf[0..n) summed element-wise over the processes, the same bits on all:
+ * reduced on rank 0 and broadcast. */
+void sky_par_sum(double *buf, size_t n);
+
+/* The sum over processes of one value per process, added in rank order
+ * (the same bits on every process). */
+double sky_par_sum_ordered(double v);
+/* The largest of one value per process. */
+double sky_par_max(double v);
+
+/* Point to point, in pieces small enough for MPI's int counts. */
+void sky_par_send(const double *buf, size_t n, int to);
+void sky_par_recv(double *buf, size_t n, int from);
+void sky_par_bcast_bytes(void *buf, size_t n, int root);
+
+void sky_par_barrier(void);
+
+#endif
