@@ -25,6 +25,7 @@
 #include "core/heap.h"
 #include "io/fits_map.h"
 #include "io/text_table.h"
+#include "parallel/comm.h"
 #include "sht/smooth.h"
 #include "options.h"
 #include "sim.h"
@@ -90,8 +91,10 @@ int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long
     opt.data_url = cli_get(p, "data-url");
     opt.offline = cli_has(p, "offline");
     opt.seed = seed;
+    opt.part = sky_par_rank(); /* one process's share under mpirun, else the whole sky */
+    opt.nparts = sky_par_size();
     opt.verbose = verbose > 1 ? 2 : verbose;
-    opt.log = verbose ? log_stderr : NULL;
+    opt.log = verbose && sky_par_rank() == 0 ? log_stderr : NULL;
     if (!(rc = sky_create(*cfg, &opt, sky, err)))
         return SKY_OK;
 fail:
@@ -186,14 +189,15 @@ int sky_cmd_sim(int argc, char **argv)
     sky_fits_writer *writer = NULL;
     sky_smooth_opts smooth;
     sky_table beam = {0, 0, NULL};
-    int smoothing = 0;
+    int smoothing = 0, agreed = 0;
     int nfreq = 0, rc;
     long long nside = 0, threads = 0, seed = SKY_SEED_PRESET;
 
     if ((rc = cli_parse(sim_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
     if (cli_has(&p, "help")) {
-        cli_print_help("skymodel sim --preset LIST --nside N (--freq GHZ | --freqs LIST "
+        if (sky_par_rank() == 0)
+            cli_print_help("skymodel sim --preset LIST --nside N (--freq GHZ | --freqs LIST "
                        "[--weights LIST] | --bandpass FILE) [--unit UNIT] -o FILE\n"
                        "       skymodel sim --instrument FILE --nside N [--preset LIST] -o DIR",
                        "Simulates the sky PySM 3.4.5 gives for the same presets, band and unit:\n"
@@ -247,6 +251,7 @@ int sky_cmd_sim(int argc, char **argv)
         if (threads)
             omp_set_num_threads((int)threads);
 #endif
+        agreed = 1; /* it agrees on its own checks */
         rc = cli_sim_instrument(&p, instrument, (int)nside, seed, verbose, &err);
         goto done;
     }
@@ -263,6 +268,20 @@ int sky_cmd_sim(int argc, char **argv)
         omp_set_num_threads((int)threads);
 #endif
 
+    if (sky_par_size() > 1) { /* under mpirun: every process its part */
+        agreed = 1;
+        if ((rc = sky_par_agree(SKY_OK, &err)))
+            goto done;
+        sky_band b = {nfreq, freq, weight};
+        char *car_path = smoothing && smooth.car_res_rad > 0 ? cli_car_path(&p, out) : NULL;
+        cli_sim_target t = {presets, unit, out, car_path,
+                            dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
+                            cli_has(&p, "force")};
+        rc = cli_sim_parts(&p, (int)nside, seed, verbose, &b, smoothing ? &smooth : NULL, &t,
+                           &err);
+        free(car_path);
+        goto done;
+    }
     double t0 = sky_clock_seconds();
     if ((rc = cli_build_sky(&p, presets, (int)nside, seed, verbose, &cfg, &sky, &err)))
         goto done;
@@ -329,6 +348,8 @@ int sky_cmd_sim(int argc, char **argv)
     if (verbose)
         printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
 done:
+    if (!agreed) /* under mpirun: a check that failed here fails every process */
+        rc = sky_par_agree(rc, &err);
     sky_fits_writer_abort(writer);
     sky_table_free(&beam);
     free(iqu);

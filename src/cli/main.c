@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "core/heap.h"
+#include "parallel/comm.h"
 #include "skymodel.h"
 
 static const struct {
@@ -30,9 +31,23 @@ static void usage(FILE *f)
                "the version.\n");
 }
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
     sky_heap_reuse_buffers();
+    sky_error err;
+    if (sky_par_init(&argc, &argv, &err)) {
+        fprintf(stderr, "skymodel: %s\n", err.msg);
+        return 1;
+    }
+    const int rc = run(argc, argv);
+    sky_par_finalize();
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -26,6 +26,25 @@ typedef struct cli_cards {
 void cli_make_cards(cli_cards *c, const sky_sky *sky, const char *presets, const char *channel,
                     const double *freq, int nfreq);
 
+/* Where one band's map goes. */
+typedef struct cli_sim_target {
+    const char *presets, *unit, *out, *car; /* car: NULL unless a CAR map is asked for */
+    int dtype, overwrite;
+} cli_sim_target;
+
+/* `skymodel sim` of one band under mpirun (sim_parts.c): each process builds
+ * and evaluates its part of the sky, the transforms (smooth != NULL) are
+ * distributed, rank 0 writes the file. Every process calls it; all return
+ * the same status. */
+int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
+                  const sky_band *band, const sky_smooth_opts *smooth, const cli_sim_target *t,
+                  sky_error *err);
+
+/* The values of `nchan` channels on this process's part of the sky: out[c]
+ * holds 3 blocks (I, Q, U) of the part's pixel count, segments back to back. */
+int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
+                      const char *const *units, double *const *out, sky_error *err);
+
 /* `skymodel sim --instrument FILE`: options parsed, nside and seed checked. */
 int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long long seed,
                        int verbose, sky_error *err);

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "core/heap.h"
 #include "healpix/healpix.h"
+#include "parallel/comm.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -30,7 +31,9 @@
 struct sky_sht {
     int nside, lmax;
     int64_t npix, nalm;
-    sharp_geom_info *geom;
+    int64_t nloc;     /* pixels of the maps this process passes: npix, or its part's */
+    int distributed;  /* map2alm sums the parts of all processes */
+    sharp_geom_info *geom; /* NULL when the part holds no ring */
     sharp_alm_info *ainfo;
 };
 
@@ -40,6 +43,8 @@ static _Atomic int64_t sharp_nanoseconds;
 static void execute(sharp_jobtype type, int spin, void *alm, void *map,
                     const sharp_geom_info *geom, const sharp_alm_info *ainfo, int flags)
 {
+    if (!geom) /* no ring here: nothing to synthesise, and analysis is done by the caller */
+        return;
     double t = 0;
     sharp_execute(type, spin, alm, map, geom, ainfo, flags, &t, NULL);
     atomic_fetch_add(&sharp_nanoseconds, (int64_t)(t * 1e9));
@@ -58,6 +63,12 @@ int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err)
 int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky_sht **plan,
                             sky_error *err)
 {
+    return sky_sht_create_part(nside, lmax, ring_weights, NULL, plan, err);
+}
+
+int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const sky_region *part,
+                        sky_sht **plan, sky_error *err)
+{
     *plan = NULL;
     if (!sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "nside %d: expected a power of two from 1 to 8192",
@@ -69,8 +80,28 @@ int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky
         return sky_nomem(err, "a transform plan");
     p->nside = nside;
     p->lmax = lmax;
-    p->npix = sky_hpx_npix(nside);
-    sharp_make_weighted_healpix_geom_info(nside, 1, ring_weights, &p->geom);
+    p->npix = p->nloc = sky_hpx_npix(nside);
+    if (!part) {
+        sharp_make_weighted_healpix_geom_info(nside, 1, ring_weights, &p->geom);
+    } else {
+        /* the part's rings, back to back in ring order as the part's maps are */
+        if (part->nside != nside) {
+            free(p);
+            return sky_fail(err, SKY_EINTERNAL, "transform plan: a part of nside %d for nside %d",
+                            part->nside, nside);
+        }
+        int *rings = malloc((size_t)(4 * nside) * sizeof *rings);
+        if (!rings) {
+            free(p);
+            return sky_nomem(err, "a transform plan");
+        }
+        const int nr = sky_region_rings(part, rings);
+        if (nr > 0)
+            sharp_make_subset_healpix_geom_info(nside, 1, nr, rings, ring_weights, &p->geom);
+        free(rings);
+        p->nloc = sky_region_npix(part);
+        p->distributed = 1;
+    }
     sharp_make_triangular_alm_info(lmax, lmax, 1, &p->ainfo);
     p->nalm = sharp_alm_count(p->ainfo);
     *plan = p;
@@ -81,7 +112,8 @@ void sky_sht_free(sky_sht *p)
 {
     if (!p)
         return;
-    sharp_destroy_geom_info(p->geom);
+    if (p->geom)
+        sharp_destroy_geom_info(p->geom);
     sharp_destroy_alm_info(p->ainfo);
     free(p);
 }
@@ -101,15 +133,24 @@ int sky_sht_nside(const sky_sht *p)
     return p->nside;
 }
 
+int64_t sky_sht_nloc(const sky_sht *p)
+{
+    return p->nloc;
+}
+
 void sky_sht_map2alm(const sky_sht *p, int ncomp, const double *map, double complex *alm)
 {
     void *a0[1] = {alm}, *m0[1] = {(void *)map};
+    if (!p->geom)
+        memset(alm, 0, (size_t)(ncomp * p->nalm) * sizeof *alm);
     execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP);
     if (ncomp == 3) {
         void *a2[2] = {alm + p->nalm, alm + 2 * p->nalm};
-        void *m2[2] = {(void *)(map + p->npix), (void *)(map + 2 * p->npix)};
+        void *m2[2] = {(void *)(map + p->nloc), (void *)(map + 2 * p->nloc)};
         execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
     }
+    if (p->distributed) /* each process has the sum over its rings: add them up */
+        sky_par_sum((double *)alm, (size_t)(2 * ncomp * p->nalm));
 }
 
 static void alm2map_flags(const sky_sht *p, int ncomp, const double complex *alm, double *map,
@@ -119,7 +160,7 @@ static void alm2map_flags(const sky_sht *p, int ncomp, const double complex *alm
     execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags);
     if (ncomp == 3) {
         void *a2[2] = {(void *)(alm + p->nalm), (void *)(alm + 2 * p->nalm)};
-        void *m2[2] = {map + p->npix, map + 2 * p->npix};
+        void *m2[2] = {map + p->nloc, map + 2 * p->nloc};
         execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
     }
 }
@@ -290,6 +331,14 @@ static double norm2(const double *v, int64_t n)
     return sqrt(sum_squares(v, 1.0, n));
 }
 
+/* The norm of a map-sized vector: over every process's part when the maps
+ * are distributed (alm-sized vectors are whole on every process). */
+static double map_norm2(const sky_sht *p, const double *v, int64_t n)
+{
+    const double s = sum_squares(v, 1.0, n);
+    return sqrt(p->distributed ? sky_par_sum_ordered(s) : s);
+}
+
 /* v = s v, in parallel */
 static void scale(double *v, double s, int64_t n)
 {
@@ -333,7 +382,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
 {
     /* `alm` is the operator's scratch until the result is written to it */
     lsq q = {p, ncomp, 2 * p->nalm - p->lmax - 1, alm, NULL};
-    const int64_t m = ncomp * p->npix, n = ncomp * q.nreal;
+    const int64_t m = ncomp * p->nloc, n = ncomp * q.nreal;
     double *buf = sky_big_alloc((size_t)(3 * n) * sizeof *buf);
     if (!buf)
         return sky_nomem(err, "the least-squares map2alm");
@@ -347,14 +396,14 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
     for (int64_t i = 0; i < n; i++)
         x[i] = x[i] / npix * (4 * M_PI);
 
-    const double bnorm = norm2(b, m);
+    const double bnorm = map_norm2(p, b, m);
     /* u = b - A x, as -((A x) + (-b)) */
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < m; i++)
         u[i] = -b[i];
     op_matvec_add(&q, x, u);
     scale(u, -1.0, m);
-    double beta = norm2(u, m), alfa = 0;
+    double beta = map_norm2(p, u, m), alfa = 0;
     if (beta > 0) {
         scale(u, 1 / beta, m);
         op_rmatvec_sub(&q, u, 0, v);
@@ -374,7 +423,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
             itn++;
             scale(u, -alfa, m); /* u = A v - alfa u, as (-alfa) u + A v */
             op_matvec_add(&q, v, u);
-            beta = norm2(u, m);
+            beta = map_norm2(p, u, m);
             if (beta > 0) {
                 scale(u, 1 / beta, m);
                 anorm = sqrt(anorm * anorm + alfa * alfa + beta * beta);
@@ -430,7 +479,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
 int sky_sht_map2alm_lsq(const sky_sht *p, int ncomp, const double *b, int maxiter, double tol,
                         double complex *alm, int *iterations, double *residual, sky_error *err)
 {
-    double *u = sky_big_alloc((size_t)(ncomp * p->npix) * sizeof *u);
+    double *u = sky_big_alloc((size_t)(ncomp * (p->nloc > 0 ? p->nloc : 1)) * sizeof *u);
     if (!u)
         return sky_nomem(err, "the least-squares map2alm");
     int rc = lsqr(p, ncomp, b, u, maxiter, tol, alm, iterations, residual, err);

@@ -10,6 +10,7 @@
 #include <complex.h>
 #include <stdint.h>
 
+#include "parallel/region.h"
 #include "skymodel.h"
 
 typedef struct sky_sht sky_sht;
@@ -19,7 +20,15 @@ int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err);
  * map2alm quadrature, as healpy's map2alm(use_weights=True). */
 int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky_sht **plan,
                             sky_error *err);
+/* The same for one process's part of distributed maps (a region at nside):
+ * the maps passed hold the part's pixels; alm are whole on every process,
+ * map2alm summing the parts over all processes (sky_par_sum), so every
+ * process must make the same calls. NULL part: the whole sky, one process. */
+int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const sky_region *part,
+                        sky_sht **plan, sky_error *err);
 void sky_sht_free(sky_sht *plan);
+/* Pixels per component of the maps this process passes (npix, or its part's). */
+int64_t sky_sht_nloc(const sky_sht *plan);
 /* Wall time spent in libsharp's transforms so far by this process (every
  * plan and thread): the transform floor of what ran, for -v and benchmarks. */
 double sky_sht_seconds(void);

@@ -52,8 +52,8 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
     sky_sht_map2alm(p, ncomp, map, alm);
     if (!iter)
         return SKY_OK;
-    const int64_t npix = 12 * (int64_t)sky_sht_nside(p) * sky_sht_nside(p), nalm = sky_sht_nalm(p);
-    double *res = sky_big_alloc((size_t)(ncomp * npix) * sizeof *res);
+    const int64_t npix = sky_sht_nloc(p), nalm = sky_sht_nalm(p);
+    double *res = sky_big_alloc((size_t)(ncomp * (npix > 0 ? npix : 1)) * sizeof *res);
     double complex *da = sky_big_alloc((size_t)(ncomp * nalm) * sizeof *da);
     if (!res || !da) {
         free(res);
@@ -74,9 +74,11 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
 }
 
 /* sky_smooth; with `own` (== map) the least-squares solve works in the map's
- * own memory, which it destroys. */
+ * own memory, which it destroys. With parts (regions), `map` and `out` hold
+ * this process's parts of distributed maps. */
 static int smooth(const double *map, double *own, int nside, int ncomp, const sky_smooth_opts *o,
-                  double *out, double *car, sky_smooth_report *rep, sky_error *err)
+                  const sky_region *in_part, const sky_region *out_part, double *out, double *car,
+                  sky_smooth_report *rep, sky_error *err)
 {
     const int nside_out = o->nside_out ? o->nside_out : nside;
     const int lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out);
@@ -107,11 +109,12 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
         }
         weighted = 1;
     }
-    rc = sky_sht_create_weighted(nside, lmax, w, &pin, err);
+    rc = sky_sht_create_part(nside, lmax, w, in_part, &pin, err);
     free(w);
     if (rc)
         return rc;
-    if (nside_out != nside && (rc = sky_sht_create(nside_out, lmax, &pout, err)))
+    if ((nside_out != nside || out_part != in_part) &&
+        (rc = sky_sht_create_part(nside_out, lmax, NULL, out_part, &pout, err)))
         goto done;
     const int64_t nalm = sky_sht_nalm(pin);
     if (!(alm = sky_big_alloc((size_t)(ncomp * nalm) * sizeof *alm))) {
@@ -181,11 +184,18 @@ done:
 int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
                double *car, sky_smooth_report *rep, sky_error *err)
 {
-    return smooth(map, NULL, nside, ncomp, o, out, car, rep, err);
+    return smooth(map, NULL, nside, ncomp, o, NULL, NULL, out, car, rep, err);
 }
 
 int sky_smooth_inplace(double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
                        double *car, sky_smooth_report *rep, sky_error *err)
 {
-    return smooth(map, map, nside, ncomp, o, out, car, rep, err);
+    return smooth(map, map, nside, ncomp, o, NULL, NULL, out, car, rep, err);
+}
+
+int sky_smooth_part(double *map, const sky_region *in_part, int ncomp, const sky_smooth_opts *o,
+                    const sky_region *out_part, double *out, double *car,
+                    sky_smooth_report *rep, sky_error *err)
+{
+    return smooth(map, map, in_part->nside, ncomp, o, in_part, out_part, out, car, rep, err);
 }

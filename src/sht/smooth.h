@@ -6,6 +6,7 @@
 #ifndef SKY_SHT_SMOOTH_H
 #define SKY_SHT_SMOOTH_H
 
+#include "parallel/region.h"
 #include "skymodel.h"
 
 /* The lmax PySM uses for these nsides when none is given. */
@@ -17,5 +18,13 @@ int sky_smooth_default_lmax(int nside, int nside_out);
  * `map`): one map less of memory, the same result. */
 int sky_smooth_inplace(double *map, int nside, int ncomp, const sky_smooth_opts *o, double *out,
                        double *car, sky_smooth_report *rep, sky_error *err);
+
+/* The same over distributed maps (MPI): `map` holds this process's part
+ * `in_part` (destroyed), `out` receives part `out_part` (at the output
+ * nside); every process calls it, with the same options. `car` (may be
+ * NULL) is filled where given, from the alm every process holds. */
+int sky_smooth_part(double *map, const sky_region *in_part, int ncomp, const sky_smooth_opts *o,
+                    const sky_region *out_part, double *out, double *car,
+                    sky_smooth_report *rep, sky_error *err);
 
 #endif

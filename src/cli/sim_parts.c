@@ -1,0 +1,156 @@
+/*
+ * sim_parts.c - `skymodel sim` under mpirun: one simulation shared by the
+ * processes of the run.
+ *
+ * Each process holds part of the sky (sky_region_part for its rank: a band of
+ * ring pairs, balanced by pixel count), reads its templates for that part
+ * only and evaluates it; the transforms run on every process's rings with
+ * the alm summed over processes (sht.c), and rank 0 writes the file from the
+ * parts (fits_parts.c). Unsmoothed maps have the bits of a serial run; the
+ * transforms add the parts' alm in another order, which changes the last
+ * bits. Every step that can fail on one process ends with sky_par_agree.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/heap.h"
+#include "io/fits_parts.h"
+#include "parallel/comm.h"
+#include "sht/sht.h"
+#include "sht/smooth.h"
+#include "sim.h"
+#include "smoothing.h"
+
+enum { CHUNK = 1 << 20 }; /* pixels evaluated at a time, then spread into I, Q, U */
+
+int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
+                      const char *const *units, double *const *out, sky_error *err)
+{
+    int64_t first[2], count[2];
+    const int nseg = sky_part_ranges(sky, first, count);
+    int64_t nloc = 0;
+    for (int s = 0; s < nseg; s++)
+        nloc += count[s];
+    double **tmp = calloc((size_t)nchan, sizeof *tmp);
+    int rc = tmp ? SKY_OK : sky_nomem(err, "evaluation chunks");
+    for (int c = 0; c < nchan && !rc; c++)
+        if (!(tmp[c] = malloc((size_t)(3 * CHUNK) * sizeof *tmp[c])))
+            rc = sky_nomem(err, "evaluation chunks");
+    int64_t off = 0;
+    for (int s = 0; s < nseg && !rc; s++)
+        for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
+            const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a : CHUNK;
+            if ((rc = sky_emission_channels(sky, nchan, bands, units, a, n, tmp, err)))
+                break;
+            for (int c = 0; c < nchan; c++)
+                for (int k = 0; k < 3; k++)
+                    memcpy(out[c] + k * nloc + off, tmp[c] + k * n, (size_t)n * sizeof(double));
+            off += n;
+        }
+    for (int c = 0; tmp && c < nchan; c++)
+        free(tmp[c]);
+    free(tmp);
+    return rc;
+}
+
+int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
+                  const sky_band *band, const sky_smooth_opts *smooth, const cli_sim_target *t,
+                  sky_error *err)
+{
+    const int rank = sky_par_rank(), size = sky_par_size();
+    const int say = verbose > 1 && rank == 0;
+    sky_config *cfg = NULL;
+    sky_sky *sky = NULL;
+    double *map = NULL, *out = NULL, *car = NULL;
+    sky_region part, out_part;
+    cli_cards cc;
+    int ny = 0, nx = 0;
+    sky_region_part(nside, rank, size, &part);
+    const int64_t nloc = sky_region_npix(&part);
+    const double t0 = sky_clock_seconds();
+
+    int rc = cli_build_sky(p, t->presets, nside, seed, verbose, &cfg, &sky, err);
+    if (!rc && !(map = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *map)))
+        rc = sky_nomem(err, "this process's part of the map");
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    cli_make_cards(&cc, sky, t->presets, NULL, band->freq_ghz, band->n);
+    if (say)
+        fprintf(stderr, "skymodel: %d processes; templates of each part read in %.2f s\n", size,
+                sky_clock_seconds() - t0);
+    const double t1 = sky_clock_seconds();
+    rc = cli_evaluate_part(sky, 1, band, &t->unit, &map, err);
+    sky_free(sky); /* the templates are not needed again */
+    sky = NULL;
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    if (say)
+        fprintf(stderr, "skymodel: emission in %.2f s\n", sky_clock_seconds() - t1);
+
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    const char *units[] = {t->unit, t->unit, t->unit};
+    sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite, cc.ptr};
+    if (!smooth) {
+        rc = sky_fits_write_parts(t->out, &cols, map, err);
+        goto done;
+    }
+
+    /* transforms over the parts, then the output's parts (at its nside) */
+    const int nside_out = smooth->nside_out ? smooth->nside_out : nside;
+    sky_region_part(nside_out, rank, size, &out_part);
+    const sky_region *op = nside_out == nside ? &part : &out_part;
+    const int64_t nout = sky_region_npix(op);
+    if (smooth->car_res_rad > 0 && (rc = sky_car_shape(smooth->car_res_rad, &ny, &nx, err)))
+        goto agree;
+    out = nside_out == nside ? map : sky_big_alloc((size_t)(3 * (nout > 0 ? nout : 1)) * sizeof *out);
+    if (!out || (rank == 0 && ny && !(car = malloc((size_t)3 * ny * nx * sizeof *car))))
+        rc = sky_nomem(err, "the smoothed maps");
+agree:
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    const double t2 = sky_clock_seconds(), tsht = sky_sht_seconds();
+    sky_smooth_report rep;
+    rc = sky_smooth_part(map, &part, 3, smooth, op, out, car, &rep, err);
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    if (say)
+        fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g in "
+                "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
+                rep.residual, sky_clock_seconds() - t2, sky_sht_seconds() - tsht);
+    const char coord[2] = {smooth->rot_to ? smooth->rot_to : 'G', '\0'};
+    cols.nside = nside_out;
+    cols.coordsys = coord;
+    if ((rc = sky_fits_write_parts(t->out, &cols, out, err)))
+        goto done;
+    if (car) {
+        sky_car_image img = {3, ny, nx, car, t->unit, coord, t->dtype, t->overwrite};
+        rc = sky_fits_write_car(t->car, &img, err);
+        if (rc)
+            remove(t->out); /* all outputs or none */
+    }
+    rc = sky_par_agree(rc, err);
+done:
+    if (!rc) {
+        const double peak = sky_par_max(cli_peak_rss_mb());
+        if (say)
+            fprintf(stderr, "skymodel: total %.2f s, peak memory %.0f MB on the largest "
+                    "process\n", sky_clock_seconds() - t0, peak);
+        if (verbose && rank == 0) {
+            printf("wrote %s (nside %d, %s, %s; %d processes)\n", t->out,
+                   smooth && smooth->nside_out ? smooth->nside_out : nside, t->presets, t->unit,
+                   size);
+            if (car)
+                printf("wrote %s (CAR %d x %d)\n", t->car, ny, nx);
+        }
+    }
+    if (out != map)
+        free(out);
+    free(map);
+    free(car);
+    sky_free(sky);
+    sky_config_free(cfg);
+    return rc;
+}
