@@ -6,6 +6,8 @@
 #define SKY_CLI_SIM_H
 
 #include "options.h"
+#include "parallel/region.h"
+#include "sht/smooth.h"
 #include "skymodel.h"
 
 double cli_peak_rss_mb(void);
@@ -44,6 +46,13 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
  * holds 3 blocks (I, Q, U) of the part's pixel count, segments back to back. */
 int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
                       const char *const *units, double *const *out, sky_error *err);
+
+/* Smooths this process's part `map` (destroyed) with the other processes
+ * and writes the file (rank 0), and the CAR map when o asks for one. */
+int cli_smooth_part_and_write(double *map, const sky_region *part, const sky_smooth_opts *o,
+                              const char *out_path, const char *car_path,
+                              const char *const *units, const char *const *cards, int dtype,
+                              int overwrite, int verbose, sky_error *err);
 
 /* `skymodel sim --instrument FILE`: options parsed, nside and seed checked. */
 int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long long seed,

@@ -31,6 +31,8 @@
 #include "core/heap.h"
 #include "instrument.h"
 #include "io/fits_map.h"
+#include "io/fits_parts.h"
+#include "parallel/comm.h"
 #include "sht/sht.h"
 #include "sim.h"
 #include "smoothing.h"
@@ -139,10 +141,58 @@ static int make_dir(const char *dir, int *made, sky_error *err)
 
 static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
 
+/* Under mpirun: the unsmoothed channels evaluated on this process's part, in
+ * batches of the smoothing budget, each written by rank 0 from the parts. */
+static int write_direct_parts(const sky_sky *sky, const char *presets, plan *pl, int n,
+                              int dtype, int overwrite, int verbose, sky_error *err)
+{
+    int64_t first[2], count[2], nloc = 0;
+    const int nseg = sky_part_ranges(sky, first, count);
+    for (int s = 0; s < nseg; s++)
+        nloc += count[s];
+    int batch = (int)(SMOOTH_BATCH_BYTES / (3.0 * (double)(nloc > 0 ? nloc : 1) * 8));
+    batch = batch < 1 ? 1 : batch > n ? n : batch;
+    sky_band *bands = calloc((size_t)batch, sizeof *bands);
+    const char **units = calloc((size_t)batch, sizeof *units);
+    double **maps = calloc((size_t)batch, sizeof *maps);
+    int rc = bands && units && maps ? SKY_OK : sky_nomem(err, "the channel list");
+    for (int k = 0; k < batch && !rc; k++)
+        if (!(maps[k] = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *maps[k])))
+            rc = sky_nomem(err, "the channel maps");
+    for (int b0 = 0; b0 < n && !rc; b0 += batch) {
+        const int nb = n - b0 < batch ? n - b0 : batch;
+        for (int k = 0; k < nb; k++) {
+            bands[k] = plan_band(&pl[b0 + k]);
+            units[k] = pl[b0 + k].unit;
+        }
+        rc = sky_par_agree(cli_evaluate_part(sky, nb, bands, units, maps, err), err);
+        for (int k = 0; k < nb && !rc; k++) {
+            const cli_channel *ch = pl[b0 + k].ch;
+            const char *cu[3] = {units[k], units[k], units[k]};
+            cli_cards cc;
+            cli_make_cards(&cc, sky, presets, ch->name, ch->freq, ch->nfreq);
+            sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
+                                     cc.ptr};
+            rc = sky_fits_write_parts(pl[b0 + k].out, &cols, maps[k], err);
+            pl[b0 + k].written = !rc;
+        }
+    }
+    if (!rc && verbose > 1 && sky_par_rank() == 0)
+        fprintf(stderr, "skymodel: %d channel%s without beam written\n", n, n == 1 ? "" : "s");
+    for (int k = 0; maps && k < batch; k++)
+        free(maps[k]);
+    free(bands);
+    free(units);
+    free(maps);
+    return sky_par_agree(rc, err);
+}
+
 /* The unsmoothed channels: one pass, streamed to their files in chunks. */
 static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n, int dtype,
                         int overwrite, int verbose, sky_error *err)
 {
+    if (sky_par_size() > 1)
+        return write_direct_parts(sky, presets, pl, n, dtype, overwrite, verbose, err);
     const int64_t npix = sky_npix(sky), chunk = cli_channel_chunk(npix, n);
     sky_fits_writer **w = calloc((size_t)n, sizeof *w);
     sky_band *bands = calloc((size_t)n, sizeof *bands);
@@ -206,8 +256,14 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
                           int overwrite, int verbose, sky_error *err)
 {
     const int nside = sky_nside(*skyp);
-    const int64_t npix = sky_npix(*skyp);
-    const double map_bytes = 3.0 * (double)npix * sizeof(double);
+    /* under mpirun each process holds its part (else the whole sky) */
+    int64_t first[2], count[2], npix = 0;
+    const int nseg = sky_part_ranges(*skyp, first, count), parts = sky_par_size() > 1;
+    for (int s = 0; s < nseg; s++)
+        npix += count[s];
+    sky_region part;
+    sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
+    const double map_bytes = 3.0 * (double)(npix > 0 ? npix : 1) * sizeof(double);
     int batch = (int)(SMOOTH_BATCH_BYTES / map_bytes);
     if (batch < 1)
         batch = 1;
@@ -227,13 +283,16 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             bands[k] = plan_band(&pl[b0 + k]);
             units[k] = pl[b0 + k].unit;
             cli_make_cards(&cards[k], *skyp, presets, ch->name, ch->freq, ch->nfreq);
-            if (!maps[k] && !(maps[k] = sky_big_alloc((size_t)(3 * npix) * sizeof *maps[k])))
+            if (!maps[k] &&
+                !(maps[k] = sky_big_alloc((size_t)(3 * (npix > 0 ? npix : 1)) * sizeof *maps[k])))
                 rc = sky_nomem(err, "the channel maps");
         }
         double ta = sky_clock_seconds();
         if (!rc)
-            rc = sky_emission_channels(*skyp, nb, bands, units, 0, npix, maps, err);
-        if (!rc && verbose > 1)
+            rc = parts ? cli_evaluate_part(*skyp, nb, bands, units, maps, err)
+                       : sky_emission_channels(*skyp, nb, bands, units, 0, npix, maps, err);
+        rc = sky_par_agree(rc, err);
+        if (!rc && verbose > 1 && sky_par_rank() == 0)
             fprintf(stderr, "skymodel: emission of %d channel%s in %.2f s, peak memory %.0f MB\n",
                     nb, nb == 1 ? "" : "s", sky_clock_seconds() - ta, cli_peak_rss_mb());
         if (b0 + nb == n) {
@@ -244,8 +303,10 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->unit, q->unit, q->unit};
             const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
-            rc = cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->out, q->car, cu,
-                                      cards[k].ptr, dtype, overwrite, verbose, err);
+            rc = parts ? cli_smooth_part_and_write(maps[k], &part, &q->smooth, q->out, q->car, cu,
+                                                   cards[k].ptr, dtype, overwrite, verbose, err)
+                       : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->out, q->car, cu,
+                                              cards[k].ptr, dtype, overwrite, verbose, err);
             q->written = !rc;
             if (b0 + nb == n) { /* not needed again */
                 free(maps[k]);
@@ -253,7 +314,7 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             }
             if (rc)
                 sky_prefix(err, rc, "channel %s: ", q->ch->name);
-            else if (verbose > 1)
+            else if (verbose > 1 && sky_par_rank() == 0)
                 fprintf(stderr, "skymodel: channel %s smoothed and written in %.2f s "
                         "(transforms %.2f s), peak memory %.0f MB\n", q->ch->name,
                         sky_clock_seconds() - ts, sky_sht_seconds() - tsht, cli_peak_rss_mb());
@@ -273,33 +334,35 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
 {
     static const char *const band_opts[] = {"freq", "freqs", "weights", "bandpass",
                                             "car-output", NULL};
-    for (int k = 0; band_opts[k]; k++)
-        if (cli_get(p, band_opts[k]))
-            return sky_fail(err, SKY_EINVAL, "--%s cannot be used with --instrument (the file "
-                            "gives each channel's band and output)", band_opts[k]);
+    /* every check of every process ends in one agreement (under mpirun) */
     const char *dir = cli_get(p, "output"), *dtype = cli_get(p, "dtype");
-    if (!dir)
-        return sky_fail(err, SKY_EINVAL, "-o/--output is required: the folder for the maps");
     cli_instrument ins;
-    int rc = cli_instrument_read(file, &ins, err);
-    if (rc)
-        return rc;
-    const char *presets = cli_get(p, "preset") ? cli_get(p, "preset") : ins.presets;
+    memset(&ins, 0, sizeof ins);
+    const char *presets = NULL;
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
-    plan *pl = calloc((size_t)ins.nchan, sizeof *pl), *direct = NULL, *smoothed = NULL;
-    int ndirect = 0, nsmoothed = 0, made_dir = 0;
+    plan *pl = NULL, *direct = NULL, *smoothed = NULL;
+    int ndirect = 0, nsmoothed = 0, made_dir = 0, rc = SKY_OK;
     sky_table cli_beam_table = {0, 0, NULL};
-    if (!pl) {
-        rc = sky_nomem(err, "the channels");
-        goto done;
+    for (int k = 0; band_opts[k] && !rc; k++)
+        if (cli_get(p, band_opts[k]))
+            rc = sky_fail(err, SKY_EINVAL, "--%s cannot be used with --instrument (the file "
+                          "gives each channel's band and output)", band_opts[k]);
+    if (!rc && !dir)
+        rc = sky_fail(err, SKY_EINVAL, "-o/--output is required: the folder for the maps");
+    if (!rc && (rc = cli_instrument_read(file, &ins, err)))
+        memset(&ins, 0, sizeof ins);
+    if (!rc) {
+        presets = cli_get(p, "preset") ? cli_get(p, "preset") : ins.presets;
+        if (!(pl = calloc((size_t)ins.nchan, sizeof *pl)))
+            rc = sky_nomem(err, "the channels");
+        else if (!presets)
+            rc = sky_fail(err, SKY_EINVAL, "%s has no \"sky\": give --preset", file);
     }
-    if (!presets) {
-        rc = sky_fail(err, SKY_EINVAL, "%s has no \"sky\": give --preset", file);
-        goto done;
-    }
-    if ((rc = make_plans(p, &ins, dir, nside, pl, &cli_beam_table, err)) ||
-        (rc = make_dir(dir, &made_dir, err)))
+    if (!rc && !(rc = make_plans(p, &ins, dir, nside, pl, &cli_beam_table, err)) &&
+        sky_par_rank() == 0) /* one process makes the folder */
+        rc = make_dir(dir, &made_dir, err);
+    if ((rc = sky_par_agree(rc, err)))
         goto done;
     /* channels grouped by how they are made, each group in file order */
     direct = calloc((size_t)ins.nchan, sizeof *direct);
@@ -315,9 +378,10 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
             direct[ndirect++] = pl[c];
     }
     double t0 = sky_clock_seconds();
-    if ((rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, err)))
+    rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, err);
+    if ((rc = sky_par_agree(rc, err)))
         goto done;
-    if (verbose > 1)
+    if (verbose > 1 && sky_par_rank() == 0)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n",
                 sky_clock_seconds() - t0, cli_peak_rss_mb());
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
@@ -326,7 +390,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         rc = write_direct(sky, presets, direct, ndirect, dt, overwrite, verbose, err);
     if (!rc && nsmoothed)
         rc = write_smoothed(&sky, presets, smoothed, nsmoothed, dt, overwrite, verbose, err);
-    if (rc) { /* all maps or none */
+    if (rc && sky_par_rank() == 0) { /* all maps or none */
         for (int c = 0; c < ndirect; c++)
             if (direct[c].written)
                 unlink(direct[c].out);
@@ -338,11 +402,14 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
             }
         goto done;
     }
-    if (verbose > 1)
+    if (rc)
+        goto done;
+    const double peak = sky_par_max(cli_peak_rss_mb());
+    if (verbose > 1 && sky_par_rank() == 0)
         fprintf(stderr, "skymodel: %d channel%s in %.2f s (transforms %.2f s), peak memory "
-                "%.0f MB\n", ins.nchan, ins.nchan == 1 ? "" : "s", sky_clock_seconds() - t0,
-                sky_sht_seconds(), cli_peak_rss_mb());
-    if (verbose)
+                "%.0f MB%s\n", ins.nchan, ins.nchan == 1 ? "" : "s", sky_clock_seconds() - t0,
+                sky_sht_seconds(), peak, sky_par_size() > 1 ? " on the largest process" : "");
+    if (verbose && sky_par_rank() == 0)
         printf("wrote %d map%s to %s (nside %d, %s)\n", ins.nchan, ins.nchan == 1 ? "" : "s",
                dir, nside, presets);
 done:

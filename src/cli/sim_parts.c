@@ -56,6 +56,61 @@ int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
     return rc;
 }
 
+int cli_smooth_part_and_write(double *map, const sky_region *part, const sky_smooth_opts *o,
+                              const char *out_path, const char *car_path,
+                              const char *const *units, const char *const *cards, int dtype,
+                              int overwrite, int verbose, sky_error *err)
+{
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    const int rank = sky_par_rank(), size = sky_par_size();
+    const int nside = part->nside, nside_out = o->nside_out ? o->nside_out : nside;
+    sky_region out_part;
+    sky_region_part(nside_out, rank, size, &out_part);
+    const sky_region *op = nside_out == nside ? part : &out_part;
+    const int64_t nout = sky_region_npix(op);
+    double *out = NULL, *car = NULL;
+    int ny = 0, nx = 0, rc = SKY_OK;
+    if (o->car_res_rad > 0)
+        rc = sky_car_shape(o->car_res_rad, &ny, &nx, err);
+    if (!rc) {
+        out = nside_out == nside ? map
+                                 : sky_big_alloc((size_t)(3 * (nout > 0 ? nout : 1)) * sizeof *out);
+        if (!out || (rank == 0 && ny && !(car = malloc((size_t)3 * ny * nx * sizeof *car))))
+            rc = sky_nomem(err, "the smoothed maps");
+    }
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    const double t0 = sky_clock_seconds(), tsht = sky_sht_seconds();
+    sky_smooth_report rep;
+    rc = sky_smooth_part(map, part, 3, o, op, out, car, &rep, err);
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    if (verbose > 1 && rank == 0)
+        fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g in "
+                "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
+                rep.residual, sky_clock_seconds() - t0, sky_sht_seconds() - tsht);
+    const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
+    sky_fits_columns cols = {nside_out, 3, names, units, NULL, dtype, coord, overwrite, cards};
+    if ((rc = sky_fits_write_parts(out_path, &cols, out, err)))
+        goto done;
+    if (car) {
+        sky_car_image img = {3, ny, nx, car, units[0], coord, dtype, overwrite};
+        if ((rc = sky_fits_write_car(car_path, &img, err)))
+            remove(out_path); /* all outputs or none */
+    }
+    rc = sky_par_agree(rc, err);
+    if (!rc && verbose && rank == 0) {
+        printf("wrote %s (nside %d, smoothed; %d processes)\n", out_path, nside_out, size);
+        if (car)
+            printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
+    }
+done:
+    if (out != map)
+        free(out);
+    free(car);
+    return rc;
+}
+
 int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
                   const sky_band *band, const sky_smooth_opts *smooth, const cli_sim_target *t,
                   sky_error *err)
@@ -64,10 +119,9 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
     const int say = verbose > 1 && rank == 0;
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
-    double *map = NULL, *out = NULL, *car = NULL;
-    sky_region part, out_part;
+    double *map = NULL;
+    sky_region part;
     cli_cards cc;
-    int ny = 0, nx = 0;
     sky_region_part(nside, rank, size, &part);
     const int64_t nloc = sky_region_npix(&part);
     const double t0 = sky_clock_seconds();
@@ -98,58 +152,19 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
         goto done;
     }
 
-    /* transforms over the parts, then the output's parts (at its nside) */
-    const int nside_out = smooth->nside_out ? smooth->nside_out : nside;
-    sky_region_part(nside_out, rank, size, &out_part);
-    const sky_region *op = nside_out == nside ? &part : &out_part;
-    const int64_t nout = sky_region_npix(op);
-    if (smooth->car_res_rad > 0 && (rc = sky_car_shape(smooth->car_res_rad, &ny, &nx, err)))
-        goto agree;
-    out = nside_out == nside ? map : sky_big_alloc((size_t)(3 * (nout > 0 ? nout : 1)) * sizeof *out);
-    if (!out || (rank == 0 && ny && !(car = malloc((size_t)3 * ny * nx * sizeof *car))))
-        rc = sky_nomem(err, "the smoothed maps");
-agree:
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
-    const double t2 = sky_clock_seconds(), tsht = sky_sht_seconds();
-    sky_smooth_report rep;
-    rc = sky_smooth_part(map, &part, 3, smooth, op, out, car, &rep, err);
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
-    if (say)
-        fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g in "
-                "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
-                rep.residual, sky_clock_seconds() - t2, sky_sht_seconds() - tsht);
-    const char coord[2] = {smooth->rot_to ? smooth->rot_to : 'G', '\0'};
-    cols.nside = nside_out;
-    cols.coordsys = coord;
-    if ((rc = sky_fits_write_parts(t->out, &cols, out, err)))
-        goto done;
-    if (car) {
-        sky_car_image img = {3, ny, nx, car, t->unit, coord, t->dtype, t->overwrite};
-        rc = sky_fits_write_car(t->car, &img, err);
-        if (rc)
-            remove(t->out); /* all outputs or none */
-    }
-    rc = sky_par_agree(rc, err);
+    rc = cli_smooth_part_and_write(map, &part, smooth, t->out, t->car, units, cc.ptr, t->dtype,
+                                   t->overwrite, verbose, err);
 done:
     if (!rc) {
         const double peak = sky_par_max(cli_peak_rss_mb());
         if (say)
             fprintf(stderr, "skymodel: total %.2f s, peak memory %.0f MB on the largest "
                     "process\n", sky_clock_seconds() - t0, peak);
-        if (verbose && rank == 0) {
-            printf("wrote %s (nside %d, %s, %s; %d processes)\n", t->out,
-                   smooth && smooth->nside_out ? smooth->nside_out : nside, t->presets, t->unit,
-                   size);
-            if (car)
-                printf("wrote %s (CAR %d x %d)\n", t->car, ny, nx);
-        }
+        if (verbose && rank == 0 && !smooth)
+            printf("wrote %s (nside %d, %s, %s; %d processes)\n", t->out, nside, t->presets,
+                   t->unit, size);
     }
-    if (out != map)
-        free(out);
     free(map);
-    free(car);
     sky_free(sky);
     sky_config_free(cfg);
     return rc;
