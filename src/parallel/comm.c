@@ -92,18 +92,43 @@ int sky_par_agree(int rc, sky_error *err)
 /* MPI counts are ints: large buffers go in pieces. */
 enum { PIECE = 1 << 26 };
 
-void sky_par_sum(double *buf, size_t n)
+void sky_par_reduce_scatter(const double *send, double *recv, const int *count)
 {
-    if (world_size == 1)
+    if (world_size == 1) {
+        memcpy(recv, send, (size_t)count[0] * sizeof *recv);
         return;
-    for (size_t i = 0; i < n; i += PIECE) {
-        const int c = (int)(n - i < PIECE ? n - i : PIECE);
-        if (world_rank == 0)
-            MPI_Reduce(MPI_IN_PLACE, buf + i, c, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
-        else
-            MPI_Reduce(buf + i, NULL, c, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
-        MPI_Bcast(buf + i, c, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     }
+    MPI_Reduce_scatter(send, recv, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+}
+
+void sky_par_allgather(const double *send, double *recv, const int *count, const int *displ)
+{
+    if (world_size == 1) {
+        memmove(recv + displ[0], send, (size_t)count[0] * sizeof *recv);
+        return;
+    }
+    MPI_Allgatherv(send, count[world_rank], MPI_DOUBLE, recv, count, displ, MPI_DOUBLE,
+                   MPI_COMM_WORLD);
+}
+
+void sky_par_gather(const double *send, double *recv, const int *count, const int *displ)
+{
+    if (world_size == 1) {
+        memmove(recv + displ[0], send, (size_t)count[0] * sizeof *recv);
+        return;
+    }
+    MPI_Gatherv(send, count[world_rank], MPI_DOUBLE, recv, count, displ, MPI_DOUBLE, 0,
+                MPI_COMM_WORLD);
+}
+
+void sky_par_scatter(const double *send, double *recv, const int *count, const int *displ)
+{
+    if (world_size == 1) {
+        memmove(recv, send + displ[0], (size_t)count[0] * sizeof *recv);
+        return;
+    }
+    MPI_Scatterv(send, count, displ, MPI_DOUBLE, recv, count[world_rank], MPI_DOUBLE, 0,
+                 MPI_COMM_WORLD);
 }
 
 double sky_par_sum_ordered(double v)
@@ -175,9 +200,21 @@ int sky_par_agree(int rc, sky_error *err)
     (void)err;
     return rc;
 }
-void sky_par_sum(double *buf, size_t n)
+void sky_par_reduce_scatter(const double *send, double *recv, const int *count)
 {
-    (void)buf, (void)n;
+    memcpy(recv, send, (size_t)count[0] * sizeof *recv);
+}
+void sky_par_allgather(const double *send, double *recv, const int *count, const int *displ)
+{
+    memmove(recv + displ[0], send, (size_t)count[0] * sizeof *recv);
+}
+void sky_par_gather(const double *send, double *recv, const int *count, const int *displ)
+{
+    memmove(recv + displ[0], send, (size_t)count[0] * sizeof *recv);
+}
+void sky_par_scatter(const double *send, double *recv, const int *count, const int *displ)
+{
+    memmove(recv, send + displ[0], (size_t)count[0] * sizeof *recv);
 }
 double sky_par_sum_ordered(double v)
 {

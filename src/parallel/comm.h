@@ -31,9 +31,16 @@ int sky_par_size(void);
  * there are several processes), or SKY_OK when none did. */
 int sky_par_agree(int rc, sky_error *err);
 
-/* buf[0..n) summed element-wise over the processes, the same bits on all:
- * reduced on rank 0 and broadcast. */
-void sky_par_sum(double *buf, size_t n);
+/* Variable shares of one array: process r's share is count[r] doubles at
+ * displ[r] of the whole. */
+/* send (the whole, on every process) summed over processes; each receives
+ * its share in recv. */
+void sky_par_reduce_scatter(const double *send, double *recv, const int *count);
+/* every process's share (send) into the whole (recv) on every process */
+void sky_par_allgather(const double *send, double *recv, const int *count, const int *displ);
+/* the same into recv on rank 0 only, and rank 0's whole back to the shares */
+void sky_par_gather(const double *send, double *recv, const int *count, const int *displ);
+void sky_par_scatter(const double *send, double *recv, const int *count, const int *displ);
 
 /* The sum over processes of one value per process, added in rank order
  * (the same bits on every process). */

@@ -32,10 +32,66 @@ struct sky_sht {
     int nside, lmax;
     int64_t npix, nalm;
     int64_t nloc;     /* pixels of the maps this process passes: npix, or its part's */
-    int distributed;  /* map2alm sums the parts of all processes */
+    int distributed;  /* maps and alm are shared over the processes */
     sharp_geom_info *geom; /* NULL when the part holds no ring */
-    sharp_alm_info *ainfo;
+    sharp_alm_info *ainfo; /* one process: healpy's triangular layout */
+    /* Distributed: the alm are split by m over the processes, process r
+     * holding m from mfirst[r] to mfirst[r + 1] - 1 (about as many
+     * coefficients each), in healpy's layout cut to those m: a_lm of
+     * component c at c * nalm_own + healpy index - first index of mfirst[r].
+     * Transforms go through `full`, the whole healpy-layout alm. */
+    int nblk;
+    int *mfirst;            /* nblk + 1 */
+    int nown;               /* this process's m: mown[i], a_lm at mstart[i] + l */
+    int *mown;
+    int64_t *mstart;
+    int64_t nalm_own;
+    double complex *full;   /* 3 nalm: every m, for libsharp */
 };
+
+/* healpy's a_lm is at healpy_mstart(m) + l; m's first coefficient (l = m)
+ * at first_index(m) */
+static int64_t healpy_mstart(int m, int lmax)
+{
+    return (int64_t)m * (2 * lmax + 1 - m) / 2;
+}
+
+static int64_t first_index(int m, int lmax)
+{
+    return (int64_t)m * (2 * lmax + 3 - m) / 2;
+}
+
+/* m ranges of every process, balanced by coefficient count, and this
+ * process's own m. */
+static int make_blocks(sky_sht *p, sky_error *err)
+{
+    const int nb = p->nblk = sky_par_size(), me = sky_par_rank(), lmax = p->lmax;
+    p->mfirst = malloc((size_t)(nb + 1) * sizeof *p->mfirst);
+    p->mown = malloc((size_t)(lmax + 1) * sizeof *p->mown);
+    p->mstart = malloc((size_t)(lmax + 1) * sizeof *p->mstart);
+    p->full = sky_big_alloc((size_t)(3 * p->nalm) * sizeof *p->full);
+    if (!p->mfirst || !p->mown || !p->mstart || !p->full)
+        return sky_nomem(err, "a transform plan");
+    /* process r starts at the first m whose coefficients begin at or after
+     * r nalm / nb */
+    int m = 0;
+    for (int r = 0; r <= nb; r++) {
+        const int64_t target = (int64_t)((double)p->nalm * r / nb);
+        while (m <= lmax && first_index(m, lmax) < target)
+            m++;
+        p->mfirst[r] = r == nb ? lmax + 1 : m;
+    }
+    p->mfirst[0] = 0;
+    const int m0 = p->mfirst[me], m1 = p->mfirst[me + 1];
+    const int64_t base = first_index(m0, lmax);
+    p->nown = m1 - m0;
+    for (int i = 0; i < p->nown; i++) {
+        p->mown[i] = m0 + i;
+        p->mstart[i] = healpy_mstart(m0 + i, lmax) - base;
+    }
+    p->nalm_own = first_index(m1, lmax) - base;
+    return SKY_OK;
+}
 
 /* Time spent in libsharp by the process, all plans and threads together. */
 static _Atomic int64_t sharp_nanoseconds;
@@ -104,6 +160,25 @@ int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const s
     }
     sharp_make_triangular_alm_info(lmax, lmax, 1, &p->ainfo);
     p->nalm = sharp_alm_count(p->ainfo);
+    int rc = SKY_OK;
+    if (p->distributed) {
+        rc = make_blocks(p, err);
+    } else { /* every m, where healpy keeps it */
+        p->nown = lmax + 1;
+        p->nalm_own = p->nalm;
+        p->mown = malloc((size_t)(lmax + 1) * sizeof *p->mown);
+        p->mstart = malloc((size_t)(lmax + 1) * sizeof *p->mstart);
+        if (!p->mown || !p->mstart)
+            rc = sky_nomem(err, "a transform plan");
+        for (int m = 0; !rc && m <= lmax; m++) {
+            p->mown[m] = m;
+            p->mstart[m] = (int64_t)m * (2 * lmax + 1 - m) / 2;
+        }
+    }
+    if (rc) {
+        sky_sht_free(p);
+        return rc;
+    }
     *plan = p;
     return SKY_OK;
 }
@@ -114,13 +189,18 @@ void sky_sht_free(sky_sht *p)
         return;
     if (p->geom)
         sharp_destroy_geom_info(p->geom);
-    sharp_destroy_alm_info(p->ainfo);
+    if (p->ainfo)
+        sharp_destroy_alm_info(p->ainfo);
+    free(p->mfirst);
+    free(p->mown);
+    free(p->mstart);
+    free(p->full);
     free(p);
 }
 
 int64_t sky_sht_nalm(const sky_sht *p)
 {
-    return p->nalm;
+    return p->nalm_own;
 }
 
 int sky_sht_lmax(const sky_sht *p)
@@ -138,24 +218,129 @@ int64_t sky_sht_nloc(const sky_sht *p)
     return p->nloc;
 }
 
+int sky_sht_nm(const sky_sht *p)
+{
+    return p->nown;
+}
+
+int sky_sht_m(const sky_sht *p, int i, int64_t *start)
+{
+    *start = p->mstart[i];
+    return p->mown[i];
+}
+
+int sky_sht_distributed(const sky_sht *p)
+{
+    return p->distributed;
+}
+
+/* Doubles of process r's share of one component, and where it starts. */
+static void shares(const sky_sht *p, int *count, int *displ)
+{
+    for (int r = 0; r < p->nblk; r++) {
+        const int64_t a = first_index(p->mfirst[r], p->lmax),
+                      b = first_index(p->mfirst[r + 1], p->lmax);
+        count[r] = (int)(2 * (b - a));
+        displ[r] = (int)(2 * a);
+    }
+}
+
+/* Distributed transforms: analysis of this process's rings for every m,
+ * the partial sums reduced onto the owners of each m; synthesis of every m,
+ * gathered from their owners, onto this process's rings. */
+static void map2alm_shared(const sky_sht *p, int ncomp, const double *map, double complex *alm)
+{
+    double complex *t = p->full;
+    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
+    if (!count || !displ)
+        abort(); /* a few bytes per process */
+    shares(p, count, displ);
+    if (!p->geom)
+        memset(t, 0, (size_t)(ncomp * p->nalm) * sizeof *t);
+    void *a0[1] = {t}, *m0[1] = {(void *)map};
+    execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP);
+    if (ncomp == 3) {
+        void *a2[2] = {t + p->nalm, t + 2 * p->nalm};
+        void *m2[2] = {(void *)(map + p->nloc), (void *)(map + 2 * p->nloc)};
+        execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
+    }
+    for (int c = 0; c < ncomp; c++)
+        sky_par_reduce_scatter((const double *)(t + c * p->nalm), (double *)(alm + c * p->nalm_own),
+                               count);
+    free(count);
+    free(displ);
+}
+
+static void alm2map_shared(const sky_sht *p, int ncomp, const double complex *alm, double *map,
+                           int flags)
+{
+    double complex *t = p->full;
+    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
+    if (!count || !displ)
+        abort();
+    shares(p, count, displ);
+    for (int c = 0; c < ncomp; c++)
+        sky_par_allgather((const double *)(alm + c * p->nalm_own), (double *)(t + c * p->nalm),
+                          count, displ);
+    void *a0[1] = {t}, *m0[1] = {map};
+    execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags);
+    if (ncomp == 3) {
+        void *a2[2] = {t + p->nalm, t + 2 * p->nalm}, *m2[2] = {map + p->nloc, map + 2 * p->nloc};
+        execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
+    }
+    free(count);
+    free(displ);
+}
+
+double complex *sky_sht_gather_alm(const sky_sht *p, int ncomp, const double complex *own)
+{
+    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
+    if (!count || !displ)
+        abort();
+    shares(p, count, displ);
+    for (int c = 0; c < ncomp; c++)
+        sky_par_gather((const double *)(own + c * p->nalm_own), (double *)(p->full + c * p->nalm),
+                       count, displ);
+    free(count);
+    free(displ);
+    return sky_par_rank() == 0 ? p->full : NULL;
+}
+
+void sky_sht_scatter_alm(const sky_sht *p, int ncomp, double complex *own)
+{
+    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
+    if (!count || !displ)
+        abort();
+    shares(p, count, displ);
+    for (int c = 0; c < ncomp; c++)
+        sky_par_scatter((const double *)(p->full + c * p->nalm), (double *)(own + c * p->nalm_own),
+                        count, displ);
+    free(count);
+    free(displ);
+}
+
 void sky_sht_map2alm(const sky_sht *p, int ncomp, const double *map, double complex *alm)
 {
+    if (p->distributed) {
+        map2alm_shared(p, ncomp, map, alm);
+        return;
+    }
     void *a0[1] = {alm}, *m0[1] = {(void *)map};
-    if (!p->geom)
-        memset(alm, 0, (size_t)(ncomp * p->nalm) * sizeof *alm);
     execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP);
     if (ncomp == 3) {
         void *a2[2] = {alm + p->nalm, alm + 2 * p->nalm};
         void *m2[2] = {(void *)(map + p->nloc), (void *)(map + 2 * p->nloc)};
         execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
     }
-    if (p->distributed) /* each process has the sum over its rings: add them up */
-        sky_par_sum((double *)alm, (size_t)(2 * ncomp * p->nalm));
 }
 
 static void alm2map_flags(const sky_sht *p, int ncomp, const double complex *alm, double *map,
                           int flags)
 {
+    if (p->distributed) {
+        alm2map_shared(p, ncomp, alm, map, flags);
+        return;
+    }
     void *a0[1] = {(void *)alm}, *m0[1] = {map};
     execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags);
     if (ncomp == 3) {
@@ -250,13 +435,67 @@ int sky_sht_alm2car(int lmax, int ncomp, const double complex *alm, int ny, int 
 typedef struct lsq {
     const sky_sht *p;
     int ncomp;
-    int64_t nreal; /* per component: 2 nalm - lmax - 1 */
+    int64_t nreal; /* per component: 2 nalm - lmax - 1 (of this process's m) */
     double complex *alm;
     double *map;
+    int64_t *roff; /* distributed: where each own m starts in a component's reals */
 } lsq;
+
+/* The real vector in any plan's own layout: m after m, l = m .. lmax; Re for
+ * m = 0, sqrt(2) (Re, Im) otherwise (for one process this is the layout
+ * below, in the same order). roff[i]: where own m i starts in a component. */
+static void to_complex_own(const lsq *q, const double *x, double complex *alm)
+{
+    const sky_sht *p = q->p;
+    for (int c = 0; c < q->ncomp; c++) {
+        double complex *a = alm + c * p->nalm_own;
+        const double *r = x + c * q->nreal;
+#pragma omp parallel for schedule(dynamic, 8)
+        for (int i = 0; i < p->nown; i++) {
+            const int m = p->mown[i];
+            const double *src = r + q->roff[i];
+            double complex *dst = a + p->mstart[i];
+            for (int l = m; l <= p->lmax; l++)
+                dst[l] = m == 0 ? src[l] : CMPLX(src[2 * (l - m)] * (sqrt(2.0) / 2),
+                                                 src[2 * (l - m) + 1] * (sqrt(2.0) / 2));
+        }
+    }
+}
+
+static void from_complex_own(const lsq *q, const double complex *alm, double f, double beta,
+                             double *x)
+{
+    const sky_sht *p = q->p;
+    for (int c = 0; c < q->ncomp; c++) {
+        const double complex *a = alm + c * p->nalm_own;
+        double *r = x + c * q->nreal;
+#pragma omp parallel for schedule(dynamic, 8)
+        for (int i = 0; i < p->nown; i++) {
+            const int m = p->mown[i];
+            double *d = r + q->roff[i];
+            const double complex *src = a + p->mstart[i];
+            for (int l = m; l <= p->lmax; l++) {
+                const double complex af = src[l] * f;
+                if (m == 0) {
+                    const double t = creal(af);
+                    d[l] = beta == 0 ? t : t - beta * d[l];
+                } else {
+                    const double re = creal(af) * sqrt(2.0), im = cimag(af) * sqrt(2.0);
+                    double *e = d + 2 * (l - m);
+                    e[0] = beta == 0 ? re : re - beta * e[0];
+                    e[1] = beta == 0 ? im : im - beta * e[1];
+                }
+            }
+        }
+    }
+}
 
 static void to_complex(const lsq *q, const double *x, double complex *alm)
 {
+    if (q->p->distributed) {
+        to_complex_own(q, x, alm);
+        return;
+    }
     const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
     for (int c = 0; c < q->ncomp; c++) {
         double complex *a = alm + c * nalm;
@@ -284,6 +523,10 @@ static void op_rmatvec_sub(lsq *q, const double *y, double beta, double *x)
 {
     sky_sht_map2alm(q->p, q->ncomp, y, q->alm);
     const double f = (double)(12 * (int64_t)q->p->nside * q->p->nside) / (4 * M_PI);
+    if (q->p->distributed) {
+        from_complex_own(q, q->alm, f, beta, x);
+        return;
+    }
     const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
     for (int c = 0; c < q->ncomp; c++) {
         const double complex *a = q->alm + c * nalm;
@@ -326,17 +569,17 @@ static double sum_squares(const double *v, double scale, int64_t n)
     return s;
 }
 
-static double norm2(const double *v, int64_t n)
+/* A sum of squares over every process's share when the plan is distributed
+ * (maps by rings, alm by m). */
+static double all_squares(const sky_sht *p, const double *v, double scale, int64_t n)
 {
-    return sqrt(sum_squares(v, 1.0, n));
+    const double s = sum_squares(v, scale, n);
+    return p->distributed ? sky_par_sum_ordered(s) : s;
 }
 
-/* The norm of a map-sized vector: over every process's part when the maps
- * are distributed (alm-sized vectors are whole on every process). */
-static double map_norm2(const sky_sht *p, const double *v, int64_t n)
+static double all_norm2(const sky_sht *p, const double *v, int64_t n)
 {
-    const double s = sum_squares(v, 1.0, n);
-    return sqrt(p->distributed ? sky_par_sum_ordered(s) : s);
+    return sqrt(all_squares(p, v, 1.0, n));
 }
 
 /* v = s v, in parallel */
@@ -381,11 +624,19 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
                 double complex *alm, int *iterations, double *residual, sky_error *err)
 {
     /* `alm` is the operator's scratch until the result is written to it */
-    lsq q = {p, ncomp, 2 * p->nalm - p->lmax - 1, alm, NULL};
-    const int64_t m = ncomp * p->nloc, n = ncomp * q.nreal;
-    double *buf = sky_big_alloc((size_t)(3 * n) * sizeof *buf);
-    if (!buf)
+    lsq q = {p, ncomp, 0, alm, NULL, NULL};
+    if (!(q.roff = malloc((size_t)(p->nown + 1) * sizeof *q.roff)))
         return sky_nomem(err, "the least-squares map2alm");
+    for (int i = 0; i < p->nown; i++) {
+        q.roff[i] = q.nreal;
+        q.nreal += p->mown[i] == 0 ? p->lmax + 1 : 2 * (int64_t)(p->lmax - p->mown[i] + 1);
+    }
+    const int64_t m = ncomp * p->nloc, n = ncomp * q.nreal;
+    double *buf = sky_big_alloc((size_t)(3 * (n > 0 ? n : 1)) * sizeof *buf);
+    if (!buf) {
+        free(q.roff);
+        return sky_nomem(err, "the least-squares map2alm");
+    }
     double *x = buf, *v = x + n, *w = v + n;
     const double eps = 2.220446049250313e-16, atol = tol, btol = tol, ctol = 1e-8;
 
@@ -396,18 +647,18 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
     for (int64_t i = 0; i < n; i++)
         x[i] = x[i] / npix * (4 * M_PI);
 
-    const double bnorm = map_norm2(p, b, m);
+    const double bnorm = all_norm2(p, b, m);
     /* u = b - A x, as -((A x) + (-b)) */
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < m; i++)
         u[i] = -b[i];
     op_matvec_add(&q, x, u);
     scale(u, -1.0, m);
-    double beta = map_norm2(p, u, m), alfa = 0;
+    double beta = all_norm2(p, u, m), alfa = 0;
     if (beta > 0) {
         scale(u, 1 / beta, m);
         op_rmatvec_sub(&q, u, 0, v);
-        alfa = norm2(v, n);
+        alfa = all_norm2(p, v, n);
     } else {
         memcpy(v, x, (size_t)n * sizeof *v);
     }
@@ -423,12 +674,12 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
             itn++;
             scale(u, -alfa, m); /* u = A v - alfa u, as (-alfa) u + A v */
             op_matvec_add(&q, v, u);
-            beta = map_norm2(p, u, m);
+            beta = all_norm2(p, u, m);
             if (beta > 0) {
                 scale(u, 1 / beta, m);
                 anorm = sqrt(anorm * anorm + alfa * alfa + beta * beta);
                 op_rmatvec_sub(&q, u, beta, v);
-                alfa = norm2(v, n);
+                alfa = all_norm2(p, v, n);
                 if (alfa > 0)
                     scale(v, 1 / alfa, n);
             }
@@ -439,7 +690,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
             const double phi = cs * phibar;
             phibar = sn * phibar;
             const double tau = sn * phi, t1 = phi / rho, t2 = -theta / rho;
-            const double dk2 = sum_squares(w, 1 / rho, n); /* dk = w / rho */
+            const double dk2 = all_squares(p, w, 1 / rho, n); /* dk = w / rho */
 #pragma omp parallel for schedule(static)
             for (int64_t i = 0; i < n; i++) {
                 x[i] = x[i] + t1 * w[i];
@@ -473,6 +724,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
     if (residual)
         *residual = bnorm > 0 ? r1norm / bnorm : 0;
     free(buf);
+    free(q.roff);
     return SKY_OK;
 }
 

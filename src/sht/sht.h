@@ -20,10 +20,12 @@ int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err);
  * map2alm quadrature, as healpy's map2alm(use_weights=True). */
 int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky_sht **plan,
                             sky_error *err);
-/* The same for one process's part of distributed maps (a region at nside):
- * the maps passed hold the part's pixels; alm are whole on every process,
- * map2alm summing the parts over all processes (sky_par_sum), so every
- * process must make the same calls. NULL part: the whole sky, one process. */
+/* The same for one process's part of distributed maps and alm (MPI): the
+ * maps passed hold the part's pixels (a region at nside), the alm the m this
+ * process owns (sky_sht_nm / sky_sht_m: a range of m, in healpy's layout
+ * cut to it). Every process must make the same calls: a transform gathers
+ * or reduces the alm of all processes in a whole-sky buffer of the plan.
+ * NULL part: the whole sky on one process, in healpy's layout. */
 int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const sky_region *part,
                         sky_sht **plan, sky_error *err);
 void sky_sht_free(sky_sht *plan);
@@ -32,7 +34,18 @@ int64_t sky_sht_nloc(const sky_sht *plan);
 /* Wall time spent in libsharp's transforms so far by this process (every
  * plan and thread): the transform floor of what ran, for -v and benchmarks. */
 double sky_sht_seconds(void);
+/* Complex alm per component this process holds (all of them on one process). */
 int64_t sky_sht_nalm(const sky_sht *plan);
+/* The m this process holds: i from 0 to sky_sht_nm() - 1; a_lm is at
+ * *start + l (l = m .. lmax) of each component's block. */
+int sky_sht_nm(const sky_sht *plan);
+int sky_sht_m(const sky_sht *plan, int i, int64_t *start);
+int sky_sht_distributed(const sky_sht *plan);
+/* Distributed plans (collective): every process's alm, in healpy's layout,
+ * on rank 0 (returned there, NULL elsewhere; the plan's own buffer), and
+ * that buffer's content back to the processes. */
+double complex *sky_sht_gather_alm(const sky_sht *plan, int ncomp, const double complex *own);
+void sky_sht_scatter_alm(const sky_sht *plan, int ncomp, double complex *own);
 int sky_sht_lmax(const sky_sht *plan);
 int sky_sht_nside(const sky_sht *plan);
 

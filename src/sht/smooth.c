@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/heap.h"
 #include "io/ring_weights.h"
+#include "parallel/comm.h"
 #include "healpix/healpix.h"
 #include "rotate.h"
 #include "sht.h"
@@ -54,7 +55,7 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
         return SKY_OK;
     const int64_t npix = sky_sht_nloc(p), nalm = sky_sht_nalm(p);
     double *res = sky_big_alloc((size_t)(ncomp * (npix > 0 ? npix : 1)) * sizeof *res);
-    double complex *da = sky_big_alloc((size_t)(ncomp * nalm) * sizeof *da);
+    double complex *da = sky_big_alloc((size_t)(ncomp * (nalm > 0 ? nalm : 1)) * sizeof *da);
     if (!res || !da) {
         free(res);
         free(da);
@@ -71,6 +72,31 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
     free(res);
     free(da);
     return SKY_OK;
+}
+
+/* Rotation and CAR synthesis of distributed alm: gathered on rank 0 in
+ * healpy's layout, rotated there (and the CAR map made, when `car` is given
+ * there), scattered back. Every process calls it; all return rank 0's status. */
+static int distributed_rotate_car(const sky_sht *p, int ncomp, double complex *alm,
+                                  const sky_smooth_opts *o, int rotate, double *car,
+                                  sky_error *err)
+{
+    const int lmax = sky_sht_lmax(p);
+    double complex *full = sky_sht_gather_alm(p, ncomp, alm); /* NULL but on rank 0 */
+    int rc = SKY_OK;
+    if (full && rotate) {
+        double mat[3][3];
+        if (!(rc = sky_coord_matrix(o->rot_from, o->rot_to, mat, err)))
+            rc = sky_rotate_alm(lmax, ncomp, full, mat, err);
+    }
+    if (full && !rc && car) {
+        int ny, nx;
+        if (!(rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
+            rc = sky_sht_alm2car(lmax, ncomp, full, ny, nx, car, err);
+    }
+    if (!(rc = sky_par_agree(rc, err)) && rotate)
+        sky_sht_scatter_alm(p, ncomp, alm);
+    return rc;
 }
 
 /* sky_smooth; with `own` (== map) the least-squares solve works in the map's
@@ -117,7 +143,7 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
         (rc = sky_sht_create_part(nside_out, lmax, NULL, out_part, &pout, err)))
         goto done;
     const int64_t nalm = sky_sht_nalm(pin);
-    if (!(alm = sky_big_alloc((size_t)(ncomp * nalm) * sizeof *alm))) {
+    if (!(alm = sky_big_alloc((size_t)(ncomp * (nalm > 0 ? nalm : 1)) * sizeof *alm))) {
         rc = sky_nomem(err, "alm");
         goto done;
     }
@@ -139,12 +165,14 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
     if (rc)
         goto done;
 
-    /* beam */
+    /* beam, on the m this process holds (all of them on one process) */
     if (o->fwhm_rad > 0 || o->beam) {
         const double sigma = o->fwhm_rad / sqrt(8.0 * log(2.0)), s2 = sigma * sigma;
-        for (int m = 0; m <= lmax; m++)
+        for (int mi = 0; mi < sky_sht_nm(pin); mi++) {
+            int64_t start;
+            const int m = sky_sht_m(pin, mi, &start);
             for (int l = m; l <= lmax; l++) {
-                const int64_t i = (int64_t)m * (2 * lmax + 1 - m) / 2 + l;
+                const int64_t i = start + l;
                 for (int c = 0; c < ncomp; c++) {
                     double b;
                     if (o->beam) {
@@ -157,21 +185,32 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
                     alm[c * nalm + i] *= b;
                 }
             }
+        }
     }
-    if (o->rot_from && o->rot_from != o->rot_to) {
-        double mat[3][3];
-        if ((rc = sky_coord_matrix(o->rot_from, o->rot_to, mat, err)) ||
-            (rc = sky_rotate_alm(lmax, ncomp, alm, mat, err)))
+    const int rotate = o->rot_from && o->rot_from != o->rot_to;
+    const int want_car = car && o->car_res_rad > 0;
+    if (sky_sht_distributed(pin) && (rotate || o->car_res_rad > 0)) {
+        /* the rotation and the CAR map need every m: on rank 0, whose result
+         * goes back to the processes */
+        rc = distributed_rotate_car(pin, ncomp, alm, o, rotate, want_car ? car : NULL, err);
+        if (rc)
             goto done;
+    } else {
+        if (rotate) {
+            double mat[3][3];
+            if ((rc = sky_coord_matrix(o->rot_from, o->rot_to, mat, err)) ||
+                (rc = sky_rotate_alm(lmax, ncomp, alm, mat, err)))
+                goto done;
+        }
+        if (want_car) {
+            int ny, nx;
+            if ((rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)) ||
+                (rc = sky_sht_alm2car(lmax, ncomp, alm, ny, nx, car, err)))
+                goto done;
+        }
     }
     if (out)
         sky_sht_alm2map(pout ? pout : pin, ncomp, alm, out);
-    if (car && o->car_res_rad > 0) {
-        int ny, nx;
-        if ((rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)) ||
-            (rc = sky_sht_alm2car(lmax, ncomp, alm, ny, nx, car, err)))
-            goto done;
-    }
     if (rep)
         *rep = r;
 done:
