@@ -150,7 +150,7 @@ static int write_direct_parts(const sky_sky *sky, const char *presets, plan *pl,
     const int nseg = sky_part_ranges(sky, first, count);
     for (int s = 0; s < nseg; s++)
         nloc += count[s];
-    int batch = (int)(SMOOTH_BATCH_BYTES / (3.0 * (double)(nloc > 0 ? nloc : 1) * 8));
+    int batch = (int)(SMOOTH_BATCH_BYTES / (3.0 * (double)sky_npix(sky) * 8));
     batch = batch < 1 ? 1 : batch > n ? n : batch;
     sky_band *bands = calloc((size_t)batch, sizeof *bands);
     const char **units = calloc((size_t)batch, sizeof *units);
@@ -263,7 +263,9 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
         npix += count[s];
     sky_region part;
     sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
-    const double map_bytes = 3.0 * (double)(npix > 0 ? npix : 1) * sizeof(double);
+    /* batches as large as one process would make them: under mpirun each
+     * process's share of the memory then falls with the number of processes */
+    const double map_bytes = 3.0 * (double)sky_npix(*skyp) * sizeof(double);
     int batch = (int)(SMOOTH_BATCH_BYTES / map_bytes);
     if (batch < 1)
         batch = 1;

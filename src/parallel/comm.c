@@ -98,7 +98,14 @@ void sky_par_reduce_scatter(const double *send, double *recv, const int *count)
         memcpy(recv, send, (size_t)count[0] * sizeof *recv);
         return;
     }
-    MPI_Reduce_scatter(send, recv, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    /* one reduction onto each owner: Open MPI pipelines large reductions
+     * well, while its reduce_scatter goes through one process */
+    size_t displ = 0;
+    for (int r = 0; r < world_size; r++) {
+        MPI_Reduce(send + displ, r == world_rank ? recv : NULL, count[r], MPI_DOUBLE, MPI_SUM, r,
+                   MPI_COMM_WORLD);
+        displ += (size_t)count[r];
+    }
 }
 
 void sky_par_allgather(const double *send, double *recv, const int *count, const int *displ)
@@ -107,8 +114,10 @@ void sky_par_allgather(const double *send, double *recv, const int *count, const
         memmove(recv + displ[0], send, (size_t)count[0] * sizeof *recv);
         return;
     }
-    MPI_Allgatherv(send, count[world_rank], MPI_DOUBLE, recv, count, displ, MPI_DOUBLE,
-                   MPI_COMM_WORLD);
+    /* one broadcast from each owner (see sky_par_reduce_scatter) */
+    memmove(recv + displ[world_rank], send, (size_t)count[world_rank] * sizeof *recv);
+    for (int r = 0; r < world_size; r++)
+        MPI_Bcast(recv + displ[r], count[r], MPI_DOUBLE, r, MPI_COMM_WORLD);
 }
 
 void sky_par_gather(const double *send, double *recv, const int *count, const int *displ)
