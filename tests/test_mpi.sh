@@ -64,6 +64,12 @@ run iter3_outnside 1e-10 -p d1,f1 -n 64 -f 30 --fwhm 120 --out-nside 32
 awk 'BEGIN { for (l = 0; l <= 100; l++) printf "%.17g\n", exp(-l * (l + 1) * 1e-4) }' >"$W/bl.txt"
 run beamwindow 1e-10 -p s1 -n 32 -f 40 --beam-window "$W/bl.txt"
 
+# more processes than ring pairs and than m: some hold nothing
+"$SKY" sim -p d1,s1 -n 1 -f 100 --fwhm 600 -d $T --offline -q --dtype float64 -o "$W/tiny.s.fits" || fail=1
+$MPIRUN -np 5 "$SKY" sim -p d1,s1 -n 1 -f 100 --fwhm 600 -d $T --offline -q --dtype float64 \
+    -o "$W/tiny.5.fits" </dev/null && "$CMP" "$W/tiny.s.fits" "$W/tiny.5.fits" 1e-10 ||
+    { echo "FAIL nside 1 on 5 processes"; fail=1; }
+
 # an instrument: one smoothed and one unsmoothed channel
 cat > "$W/ins.json" <<'JSON'
 {"sky": ["d1", "s1", "a1"], "output_unit": "uK_CMB",
