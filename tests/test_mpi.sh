@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_mpi.sh SKYMODEL MAP_COMPARE - the simulation cases under
+# test_mpi.sh SKYMODEL MAP_COMPARE - the simulation cases (and skymodel smooth) under
 # `mpirun --oversubscribe -np 2` and `-np 3`, compared with serial runs of
 # the same binary: files identical byte for byte without smoothing, maps
 # within 1e-10 of their RMS with it; and a template missing on one rank's
@@ -63,6 +63,15 @@ run lsq0_rotate 1e-10 -p d1,s1,c1 -n 32 -f 150 --fwhm 90 --lsq-maxiter 0 --rotat
 run iter3_outnside 1e-10 -p d1,f1 -n 64 -f 30 --fwhm 120 --out-nside 32
 awk 'BEGIN { for (l = 0; l <= 100; l++) printf "%.17g\n", exp(-l * (l + 1) * 1e-4) }' >"$W/bl.txt"
 run beamwindow 1e-10 -p s1 -n 32 -f 40 --beam-window "$W/bl.txt"
+
+# skymodel smooth: each process reads its rows of the input map
+"$SKY" sim -p d1,s1 -n 32 -f 90 -d $T --offline -q -o "$W/in.fits" || fail=1
+"$SKY" smooth "$W/in.fits" --fwhm 100 --rotate G:E -q --dtype float64 -o "$W/sm.s.fits" || fail=1
+for np in 2 3; do
+    $MPIRUN -np $np "$SKY" smooth "$W/in.fits" --fwhm 100 --rotate G:E -q --dtype float64 \
+        -o "$W/sm.$np.fits" </dev/null && "$CMP" "$W/sm.s.fits" "$W/sm.$np.fits" 1e-10 ||
+        { echo "FAIL smooth: $np processes"; fail=1; }
+done
 
 # more processes than ring pairs and than m: some hold nothing
 "$SKY" sim -p d1,s1 -n 1 -f 100 --fwhm 600 -d $T --offline -q --dtype float64 -o "$W/tiny.s.fits" || fail=1

@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "io/fits_map.h"
 #include "options.h"
+#include "parallel/comm.h"
+#include "sim.h"
 #include "smoothing.h"
 
 static const cli_option smooth_options[] = {
@@ -31,14 +33,15 @@ int sky_cmd_smooth(int argc, char **argv)
     sky_error err = {0};
     sky_table beam = {0, 0, NULL};
     sky_hmap in[3];
-    int nin = 0, ncols = 0, rc, on;
+    int nin = 0, ncols = 0, rc, on, agreed = 0;
     double *map = NULL;
     char *car_path = NULL;
     sky_smooth_opts o;
     if ((rc = cli_parse(smooth_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
     if (cli_has(&p, "help")) {
-        cli_print_help("skymodel smooth IN.fits -o OUT.fits [--fwhm ARCMIN | --beam-window FILE] "
+        if (sky_par_rank() == 0)
+            cli_print_help("skymodel smooth IN.fits -o OUT.fits [--fwhm ARCMIN | --beam-window FILE] "
                        "[--lmax L] [--lsq-maxiter K] [--rotate A:B] [--out-nside N]",
                        "Applies PySM's apply_smoothing_and_coord_transform to a HEALPix map.",
                        smooth_options, NOPT);
@@ -65,33 +68,47 @@ int sky_cmd_smooth(int argc, char **argv)
         rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", outpath);
         goto done;
     }
-    if ((rc = sky_fits_count_columns(p.pos[0], &ncols, &err)))
+    int nside = 0;
+    if ((rc = sky_fits_map_shape(p.pos[0], &ncols, &nside, &err)))
         goto done;
     nin = ncols >= 3 ? 3 : 1;
+    /* under mpirun each process reads and smooths its part of the map */
+    sky_region part;
+    sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
     const int fields[3] = {0, 1, 2};
-    if ((rc = sky_fits_read_map(p.pos[0], nin, fields, in, units, &err))) {
+    if ((rc = sky_fits_read_map_part(p.pos[0], nin, fields, &part, in, units, &err))) {
         nin = 0;
         goto done;
     }
-    const int nside = in[0].nside;
     if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
         (rc = cli_check_outputs(&p, outpath, &o, &err)))
         goto done;
-    const int64_t npix = in[0].npix;
-    if (!(map = malloc((size_t)(nin * npix) * sizeof *map)) ||
+    const int64_t npix = in[0].nheld;
+    if (!(map = malloc((size_t)(nin * (npix > 0 ? npix : 1)) * sizeof *map)) ||
         !(car_path = cli_car_path(&p, outpath))) {
         rc = sky_nomem(&err, "the maps");
         goto done;
     }
     for (int c = 0; c < nin; c++)
         for (int64_t q = 0; q < npix; q++)
-            map[c * npix + q] = sky_hmap_at(&in[c], q);
+            map[c * npix + q] = in[c].f ? (double)in[c].f[q] : in[c].d[q];
     const char *u[] = {units[0], nin > 1 ? units[1] : "", nin > 2 ? units[2] : ""};
     const char *cards[] = {"CREATOR = 'skymodel " SKY_VERSION_STRING "' / smoothed", NULL};
-    rc = cli_smooth_and_write(map, nside, nin, &o, outpath, car_path, u, cards,
-                              dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                              cli_has(&p, "force"), cli_has(&p, "quiet") ? 0 : 1, &err);
+    const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
+    const int verbose = cli_has(&p, "quiet") ? 0 : 1;
+    if (sky_par_size() > 1) {
+        agreed = 1;
+        if (!(rc = sky_par_agree(SKY_OK, &err)))
+            rc = cli_smooth_part_and_write(map, &part, nin, &o, outpath,
+                                           o.car_res_rad > 0 ? car_path : NULL, u, cards, dt,
+                                           cli_has(&p, "force"), verbose, &err);
+        goto done;
+    }
+    rc = cli_smooth_and_write(map, nside, nin, &o, outpath, car_path, u, cards, dt,
+                              cli_has(&p, "force"), verbose, &err);
 done:
+    if (!agreed) /* under mpirun: a check that failed here fails every process */
+        rc = sky_par_agree(rc, &err);
     for (int c = 0; c < nin; c++)
         sky_hmap_free(&in[c]);
     sky_table_free(&beam);

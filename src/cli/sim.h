@@ -47,9 +47,10 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
 int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
                       const char *const *units, double *const *out, sky_error *err);
 
-/* Smooths this process's part `map` (destroyed) with the other processes
- * and writes the file (rank 0), and the CAR map when o asks for one. */
-int cli_smooth_part_and_write(double *map, const sky_region *part, const sky_smooth_opts *o,
+/* Smooths this process's part `map` (ncomp blocks, destroyed) with the other
+ * processes and writes the file (rank 0), and the CAR map when o asks. */
+int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
+                              const sky_smooth_opts *o,
                               const char *out_path, const char *car_path,
                               const char *const *units, const char *const *cards, int dtype,
                               int overwrite, int verbose, sky_error *err);

@@ -305,7 +305,7 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->unit, q->unit, q->unit};
             const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
-            rc = parts ? cli_smooth_part_and_write(maps[k], &part, &q->smooth, q->out, q->car, cu,
+            rc = parts ? cli_smooth_part_and_write(maps[k], &part, 3, &q->smooth, q->out, q->car, cu,
                                                    cards[k].ptr, dtype, overwrite, verbose, err)
                        : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->out, q->car, cu,
                                               cards[k].ptr, dtype, overwrite, verbose, err);

@@ -56,7 +56,8 @@ int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
     return rc;
 }
 
-int cli_smooth_part_and_write(double *map, const sky_region *part, const sky_smooth_opts *o,
+int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
+                              const sky_smooth_opts *o,
                               const char *out_path, const char *car_path,
                               const char *const *units, const char *const *cards, int dtype,
                               int overwrite, int verbose, sky_error *err)
@@ -73,16 +74,17 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, const sky_smo
     if (o->car_res_rad > 0)
         rc = sky_car_shape(o->car_res_rad, &ny, &nx, err);
     if (!rc) {
-        out = nside_out == nside ? map
-                                 : sky_big_alloc((size_t)(3 * (nout > 0 ? nout : 1)) * sizeof *out);
-        if (!out || (rank == 0 && ny && !(car = malloc((size_t)3 * ny * nx * sizeof *car))))
+        out = nside_out == nside
+                  ? map
+                  : sky_big_alloc((size_t)(ncomp * (nout > 0 ? nout : 1)) * sizeof *out);
+        if (!out || (rank == 0 && ny && !(car = malloc((size_t)ncomp * ny * nx * sizeof *car))))
             rc = sky_nomem(err, "the smoothed maps");
     }
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     const double t0 = sky_clock_seconds(), tsht = sky_sht_seconds();
     sky_smooth_report rep;
-    rc = sky_smooth_part(map, part, 3, o, op, out, car, &rep, err);
+    rc = sky_smooth_part(map, part, ncomp, o, op, out, car, &rep, err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     if (verbose > 1 && rank == 0)
@@ -90,11 +92,12 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, const sky_smo
                 "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
                 rep.residual, sky_clock_seconds() - t0, sky_sht_seconds() - tsht);
     const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    sky_fits_columns cols = {nside_out, 3, names, units, NULL, dtype, coord, overwrite, cards};
+    sky_fits_columns cols = {nside_out, ncomp, names, units, NULL, dtype, coord, overwrite,
+                             cards};
     if ((rc = sky_fits_write_parts(out_path, &cols, out, err)))
         goto done;
     if (car) {
-        sky_car_image img = {3, ny, nx, car, units[0], coord, dtype, overwrite};
+        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite};
         if ((rc = sky_fits_write_car(car_path, &img, err)))
             remove(out_path); /* all outputs or none */
     }
@@ -152,7 +155,7 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
         goto done;
     }
 
-    rc = cli_smooth_part_and_write(map, &part, smooth, t->out, t->car, units, cc.ptr, t->dtype,
+    rc = cli_smooth_part_and_write(map, &part, 3, smooth, t->out, t->car, units, cc.ptr, t->dtype,
                                    t->overwrite, verbose, err);
 done:
     if (!rc) {

@@ -211,13 +211,20 @@ done:
 
 int sky_fits_count_columns(const char *path, int *ncols, sky_error *err)
 {
+    return sky_fits_map_shape(path, ncols, NULL, err);
+}
+
+int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err)
+{
     fitsfile *fp = NULL;
-    int status = 0, hdutype = 0;
+    int status = 0, hdutype = 0, typecode = 0;
+    long nrows = 0, repeat = 0, width = 0;
     if (fits_open_file(&fp, path, READONLY, &status))
         return fail_fits(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
                          "cannot open as FITS");
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) || hdutype != BINARY_TBL ||
-        fits_get_num_cols(fp, ncols, &status)) {
+        fits_get_num_cols(fp, ncols, &status) || fits_get_num_rows(fp, &nrows, &status) ||
+        fits_get_coltype(fp, 1, &typecode, &repeat, &width, &status)) {
         int s2 = 0;
         fits_close_file(fp, &s2);
         fits_clear_errmsg();
@@ -225,6 +232,13 @@ int sky_fits_count_columns(const char *path, int *ncols, sky_error *err)
                         path);
     }
     fits_close_file(fp, &status);
+    if (nside) {
+        const int64_t n = sky_hpx_nside_of((int64_t)nrows * repeat);
+        if (n < 1 || !sky_hpx_nside_ok(n))
+            return sky_fail(err, SKY_EFORMAT, "%s: column 1 has %lld values: not a HEALPix map",
+                            path, (long long)nrows * repeat);
+        *nside = (int)n;
+    }
     return SKY_OK;
 }
 

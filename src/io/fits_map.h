@@ -26,6 +26,8 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
 
 /* The number of columns of the map table (first extension) of `path`. */
 int sky_fits_count_columns(const char *path, int *ncols, sky_error *err);
+/* The same and the map's nside (of its first column), without reading it. */
+int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err);
 
 /* Up to maxcols numeric columns of the first extension's table (as healpy's
  * write_cl stores spectra and beams), column-major in a malloc'ed array of
