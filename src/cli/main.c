@@ -1,8 +1,14 @@
 /*
  * main.c - the `skymodel` program: dispatches to a subcommand from a table.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "commands.h"
 #include "core/heap.h"
@@ -33,6 +39,22 @@ static void usage(FILE *f)
 
 static int run(int argc, char **argv);
 
+/* Under mpirun without a thread count (OMP_NUM_THREADS, --threads), the
+ * processes of a node share its cores instead of each taking them all;
+ * when the launcher bound each process to its own cores, OpenMP's default
+ * (the cores it may use) is already right. */
+static void default_threads(void)
+{
+#ifdef _OPENMP
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    const int local = sky_par_local_size();
+    if (local > 1 && !getenv("OMP_NUM_THREADS") && omp_get_num_procs() == online) {
+        const int t = (int)(online / local);
+        omp_set_num_threads(t > 0 ? t : 1);
+    }
+#endif
+}
+
 int main(int argc, char **argv)
 {
     sky_heap_reuse_buffers();
@@ -41,6 +63,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "skymodel: %s\n", err.msg);
         return 1;
     }
+    default_threads();
     const int rc = run(argc, argv);
     sky_par_finalize();
     return rc;

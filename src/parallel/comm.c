@@ -14,7 +14,7 @@
 #include <mpi.h>
 
 static int started; /* MPI_Init was called here */
-static int world_rank, world_size = 1;
+static int world_rank, world_size = 1, local_size = 1;
 
 /* Set by mpirun/orterun (Open MPI), PMIx launchers (srun --mpi=pmix, prterun)
  * and PMI-1/2 launchers (srun, hydra). */
@@ -38,6 +38,12 @@ int sky_par_init(int *argc, char ***argv, sky_error *err)
     started = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &world_size);
+    MPI_Comm node;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+        MPI_SUCCESS) {
+        MPI_Comm_size(node, &local_size);
+        MPI_Comm_free(&node);
+    }
     return SKY_OK;
 }
 
@@ -47,7 +53,12 @@ void sky_par_finalize(void)
         MPI_Finalize();
     started = 0;
     world_rank = 0;
-    world_size = 1;
+    world_size = local_size = 1;
+}
+
+int sky_par_local_size(void)
+{
+    return local_size;
 }
 
 int sky_par_rank(void)
@@ -201,6 +212,10 @@ int sky_par_rank(void)
     return 0;
 }
 int sky_par_size(void)
+{
+    return 1;
+}
+int sky_par_local_size(void)
 {
     return 1;
 }

@@ -25,6 +25,8 @@ void sky_par_finalize(void);
 
 int sky_par_rank(void);
 int sky_par_size(void);
+/* Processes of this run on this node (1 without MPI). */
+int sky_par_local_size(void);
 
 /* Every process passes its status (and error); all return the status of the
  * lowest-ranked process that failed, with its message ("rank R: ..." when
