@@ -74,8 +74,8 @@ for np in 2 3; do
 done
 
 # more processes than ring pairs and than m: some hold nothing
-"$SKY" sim -p d1,s1 -n 1 -f 100 --fwhm 600 -d $T --offline -q --dtype float64 -o "$W/tiny.s.fits" || fail=1
-$MPIRUN -np 5 "$SKY" sim -p d1,s1 -n 1 -f 100 --fwhm 600 -d $T --offline -q --dtype float64 \
+"$SKY" sim -p d1,s1 -n 1 -f 100 --fwhm 600 --rotate G:C -d $T --offline -q --dtype float64 -o "$W/tiny.s.fits" || fail=1
+$MPIRUN -np 5 "$SKY" sim -p d1,s1 -n 1 -f 100 --fwhm 600 --rotate G:C -d $T --offline -q --dtype float64 \
     -o "$W/tiny.5.fits" </dev/null && "$CMP" "$W/tiny.s.fits" "$W/tiny.5.fits" 1e-10 ||
     { echo "FAIL nside 1 on 5 processes"; fail=1; }
 

@@ -187,6 +187,13 @@ void sky_par_recv(double *buf, size_t n, int from)
                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
 
+void sky_par_sendrecv(const double *send, int to, double *recv, int from, int n)
+{
+    MPI_Sendrecv(send, to >= 0 ? n : 0, MPI_DOUBLE, to >= 0 ? to : MPI_PROC_NULL, 1, recv,
+                 from >= 0 ? n : 0, MPI_DOUBLE, from >= 0 ? from : MPI_PROC_NULL, 1,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
 void sky_par_bcast_bytes(void *buf, size_t n, int root)
 {
     if (world_size > 1)
@@ -257,6 +264,12 @@ void sky_par_recv(double *buf, size_t n, int from)
 {
     (void)buf, (void)n, (void)from;
     abort();
+}
+void sky_par_sendrecv(const double *send, int to, double *recv, int from, int n)
+{
+    (void)send, (void)to, (void)recv, (void)from, (void)n;
+    if (to >= 0 || from >= 0)
+        abort(); /* no other process */
 }
 void sky_par_bcast_bytes(void *buf, size_t n, int root)
 {

@@ -50,6 +50,10 @@ double sky_par_sum_ordered(double v);
 /* The largest of one value per process. */
 double sky_par_max(double v);
 
+/* Sends n doubles to process `to` while receiving n from `from` (either
+ * may be -1: none). */
+void sky_par_sendrecv(const double *send, int to, double *recv, int from, int n);
+
 /* Point to point, in pieces small enough for MPI's int counts. */
 void sky_par_send(const double *buf, size_t n, int to);
 void sky_par_recv(double *buf, size_t n, int from);

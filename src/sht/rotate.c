@@ -82,10 +82,9 @@ int sky_coord_matrix(char from, char to, double mat[3][3], sky_error *err)
     return SKY_OK;
 }
 
-int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3][3],
-                   sky_error *err)
+/* Extract_CPAC_Euler_Angles; rotate_alm(alm, psi = gamma, theta = beta, phi = alpha) */
+static void euler_angles(const double mat[3][3], double *psi, double *beta_, double *phi)
 {
-    /* Extract_CPAC_Euler_Angles */
     double alpha, beta, gamma;
     const double cb = mat[2][2], sb = sqrt(mat[0][2] * mat[0][2] + mat[1][2] * mat[1][2]);
     beta = atan2(sb, cb);
@@ -96,8 +95,16 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
         alpha = atan2(mat[1][2], mat[0][2]);
         gamma = atan2(mat[2][1], -mat[2][0]);
     }
-    const double psi = gamma, phi = alpha; /* rotate_alm(alm, psi=gamma, theta=beta, phi=alpha) */
+    *psi = gamma;
+    *beta_ = beta;
+    *phi = alpha;
+}
 
+int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3][3],
+                   sky_error *err)
+{
+    double psi, beta, phi;
+    euler_angles(mat, &psi, &beta, &phi);
     const int dim = 2 * lmax + 1;
     const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2;
     double *d = calloc((size_t)dim * dim, sizeof *d), *e = calloc((size_t)dim * dim, sizeof *e);
@@ -191,6 +198,123 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
                     si += drow[k] * ic_[k];
                 }
                 res[(int64_t)c * (lmax + 1) + m] = CMPLX(sr, si) * ef[m];
+            }
+        }
+        for (int c = 0; c < ncomp; c++)
+            for (int m = 0; m <= l; m++)
+                alm[c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2 + l] =
+                    res[(int64_t)c * (lmax + 1) + m];
+    }
+done:
+    free(d);
+    free(e);
+    free(sq);
+    free(ep);
+    free(ef);
+    free(re);
+    free(im);
+    free(res);
+    return rc;
+}
+
+/*
+ * The rows [row0, row1) of the rotation, for a process of a distributed run
+ * (see rotate.h). Row i of d^j holds m = j - i; rows 0 .. lmax give every
+ * output m >= 0. Without the symmetries above (they mix rows), row i of a
+ * half step needs rows i and i - 1 of the step before, so each process
+ * recurs its own rows and receives row row0 - 1 from its neighbour at every
+ * half step: about 1.4 times the serial recursion's work, divided among the
+ * processes.
+ */
+int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double mat[3][3],
+                        int row0, int row1, sky_rotate_halo halo, void *ctx, sky_error *err)
+{
+    double psi, beta, phi;
+    euler_angles(mat, &psi, &beta, &phi);
+    const int dim = 2 * lmax + 1, nr = row1 - row0;
+    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2;
+    /* rows row0 - 1 .. row1 - 1 of the current step: local row r is row0 - 1 + r */
+    double *d = calloc((size_t)(nr + 1) * dim, sizeof *d), *e = calloc((size_t)(nr + 1) * dim, sizeof *e);
+    double *sq = malloc((size_t)(dim + 1) * sizeof *sq);
+    double complex *ep = malloc((size_t)(lmax + 1) * sizeof *ep);
+    double complex *ef = malloc((size_t)(lmax + 1) * sizeof *ef);
+    double *re = malloc((size_t)3 * dim * sizeof *re), *im = malloc((size_t)3 * dim * sizeof *im);
+    double complex *res = malloc((size_t)3 * (lmax + 1) * sizeof *res);
+    int rc = SKY_OK;
+    if (!d || !e || !sq || !ep || !ef || !re || !im || !res) {
+        rc = sky_nomem(err, "the alm rotation");
+        goto done;
+    }
+    for (int i = 0; i <= dim; i++)
+        sq[i] = sqrt((double)i);
+    for (int m = 0; m <= lmax; m++) {
+        ep[m] = CMPLX(cos(psi * m), -sin(psi * m));
+        ef[m] = CMPLX(cos(phi * m), -sin(phi * m));
+    }
+    const double q = cos(beta / 2), p = sin(beta / 2);
+    if (row0 == 0 && nr > 0)
+        d[(int64_t)1 * dim] = 1.0; /* d^0: row 0 is local row 1 */
+    int n = 0;
+    for (int l = 0; l <= lmax; l++) {
+        while (n < 2 * l) { /* d^(n/2) -> d^((n+1)/2), rows row0 .. min(row1, nn + 1) - 1 */
+            const int nn = n + 1;
+            /* row row0 - 1 of step n, from the process holding it */
+            if (halo)
+                halo(ctx, d + (int64_t)nr * dim, d, n + 1);
+            const double inv = 1.0 / nn;
+            const int last = row1 - 1 < nn ? row1 - 1 : nn;
+#pragma omp parallel for schedule(static) if (nn > 128)
+            for (int i = row0; i <= last; i++) {
+                double *out = e + (int64_t)(i - row0 + 1) * dim;
+                const double *cur = d + (int64_t)(i - row0 + 1) * dim, *prev = cur - dim;
+                const double a0 = i < nn ? sq[nn - i] * q * inv : 0.0;
+                const double a1 = i < nn ? -sq[nn - i] * p * inv : 0.0;
+                const double a2 = i > 0 ? sq[i] * p * inv : 0.0;
+                const double a3 = i > 0 ? sq[i] * q * inv : 0.0;
+                const int cn = i < nn, pv = i > 0;
+                out[0] = a0 * sq[nn] * (cn ? cur[0] : 0.0) + (pv ? a2 * sq[nn] * prev[0] : 0.0);
+                for (int k = 1; k < nn; k++)
+                    out[k] = sq[nn - k] * ((cn ? a0 * cur[k] : 0.0) + (pv ? a2 * prev[k] : 0.0)) +
+                             sq[k] * ((cn ? a1 * cur[k - 1] : 0.0) + (pv ? a3 * prev[k - 1] : 0.0));
+                out[nn] = sq[nn] * ((cn ? a1 * cur[nn - 1] : 0.0) + (pv ? a3 * prev[nn - 1] : 0.0));
+            }
+            double *t = d;
+            d = e;
+            e = t;
+            n = nn;
+        }
+        /* input: every m' at this l */
+        for (int c = 0; c < ncomp; c++) {
+            const double complex *a = alm + c * nalm;
+            double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
+            for (int mp = -l; mp <= l; mp++) {
+                const int am = abs(mp);
+                const double complex v = a[(int64_t)am * (2 * lmax + 1 - am) / 2 + l];
+                double complex w = mp >= 0 ? v : ((am & 1) ? -conj(v) : conj(v));
+                w *= mp >= 0 ? ep[am] : conj(ep[am]);
+                rc_[l - mp] = creal(w);
+                ic_[l - mp] = cimag(w);
+            }
+        }
+        /* output: m = l - i for this process's rows; the other m of this l
+         * are zeroed, for the sum over processes that follows */
+#pragma omp parallel for schedule(static) if (l > 64)
+        for (int m = 0; m <= l; m++) {
+            const int i = l - m;
+            for (int c = 0; c < ncomp; c++) {
+                double complex v = 0;
+                if (i >= row0 && i < row1) {
+                    const double *drow = d + (int64_t)(i - row0 + 1) * dim;
+                    const double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
+                    double sr = 0, si = 0;
+#pragma omp simd reduction(+ : sr, si)
+                    for (int k = 0; k <= 2 * l; k++) {
+                        sr += drow[k] * rc_[k];
+                        si += drow[k] * ic_[k];
+                    }
+                    v = CMPLX(sr, si) * ef[m];
+                }
+                res[(int64_t)c * (lmax + 1) + m] = v;
             }
         }
         for (int c = 0; c < ncomp; c++)

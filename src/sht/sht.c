@@ -292,6 +292,33 @@ static void alm2map_shared(const sky_sht *p, int ncomp, const double complex *al
     free(displ);
 }
 
+double complex *sky_sht_share_alm(const sky_sht *p, int ncomp, const double complex *own)
+{
+    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
+    if (!count || !displ)
+        abort();
+    shares(p, count, displ);
+    for (int c = 0; c < ncomp; c++)
+        sky_par_allgather((const double *)(own + c * p->nalm_own), (double *)(p->full + c * p->nalm),
+                          count, displ);
+    free(count);
+    free(displ);
+    return p->full;
+}
+
+void sky_sht_collect_alm(const sky_sht *p, int ncomp, double complex *own)
+{
+    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
+    if (!count || !displ)
+        abort();
+    shares(p, count, displ);
+    for (int c = 0; c < ncomp; c++)
+        sky_par_reduce_scatter((const double *)(p->full + c * p->nalm),
+                               (double *)(own + c * p->nalm_own), count);
+    free(count);
+    free(displ);
+}
+
 double complex *sky_sht_gather_alm(const sky_sht *p, int ncomp, const double complex *own)
 {
     int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);

@@ -44,6 +44,11 @@ int sky_sht_distributed(const sky_sht *plan);
 /* Distributed plans (collective): every process's alm, in healpy's layout,
  * on rank 0 (returned there, NULL elsewhere; the plan's own buffer), and
  * that buffer's content back to the processes. */
+/* Distributed plans (collective): every process's alm into the plan's
+ * whole-sky buffer on every process (returned), and that buffer, summed over
+ * processes, back onto the owners of each m. */
+double complex *sky_sht_share_alm(const sky_sht *plan, int ncomp, const double complex *own);
+void sky_sht_collect_alm(const sky_sht *plan, int ncomp, double complex *own);
 double complex *sky_sht_gather_alm(const sky_sht *plan, int ncomp, const double complex *own);
 void sky_sht_scatter_alm(const sky_sht *plan, int ncomp, double complex *own);
 int sky_sht_lmax(const sky_sht *plan);

@@ -77,25 +77,87 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
 /* Rotation and CAR synthesis of distributed alm: gathered on rank 0 in
  * healpy's layout, rotated there (and the CAR map made, when `car` is given
  * there), scattered back. Every process calls it; all return rank 0's status. */
+/* The halo of the distributed rotation: processes with rows, in rank order,
+ * pass their last row to the next. */
+typedef struct rows_chain {
+    int prev, next; /* neighbouring processes holding rows, or -1 */
+} rows_chain;
+
+static void pass_row(void *ctx, const double *last, double *prev, int n)
+{
+    const rows_chain *ch = ctx;
+    sky_par_sendrecv(last, ch->next, prev, ch->prev, n);
+}
+
+/* Rows [*row0, *row1) of process r out of 0 .. lmax, balanced by the work
+ * of a row (its recursion, about 2 lmax^2 - i^2 / 2, and its products,
+ * about 3 (lmax^2 - i^2)). */
+static void rotation_rows(int lmax, int r, int nproc, int *row0, int *row1)
+{
+    double total = 0;
+    for (int i = 0; i <= lmax; i++)
+        total += 5.0 * lmax * lmax - 3.5 * (double)i * i + 1;
+    double before = 0;
+    *row0 = *row1 = -1;
+    for (int i = 0; i <= lmax; i++) {
+        const int owner = (int)(before * nproc / total);
+        if (owner == r) {
+            if (*row0 < 0)
+                *row0 = i;
+            *row1 = i + 1;
+        }
+        before += 5.0 * lmax * lmax - 3.5 * (double)i * i + 1;
+    }
+    if (*row0 < 0)
+        *row0 = *row1 = 0;
+}
+
+/* Rotation of distributed alm: every process recurs and applies its rows of
+ * the Wigner matrices on the whole alm (shared), and the results are summed
+ * onto the owners of each m. The CAR map, which needs every m, is made on
+ * rank 0 from gathered alm. Every process calls it; all return one status. */
 static int distributed_rotate_car(const sky_sht *p, int ncomp, double complex *alm,
                                   const sky_smooth_opts *o, int rotate, double *car,
                                   sky_error *err)
 {
-    const int lmax = sky_sht_lmax(p);
-    double complex *full = sky_sht_gather_alm(p, ncomp, alm); /* NULL but on rank 0 */
+    const int lmax = sky_sht_lmax(p), me = sky_par_rank(), np = sky_par_size();
     int rc = SKY_OK;
-    if (full && rotate) {
+    if (rotate) {
         double mat[3][3];
-        if (!(rc = sky_coord_matrix(o->rot_from, o->rot_to, mat, err)))
-            rc = sky_rotate_alm(lmax, ncomp, full, mat, err);
+        if ((rc = sky_par_agree(sky_coord_matrix(o->rot_from, o->rot_to, mat, err), err)))
+            return rc;
+        int r0, r1;
+        rows_chain ch = {-1, -1};
+        rotation_rows(lmax, me, np, &r0, &r1);
+        for (int r = me - 1; r >= 0 && ch.prev < 0 && r1 > r0; r--) {
+            int a, b;
+            rotation_rows(lmax, r, np, &a, &b);
+            if (b > a)
+                ch.prev = r;
+        }
+        for (int r = me + 1; r < np && ch.next < 0 && r1 > r0; r++) {
+            int a, b;
+            rotation_rows(lmax, r, np, &a, &b);
+            if (b > a)
+                ch.next = r;
+        }
+        double complex *full = sky_sht_share_alm(p, ncomp, alm);
+        rc = sky_rotate_alm_rows(lmax, ncomp, full, mat, r0, r1, r1 > r0 ? pass_row : NULL, &ch,
+                                 err);
+        if ((rc = sky_par_agree(rc, err)))
+            return rc;
+        sky_sht_collect_alm(p, ncomp, alm);
     }
-    if (full && !rc && car) {
+    if (car) {
+        double complex *full = sky_sht_gather_alm(p, ncomp, alm); /* NULL but on rank 0 */
         int ny, nx;
-        if (!(rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
+        if (full && !(rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
             rc = sky_sht_alm2car(lmax, ncomp, full, ny, nx, car, err);
+        rc = sky_par_agree(rc, err);
+    } else if (o->car_res_rad > 0) {
+        sky_sht_gather_alm(p, ncomp, alm); /* rank 0 makes the map */
+        rc = sky_par_agree(rc, err);
     }
-    if (!(rc = sky_par_agree(rc, err)) && rotate)
-        sky_sht_scatter_alm(p, ncomp, alm);
     return rc;
 }
 
@@ -190,8 +252,7 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
     const int rotate = o->rot_from && o->rot_from != o->rot_to;
     const int want_car = car && o->car_res_rad > 0;
     if (sky_sht_distributed(pin) && (rotate || o->car_res_rad > 0)) {
-        /* the rotation and the CAR map need every m: on rank 0, whose result
-         * goes back to the processes */
+        /* the rotation and the CAR map need every m */
         rc = distributed_rotate_car(pin, ncomp, alm, o, rotate, want_car ? car : NULL, err);
         if (rc)
             goto done;
