@@ -14,6 +14,9 @@ trap 'rm -rf "$W"' EXIT
 # mpirun refuses root unless told (CI runs as root)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMP_NUM_THREADS=1
+# containers often forbid the cross-process copies (CMA) Open MPI's shared
+# memory uses for large messages: plain copies work everywhere
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 MPIRUN="mpirun --oversubscribe"
 fail=0
 n=0
