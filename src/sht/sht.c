@@ -42,6 +42,7 @@ struct sky_sht {
      * Transforms go through `full`, the whole healpy-layout alm. */
     int nblk;
     int *mfirst;            /* nblk + 1 */
+    int *count, *displ;     /* doubles of each process's share of a component, and where */
     int nown;               /* this process's m: mown[i], a_lm at mstart[i] + l */
     int *mown;
     int64_t *mstart;
@@ -70,7 +71,9 @@ static int make_blocks(sky_sht *p, sky_error *err)
     p->mown = malloc((size_t)(lmax + 1) * sizeof *p->mown);
     p->mstart = malloc((size_t)(lmax + 1) * sizeof *p->mstart);
     p->full = sky_big_alloc((size_t)(3 * p->nalm) * sizeof *p->full);
-    if (!p->mfirst || !p->mown || !p->mstart || !p->full)
+    p->count = malloc((size_t)nb * sizeof *p->count);
+    p->displ = malloc((size_t)nb * sizeof *p->displ);
+    if (!p->mfirst || !p->mown || !p->mstart || !p->full || !p->count || !p->displ)
         return sky_nomem(err, "a transform plan");
     /* process r starts at the first m whose coefficients begin at or after
      * r nalm / nb */
@@ -90,6 +93,11 @@ static int make_blocks(sky_sht *p, sky_error *err)
         p->mstart[i] = healpy_mstart(m0 + i, lmax) - base;
     }
     p->nalm_own = first_index(m1, lmax) - base;
+    for (int r = 0; r < nb; r++) {
+        const int64_t a = first_index(p->mfirst[r], lmax), b = first_index(p->mfirst[r + 1], lmax);
+        p->count[r] = (int)(2 * (b - a));
+        p->displ[r] = (int)(2 * a);
+    }
     return SKY_OK;
 }
 
@@ -192,6 +200,8 @@ void sky_sht_free(sky_sht *p)
     if (p->ainfo)
         sharp_destroy_alm_info(p->ainfo);
     free(p->mfirst);
+    free(p->count);
+    free(p->displ);
     free(p->mown);
     free(p->mstart);
     free(p->full);
@@ -234,27 +244,42 @@ int sky_sht_distributed(const sky_sht *p)
     return p->distributed;
 }
 
-/* Doubles of process r's share of one component, and where it starts. */
-static void shares(const sky_sht *p, int *count, int *displ)
+double complex *sky_sht_share_alm(const sky_sht *p, int ncomp, const double complex *own)
 {
-    for (int r = 0; r < p->nblk; r++) {
-        const int64_t a = first_index(p->mfirst[r], p->lmax),
-                      b = first_index(p->mfirst[r + 1], p->lmax);
-        count[r] = (int)(2 * (b - a));
-        displ[r] = (int)(2 * a);
-    }
+    for (int c = 0; c < ncomp; c++)
+        sky_par_allgather((const double *)(own + c * p->nalm_own),
+                          (double *)(p->full + c * p->nalm), p->count, p->displ);
+    return p->full;
+}
+
+void sky_sht_collect_alm(const sky_sht *p, int ncomp, double complex *own)
+{
+    for (int c = 0; c < ncomp; c++)
+        sky_par_reduce_scatter((const double *)(p->full + c * p->nalm),
+                               (double *)(own + c * p->nalm_own), p->count);
+}
+
+double complex *sky_sht_gather_alm(const sky_sht *p, int ncomp, const double complex *own)
+{
+    for (int c = 0; c < ncomp; c++)
+        sky_par_gather((const double *)(own + c * p->nalm_own),
+                       (double *)(p->full + c * p->nalm), p->count, p->displ);
+    return sky_par_rank() == 0 ? p->full : NULL;
+}
+
+void sky_sht_scatter_alm(const sky_sht *p, int ncomp, double complex *own)
+{
+    for (int c = 0; c < ncomp; c++)
+        sky_par_scatter((const double *)(p->full + c * p->nalm),
+                        (double *)(own + c * p->nalm_own), p->count, p->displ);
 }
 
 /* Distributed transforms: analysis of this process's rings for every m,
- * the partial sums reduced onto the owners of each m; synthesis of every m,
- * gathered from their owners, onto this process's rings. */
+ * the partial sums collected onto the owners of each m; synthesis of every
+ * m, shared by their owners, onto this process's rings. */
 static void map2alm_shared(const sky_sht *p, int ncomp, const double *map, double complex *alm)
 {
     double complex *t = p->full;
-    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
-    if (!count || !displ)
-        abort(); /* a few bytes per process */
-    shares(p, count, displ);
     if (!p->geom)
         memset(t, 0, (size_t)(ncomp * p->nalm) * sizeof *t);
     void *a0[1] = {t}, *m0[1] = {(void *)map};
@@ -264,86 +289,19 @@ static void map2alm_shared(const sky_sht *p, int ncomp, const double *map, doubl
         void *m2[2] = {(void *)(map + p->nloc), (void *)(map + 2 * p->nloc)};
         execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
     }
-    for (int c = 0; c < ncomp; c++)
-        sky_par_reduce_scatter((const double *)(t + c * p->nalm), (double *)(alm + c * p->nalm_own),
-                               count);
-    free(count);
-    free(displ);
+    sky_sht_collect_alm(p, ncomp, alm);
 }
 
 static void alm2map_shared(const sky_sht *p, int ncomp, const double complex *alm, double *map,
                            int flags)
 {
-    double complex *t = p->full;
-    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
-    if (!count || !displ)
-        abort();
-    shares(p, count, displ);
-    for (int c = 0; c < ncomp; c++)
-        sky_par_allgather((const double *)(alm + c * p->nalm_own), (double *)(t + c * p->nalm),
-                          count, displ);
+    double complex *t = sky_sht_share_alm(p, ncomp, alm);
     void *a0[1] = {t}, *m0[1] = {map};
     execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags);
     if (ncomp == 3) {
         void *a2[2] = {t + p->nalm, t + 2 * p->nalm}, *m2[2] = {map + p->nloc, map + 2 * p->nloc};
         execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
     }
-    free(count);
-    free(displ);
-}
-
-double complex *sky_sht_share_alm(const sky_sht *p, int ncomp, const double complex *own)
-{
-    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
-    if (!count || !displ)
-        abort();
-    shares(p, count, displ);
-    for (int c = 0; c < ncomp; c++)
-        sky_par_allgather((const double *)(own + c * p->nalm_own), (double *)(p->full + c * p->nalm),
-                          count, displ);
-    free(count);
-    free(displ);
-    return p->full;
-}
-
-void sky_sht_collect_alm(const sky_sht *p, int ncomp, double complex *own)
-{
-    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
-    if (!count || !displ)
-        abort();
-    shares(p, count, displ);
-    for (int c = 0; c < ncomp; c++)
-        sky_par_reduce_scatter((const double *)(p->full + c * p->nalm),
-                               (double *)(own + c * p->nalm_own), count);
-    free(count);
-    free(displ);
-}
-
-double complex *sky_sht_gather_alm(const sky_sht *p, int ncomp, const double complex *own)
-{
-    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
-    if (!count || !displ)
-        abort();
-    shares(p, count, displ);
-    for (int c = 0; c < ncomp; c++)
-        sky_par_gather((const double *)(own + c * p->nalm_own), (double *)(p->full + c * p->nalm),
-                       count, displ);
-    free(count);
-    free(displ);
-    return sky_par_rank() == 0 ? p->full : NULL;
-}
-
-void sky_sht_scatter_alm(const sky_sht *p, int ncomp, double complex *own)
-{
-    int *count = malloc((size_t)p->nblk * sizeof *count), *displ = malloc((size_t)p->nblk * sizeof *displ);
-    if (!count || !displ)
-        abort();
-    shares(p, count, displ);
-    for (int c = 0; c < ncomp; c++)
-        sky_par_scatter((const double *)(p->full + c * p->nalm), (double *)(own + c * p->nalm_own),
-                        count, displ);
-    free(count);
-    free(displ);
 }
 
 void sky_sht_map2alm(const sky_sht *p, int ncomp, const double *map, double complex *alm)
