@@ -132,7 +132,7 @@ int sky_config_add_preset(sky_config *cfg, const char *name, sky_error *err)
     return SKY_OK;
 }
 
-static int is_template_path(const char *s)
+int sky_is_template_path(const char *s)
 {
     static const char *ext[] = {".fits", ".fits.gz", ".txt", ".dat"};
     size_t n = strlen(s);
@@ -150,7 +150,7 @@ int sky_config_each_file(const sky_config *cfg, int (*fn)(const char *path, void
     for (int i = 0; i < cfg->n; i++)
         for (int k = 0; k < cfg->comp[i].params.n; k++) {
             const sky_param *p = &cfg->comp[i].params.p[k];
-            if (p->kind != SKY_PARAM_STRING || !is_template_path(p->str))
+            if (p->kind != SKY_PARAM_STRING || !sky_is_template_path(p->str))
                 continue;
             int dup = 0; /* named before? */
             for (int j = 0; j <= i && !dup; j++)

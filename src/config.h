@@ -19,6 +19,9 @@ struct sky_config {
     sky_config_component *comp;
 };
 
+/* 1 when a string parameter names a template file (.fits, .fits.gz, .txt, .dat). */
+int sky_is_template_path(const char *s);
+
 /* Calls fn(path, ctx) once for each distinct template file (a string
  * parameter ending in .fits, .fits.gz, .txt or .dat) the components name,
  * in order; stops at and returns the first non-zero result. */

@@ -25,13 +25,14 @@ static const char *bin, *tmpl;
 static char tmp[256], out[512], errfile[512];
 
 /* Runs the binary with the NULL-terminated args; returns its exit status and
- * leaves stderr in `errfile`. */
-static int run(const char *const *args)
+ * leaves stderr in `errfile` and stdout in `outpath` (NULL: discarded). */
+static int run_to(const char *const *args, const char *outpath)
 {
     pid_t pid = fork();
     if (pid == 0) {
         int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int nul = open("/dev/null", O_WRONLY);
+        int nul = outpath ? open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644)
+                          : open("/dev/null", O_WRONLY);
         dup2(fd, 2);
         dup2(nul, 1);
         const char *argv[64];
@@ -46,6 +47,11 @@ static int run(const char *const *args)
     int st;
     waitpid(pid, &st, 0);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run(const char *const *args)
+{
+    return run_to(args, NULL);
 }
 
 static char *read_file(const char *path)
@@ -267,6 +273,40 @@ static void test_instrument(void)
     snprintf(path, sizeof path, "%s/a.fits", dir);
     CHECK(code == 2 && !exists(path) && !exists(dir), "instrument, missing template: %d %s",
           code, read_file(errfile));
+}
+
+/* skymodel info: every preset listed with its files found; one preset's
+ * parameters as configured and where each file is; missing files said;
+ * an unknown preset refused. */
+static void test_info(void)
+{
+    char listing[512];
+    snprintf(listing, sizeof listing, "%s/info.txt", tmp);
+    const char *all[] = {"info", "-d", tmpl, NULL};
+    CHECK(run_to(all, listing) == 0, "info: %s", read_file(errfile));
+    const char *text = read_file(listing);
+    for (int i = 0; i < sky_preset_count(); i++) {
+        char line[64];
+        snprintf(line, sizeof line, "\n%-6s ", sky_preset_name(i));
+        CHECK(strstr(text, line) != NULL, "info lacks preset %s", sky_preset_name(i));
+    }
+    CHECK(strstr(text, "d1     ModifiedBlackBody                64       5/5") != NULL &&
+              strstr(text, "a1     2 x SpDust ") != NULL,
+          "info: d1 / a1 lines not as expected:\n%s", text);
+    const char *d1[] = {"info", "d1", "-d", tmpl, NULL};
+    CHECK(run_to(d1, listing) == 0, "info d1: %s", read_file(errfile));
+    text = read_file(listing);
+    CHECK(strstr(text, "map_mbb_index          = \"pysm_2/dust_beta.fits\"") != NULL &&
+              strstr(text, "freq_ref_I             = \"545 GHz\"") != NULL &&
+              strstr(text, "pysm_2/dust_temp.fits                        nside 64") != NULL,
+          "info d1:\n%s", text);
+    const char *none[] = {"info", "s1", "-d", tmp, "--cache-dir", tmp, NULL};
+    CHECK(run_to(none, listing) == 0, "info s1 (nothing here): %s", read_file(errfile));
+    CHECK(strstr(read_file(listing), "pysm_2/synch_beta.fits                       missing") !=
+              NULL,
+          "info s1: missing files not said:\n%s", read_file(listing));
+    const char *bad[] = {"info", "d99", NULL};
+    expect_bad("info d99", "unknown preset 'd99'", bad);
 }
 
 int main(int argc, char **argv)
@@ -617,6 +657,7 @@ int main(int argc, char **argv)
     unlink(out);
 
     test_instrument();
+    test_info();
     CHECK(run((const char *[]){"--version", NULL}) == 0, "--version");
     CHECK(run((const char *[]){"sim", "--help", NULL}) == 0, "sim --help");
     CHECK(run((const char *[]){"frobnicate", NULL}) == 2, "unknown command");
