@@ -105,6 +105,17 @@ SKY_API int sky_config_set_number(sky_config *cfg, int index, const char *key, d
 SKY_API int sky_config_set_bool(sky_config *cfg, int index, const char *key, int value,
                                 sky_error *err);
 
+/**
+ * Adds every component a TOML file describes, as PySM's
+ * Sky(component_config=...) does, in the dialect of PySM's presets.cfg: each
+ * top-level table with a `class` is a component labelled by the table's
+ * name, its other keys the parameters ("545 GHz", "pysm_2/dust_t_new.fits",
+ * 1.54, true); a table without one groups its sub-tables ([d4.comp1],
+ * [d4.comp2]) as one nested sky. All of the file or nothing is added; errors
+ * name file:line.
+ */
+SKY_API int sky_config_add_file(sky_config *cfg, const char *path, sky_error *err);
+
 /** Number of components in the configuration. */
 SKY_API int sky_config_count(const sky_config *cfg);
 

@@ -18,15 +18,22 @@ sky_config *sky_config_new(void)
     return calloc(1, sizeof(sky_config));
 }
 
-void sky_config_free(sky_config *cfg)
+void sky_config_truncate(sky_config *cfg, int n, int ngroups)
 {
-    if (!cfg)
-        return;
-    for (int i = 0; i < cfg->n; i++) {
+    for (int i = n; i < cfg->n; i++) {
         free(cfg->comp[i].label);
         free(cfg->comp[i].model_class);
         sky_params_free(&cfg->comp[i].params);
     }
+    cfg->n = n;
+    cfg->ngroups = ngroups;
+}
+
+void sky_config_free(sky_config *cfg)
+{
+    if (!cfg)
+        return;
+    sky_config_truncate(cfg, 0, 0);
     free(cfg->comp);
     free(cfg);
 }
@@ -47,8 +54,8 @@ int sky_config_add_component(sky_config *cfg, const char *label, const char *mod
         for (int i = 0; i < sky_model_count() && used < sizeof list; i++)
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                                      sky_model_at(i)->name);
-        return sky_fail(err, SKY_EINVAL, "component %s: unknown model class '%s' (known: %s)",
-                        label, model_class, list);
+        return sky_fail(err, SKY_EINVAL, "component %s: model class '%s' is not implemented "
+                        "(implemented: %s)", label, model_class, list);
     }
     if (group && cfg->n == 0)
         return sky_fail(err, SKY_EINVAL, "component %s: no previous component to group with",

@@ -19,6 +19,16 @@ struct sky_config {
     sky_config_component *comp;
 };
 
+/* Drops the components from the n-th on (the configuration as it was with
+ * n components in ngroups groups). */
+void sky_config_truncate(sky_config *cfg, int n, int ngroups);
+
+struct sky_toml;
+/* The components of a parsed TOML document (config_file.c); `file` names it
+ * in messages. */
+int sky_config_add_doc(sky_config *cfg, const struct sky_toml *doc, const char *file,
+                       sky_error *err);
+
 /* 1 when a string parameter names a template file (.fits, .fits.gz, .txt, .dat). */
 int sky_is_template_path(const char *s);
 

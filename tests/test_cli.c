@@ -309,6 +309,83 @@ static void test_info(void)
     expect_bad("info d99", "unknown preset 'd99'", bad);
 }
 
+/* --config: a TOML file holding d1's and a1's tables under other names gives
+ * the --preset map bit for bit, combines with --preset, and a bad file is
+ * refused with file:line, exit 2, no output. */
+static void test_config(void)
+{
+    char cfg[512], ref[512], bad[512];
+    snprintf(cfg, sizeof cfg, "%s/sky.toml", tmp);
+    snprintf(ref, sizeof ref, "%s/ref.fits", tmp);
+    snprintf(bad, sizeof bad, "%s/bad.toml", tmp);
+    write_text(cfg,
+               "# d1 and a1 as a user's PySM component_config would give them\n"
+               "[mydust]\n"
+               "class = \"ModifiedBlackBody\"\n"
+               "map_I = \"pysm_2/dust_t_new.fits\"\n"
+               "map_Q = \"pysm_2/dust_q_new.fits\"\n"
+               "map_U = \"pysm_2/dust_u_new.fits\"\n"
+               "unit_I = \"uK_RJ\"\nunit_Q = \"uK_RJ\"\nunit_U = \"uK_RJ\"\n"
+               "map_mbb_index = \"pysm_2/dust_beta.fits\"\n"
+               "map_mbb_temperature = \"pysm_2/dust_temp.fits\"\n"
+               "unit_mbb_temperature = \"K\"\n"
+               "freq_ref_I = \"545 GHz\"\n"
+               "freq_ref_P = \"353 GHz\"\n"
+               "max_nside = 8192\n"
+               "[myame]\n"
+               "    [myame.comp1]\n"
+               "    class = \"SpDust\"\n"
+               "    map_I = \"pysm_2/ame_t_new.fits\"\n"
+               "    emissivity = \"pysm_2/emissivity.txt\"\n"
+               "    unit_I = \"uK_RJ\"\n"
+               "    freq_ref_I = \"22.8 GHz\"\n"
+               "    freq_peak = \"pysm_2/ame_nu_peak_0.fits\"\n"
+               "    freq_ref_peak = \"30 GHz\"\n"
+               "    [myame.comp2]\n"
+               "    class = \"SpDust\"\n"
+               "    map_I = \"pysm_2/ame2_t_new.fits\"\n"
+               "    emissivity = \"pysm_2/emissivity.txt\"\n"
+               "    unit_I = \"uK_RJ\"\n"
+               "    freq_ref_I = \"41 GHz\"\n"
+               "    freq_peak = \"33.35 GHz\"\n"
+               "    freq_ref_peak = \"30 GHz\"\n");
+    const char *base[] = {"--nside", "16", "--freqs", "20,30,40", "-u", "uK_CMB", "-d", tmpl,
+                          "--offline", "-q"};
+#define ARGS(...) (const char *[]){"sim", __VA_ARGS__, base[0], base[1], base[2], base[3], \
+                                   base[4], base[5], base[6], base[7], base[8], base[9], NULL}
+    unlink(ref);
+    unlink(out);
+    CHECK(run(ARGS("-p", "d1,a1", "-o", ref)) == 0, "preset run: %s", read_file(errfile));
+    CHECK(run(ARGS("--config", cfg, "-o", out)) == 0, "config run: %s", read_file(errfile));
+    CHECK(same_maps(ref, out), "--config d1+a1 tables differ from --preset d1,a1");
+    unlink(ref);
+    unlink(out);
+    /* presets first, then the file: d0 then d1 + a1 */
+    CHECK(run(ARGS("-p", "d0,d1,a1", "-o", ref)) == 0, "preset run: %s", read_file(errfile));
+    CHECK(run(ARGS("-p", "d0", "--config", cfg, "-o", out)) == 0, "combined: %s",
+          read_file(errfile));
+    CHECK(same_maps(ref, out), "--preset d0 --config differs from --preset d0,d1,a1");
+    unlink(ref);
+    write_text(bad, "[x]\nclass = \"ModifiedBlackBody\"\nmap_I = \"unterminated\n");
+    expect_bad("bad toml", "bad.toml:3: unterminated string", ARGS("--config", bad, "-o", out));
+    write_text(bad, "[x]\nclass = \"NoSuchModel\"\n");
+    expect_bad("unknown class", "bad.toml:2: component x: model class 'NoSuchModel' is not "
+               "implemented", ARGS("--config", bad, "-o", out));
+    write_text(bad, "[x]\nclass = \"PowerLaw\"\nmap_I = \"pysm_2/ff_t_new.fits\"\n"
+                    "unit_I = \"uK_RJ\"\nfreq_ref_I = \"30 GHz\"\nmap_pl_index = -2.14\n"
+                    "has_polarization = false\nwhat = 1\n");
+    expect_bad("unknown key", "'what'", ARGS("--config", bad, "-o", out));
+    /* info --config lists the file's components */
+    char listing[512];
+    snprintf(listing, sizeof listing, "%s/info.txt", tmp);
+    CHECK(run_to((const char *[]){"info", "--config", cfg, NULL}, listing) == 0, "info --config");
+    const char *text = read_file(listing);
+    CHECK(strstr(text, "mydust   2      ModifiedBlackBody") && strstr(text, "myame.comp2") &&
+              strstr(text, "3 of 3 components implemented"),
+          "info --config:\n%s", text);
+#undef ARGS
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -658,6 +735,7 @@ int main(int argc, char **argv)
 
     test_instrument();
     test_info();
+    test_config();
     CHECK(run((const char *[]){"--version", NULL}) == 0, "--version");
     CHECK(run((const char *[]){"sim", "--help", NULL}) == 0, "sim --help");
     CHECK(run((const char *[]){"frobnicate", NULL}) == 2, "unknown command");

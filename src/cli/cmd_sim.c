@@ -34,6 +34,8 @@
 
 static const cli_option sim_options[] = {
     {"preset", 'p', "LIST", "comma-separated PySM presets, e.g. d1,s1,f1,a1,c2", 0},
+    {"config", 'c', "FILE", "components from a TOML file in PySM's presets.cfg dialect, added "
+                            "after the presets (repeatable)", 1},
     {"nside", 'n', "N", "HEALPix nside of the output: a power of two from 1 to 8192", 0},
     {"freq", 'f', "GHZ", "a single frequency in GHz", 0},
     {"freqs", 0, "LIST", "band frequencies in GHz, comma-separated (top-hat unless --weights)", 0},
@@ -81,8 +83,17 @@ int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long
     *sky = NULL;
     if (!(*cfg = sky_config_new()))
         return sky_nomem(err, "the configuration");
-    if ((rc = cli_add_presets(*cfg, presets, err)))
+    if (presets && (rc = cli_add_presets(*cfg, presets, err)))
         goto fail;
+    const char *const *files = cli_all(p, "config");
+    for (int i = 0; files && files[i] && !rc; i++)
+        rc = sky_config_add_file(*cfg, files[i], err);
+    if (rc)
+        goto fail;
+    if (!sky_config_count(*cfg)) {
+        rc = sky_fail(err, SKY_EINVAL, "no component: give --preset or --config");
+        goto fail;
+    }
     sky_options opt;
     sky_options_init(&opt);
     opt.nside = nside;
@@ -207,7 +218,9 @@ int sky_cmd_sim(int argc, char **argv)
         return 0;
     }
     const char *out = cli_get(&p, "output"), *unit = cli_get(&p, "unit"),
-               *dtype = cli_get(&p, "dtype"), *presets = cli_get(&p, "preset");
+               *dtype = cli_get(&p, "dtype");
+    /* what the sky is made of, for messages and the header */
+    const char *presets = cli_get(&p, "preset") ? cli_get(&p, "preset") : cli_get(&p, "config");
     const char *instrument = cli_get(&p, "instrument");
     const int verbose = cli_has(&p, "verbose") ? 2 : cli_has(&p, "quiet") ? 0 : 1;
     if (p.npos) {
@@ -216,7 +229,7 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     }
     if (!presets && !instrument) {
-        rc = sky_fail(&err, SKY_EINVAL, "--preset is required (e.g. --preset d1,s1)");
+        rc = sky_fail(&err, SKY_EINVAL, "--preset or --config is required (e.g. --preset d1,s1)");
         goto done;
     }
     if (!cli_get(&p, "nside")) {
@@ -283,7 +296,8 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     }
     double t0 = sky_clock_seconds();
-    if ((rc = cli_build_sky(&p, presets, (int)nside, seed, verbose, &cfg, &sky, &err)))
+    if ((rc = cli_build_sky(&p, cli_get(&p, "preset"), (int)nside, seed, verbose, &cfg, &sky,
+                            &err)))
         goto done;
     double t1 = sky_clock_seconds();
     if (verbose > 1)

@@ -12,8 +12,9 @@
 
 double cli_peak_rss_mb(void);
 
-/* Builds the sky of `presets` at nside with the data, seed and verbosity
- * options of `p`; on failure both are NULL. */
+/* Builds the sky at nside of the presets `presets` (NULL: --preset's) and
+ * the --config files of `p`, with its data, seed and verbosity options; on
+ * failure both are NULL. */
 int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long seed,
                   int verbose, sky_config **cfg, sky_sky **sky, sky_error *err);
 

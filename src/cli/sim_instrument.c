@@ -358,8 +358,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         presets = cli_get(p, "preset") ? cli_get(p, "preset") : ins.presets;
         if (!(pl = calloc((size_t)ins.nchan, sizeof *pl)))
             rc = sky_nomem(err, "the channels");
-        else if (!presets)
-            rc = sky_fail(err, SKY_EINVAL, "%s has no \"sky\": give --preset", file);
+        else if (!presets && !cli_get(p, "config"))
+            rc = sky_fail(err, SKY_EINVAL, "%s has no \"sky\": give --preset or --config", file);
     }
     if (!rc && !(rc = make_plans(p, &ins, dir, nside, pl, &cli_beam_table, err)) &&
         sky_par_rank() == 0) /* one process makes the folder */
@@ -381,6 +381,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     }
     double t0 = sky_clock_seconds();
     rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, err);
+    if (!presets) /* for messages and headers */
+        presets = cli_get(p, "config");
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     if (verbose > 1 && sky_par_rank() == 0)

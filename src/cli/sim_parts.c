@@ -129,7 +129,7 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
     const int64_t nloc = sky_region_npix(&part);
     const double t0 = sky_clock_seconds();
 
-    int rc = cli_build_sky(p, t->presets, nside, seed, verbose, &cfg, &sky, err);
+    int rc = cli_build_sky(p, cli_get(p, "preset"), nside, seed, verbose, &cfg, &sky, err);
     if (!rc && !(map = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *map)))
         rc = sky_nomem(err, "this process's part of the map");
     if ((rc = sky_par_agree(rc, err)))
