@@ -18,4 +18,5 @@ if [ -z "$DATA" ] || [ ! -f "$DATA/pysm_2/dust_t_new.fits" ]; then
 fi
 ./build/skymodel sim --preset d1,s1,f1,a1,c2 --nside 256 \
     --freqs 90,92,94,96,98,100,102,104,106,108,110 --unit uK_CMB \
-    --data-dir "$DATA" -o out/sky_d1s1f1a1c2_n256_90-110GHz_uKCMB.fits --force
+    --data-dir "$DATA" -o out/sky_d1s1f1a1c2_n256_90-110GHz_uKCMB.fits --force \
+    --plot out/sky_d1s1f1a1c2_n256_90-110GHz_uKCMB.png

@@ -3,7 +3,7 @@
 # with the argument "test", also python3-healpy, the test suite's oracle.
 # Run as root (or through sudo). Does nothing when all are present.
 set -eu
-PKGS="build-essential cmake pkg-config libcfitsio-dev libchealpix-dev libsharp-dev libcurl4-openssl-dev liblapack-dev libjansson-dev healpy-data libopenmpi-dev openmpi-bin"
+PKGS="build-essential cmake pkg-config libcfitsio-dev libchealpix-dev libsharp-dev libcurl4-openssl-dev liblapack-dev libjansson-dev healpy-data libopenmpi-dev openmpi-bin libcairo2-dev fonts-dejavu-core"
 if [ "${1:-}" = test ]; then
     PKGS="$PKGS python3-healpy"
 fi

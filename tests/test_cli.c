@@ -386,6 +386,32 @@ static void test_config(void)
 #undef ARGS
 }
 
+/* sim --plot writes the map and its picture (a PNG); with --instrument it
+ * is refused. The picture's geometry is checked against healpy by
+ * oracle_plot.py. */
+static void test_plot_option(void)
+{
+    char png[512];
+    snprintf(png, sizeof png, "%s/map.png", tmp);
+    unlink(out);
+    unlink(png);
+    CHECK(run((const char *[]){"sim", "-p", "d1,s1", "-n", "16", "-f", "100", "-d", tmpl,
+                               "--offline", "-o", out, "--plot", png, NULL}) == 0,
+          "sim --plot: %s", read_file(errfile));
+    FILE *f = fopen(png, "rb");
+    unsigned char sig[8] = {0};
+    if (f) {
+        CHECK(fread(sig, 1, 8, f) == 8, "short PNG");
+        fclose(f);
+    }
+    CHECK(exists(out) && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8), "sim --plot: no map or no PNG");
+    unlink(png);
+    expect_bad("--plot with --instrument", "--plot cannot be used with --instrument",
+               (const char *[]){"sim", "--instrument", "x.json", "-n", "16", "-o", out,
+                                "--plot", png, NULL});
+    CHECK(!exists(png), "--plot with --instrument wrote a picture");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -736,6 +762,7 @@ int main(int argc, char **argv)
     test_instrument();
     test_info();
     test_config();
+    test_plot_option();
     CHECK(run((const char *[]){"--version", NULL}) == 0, "--version");
     CHECK(run((const char *[]){"sim", "--help", NULL}) == 0, "sim --help");
     CHECK(run((const char *[]){"frobnicate", NULL}) == 2, "unknown command");

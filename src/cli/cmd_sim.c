@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -28,6 +29,7 @@
 #include "parallel/comm.h"
 #include "sht/smooth.h"
 #include "options.h"
+#include "plot.h"
 #include "sim.h"
 #include "smoothing.h"
 #include "skymodel.h"
@@ -55,6 +57,7 @@ static const cli_option sim_options[] = {
     {"output", 'o', "FILE", "output FITS map (a folder with --instrument)", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
+    {"plot", 0, "PNG", "also draw the map's I in Mollweide projection (see skymodel plot)", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
     {"threads", 't', "N", "OpenMP threads (default: all cores or $OMP_NUM_THREADS)", 0},
     {"verbose", 'v', NULL, "report each stage with its time and memory", 0},
@@ -222,6 +225,7 @@ int sky_cmd_sim(int argc, char **argv)
     /* what the sky is made of, for messages and the header */
     const char *presets = cli_get(&p, "preset") ? cli_get(&p, "preset") : cli_get(&p, "config");
     const char *instrument = cli_get(&p, "instrument");
+    const char *plot_png = cli_get(&p, "plot");
     const int verbose = cli_has(&p, "verbose") ? 2 : cli_has(&p, "quiet") ? 0 : 1;
     if (p.npos) {
         rc = sky_fail(&err, SKY_EINVAL, "unexpected argument '%s' (see skymodel sim --help)",
@@ -259,6 +263,17 @@ int sky_cmd_sim(int argc, char **argv)
     }
     if (unit && (rc = sky_unit_check(unit, &err)))
         goto done;
+    if (instrument && plot_png) {
+        rc = sky_fail(&err, SKY_EINVAL, "--plot cannot be used with --instrument (draw each "
+                      "channel's map with skymodel plot)");
+        plot_png = NULL;
+        goto done;
+    }
+    if (plot_png && !cli_has(&p, "force") && access(plot_png, F_OK) == 0) {
+        rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", plot_png);
+        plot_png = NULL;
+        goto done;
+    }
     if (instrument) {
 #ifdef _OPENMP
         if (threads)
@@ -362,6 +377,15 @@ int sky_cmd_sim(int argc, char **argv)
     if (verbose)
         printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
 done:
+    if (!rc && plot_png) { /* the picture of the map just written */
+        cli_plot pa = {"I", NAN, NAN, 0, 800, 0, 0, NULL};
+        if (sky_par_rank() == 0)
+            rc = cli_plot_file(out, plot_png, &pa, cli_has(&p, "force"), &err);
+        if (agreed)
+            rc = sky_par_agree(rc, &err);
+        if (!rc && verbose && sky_par_rank() == 0)
+            printf("wrote %s\n", plot_png);
+    }
     if (!agreed) /* under mpirun: a check that failed here fails every process */
         rc = sky_par_agree(rc, &err);
     sky_fits_writer_abort(writer);

@@ -11,5 +11,6 @@ int sky_cmd_templates(int argc, char **argv);
 int sky_cmd_smooth(int argc, char **argv);
 int sky_cmd_fetch(int argc, char **argv);
 int sky_cmd_info(int argc, char **argv);
+int sky_cmd_plot(int argc, char **argv);
 
 #endif

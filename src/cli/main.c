@@ -23,6 +23,7 @@ static const struct {
     {"sim", sky_cmd_sim, "simulate a sky map: presets, bandpass, unit -> HEALPix FITS"},
     {"smooth", sky_cmd_smooth, "beam, rotation and resolution change of an existing map"},
     {"fetch", sky_cmd_fetch, "download the templates presets need into the cache (--list)"},
+    {"plot", sky_cmd_plot, "a Mollweide picture (PNG) of a map, as healpy.mollview draws it"},
     {"info", sky_cmd_info, "the presets: models, parameters, files and whether they are here"},
     {"templates", sky_cmd_templates, "write a synthetic template set in PySM's layout"},
 };

@@ -209,6 +209,27 @@ done:
     return rc;
 }
 
+int sky_fits_map_coordsys(const char *path, char *coord, sky_error *err)
+{
+    fitsfile *fp = NULL;
+    int status = 0, hdutype = 0;
+    char value[FLEN_VALUE], comment[FLEN_COMMENT];
+    *coord = 'G';
+    if (fits_open_file(&fp, path, READONLY, &status))
+        return fail_fits(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
+                         "cannot open as FITS");
+    if (fits_movabs_hdu(fp, 2, &hdutype, &status) == 0 &&
+        fits_read_keyword(fp, "COORDSYS", value, comment, &status) == 0) {
+        trim(value);
+        if (strchr("GCE", value[0]) && value[0])
+            *coord = value[0];
+    }
+    status = 0;
+    fits_close_file(fp, &status);
+    fits_clear_errmsg();
+    return SKY_OK;
+}
+
 int sky_fits_count_columns(const char *path, int *ncols, sky_error *err)
 {
     return sky_fits_map_shape(path, ncols, NULL, err);

@@ -26,6 +26,9 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
 
 /* The number of columns of the map table (first extension) of `path`. */
 int sky_fits_count_columns(const char *path, int *ncols, sky_error *err);
+/* The map's coordinate frame (COORDSYS: 'G', 'C' or 'E'; 'G' when absent). */
+int sky_fits_map_coordsys(const char *path, char *coord, sky_error *err);
+
 /* The same and the map's nside (of its first column), without reading it. */
 int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err);
 

@@ -1,0 +1,162 @@
+/*
+ * cmd_plot.c - `skymodel plot MAP.fits -o map.png`: a Mollweide picture of a
+ * HEALPix map as healpy.mollview draws it (plot/plot.h), and the same for
+ * `skymodel sim ... --plot PNG`.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "core/error.h"
+#include "io/fits_map.h"
+#include "options.h"
+#include "plot.h"
+#include "plot/plot.h"
+
+static const cli_option plot_options[] = {
+    {"output", 'o', "PNG", "the picture to write", 0},
+    {"field", 'f', "F", "I, Q, U, P (polarised intensity) or all (I, Q, U stacked); default I",
+     0},
+    {"min", 0, "X", "value at the bottom of the colour scale (default: the map's minimum)", 0},
+    {"max", 0, "X", "value at the top of the colour scale (default: the map's maximum)", 0},
+    {"norm", 0, "N", "colour scale: linear (default), log or hist (histogram equalised)", 0},
+    {"title", 't', "TEXT", "title (default: the file name and field)", 0},
+    {"coord", 0, "C", "draw in frame G, C or E (the map's frame is its COORDSYS)", 0},
+    {"graticule", 'g', NULL, "meridians every 60 deg and parallels every 30 deg", 0},
+    {"width", 'w', "PIXELS", "picture width (default 800)", 0},
+    {"force", 0, NULL, "overwrite an existing picture", 0},
+    {"quiet", 'q', NULL, "print nothing but errors", 0},
+    {"help", 'h', NULL, "show this help", 0},
+};
+#define NOPT ((int)(sizeof plot_options / sizeof *plot_options))
+
+static int number(const char *opt, const char *s, double *v, sky_error *err)
+{
+    char *end;
+    *v = strtod(s, &end);
+    if (!*s || *end || !isfinite(*v))
+        return sky_fail(err, SKY_EINVAL, "--%s '%s': expected a finite number", opt, s);
+    return SKY_OK;
+}
+
+int cli_plot_args(const cli_parsed *p, cli_plot *a, sky_error *err)
+{
+    const char *f = cli_get(p, "field"), *n = cli_get(p, "norm"), *c = cli_get(p, "coord");
+    memset(a, 0, sizeof *a);
+    a->vmin = a->vmax = NAN;
+    a->field = f ? f : "I";
+    if (strcmp(a->field, "I") && strcmp(a->field, "Q") && strcmp(a->field, "U") &&
+        strcmp(a->field, "P") && strcmp(a->field, "all"))
+        return sky_fail(err, SKY_EINVAL, "--field '%s': expected I, Q, U, P or all", a->field);
+    a->norm = !n || !strcmp(n, "linear") ? SKY_NORM_LINEAR
+              : !strcmp(n, "log")       ? SKY_NORM_LOG
+              : !strcmp(n, "hist")      ? SKY_NORM_HIST
+                                        : -1;
+    if (a->norm < 0)
+        return sky_fail(err, SKY_EINVAL, "--norm '%s': expected linear, log or hist", n);
+    if (c && (strlen(c) != 1 || !strchr("GCE", c[0])))
+        return sky_fail(err, SKY_EINVAL, "--coord '%s': expected G, C or E", c);
+    a->coord = c ? c[0] : 0;
+    int rc;
+    if (cli_get(p, "min") && (rc = number("min", cli_get(p, "min"), &a->vmin, err)))
+        return rc;
+    if (cli_get(p, "max") && (rc = number("max", cli_get(p, "max"), &a->vmax, err)))
+        return rc;
+    if (!isnan(a->vmin) && !isnan(a->vmax) && !(a->vmin < a->vmax))
+        return sky_fail(err, SKY_EINVAL, "--min %g --max %g: expected min < max", a->vmin,
+                        a->vmax);
+    long long w = 800;
+    if (cli_get(p, "width") && (rc = cli_int("--width", cli_get(p, "width"), 100, 20000, &w, err)))
+        return rc;
+    a->width = (int)w;
+    a->title = cli_get(p, "title");
+    a->graticule = cli_has(p, "graticule");
+    return SKY_OK;
+}
+
+int cli_plot_file(const char *fits, const char *png, const cli_plot *a, int overwrite,
+                  sky_error *err)
+{
+    int ncols = 0, nside = 0, rc;
+    char coord;
+    if ((rc = sky_fits_map_shape(fits, &ncols, &nside, err)) ||
+        (rc = sky_fits_map_coordsys(fits, &coord, err)))
+        return rc;
+    const int want_pol = strcmp(a->field, "I") != 0;
+    if (want_pol && ncols < 3)
+        return sky_fail(err, SKY_EINVAL, "--field %s: %s has %d column%s, no Q and U", a->field,
+                        fits, ncols, ncols == 1 ? "" : "s");
+    const int nread = want_pol ? 3 : 1, fields[3] = {0, 1, 2};
+    sky_hmap m[3], pmap = {0};
+    char units[3][64];
+    if ((rc = sky_fits_read_map(fits, nread, fields, m, units, err)))
+        return rc;
+    sky_plot_panel panels[3];
+    int np = 0;
+    char titles[3][256];
+    const char *names = "IQU";
+    for (int k = 0; k < 3; k++) {
+        const char f = names[k];
+        if (strcmp(a->field, "all") && a->field[0] != f)
+            continue;
+        snprintf(titles[np], sizeof titles[np], "%s %c", a->title ? a->title : fits, f);
+        panels[np] = (sky_plot_panel){&m[k], titles[np], units[k],
+                                      k ? SKY_CMAP_DIVERGING : SKY_CMAP_PLANCK, a->vmin, a->vmax};
+        if (a->title && strcmp(a->field, "all"))
+            panels[np].title = a->title;
+        np++;
+    }
+    if (!strcmp(a->field, "P")) { /* sqrt(Q^2 + U^2) */
+        if (!(rc = sky_hmap_alloc(&pmap, nside, 0, err))) {
+            for (int64_t q = 0; q < pmap.npix; q++)
+                pmap.d[q] = hypot(sky_hmap_at(&m[1], q), sky_hmap_at(&m[2], q));
+            snprintf(titles[0], sizeof titles[0], "%s P", a->title ? a->title : fits);
+            panels[0] = (sky_plot_panel){&pmap, a->title ? a->title : titles[0], units[1],
+                                         SKY_CMAP_PLANCK, a->vmin, a->vmax};
+            np = 1;
+        }
+    }
+    if (!rc) {
+        sky_plot_opts o = {a->width, a->norm, a->graticule, coord, a->coord ? a->coord : coord};
+        rc = sky_plot_png(png, np, panels, &o, overwrite, err);
+    }
+    for (int k = 0; k < nread; k++)
+        sky_hmap_free(&m[k]);
+    sky_hmap_free(&pmap);
+    return rc;
+}
+
+int sky_cmd_plot(int argc, char **argv)
+{
+    cli_parsed p;
+    sky_error err = {0};
+    cli_plot a;
+    int rc;
+    if ((rc = cli_parse(plot_options, NOPT, argc, argv, &p, &err)))
+        return cli_report(&err);
+    if (cli_has(&p, "help")) {
+        cli_print_help("skymodel plot MAP.fits -o PNG [--field I|Q|U|P|all] [--min X --max Y] "
+                       "[--norm linear|log|hist] [--title T] [--coord G|C|E] [--graticule]",
+                       "Draws a HEALPix map in Mollweide projection, as healpy.mollview does:\n"
+                       "longitude 0 at the centre, increasing to the left; a colour bar with\n"
+                       "the unit; the Planck colour map for I, a diverging one for Q and U.",
+                       plot_options, NOPT);
+        cli_parsed_free(&p);
+        return 0;
+    }
+    const char *out = cli_get(&p, "output");
+    if (p.npos != 1)
+        rc = sky_fail(&err, SKY_EINVAL, "expected one map, got %d (see skymodel plot --help)",
+                      p.npos);
+    else if (!out)
+        rc = sky_fail(&err, SKY_EINVAL, "-o/--output is required: the PNG to write");
+    else if (!(rc = cli_plot_args(&p, &a, &err)) &&
+             !(rc = cli_plot_file(p.pos[0], out, &a, cli_has(&p, "force"), &err)) &&
+             !cli_has(&p, "quiet"))
+        printf("wrote %s\n", out);
+    cli_parsed_free(&p);
+    return rc ? cli_report(&err) : 0;
+}
