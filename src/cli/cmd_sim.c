@@ -29,6 +29,7 @@
 #include "parallel/comm.h"
 #include "sht/smooth.h"
 #include "options.h"
+#include "progress.h"
 #include "plot.h"
 #include "sim.h"
 #include "smoothing.h"
@@ -109,7 +110,10 @@ int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long
     opt.nparts = sky_par_size();
     opt.verbose = verbose > 1 ? 2 : verbose;
     opt.log = verbose && sky_par_rank() == 0 ? log_stderr : NULL;
-    if (!(rc = sky_create(*cfg, &opt, sky, err)))
+    cli_progress_start("reading templates (nside %d)", nside);
+    rc = sky_create(*cfg, &opt, sky, err);
+    cli_progress_done();
+    if (!rc)
         return SKY_OK;
 fail:
     sky_config_free(*cfg);
@@ -227,6 +231,7 @@ int sky_cmd_sim(int argc, char **argv)
     const char *instrument = cli_get(&p, "instrument");
     const char *plot_png = cli_get(&p, "plot");
     const int verbose = cli_has(&p, "verbose") ? 2 : cli_has(&p, "quiet") ? 0 : 1;
+    cli_progress_init(verbose);
     if (p.npos) {
         rc = sky_fail(&err, SKY_EINVAL, "unexpected argument '%s' (see skymodel sim --help)",
                       p.pos[0]);
@@ -336,7 +341,10 @@ int sky_cmd_sim(int argc, char **argv)
             rc = sky_nomem(&err, "the map to smooth");
             goto done;
         }
-        if (!(rc = sky_emission(sky, &band, unit, iqu, &err)))
+        cli_progress_start("emission over %d frequenc%s", nfreq, nfreq == 1 ? "y" : "ies");
+        rc = sky_emission(sky, &band, unit, iqu, &err);
+        cli_progress_done();
+        if (!rc)
             rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, out, car_path, units, cards,
                                       cols.dtype, cols.overwrite, verbose, &err);
         free(car_path);
@@ -353,6 +361,7 @@ int sky_cmd_sim(int argc, char **argv)
     if ((rc = sky_fits_writer_open(out, &cols, &writer, &err)))
         goto done;
     double t_emission = 0;
+    cli_progress_start("emission and writing, %lld pixels", (long long)npix);
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
         double ta = sky_clock_seconds();
@@ -361,6 +370,7 @@ int sky_cmd_sim(int argc, char **argv)
         if (!rc)
             rc = sky_fits_writer_write(writer, first, count, iqu, &err);
     }
+    cli_progress_done();
     if (rc)
         goto done;
     if (verbose > 1)

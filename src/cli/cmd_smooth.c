@@ -16,6 +16,7 @@
 #include "parallel/comm.h"
 #include "sim.h"
 #include "smoothing.h"
+#include "progress.h"
 
 static const cli_option smooth_options[] = {
     {"output", 'o', "FILE", "output FITS map", 0},
@@ -96,6 +97,7 @@ int sky_cmd_smooth(int argc, char **argv)
     const char *cards[] = {"CREATOR = 'skymodel " SKY_VERSION_STRING "' / smoothed", NULL};
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
     const int verbose = cli_has(&p, "quiet") ? 0 : 1;
+    cli_progress_init(verbose);
     if (sky_par_size() > 1) {
         agreed = 1;
         if (!(rc = sky_par_agree(SKY_OK, &err)))

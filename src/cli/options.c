@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "options.h"
+#include "progress.h"
 #include "parallel/comm.h"
 
 #include <errno.h>
@@ -224,6 +225,7 @@ int cli_exit_code(int status)
 
 int cli_report(const sky_error *err)
 {
+    cli_progress_done(); /* a step line in progress ends before the message */
     if (sky_par_rank() == 0) /* under mpirun every process has the message: say it once */
         fprintf(stderr, "skymodel: %s\n", err->msg);
     return cli_exit_code(err->code);

@@ -36,6 +36,7 @@
 #include "sht/sht.h"
 #include "sim.h"
 #include "smoothing.h"
+#include "progress.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -218,6 +219,7 @@ static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n
             rc = sky_fits_writer_open(pl[c].out, &cols, &w[c], err);
     }
     double t_emission = 0, t0 = sky_clock_seconds();
+    cli_progress_start("%d channel%s without beam: emission and writing", n, n == 1 ? "" : "s");
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
         double ta = sky_clock_seconds();
@@ -226,6 +228,7 @@ static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n
         for (int c = 0; c < n && !rc; c++)
             rc = sky_fits_writer_write(w[c], first, count, maps[c], err);
     }
+    cli_progress_done();
     for (int c = 0; c < n && !rc; c++) {
         rc = sky_fits_writer_commit(w[c], err);
         w[c] = NULL;
@@ -290,9 +293,11 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
                 rc = sky_nomem(err, "the channel maps");
         }
         double ta = sky_clock_seconds();
+        cli_progress_start("emission of %d channel%s", nb, nb == 1 ? "" : "s");
         if (!rc)
             rc = parts ? cli_evaluate_part(*skyp, nb, bands, units, maps, err)
                        : sky_emission_channels(*skyp, nb, bands, units, 0, npix, maps, err);
+        cli_progress_done();
         rc = sky_par_agree(rc, err);
         if (!rc && verbose > 1 && sky_par_rank() == 0)
             fprintf(stderr, "skymodel: emission of %d channel%s in %.2f s, peak memory %.0f MB\n",

@@ -23,6 +23,7 @@
 #include "sht/smooth.h"
 #include "sim.h"
 #include "smoothing.h"
+#include "progress.h"
 
 enum { CHUNK = 1 << 20 }; /* pixels evaluated at a time, then spread into I, Q, U */
 
@@ -84,7 +85,9 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
         goto done;
     const double t0 = sky_clock_seconds(), tsht = sky_sht_seconds();
     sky_smooth_report rep;
+    cli_progress_start("transforms of %s over %d processes", out_path, size);
     rc = sky_smooth_part(map, part, ncomp, o, op, out, car, &rep, err);
+    cli_progress_done();
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     if (verbose > 1 && rank == 0)
@@ -139,7 +142,9 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
         fprintf(stderr, "skymodel: %d processes; templates of each part read in %.2f s\n", size,
                 sky_clock_seconds() - t0);
     const double t1 = sky_clock_seconds();
+    cli_progress_start("emission of each process's part");
     rc = cli_evaluate_part(sky, 1, band, &t->unit, &map, err);
+    cli_progress_done();
     sky_free(sky); /* the templates are not needed again */
     sky = NULL;
     if ((rc = sky_par_agree(rc, err)))

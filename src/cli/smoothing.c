@@ -15,6 +15,7 @@
 #include "core/heap.h"
 #include "io/fits_map.h"
 #include "sht/sht.h"
+#include "progress.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -173,7 +174,10 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
         return sky_nomem(err, "the smoothed maps");
     }
     sky_smooth_report rep;
+    cli_progress_start("transforms of %s (nside %d, lmax %d)", out, nside,
+                       o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
     rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &rep, err);
+    cli_progress_done();
     if (!rc && verbose > 1)
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g\n",
                 rep.lmax, rep.method, rep.iterations, rep.residual);
