@@ -290,7 +290,7 @@ static void test_info(void)
         snprintf(line, sizeof line, "\n%-6s ", sky_preset_name(i));
         CHECK(strstr(text, line) != NULL, "info lacks preset %s", sky_preset_name(i));
     }
-    CHECK(strstr(text, "d1     ModifiedBlackBody                64       5/5") != NULL &&
+    CHECK(strstr(text, "d1     ModifiedBlackBody                64     8192  5/5") != NULL &&
               strstr(text, "a1     2 x SpDust ") != NULL,
           "info: d1 / a1 lines not as expected:\n%s", text);
     const char *d1[] = {"info", "d1", "-d", tmpl, NULL};

@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "core/constants.h"
 #include "core/error.h"
 #include "data/datapath.h"
 #include "io/fits_map.h"
@@ -70,7 +71,8 @@ static int count_file(const char *rel, void *ctx)
 
 static int list_presets(const sky_datapath *dp, sky_error *err)
 {
-    printf("%-6s %-32s %-8s %-7s %s\n", "preset", "model", "nside", "files", "description");
+    printf("%-6s %-32s %-6s %-5s %-7s %s\n", "preset", "model", "nside", "max", "files",
+           "description");
     for (int i = 0; i < sky_preset_count(); i++) {
         sky_config *cfg = sky_config_new();
         if (!cfg)
@@ -94,14 +96,15 @@ static int list_presets(const sky_datapath *dp, sky_error *err)
         char nside[16], files[16];
         snprintf(nside, sizeof nside, f.nside ? "%d" : "-", f.nside);
         snprintf(files, sizeof files, "%d/%d", f.nhere, f.nfiles);
-        printf("%-6s %-32s %-8s %-7s %s\n", sky_preset_name(i), classes, nside, files,
-               sky_preset_description(i));
+        printf("%-6s %-32s %-6s %-5d %-7s %s\n", sky_preset_name(i), classes, nside,
+               SKY_NSIDE_MAX, files, sky_preset_description(i));
         sky_config_free(cfg);
     }
-    printf("\nnside: of the templates found here (any output nside from 1 to 8192 works: "
-           "coarser templates are\nevaluated at their own nside and expanded, finer ones "
-           "degraded). files: found here / needed.\n'skymodel info PRESET' lists its "
-           "parameters and files; 'skymodel fetch --preset LIST' downloads them.\n");
+    printf("\nnside: the native resolution of the templates found here (PySM's are 512); max: "
+           "the highest\noutput nside (coarser templates are evaluated at their own nside and "
+           "expanded, finer ones\ndegraded). files: found here / needed. 'skymodel info "
+           "PRESET' lists its parameters and files;\n'skymodel fetch --preset LIST' downloads "
+           "them.\n");
     return SKY_OK;
 }
 
