@@ -9,5 +9,6 @@ BUILD_DIR=build sh scripts/build.sh -DSKYMODEL_WERROR=ON
 (cd build && ctest --output-on-failure -j "$(nproc)")
 if [ "${SKYMODEL_NO_SANITIZE:-0}" != 1 ]; then
     BUILD_DIR=build-asan BUILD_TYPE=Debug sh scripts/build.sh -DSKYMODEL_WERROR=ON -DSKYMODEL_SANITIZE=ON
-    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)")
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 \
+        LSAN_OPTIONS=suppressions="$(pwd)/../tests/lsan.supp" ctest --output-on-failure -j "$(nproc)")
 fi
