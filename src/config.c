@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "healpix/healpix.h"
 #include "models/model.h"
 #include "models/presets.h"
 
@@ -151,25 +152,87 @@ int sky_is_template_path(const char *s)
     return 0;
 }
 
-int sky_config_each_file(const sky_config *cfg, int (*fn)(const char *path, void *ctx),
-                         void *ctx)
+int sky_templates_nside(const sky_params *ps, int nside, sky_error *err)
 {
-    for (int i = 0; i < cfg->n; i++)
-        for (int k = 0; k < cfg->comp[i].params.n; k++) {
+    const sky_param *a = NULL;
+    for (int k = 0; k < ps->n && !a; k++)
+        if (!strcmp(ps->p[k].key, "available_nside"))
+            a = &ps->p[k];
+    if (!a)
+        return 0;
+    /* PySM: min(available_nside, key=|x - nside|), the first of equals */
+    int best = 0;
+    if (a->kind == SKY_PARAM_NUMBER) {
+        best = (int)a->num;
+    } else if (a->kind == SKY_PARAM_STRING) {
+        const char *s = a->str;
+        while (*s) {
+            char *end;
+            if (*s == '[' || *s == ',' || *s == ' ' || *s == ']') {
+                s++;
+                continue;
+            }
+            const long v = strtol(s, &end, 10);
+            if (end == s) {
+                best = -1;
+                break;
+            }
+            if (!best || labs(v - nside) < labs((long)best - nside))
+                best = (int)v;
+            s = end;
+        }
+    }
+    if (best <= 0 || !sky_hpx_nside_ok(best)) {
+        sky_fail(err, SKY_EINVAL, "component %s: available_nside %s: expected a list of powers "
+                 "of two, e.g. [2048, 4096, 8192]", ps->owner,
+                 a->kind == SKY_PARAM_STRING ? a->str : "(not a list)");
+        return -1;
+    }
+    return best;
+}
+
+int sky_expand_nside(const char *path, int templates_nside, char *out, size_t n)
+{
+    const char *at = strstr(path, "{nside}");
+    if (!at) {
+        snprintf(out, n, "%s", path);
+        return 0;
+    }
+    if (templates_nside <= 0)
+        return -1;
+    snprintf(out, n, "%.*s%d%s", (int)(at - path), path, templates_nside, at + 7);
+    return 1;
+}
+
+int sky_config_each_file(const sky_config *cfg, int nside,
+                         int (*fn)(const char *path, void *ctx), void *ctx)
+{
+    char (*seen)[1024] = NULL;
+    int nseen = 0, rc = 0;
+    for (int i = 0; i < cfg->n && !rc; i++) {
+        const int tn = nside > 0 ? sky_templates_nside(&cfg->comp[i].params, nside, NULL) : 0;
+        for (int k = 0; k < cfg->comp[i].params.n && !rc; k++) {
             const sky_param *p = &cfg->comp[i].params.p[k];
             if (p->kind != SKY_PARAM_STRING || !sky_is_template_path(p->str))
                 continue;
+            char name[1024];
+            if (sky_expand_nside(p->str, tn, name, sizeof name) < 0) /* no nside: the pattern */
+                snprintf(name, sizeof name, "%s", p->str);
             int dup = 0; /* named before? */
-            for (int j = 0; j <= i && !dup; j++)
-                for (int q = 0; q < (j == i ? k : cfg->comp[j].params.n) && !dup; q++) {
-                    const sky_param *o = &cfg->comp[j].params.p[q];
-                    dup = o->kind == SKY_PARAM_STRING && !strcmp(o->str, p->str);
-                }
+            for (int j = 0; j < nseen && !dup; j++)
+                dup = !strcmp(seen[j], name);
             if (dup)
                 continue;
-            int rc = fn(p->str, ctx);
-            if (rc)
-                return rc;
+            char(*ns)[1024] = realloc(seen, (size_t)(nseen + 1) * sizeof *seen);
+            if (!ns) {
+                rc = SKY_ENOMEM;
+                break;
+            }
+            seen = ns;
+            snprintf(seen[nseen++], sizeof *seen, "%s", name);
+            rc = fn(name, ctx);
         }
-    return 0;
+    }
+    free(seen);
+    return rc;
 }

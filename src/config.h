@@ -32,10 +32,20 @@ int sky_config_add_doc(sky_config *cfg, const struct sky_toml *doc, const char *
 /* 1 when a string parameter names a template file (.fits, .fits.gz, .txt, .dat). */
 int sky_is_template_path(const char *s);
 
+/* The nside of a component's templates at sky nside `nside`: the one of
+ * its available_nside closest to it (the first of equals), as PySM's
+ * Model.templates_nside; 0 without available_nside; -1 (message in err, if
+ * not NULL) for a malformed list. */
+int sky_templates_nside(const sky_params *ps, int nside, sky_error *err);
+/* `path` with "{nside}" replaced by templates_nside into out: 0 when it has
+ * none, 1 when replaced, -1 when it has one but templates_nside is not > 0. */
+int sky_expand_nside(const char *path, int templates_nside, char *out, size_t n);
+
 /* Calls fn(path, ctx) once for each distinct template file (a string
  * parameter ending in .fits, .fits.gz, .txt or .dat) the components name,
- * in order; stops at and returns the first non-zero result. */
-int sky_config_each_file(const sky_config *cfg, int (*fn)(const char *path, void *ctx),
-                         void *ctx);
+ * in order, with {nside} resolved for a sky at `nside` (left as it is when
+ * nside is 0); stops at and returns the first non-zero result. */
+int sky_config_each_file(const sky_config *cfg, int nside,
+                         int (*fn)(const char *path, void *ctx), void *ctx);
 
 #endif

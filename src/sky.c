@@ -80,10 +80,11 @@ static int note_missing(const char *path, void *ctx)
     return 0;
 }
 
-static int check_offline(const sky_config *cfg, const sky_datapath *dp, sky_error *err)
+static int check_offline(const sky_config *cfg, const sky_datapath *dp, int nside,
+                         sky_error *err)
 {
     missing_list m = {dp, 0, 0, ""};
-    sky_config_each_file(cfg, note_missing, &m);
+    sky_config_each_file(cfg, nside, note_missing, &m);
     if (!m.n)
         return SKY_OK;
     return sky_fail(err, SKY_ENOTFOUND,
@@ -110,7 +111,7 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         free(sky);
         return rc;
     }
-    if (sky->dp.offline && (rc = check_offline(cfg, &sky->dp, err))) {
+    if (sky->dp.offline && (rc = check_offline(cfg, &sky->dp, opt->nside, err))) {
         sky_free(sky);
         return rc;
     }

@@ -125,7 +125,7 @@ int sky_cmd_fetch(int argc, char **argv)
         goto done;
     have_dp = 1;
     job j = {&dp, cli_has(&p, "list"), cli_has(&p, "quiet"), 0, 0, 0, &err};
-    if ((rc = sky_config_each_file(cfg, one_file, &j)))
+    if ((rc = sky_config_each_file(cfg, (int)nside, one_file, &j)))
         goto done;
     if (j.list)
         printf("%d files, %.1f MB; %d missing; cache %s\n", j.nfiles, j.bytes / 1e6, j.nmissing,

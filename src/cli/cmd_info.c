@@ -92,7 +92,7 @@ static int list_presets(const sky_datapath *dp, sky_error *err)
         if (cfg->n == 2 && !strcmp(cfg->comp[0].model_class, cfg->comp[1].model_class))
             snprintf(classes, sizeof classes, "2 x %s", cfg->comp[0].model_class);
         found f = {dp, 0, 0, 0, NULL};
-        sky_config_each_file(cfg, count_file, &f);
+        sky_config_each_file(cfg, 0, count_file, &f);
         char nside[16], files[16];
         snprintf(nside, sizeof nside, f.nside ? "%d" : "-", f.nside);
         snprintf(files, sizeof files, "%d/%d", f.nhere, f.nfiles);
@@ -156,7 +156,7 @@ static int show_preset(const sky_datapath *dp, const char *name, sky_error *err)
     }
     printf("  files:\n");
     found f = {dp, 0, 0, 0, name};
-    sky_config_each_file(cfg, print_file, &f);
+    sky_config_each_file(cfg, 0, print_file, &f);
     sky_config_free(cfg);
     return SKY_OK;
 }

@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "io/fits_map.h"
+#include "config.h"
 #include "spectra/units.h"
 
 static int keep_map(sky_loader *ld, sky_hmap *m, sky_error *err)
@@ -54,6 +55,11 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
     int rc;
     if (nfields < 1 || nfields > SKY_MAX_FIELDS)
         return sky_fail(err, SKY_EINTERNAL, "sky_load_maps: %d fields", nfields);
+    char name[1024];
+    if (sky_expand_nside(path, ld->templates_nside, name, sizeof name) < 0)
+        return sky_fail(err, SKY_EINVAL, "component %s: template %s is named by nside but the "
+                        "component has no available_nside", ld->label, path);
+    path = name;
     if ((rc = sky_datapath_find(ld->dp, path, &file, err)))
         return rc;
     /* an explicit nside reads the whole sky, for the model to use at will */
@@ -304,7 +310,14 @@ int sky_component_create(const sky_model_type *type, const char *label, const sk
         return rc;
     }
     par.owner = c->label;
-    /* Parameters every PySM model accepts; skymodel derives them itself. */
+    /* Parameters every PySM model accepts: templates named with {nside} are
+     * read at the available nside closest to the sky's, as PySM does;
+     * max_nside is only advice in PySM (skymodel goes to 8192 always). */
+    if ((c->templates_nside = sky_templates_nside(&par, sky_nside, err)) < 0) {
+        sky_params_free(&par);
+        sky_component_free(c);
+        return SKY_EINVAL;
+    }
     sky_params_take(&par, "max_nside");
     sky_params_take(&par, "available_nside");
     rc = type->init(c->state, &par, c, err);

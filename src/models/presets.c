@@ -33,6 +33,14 @@
 #define AME2 S("map_I", "pysm_2/ame2_t_new.fits"), S("freq_ref_I", "41 GHz"), S("freq_peak", "33.35 GHz"), AME_COMMON
 #define AME_POL N("pol_frac", 0.02), S("angle_Q", "pysm_2/dust_q_new.fits"), S("angle_U", "pysm_2/dust_u_new.fits")
 
+/* The high-resolution templates (PySM 3.4.5's d9, d10, s4, s5, s7): one file
+ * per available nside, {nside} filled with the one closest to the sky's. */
+#define GNILC_DUST(what, date) "dust_gnilc/gnilc_dust_" what "_nside{nside}_" date ".fits"
+#define SYNCH_HIRES(what, date) "synch/synch_" what "_nside{nside}_" date ".fits"
+#define HIRES_REFS(f)                                                                            \
+    S("freq_ref_I", f), S("freq_ref_P", f), N("max_nside", 8192),                               \
+        S("available_nside", "[2048, 4096, 8192]")
+
 static const sky_preset presets[] = {
     {"d0", "thermal dust, modified black body with constant beta = 1.54 and T = 20 K",
      {{NULL, "ModifiedBlackBody",
@@ -75,6 +83,15 @@ static const sky_preset presets[] = {
      {{NULL, "HensleyDraine2017", {HD2017(1, 0.44)}}}},
     {"d8", "thermal dust, d7 with a uniform radiation field (uval = 0.2, close to a 20 K MBB)",
      {{NULL, "HensleyDraine2017", {HD2017(0, 0.44), N("uval", 0.2)}}}},
+    {"d9", "thermal dust, GNILC templates to nside 8192, MBB with constant beta = 1.48, T = 19.6 K",
+     {{NULL, "ModifiedBlackBody",
+       {S("map_I", GNILC_DUST("template", "2023.02.10")), N("map_mbb_index", 1.48),
+        N("map_mbb_temperature", 19.6), S("unit_mbb_temperature", "K"), HIRES_REFS("353 GHz")}}}},
+    {"d10", "thermal dust, GNILC templates to nside 8192, MBB with GNILC beta and T maps",
+     {{NULL, "ModifiedBlackBody",
+       {S("map_I", GNILC_DUST("template", "2023.02.10")),
+        S("map_mbb_index", GNILC_DUST("beta", "2023.06.06")),
+        S("map_mbb_temperature", GNILC_DUST("Td", "2023.06.06")), HIRES_REFS("353 GHz")}}}},
     {"s0", "synchrotron, power law with constant index -3",
      {{NULL, "PowerLaw", {SYNCH_PYSM2, N("map_pl_index", -3)}}}},
     {"s1", "synchrotron, power law with the WMAP-based index map",
@@ -85,6 +102,20 @@ static const sky_preset presets[] = {
      {{NULL, "CurvedPowerLaw",
        {SYNCH_PYSM2, S("map_pl_index", "pysm_2/synch_beta.fits"),
         N("spectral_curvature", -0.052), S("freq_curve", "23 GHz")}}}},
+    {"s4", "synchrotron, templates to nside 8192, power law with constant index -3.1",
+     {{NULL, "PowerLaw",
+       {S("map_I", SYNCH_HIRES("template", "2023.02.25")), N("map_pl_index", -3.1),
+        HIRES_REFS("23 GHz")}}}},
+    {"s5", "synchrotron, templates to nside 8192, power law with an index map",
+     {{NULL, "PowerLaw",
+       {S("map_I", SYNCH_HIRES("template", "2023.02.25")),
+        S("map_pl_index", SYNCH_HIRES("beta", "2023.02.16")), HIRES_REFS("23 GHz")}}}},
+    {"s7", "synchrotron, templates to nside 8192, curved power law with a curvature map",
+     {{NULL, "CurvedPowerLaw",
+       {S("map_I", SYNCH_HIRES("template", "2023.02.25")),
+        S("map_pl_index", SYNCH_HIRES("beta", "2023.02.16")),
+        S("spectral_curvature", SYNCH_HIRES("curvature", "2023.02.17")),
+        S("freq_curve", "23 GHz"), HIRES_REFS("23 GHz")}}}},
     {"f1", "free-free, unpolarised power law with index -2.14 from 30 GHz",
      {{NULL, "PowerLaw",
        {S("map_I", "pysm_2/ff_t_new.fits"), S("unit_I", "uK_RJ"), N("map_pl_index", -2.14),
