@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "core/error.h"
@@ -13,6 +14,8 @@
 static const cli_option templates_options[] = {
     {"nside", 'n', "N", "HEALPix nside of the maps: a power of two from 1 to 8192", 0},
     {"seed", 's', "S", "random seed, a non-negative integer (default 1)", 0},
+    {"set", 0, "S", "pysm2 (d0-d8, s0-s3, f1, a1, a2, c1, c2), hires (d9, d10, s4, s5, s7: "
+                    "files named with this nside) or all (default)", 0},
     {"force", 0, NULL, "replace files that exist", 0},
     {"quiet", 'q', NULL, "print nothing but errors", 0},
     {"help", 'h', NULL, "show this help", 0},
@@ -55,8 +58,15 @@ int sky_cmd_templates(int argc, char **argv)
         rc = cli_int("--seed", cli_get(&p, "seed"), 0, 9007199254740991LL, &seed, &err);
     if (!rc) {
         const int quiet = cli_has(&p, "quiet");
-        rc = sky_synth_templates(p.pos[0], (int)nside, (uint64_t)seed, cli_has(&p, "force"),
-                                 quiet ? NULL : log_line, NULL, &err);
+        const char *set = cli_get(&p, "set") ? cli_get(&p, "set") : "all";
+        const int sets = !strcmp(set, "all")     ? SKY_SYNTH_ALL
+                         : !strcmp(set, "pysm2") ? SKY_SYNTH_PYSM2
+                         : !strcmp(set, "hires") ? SKY_SYNTH_HIRES
+                                                 : 0;
+        rc = sets ? sky_synth_templates(p.pos[0], (int)nside, (uint64_t)seed,
+                                        cli_has(&p, "force"), sets, quiet ? NULL : log_line,
+                                        NULL, &err)
+                  : sky_fail(&err, SKY_EINVAL, "--set '%s': expected pysm2, hires or all", set);
         if (!rc && !quiet)
             printf("wrote synthetic templates (nside %lld, seed %lld) to %s\n", nside, seed,
                    p.pos[0]);

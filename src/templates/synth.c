@@ -128,6 +128,7 @@ static double rng_gauss(rng *r)
 
 typedef struct gen {
     const char *dir;
+    const char *subdir; /* of dir, where write_maps puts files */
     int nside, gen_nside, lmax, overwrite;
     uint64_t seed;
     int64_t npix, gen_npix;
@@ -226,7 +227,7 @@ static int write_maps(gen *g, const char *name, int ncols, const char *const *na
                       const char *const *units, const double *data, sky_error *err)
 {
     char path[4096], seedcard[80];
-    snprintf(path, sizeof path, "%s/pysm_2/%s", g->dir, name);
+    snprintf(path, sizeof path, "%s/%s/%s", g->dir, g->subdir, name);
     snprintf(seedcard, sizeof seedcard, "GENSEED = %llu / seed of skymodel templates",
              (unsigned long long)g->seed);
     const char *cards[] = {"SYNTHET = T / synthetic PySM-layout template, not sky data",
@@ -478,6 +479,81 @@ done:
     return rc;
 }
 
+static int mkdir_p(const char *path, sky_error *err);
+
+/* The high-resolution presets' files (d9, d10, s4, s5, s7), named with this
+ * nside as PySM names its per-nside templates: dust I, Q, U at 353 GHz with
+ * beta and T maps (dust_gnilc/), synchrotron I, Q, U at 23 GHz with index and
+ * curvature maps (synch/); the same fields as the PySM 2 set. */
+static int hires_files(gen *g, sky_error *err)
+{
+    const int64_t n = g->npix;
+    double *gi = NULL, *gb = NULL, *gt = NULL, *si = NULL, *sb = NULL, *sc = NULL, *buf = NULL;
+    pol dp = {NULL, NULL}, sp = {NULL, NULL};
+    char name[256], sub[4200];
+    int rc;
+    if ((rc = unit_field(g, "dust/I", 2.2, &gi, err)) ||
+        (rc = unit_field(g, "dust/beta", 2.5, &gb, err)) ||
+        (rc = unit_field(g, "dust/temp", 2.5, &gt, err)) ||
+        (rc = make_pol(g, "dust/pol", 0.03, 0.22, &dp, err)) ||
+        (rc = unit_field(g, "synch/I", 2.6, &si, err)) ||
+        (rc = unit_field(g, "synch/beta", 2.8, &sb, err)) ||
+        (rc = unit_field(g, "synch/curvature", 2.8, &sc, err)) ||
+        (rc = make_pol(g, "synch/pol", 0.05, 0.3, &sp, err)))
+        goto done;
+    if (!(buf = malloc((size_t)5 * n * sizeof *buf))) {
+        rc = sky_nomem(err, "high-resolution templates");
+        goto done;
+    }
+    static const char *iqu[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    static const char *uk[] = {"uK_RJ", "uK_RJ", "uK_RJ"};
+    double *I = buf, *Q = buf + n, *U = buf + 2 * n, *B = buf + 3 * n, *T = buf + 4 * n;
+    for (int64_t p = 0; p < n; p++) {
+        B[p] = clamp(1.54 + 0.08 * gb[p], 1.2, 1.9);
+        T[p] = clamp(20.0 + 1.8 * gt[p], 14.0, 27.0);
+        I[p] = 70.0 * exp(0.7 * gi[p]) * plane(g, p, 40.0, 0.12) * mbb_545_to_353(B[p], T[p]);
+        Q[p] = dp.frac[p] * I[p] * cos(2.0 * dp.angle[p]);
+        U[p] = dp.frac[p] * I[p] * sin(2.0 * dp.angle[p]);
+    }
+    g->subdir = "dust_gnilc";
+    snprintf(sub, sizeof sub, "%s/%s", g->dir, g->subdir);
+    if ((rc = mkdir_p(sub, err)))
+        goto done;
+    snprintf(name, sizeof name, "gnilc_dust_template_nside%d_2023.02.10.fits", g->nside);
+    if ((rc = write_maps(g, name, 3, iqu, uk, I, err)))
+        goto done;
+    snprintf(name, sizeof name, "gnilc_dust_beta_nside%d_2023.06.06.fits", g->nside);
+    if ((rc = write_map1(g, name, "BETA", "", B, err)))
+        goto done;
+    snprintf(name, sizeof name, "gnilc_dust_Td_nside%d_2023.06.06.fits", g->nside);
+    if ((rc = write_map1(g, name, "TEMP", "K", T, err)))
+        goto done;
+    for (int64_t p = 0; p < n; p++) {
+        B[p] = clamp(-3.0 + 0.1 * sb[p], -3.4, -2.6);
+        T[p] = clamp(-0.052 + 0.02 * sc[p], -0.15, 0.05); /* curvature */
+        I[p] = 1.6e7 * exp(0.35 * si[p]) * plane(g, p, 2.5, 0.2) * pow(23.0 / 0.408, B[p]);
+        Q[p] = sp.frac[p] * I[p] * cos(2.0 * sp.angle[p]);
+        U[p] = sp.frac[p] * I[p] * sin(2.0 * sp.angle[p]);
+    }
+    g->subdir = "synch";
+    snprintf(sub, sizeof sub, "%s/%s", g->dir, g->subdir);
+    if ((rc = mkdir_p(sub, err)))
+        goto done;
+    snprintf(name, sizeof name, "synch_template_nside%d_2023.02.25.fits", g->nside);
+    if ((rc = write_maps(g, name, 3, iqu, uk, I, err)))
+        goto done;
+    snprintf(name, sizeof name, "synch_beta_nside%d_2023.02.16.fits", g->nside);
+    if ((rc = write_map1(g, name, "BETA", "", B, err)))
+        goto done;
+    snprintf(name, sizeof name, "synch_curvature_nside%d_2023.02.17.fits", g->nside);
+    rc = write_map1(g, name, "CURVATURE", "", T, err);
+done:
+    g->subdir = "pysm_2";
+    free(gi), free(gb), free(gt), free(si), free(sb), free(sc), free(buf);
+    free(dp.frac), free(dp.angle), free(sp.frac), free(sp.angle);
+    return rc;
+}
+
 static int freefree_ame_files(gen *g, sky_error *err)
 {
     const int64_t n = g->npix;
@@ -692,7 +768,7 @@ static int mkdir_p(const char *path, sky_error *err)
     return SKY_OK;
 }
 
-int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite,
+int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite, int sets,
                         void (*log)(void *ctx, const char *line), void *log_ctx, sky_error *err)
 {
     if (!sky_hpx_nside_ok(nside))
@@ -701,12 +777,13 @@ int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite
     if (!dir || !*dir)
         return sky_fail(err, SKY_EINVAL, "templates: expected an output folder");
     char sub[4096];
-    snprintf(sub, sizeof sub, "%s/pysm_2", dir);
+    snprintf(sub, sizeof sub, (sets & SKY_SYNTH_PYSM2) ? "%s/pysm_2" : "%s", dir);
     int rc = mkdir_p(sub, err);
     if (rc)
         return rc;
     gen g = {0};
     g.dir = dir;
+    g.subdir = "pysm_2";
     g.nside = nside;
     g.gen_nside = nside < GEN_NSIDE_MAX ? nside : GEN_NSIDE_MAX;
     g.lmax = 2 * g.gen_nside < 8 ? 8 : 2 * g.gen_nside;
@@ -727,9 +804,11 @@ int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite
     }
     sharp_make_healpix_geom_info(g.gen_nside, 1, &g.geom);
     sharp_make_triangular_alm_info(g.lmax, g.lmax, 1, &g.alm);
-    if (!(rc = dust_files(&g, err)) && !(rc = synch_files(&g, err)) &&
+    if ((sets & SKY_SYNTH_PYSM2) && !(rc = dust_files(&g, err)) && !(rc = synch_files(&g, err)) &&
         !(rc = freefree_ame_files(&g, err)) && !(rc = cmb_files(&g, err)))
         rc = table_files(&g, err);
+    if (!rc && (sets & SKY_SYNTH_HIRES))
+        rc = hires_files(&g, err);
     sharp_destroy_geom_info(g.geom);
     sharp_destroy_alm_info(g.alm);
     free(g.lat_sin);

@@ -9,15 +9,19 @@
 
 #include "skymodel.h"
 
+/* Which files: the PySM 2 set (pysm_2/...: d0-d8, s0-s3, f1, a1, a2, c1,
+ * c2) and the high-resolution presets' per-nside files (dust_gnilc/...,
+ * synch/...: d9, d10, s4, s5, s7), named with this nside. */
+enum { SKY_SYNTH_PYSM2 = 1, SKY_SYNTH_HIRES = 2, SKY_SYNTH_ALL = 3 };
+
 /*
- * Writes under `dir` (created if missing) every template file the built-in
- * presets read, at their PySM relative paths (dir/pysm_2/...), as HEALPix
- * maps at `nside` and text tables, generated deterministically from `seed`.
- * Files are written to temporary names and renamed into place. Existing files
- * are replaced only with `overwrite`. `log` (may be NULL) receives one line
- * per file written.
+ * Writes under `dir` (created if missing) the template files of `sets`, at
+ * their PySM relative paths, as HEALPix maps at `nside` and text tables,
+ * generated deterministically from `seed`. Files are written to temporary
+ * names and renamed into place. Existing files are replaced only with
+ * `overwrite`. `log` (may be NULL) receives one line per file written.
  */
-int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite,
+int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite, int sets,
                         void (*log)(void *ctx, const char *line), void *log_ctx, sky_error *err);
 
 #endif
