@@ -204,6 +204,16 @@ int sky_expand_nside(const char *path, int templates_nside, char *out, size_t n)
     return 1;
 }
 
+/* num_layers of a component (1 when absent or not a sensible count) */
+static int layer_count(const sky_params *ps)
+{
+    for (int k = 0; k < ps->n; k++)
+        if (!strcmp(ps->p[k].key, "num_layers") && ps->p[k].kind == SKY_PARAM_NUMBER &&
+            ps->p[k].num >= 1 && ps->p[k].num <= 64)
+            return (int)ps->p[k].num;
+    return 1;
+}
+
 int sky_config_each_file(const sky_config *cfg, int nside,
                          int (*fn)(const char *path, void *ctx), void *ctx)
 {
@@ -215,22 +225,33 @@ int sky_config_each_file(const sky_config *cfg, int nside,
             const sky_param *p = &cfg->comp[i].params.p[k];
             if (p->kind != SKY_PARAM_STRING || !sky_is_template_path(p->str))
                 continue;
-            char name[1024];
-            if (sky_expand_nside(p->str, tn, name, sizeof name) < 0) /* no nside: the pattern */
-                snprintf(name, sizeof name, "%s", p->str);
-            int dup = 0; /* named before? */
-            for (int j = 0; j < nseen && !dup; j++)
-                dup = !strcmp(seen[j], name);
-            if (dup)
-                continue;
-            char(*ns)[1024] = realloc(seen, (size_t)(nseen + 1) * sizeof *seen);
-            if (!ns) {
-                rc = SKY_ENOMEM;
-                break;
+            char pattern[1024];
+            if (sky_expand_nside(p->str, tn, pattern, sizeof pattern) < 0) /* no nside yet */
+                snprintf(pattern, sizeof pattern, "%s", p->str);
+            /* one file per layer for "{layer}" (ModifiedBlackBodyLayers) */
+            const char *at = strstr(pattern, "{layer}");
+            const int nlayers = at ? layer_count(&cfg->comp[i].params) : 1;
+            for (int l = 1; l <= nlayers && !rc; l++) {
+                char name[1024];
+                if (at)
+                    snprintf(name, sizeof name, "%.*s%d%s", (int)(at - pattern), pattern, l,
+                             at + 7);
+                else
+                    snprintf(name, sizeof name, "%s", pattern);
+                int dup = 0; /* named before? */
+                for (int j = 0; j < nseen && !dup; j++)
+                    dup = !strcmp(seen[j], name);
+                if (dup)
+                    continue;
+                char(*ns)[1024] = realloc(seen, (size_t)(nseen + 1) * sizeof *seen);
+                if (!ns) {
+                    rc = SKY_ENOMEM;
+                    break;
+                }
+                seen = ns;
+                snprintf(seen[nseen++], sizeof *seen, "%s", name);
+                rc = fn(name, ctx);
             }
-            seen = ns;
-            snprintf(seen[nseen++], sizeof *seen, "%s", name);
-            rc = fn(name, ctx);
         }
     }
     free(seen);

@@ -129,8 +129,8 @@ int main(void)
     free(a);
     free(b);
 
-    /* every preset runs on the set (the high-resolution ones read files of
-     * nside 2048 and up: test_hires covers their logic at small nsides) */
+    /* every preset runs on the set (the high-resolution ones, d9-d12 and
+     * s4-s7, read their own files: test_hires covers them at small nsides) */
     for (int i = 0; i < sky_preset_count(); i++) {
         sky_config *cfg = sky_config_new();
         sky_config_add_preset(cfg, sky_preset_name(i), &err);
@@ -138,7 +138,8 @@ int main(void)
         for (int c = 0; c < cfg->n; c++)
             for (int k = 0; k < cfg->comp[c].params.n; k++)
                 by_nside |= cfg->comp[c].params.p[k].kind == SKY_PARAM_STRING &&
-                            strstr(cfg->comp[c].params.p[k].str, "{nside}");
+                            (strstr(cfg->comp[c].params.p[k].str, "{nside}") ||
+                             strstr(cfg->comp[c].params.p[k].str, "{layer}"));
         if (by_nside) {
             sky_config_free(cfg);
             continue;

@@ -546,7 +546,40 @@ static int hires_files(gen *g, sky_error *err)
     if ((rc = write_map1(g, name, "BETA", "", B, err)))
         goto done;
     snprintf(name, sizeof name, "synch_curvature_nside%d_2023.02.17.fits", g->nside);
-    rc = write_map1(g, name, "CURVATURE", "", T, err);
+    if ((rc = write_map1(g, name, "CURVATURE", "", T, err)))
+        goto done;
+    /* d12's six MKD layers (PySM's names, whatever this nside): the dust
+     * intensity shared out with more weight near the plane for the nearer
+     * layers, each with its own index and temperature, in MJy/sr at 353 GHz */
+    g->subdir = "mkd_dust/2048";
+    snprintf(sub, sizeof sub, "%s/%s", g->dir, g->subdir);
+    if ((rc = mkdir_p(sub, err)))
+        goto done;
+    static const char *mj[] = {"MJy/sr", "MJy/sr", "MJy/sr"};
+    for (int l = 1; l <= 6 && !rc; l++) {
+        const double to_mjy = 353e9 * 353e9 * 2 * SKY_K_BOLTZMANN / (SKY_C_LIGHT * SKY_C_LIGHT) *
+                              1e-6 /* uK */ * 1e26 /* Jy */ * 1e-6 /* MJy */;
+        for (int64_t p = 0; p < n; p++) {
+            const double share = (0.5 + 0.1 * l * g->lat_sin[p]) / (3.0 + 2.1 * g->lat_sin[p]);
+            const double b = clamp(1.5 + 0.05 * (l - 3) + 0.08 * gb[p], 1.1, 2.0);
+            const double t = clamp(15.0 + 1.5 * l + 1.5 * gt[p], 10.0, 30.0);
+            const double i353 = 70.0 * exp(0.7 * gi[p]) * plane(g, p, 40.0, 0.12) *
+                                mbb_545_to_353(1.54, 20.0) * share;
+            I[p] = i353 * to_mjy;
+            Q[p] = dp.frac[p] * I[p] * cos(2.0 * dp.angle[p] + 0.1 * l);
+            U[p] = dp.frac[p] * I[p] * sin(2.0 * dp.angle[p] + 0.1 * l);
+            B[p] = b;
+            T[p] = t;
+        }
+        snprintf(name, sizeof name, "thermaldust_ampl%d.fits", l);
+        if ((rc = write_maps(g, name, 3, iqu, mj, I, err)))
+            break;
+        snprintf(name, sizeof name, "thermaldust_specind%d.fits", l);
+        if ((rc = write_map1(g, name, "BETA", "", B, err)))
+            break;
+        snprintf(name, sizeof name, "thermaldust_temp%d.fits", l);
+        rc = write_map1(g, name, "TEMP", "K", T, err);
+    }
 done:
     g->subdir = "pysm_2";
     free(gi), free(gb), free(gt), free(si), free(sb), free(sc), free(buf);

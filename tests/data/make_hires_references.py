@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Makes the references of the high-resolution presets' template choice
-(d9, d10, s4, s5, s7 of PySM 3.4.5: templates named with {nside}, read at the
-available_nside closest to the sky's) at test size, with PySM itself.
+"""Makes the references of the high-resolution presets at test size, with
+PySM itself: the template choice of d9, d10, s4, s5, s7 (templates named with
+{nside}, read at the available_nside closest to the sky's) and d12's model
+(ModifiedBlackBodyLayers, three synthetic layers).
 
 Usage: PYTHONPATH=<pysm 3.4.5 src> /usr/bin/python3 make_hires_references.py
 
@@ -79,6 +80,32 @@ for name in ("d9", "d10", "s4", "s5", "s7"):
                      column_units="uK_CMB")
         cases.append(" | ".join([name, cfg_rel, str(nside), ",".join(map(repr, freqs[name])),
                                  "uK_CMB", rel]))
+# d12's model, ModifiedBlackBodyLayers, on three synthetic layers at nside 32
+for layer in (1, 2, 3):
+    amp = field(32, 95, 0.05 * layer, 0, positive=True)
+    write("mkd_dust/test/thermaldust_ampl%d.fits" % layer,
+          [amp, field(32, 95, 0, 0.004), field(32, 95, 0, 0.004)], ["MJy/sr"] * 3)
+    write("mkd_dust/test/thermaldust_specind%d.fits" % layer, field(32, 64, 1.4 + 0.1 * layer, 0.1), "")
+    write("mkd_dust/test/thermaldust_temp%d.fits" % layer, field(32, 64, 14.0 + 3 * layer, 1.5), "K")
+layers_cfg = {"d12small": {
+    "class": "ModifiedBlackBodyLayers",
+    "map_layers": "mkd_dust/test/thermaldust_ampl{layer}.fits",
+    "freq_ref": "353 GHz",
+    "map_mbb_index": "mkd_dust/test/thermaldust_specind{layer}.fits",
+    "map_mbb_temperature": "mkd_dust/test/thermaldust_temp{layer}.fits",
+    "num_layers": 3, "color_correction": 0.911, "unit_layers": "MJy/sr",
+    "unit_mbb_temperature": "K", "max_nside": 2048}}
+with open(os.path.join(here, "hires", "d12.toml"), "w") as f:
+    toml.dump(layers_cfg, f)
+for nside, fr in ((16, [100.0]), (32, [200.0, 220.0, 240.0]), (64, [353.0])):
+    sky = pysm3.Sky(nside=nside, component_config=layers_cfg, output_unit="uK_CMB")
+    m = sky.get_emission(np.array(fr) * u.GHz)
+    rel = "outputs/hires_d12_n%d_uKCMB.fits" % nside
+    hp.write_map(os.path.join(here, rel), m.value, dtype=np.float64, overwrite=True,
+                 column_units="uK_CMB")
+    cases.append(" | ".join(["d12", "hires/d12.toml", str(nside), ",".join(map(repr, fr)),
+                             "uK_CMB", rel]))
+
 with open(os.path.join(here, "hires_cases.txt"), "w") as f:
     f.write("\n".join(cases) + "\n")
 print("\n".join(cases))
