@@ -194,18 +194,6 @@ void sky_par_sendrecv(const double *send, int to, double *recv, int from, int n)
                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
 
-void sky_par_bcast_bytes(void *buf, size_t n, int root)
-{
-    if (world_size > 1)
-        MPI_Bcast(buf, (int)n, MPI_BYTE, root, MPI_COMM_WORLD);
-}
-
-void sky_par_barrier(void)
-{
-    if (world_size > 1)
-        MPI_Barrier(MPI_COMM_WORLD);
-}
-
 #else /* one process */
 
 int sky_par_init(int *argc, char ***argv, sky_error *err)
@@ -271,10 +259,5 @@ void sky_par_sendrecv(const double *send, int to, double *recv, int from, int n)
     if (to >= 0 || from >= 0)
         abort(); /* no other process */
 }
-void sky_par_bcast_bytes(void *buf, size_t n, int root)
-{
-    (void)buf, (void)n, (void)root;
-}
-void sky_par_barrier(void) {}
 
 #endif

@@ -57,8 +57,5 @@ void sky_par_sendrecv(const double *send, int to, double *recv, int from, int n)
 /* Point to point, in pieces small enough for MPI's int counts. */
 void sky_par_send(const double *buf, size_t n, int to);
 void sky_par_recv(double *buf, size_t n, int from);
-void sky_par_bcast_bytes(void *buf, size_t n, int root);
-
-void sky_par_barrier(void);
 
 #endif
