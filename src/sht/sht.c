@@ -423,13 +423,14 @@ typedef struct lsq {
     int64_t nreal; /* per component: 2 nalm - lmax - 1 (of this process's m) */
     double complex *alm;
     double *map;
-    int64_t *roff; /* distributed: where each own m starts in a component's reals */
+    int64_t *roff; /* where each m the plan holds starts in a component's reals */
 } lsq;
 
-/* The real vector in any plan's own layout: m after m, l = m .. lmax; Re for
- * m = 0, sqrt(2) (Re, Im) otherwise (for one process this is the layout
- * below, in the same order). roff[i]: where own m i starts in a component. */
-static void to_complex_own(const lsq *q, const double *x, double complex *alm)
+/* The real vector of the alm a plan holds (all of them on one process), m
+ * after m, l = m .. lmax: Re for m = 0, sqrt(2) (Re, Im) otherwise (on one
+ * process healpy's order, as in healpy's map2alm_lsq). roff[i]: where the
+ * plan's m i starts in a component. */
+static void to_complex(const lsq *q, const double *x, double complex *alm)
 {
     const sky_sht *p = q->p;
     for (int c = 0; c < q->ncomp; c++) {
@@ -447,7 +448,7 @@ static void to_complex_own(const lsq *q, const double *x, double complex *alm)
     }
 }
 
-static void from_complex_own(const lsq *q, const double complex *alm, double f, double beta,
+static void from_complex(const lsq *q, const double complex *alm, double f, double beta,
                              double *x)
 {
     const sky_sht *p = q->p;
@@ -475,25 +476,6 @@ static void from_complex_own(const lsq *q, const double complex *alm, double f, 
     }
 }
 
-static void to_complex(const lsq *q, const double *x, double complex *alm)
-{
-    if (q->p->distributed) {
-        to_complex_own(q, x, alm);
-        return;
-    }
-    const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
-    for (int c = 0; c < q->ncomp; c++) {
-        double complex *a = alm + c * nalm;
-        const double *r = x + c * q->nreal;
-        for (int64_t i = 0; i < l1; i++)
-            a[i] = r[i];
-#pragma omp parallel for schedule(static)
-        for (int64_t i = l1; i < nalm; i++)
-            a[i] = CMPLX(r[l1 + 2 * (i - l1)] * (sqrt(2.0) / 2),
-                         r[l1 + 2 * (i - l1) + 1] * (sqrt(2.0) / 2));
-    }
-}
-
 /* y = A x + y: alm2map added to y, which saves LSQR a map-sized temporary
  * (t - a u is computed as (-(a u)) + t, the same number). */
 static void op_matvec_add(lsq *q, const double *x, double *y)
@@ -508,27 +490,7 @@ static void op_rmatvec_sub(lsq *q, const double *y, double beta, double *x)
 {
     sky_sht_map2alm(q->p, q->ncomp, y, q->alm);
     const double f = (double)(12 * (int64_t)q->p->nside * q->p->nside) / (4 * M_PI);
-    if (q->p->distributed) {
-        from_complex_own(q, q->alm, f, beta, x);
-        return;
-    }
-    const int64_t nalm = q->p->nalm, l1 = q->p->lmax + 1;
-    for (int c = 0; c < q->ncomp; c++) {
-        const double complex *a = q->alm + c * nalm;
-        double *r = x + c * q->nreal;
-        for (int64_t i = 0; i < l1; i++) {
-            const double t = creal(a[i] * f);
-            r[i] = beta == 0 ? t : t - beta * r[i];
-        }
-#pragma omp parallel for schedule(static)
-        for (int64_t i = l1; i < nalm; i++) {
-            const double complex af = a[i] * f;
-            const double re = creal(af) * sqrt(2.0), im = cimag(af) * sqrt(2.0);
-            double *d = r + l1 + 2 * (i - l1);
-            d[0] = beta == 0 ? re : re - beta * d[0];
-            d[1] = beta == 0 ? im : im - beta * d[1];
-        }
-    }
+    from_complex(q, q->alm, f, beta, x);
 }
 
 /* Sums of squares over NPART fixed parts, added in order: the same bits
