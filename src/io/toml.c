@@ -182,6 +182,22 @@ static int parse_scalar(reader *r, sky_toml_value *v)
 
 static int parse_value(reader *r, sky_toml_value *v);
 
+/* A key or table name part, quoted or bare, into a new string (*out NULL:
+ * checked only); `what` says what was expected when there is none. */
+static int parse_key(reader *r, char **out, const char *what)
+{
+    if (*r->s == '"' || *r->s == '\'')
+        return parse_string(r, out) ? SKY_EFORMAT : SKY_OK;
+    const char *k = r->s;
+    while (is_bare((unsigned char)*r->s))
+        r->s++;
+    if (r->s == k)
+        return fail_at(r, what);
+    if (out && !(*out = strndup(k, (size_t)(r->s - k))))
+        return sky_nomem(r->err, "a TOML key");
+    return SKY_OK;
+}
+
 /* Blanks; in arrays also newlines and comments. */
 static void skip_space(reader *r, int multiline)
 {
@@ -228,16 +244,9 @@ static int parse_compound(reader *r, sky_toml_value *v)
             continue;
         }
         if (!array) { /* key = value */
-            if (*r->s == '"' || *r->s == '\'') {
-                if (parse_string(r, NULL))
-                    return SKY_EFORMAT;
-            } else {
-                const char *k = r->s;
-                while (is_bare((unsigned char)*r->s))
-                    r->s++;
-                if (r->s == k)
-                    return fail_at(r, "expected a key in an inline table");
-            }
+            int rc = parse_key(r, NULL, "expected a key in an inline table");
+            if (rc)
+                return rc;
             skip_blank(r);
             if (*r->s != '=')
                 return fail_at(r, "expected '=' after a key in an inline table");
@@ -301,22 +310,13 @@ static int parse_header(reader *r, sky_toml *doc)
         return fail_at(r, "arrays of tables ([[...]]) are not supported");
     for (;;) {
         skip_blank(r);
-        char part[200];
-        if (*r->s == '"' || *r->s == '\'') {
-            char *q = NULL;
-            if (parse_string(r, &q))
-                return SKY_EFORMAT;
-            snprintf(part, sizeof part, "%s", q);
-            free(q);
-        } else {
-            const char *k = r->s;
-            while (is_bare((unsigned char)*r->s))
-                r->s++;
-            if (r->s == k)
-                return fail_at(r, "expected a table name in [...]");
-            snprintf(part, sizeof part, "%.*s", (int)(r->s - k), k);
-        }
-        used += (size_t)snprintf(name + used, sizeof name - used, "%s%s", used ? "." : "", part);
+        char *part = NULL;
+        int rc = parse_key(r, &part, "expected a table name in [...]");
+        if (rc)
+            return rc;
+        used += (size_t)snprintf(name + used, sizeof name - used, "%s%.199s", used ? "." : "",
+                                 part);
+        free(part);
         skip_blank(r);
         if (*r->s == '.') {
             r->s++;
@@ -338,20 +338,10 @@ static int parse_pair(reader *r, sky_toml *doc)
     sky_toml_table *t = &doc->t[doc->n - 1];
     sky_toml_value v = {0};
     v.line = r->line;
-    if (*r->s == '"' || *r->s == '\'') {
-        if (parse_string(r, &v.key))
-            return SKY_EFORMAT;
-    } else {
-        const char *k = r->s;
-        while (is_bare((unsigned char)*r->s))
-            r->s++;
-        if (r->s == k)
-            return fail_at(r, "expected a key, a [table] or a comment");
-        if (!(v.key = strndup(k, (size_t)(r->s - k))))
-            return sky_nomem(r->err, "a TOML key");
-    }
+    int rc = parse_key(r, &v.key, "expected a key, a [table] or a comment");
+    if (rc)
+        return rc;
     skip_blank(r);
-    int rc = SKY_OK;
     if (*r->s == '.')
         rc = fail_at(r, "dotted keys are not supported (use a [table.sub] header)");
     else if (*r->s != '=')
