@@ -82,6 +82,51 @@ int sky_coord_matrix(char from, char to, double mat[3][3], sky_error *err)
     return SKY_OK;
 }
 
+/* The alm of degree l as the product with a row of d^l wants them, for each
+ * component: entry l - m' holds a_lm' exp(-i m' gamma), with
+ * a_l,-m' = (-1)^m' conj(a_lm') for a real field (ep[m] = exp(-i m gamma)).
+ * re and im hold ncomp rows of 2 lmax + 1. */
+static void gather_l(const double complex *alm, int lmax, int ncomp, int l,
+                     const double complex *ep, double *re, double *im)
+{
+    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2, dim = 2 * lmax + 1;
+    for (int c = 0; c < ncomp; c++) {
+        const double complex *a = alm + c * nalm;
+        double *rc_ = re + c * dim, *ic_ = im + c * dim;
+        for (int mp = -l; mp <= l; mp++) {
+            const int am = abs(mp);
+            const double complex v = a[(int64_t)am * (2 * lmax + 1 - am) / 2 + l];
+            double complex w = mp >= 0 ? v : ((am & 1) ? -conj(v) : conj(v));
+            w *= mp >= 0 ? ep[am] : conj(ep[am]);
+            rc_[l - mp] = creal(w);
+            ic_[l - mp] = cimag(w);
+        }
+    }
+}
+
+/* sum_k drow[k] (re[k] + i im[k]), k = 0 .. 2 l */
+static inline double complex row_times(const double *drow, const double *re, const double *im,
+                                       int l)
+{
+    double sr = 0, si = 0;
+#pragma omp simd reduction(+ : sr, si)
+    for (int k = 0; k <= 2 * l; k++) {
+        sr += drow[k] * re[k];
+        si += drow[k] * im[k];
+    }
+    return CMPLX(sr, si);
+}
+
+/* The rotated a_lm of degree l (res: ncomp rows of lmax + 1, by m) back into alm. */
+static void store_l(double complex *alm, int lmax, int ncomp, int l, const double complex *res)
+{
+    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2;
+    for (int c = 0; c < ncomp; c++)
+        for (int m = 0; m <= l; m++)
+            alm[c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2 + l] =
+                res[(int64_t)c * (lmax + 1) + m];
+}
+
 /* Extract_CPAC_Euler_Angles; rotate_alm(alm, psi = gamma, theta = beta, phi = alpha) */
 static void euler_angles(const double mat[3][3], double *psi, double *beta_, double *phi)
 {
@@ -106,7 +151,6 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
     double psi, beta, phi;
     euler_angles(mat, &psi, &beta, &phi);
     const int dim = 2 * lmax + 1;
-    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2;
     double *d = calloc((size_t)dim * dim, sizeof *d), *e = calloc((size_t)dim * dim, sizeof *e);
     double *sq = malloc((size_t)(dim + 1) * sizeof *sq);
     double complex *ep = malloc((size_t)(lmax + 1) * sizeof *ep);
@@ -174,36 +218,16 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
         }
         /* d^l_mm' = d[(l - m) * dim + (l - m')]; the alm of a real field
          * give a_l,-m' = (-1)^m' conj(a_lm'), stored in the order of a d row */
-        for (int c = 0; c < ncomp; c++) {
-            const double complex *a = alm + c * nalm;
-            double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
-            for (int mp = -l; mp <= l; mp++) {
-                const int am = abs(mp);
-                const double complex v = a[(int64_t)am * (2 * lmax + 1 - am) / 2 + l];
-                double complex w = mp >= 0 ? v : ((am & 1) ? -conj(v) : conj(v));
-                w *= mp >= 0 ? ep[am] : conj(ep[am]);
-                rc_[l - mp] = creal(w);
-                ic_[l - mp] = cimag(w);
-            }
-        }
+        gather_l(alm, lmax, ncomp, l, ep, re, im);
 #pragma omp parallel for schedule(static) if (l > 64)
         for (int m = 0; m <= l; m++) {
             const double *drow = d + (int64_t)(l - m) * dim;
             for (int c = 0; c < ncomp; c++) {
-                const double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
-                double sr = 0, si = 0;
-#pragma omp simd reduction(+ : sr, si)
-                for (int k = 0; k <= 2 * l; k++) {
-                    sr += drow[k] * rc_[k];
-                    si += drow[k] * ic_[k];
-                }
-                res[(int64_t)c * (lmax + 1) + m] = CMPLX(sr, si) * ef[m];
+                res[(int64_t)c * (lmax + 1) + m] =
+                    row_times(drow, re + (int64_t)c * dim, im + (int64_t)c * dim, l) * ef[m];
             }
         }
-        for (int c = 0; c < ncomp; c++)
-            for (int m = 0; m <= l; m++)
-                alm[c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2 + l] =
-                    res[(int64_t)c * (lmax + 1) + m];
+        store_l(alm, lmax, ncomp, l, res);
     }
 done:
     free(d);
@@ -232,7 +256,6 @@ int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double m
     double psi, beta, phi;
     euler_angles(mat, &psi, &beta, &phi);
     const int dim = 2 * lmax + 1, nr = row1 - row0;
-    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2;
     /* rows row0 - 1 .. row1 - 1 of the current step: local row r is row0 - 1 + r */
     double *d = calloc((size_t)(nr + 1) * dim, sizeof *d), *e = calloc((size_t)(nr + 1) * dim, sizeof *e);
     double *sq = malloc((size_t)(dim + 1) * sizeof *sq);
@@ -284,18 +307,7 @@ int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double m
             n = nn;
         }
         /* input: every m' at this l */
-        for (int c = 0; c < ncomp; c++) {
-            const double complex *a = alm + c * nalm;
-            double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
-            for (int mp = -l; mp <= l; mp++) {
-                const int am = abs(mp);
-                const double complex v = a[(int64_t)am * (2 * lmax + 1 - am) / 2 + l];
-                double complex w = mp >= 0 ? v : ((am & 1) ? -conj(v) : conj(v));
-                w *= mp >= 0 ? ep[am] : conj(ep[am]);
-                rc_[l - mp] = creal(w);
-                ic_[l - mp] = cimag(w);
-            }
-        }
+        gather_l(alm, lmax, ncomp, l, ep, re, im);
         /* output: m = l - i for this process's rows; the other m of this l
          * are zeroed, for the sum over processes that follows */
 #pragma omp parallel for schedule(static) if (l > 64)
@@ -305,22 +317,12 @@ int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double m
                 double complex v = 0;
                 if (i >= row0 && i < row1) {
                     const double *drow = d + (int64_t)(i - row0 + 1) * dim;
-                    const double *rc_ = re + (int64_t)c * dim, *ic_ = im + (int64_t)c * dim;
-                    double sr = 0, si = 0;
-#pragma omp simd reduction(+ : sr, si)
-                    for (int k = 0; k <= 2 * l; k++) {
-                        sr += drow[k] * rc_[k];
-                        si += drow[k] * ic_[k];
-                    }
-                    v = CMPLX(sr, si) * ef[m];
+                    v = row_times(drow, re + (int64_t)c * dim, im + (int64_t)c * dim, l) * ef[m];
                 }
                 res[(int64_t)c * (lmax + 1) + m] = v;
             }
         }
-        for (int c = 0; c < ncomp; c++)
-            for (int m = 0; m <= l; m++)
-                alm[c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2 + l] =
-                    res[(int64_t)c * (lmax + 1) + m];
+        store_l(alm, lmax, ncomp, l, res);
     }
 done:
     free(d);
