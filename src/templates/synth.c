@@ -481,6 +481,15 @@ done:
 
 static int mkdir_p(const char *path, sky_error *err);
 
+/* Files written next go to dir/subdir, made if missing. */
+static int use_subdir(gen *g, const char *subdir, sky_error *err)
+{
+    char path[4200];
+    g->subdir = subdir;
+    snprintf(path, sizeof path, "%s/%s", g->dir, subdir);
+    return mkdir_p(path, err);
+}
+
 /* The high-resolution presets' files (d9, d10, s4, s5, s7), named with this
  * nside as PySM names its per-nside templates: dust I, Q, U at 353 GHz with
  * beta and T maps (dust_gnilc/), synchrotron I, Q, U at 23 GHz with index and
@@ -490,7 +499,7 @@ static int hires_files(gen *g, sky_error *err)
     const int64_t n = g->npix;
     double *gi = NULL, *gb = NULL, *gt = NULL, *si = NULL, *sb = NULL, *sc = NULL, *buf = NULL;
     pol dp = {NULL, NULL}, sp = {NULL, NULL};
-    char name[256], sub[4200];
+    char name[256];
     int rc;
     if ((rc = unit_field(g, "dust/I", 2.2, &gi, err)) ||
         (rc = unit_field(g, "dust/beta", 2.5, &gb, err)) ||
@@ -515,9 +524,7 @@ static int hires_files(gen *g, sky_error *err)
         Q[p] = dp.frac[p] * I[p] * cos(2.0 * dp.angle[p]);
         U[p] = dp.frac[p] * I[p] * sin(2.0 * dp.angle[p]);
     }
-    g->subdir = "dust_gnilc";
-    snprintf(sub, sizeof sub, "%s/%s", g->dir, g->subdir);
-    if ((rc = mkdir_p(sub, err)))
+    if ((rc = use_subdir(g, "dust_gnilc", err)))
         goto done;
     snprintf(name, sizeof name, "gnilc_dust_template_nside%d_2023.02.10.fits", g->nside);
     if ((rc = write_maps(g, name, 3, iqu, uk, I, err)))
@@ -535,9 +542,7 @@ static int hires_files(gen *g, sky_error *err)
         Q[p] = sp.frac[p] * I[p] * cos(2.0 * sp.angle[p]);
         U[p] = sp.frac[p] * I[p] * sin(2.0 * sp.angle[p]);
     }
-    g->subdir = "synch";
-    snprintf(sub, sizeof sub, "%s/%s", g->dir, g->subdir);
-    if ((rc = mkdir_p(sub, err)))
+    if ((rc = use_subdir(g, "synch", err)))
         goto done;
     snprintf(name, sizeof name, "synch_template_nside%d_2023.02.25.fits", g->nside);
     if ((rc = write_maps(g, name, 3, iqu, uk, I, err)))
@@ -551,9 +556,7 @@ static int hires_files(gen *g, sky_error *err)
     /* d12's six MKD layers (PySM's names, whatever this nside): the dust
      * intensity shared out with more weight near the plane for the nearer
      * layers, each with its own index and temperature, in MJy/sr at 353 GHz */
-    g->subdir = "mkd_dust/2048";
-    snprintf(sub, sizeof sub, "%s/%s", g->dir, g->subdir);
-    if ((rc = mkdir_p(sub, err)))
+    if ((rc = use_subdir(g, "mkd_dust/2048", err)))
         goto done;
     static const char *mj[] = {"MJy/sr", "MJy/sr", "MJy/sr"};
     for (int l = 1; l <= 6 && !rc; l++) {
