@@ -11,7 +11,7 @@
  * into place only once complete: with overwrite, by rename(); without, by
  * link(), which fails atomically if the target appeared meanwhile.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* mkstemps */
 #include "fits_map.h"
 
 #include <errno.h>
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "fits_internal.h"
 
 /* cfitsio's text for `status`, plus the first detail message it stacked
  * (which often says more, e.g. that the file is truncated). */
@@ -39,7 +40,7 @@ static void fits_text(int status, char *buf, size_t len)
     fits_clear_errmsg();
 }
 
-static int fail_fits(sky_error *err, int code, const char *path, int status, const char *doing)
+int sky_fits_fail(sky_error *err, int code, const char *path, int status, const char *doing)
 {
     char text[160];
     fits_text(status, text, sizeof text);
@@ -82,9 +83,9 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
     int gz = len > 3 && !strcmp(path + len - 3, ".gz");
     if ((gz ? fits_open_file(&fp, path, READONLY, &status)
             : fits_open_diskfile(&fp, path, READONLY, &status)))
-        return fail_fits(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+        return sky_fits_fail(err, SKY_EFORMAT, path, status, "cannot open as FITS");
     if (fits_movabs_hdu(fp, 2, &hdutype, &status)) {
-        rc = fail_fits(err, SKY_EFORMAT, path, status,
+        rc = sky_fits_fail(err, SKY_EFORMAT, path, status,
                        "expected a HEALPix map in a binary-table extension");
         goto done;
     }
@@ -96,7 +97,7 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
     fits_get_num_cols(fp, &ncols, &status);
     fits_get_num_rows(fp, &nrows, &status);
     if (status) {
-        rc = fail_fits(err, SKY_EFORMAT, path, status, "reading the table layout");
+        rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the table layout");
         goto done;
     }
 
@@ -138,7 +139,7 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
         int col = fields[k] + 1, typecode = 0;
         long repeat = 0, width = 0;
         if (fits_get_coltype(fp, col, &typecode, &repeat, &width, &status)) {
-            rc = fail_fits(err, SKY_EFORMAT, path, status, "reading a column type");
+            rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading a column type");
             goto done;
         }
         int64_t npix = (int64_t)nrows * repeat;
@@ -178,7 +179,7 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
             at += want.count[g];
         }
         if (status) {
-            rc = fail_fits(err, SKY_EFORMAT, path, status, "reading the map (truncated file?)");
+            rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the map (truncated file?)");
             goto done;
         }
         char key[32];
@@ -216,7 +217,7 @@ int sky_fits_map_coordsys(const char *path, char *coord, sky_error *err)
     char value[FLEN_VALUE], comment[FLEN_COMMENT];
     *coord = 'G';
     if (fits_open_file(&fp, path, READONLY, &status))
-        return fail_fits(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
+        return sky_fits_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
                          "cannot open as FITS");
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) == 0 &&
         fits_read_keyword(fp, "COORDSYS", value, comment, &status) == 0) {
@@ -241,7 +242,7 @@ int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err)
     int status = 0, hdutype = 0, typecode = 0;
     long nrows = 0, repeat = 0, width = 0;
     if (fits_open_file(&fp, path, READONLY, &status))
-        return fail_fits(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
+        return sky_fits_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
                          "cannot open as FITS");
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) || hdutype != BINARY_TBL ||
         fits_get_num_cols(fp, ncols, &status) || fits_get_num_rows(fp, &nrows, &status) ||
@@ -270,10 +271,10 @@ int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols
     int status = 0, hdutype = 0, n = 0, anynul = 0, rc = SKY_OK;
     *data = NULL;
     if (fits_open_diskfile(&fp, path, READONLY, &status))
-        return fail_fits(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+        return sky_fits_fail(err, SKY_EFORMAT, path, status, "cannot open as FITS");
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) || fits_get_num_cols(fp, &n, &status) ||
         fits_get_num_rows(fp, nrows, &status)) {
-        rc = fail_fits(err, SKY_EFORMAT, path, status, "expected a table in the first extension");
+        rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "expected a table in the first extension");
         goto done;
     }
     if (n > maxcols)
@@ -290,7 +291,7 @@ int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols
         fits_read_col(fp, TDOUBLE, c + 1, 1, 1, len, NULL, *data + (int64_t)c * len, &anynul,
                       &status);
     if (status) {
-        rc = fail_fits(err, SKY_EFORMAT, path, status, "reading the table");
+        rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the table");
         free(*data);
         *data = NULL;
         goto done;
@@ -306,13 +307,6 @@ done:
 }
 
 /* ---------------------------------------------------------------------- */
-
-struct sky_fits_writer {
-    fitsfile *fp;
-    char *path, *tmp;
-    int nside, ncols, overwrite, dtype;
-    int64_t npix;
-};
 
 static int write_header(fitsfile *fp, const sky_fits_columns *cols, int *status)
 {
@@ -367,8 +361,7 @@ void sky_fits_writer_abort(sky_fits_writer *w)
     free(w);
 }
 
-/* A writer on a new temporary file beside `path`, with cfitsio's handle open. */
-static int writer_create(const char *path, int overwrite, sky_fits_writer **out, sky_error *err)
+int sky_fits_writer_create(const char *path, int overwrite, sky_fits_writer **out, sky_error *err)
 {
     *out = NULL;
     struct stat st;
@@ -391,8 +384,10 @@ static int writer_create(const char *path, int overwrite, sky_fits_writer **out,
         return sky_nomem(err, "a file name");
     }
     w->overwrite = overwrite;
-    snprintf(w->tmp, len + 32, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(w->tmp);
+    /* a name ending in .gz makes cfitsio compress the file as it closes it */
+    const int gz = len > 3 && !strcmp(path + len - 3, ".gz");
+    snprintf(w->tmp, len + 32, "%s.tmp.XXXXXX%s", path, gz ? ".gz" : "");
+    int fd = mkstemps(w->tmp, gz ? 3 : 0);
     if (fd < 0) {
         int rc = sky_fail(err, SKY_EIO, "%s: cannot create a file in its folder: %s", path,
                           strerror(errno));
@@ -408,7 +403,7 @@ static int writer_create(const char *path, int overwrite, sky_fits_writer **out,
     fits_create_file(&w->fp, bang, &status);
     free(bang);
     if (status) {
-        int rc = fail_fits(err, SKY_EIO, path, status, "creating the file");
+        int rc = sky_fits_fail(err, SKY_EIO, path, status, "creating the file");
         sky_fits_writer_abort(w);
         return rc;
     }
@@ -427,7 +422,7 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
         return sky_fail(err, SKY_EINVAL, "%s: %d columns: expected 1 to %d", path, cols->ncols,
                         SKY_FITS_MAX_COLUMNS);
     sky_fits_writer *w;
-    int rc = writer_create(path, cols->overwrite, &w, err);
+    int rc = sky_fits_writer_create(path, cols->overwrite, &w, err);
     if (rc)
         return rc;
     w->nside = cols->nside;
@@ -436,7 +431,7 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
     w->npix = sky_hpx_npix(cols->nside);
     int status = 0;
     if (write_header(w->fp, cols, &status)) {
-        rc = fail_fits(err, SKY_EIO, path, status, "writing the map header");
+        rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the map header");
         sky_fits_writer_abort(w);
         return rc;
     }
@@ -447,7 +442,7 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
 int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *err)
 {
     sky_fits_writer *w;
-    int rc = writer_create(path, img->overwrite, &w, err);
+    int rc = sky_fits_writer_create(path, img->overwrite, &w, err);
     if (rc)
         return rc;
     const double res_deg = 180.0 / img->ny;
@@ -484,7 +479,7 @@ int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *er
     fits_write_img(w->fp, TDOUBLE, 1, (LONGLONG)img->ncomp * img->ny * img->nx,
                    (double *)img->data, &status);
     if (status) {
-        rc = fail_fits(err, SKY_EIO, path, status, "writing the CAR map");
+        rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the CAR map");
         sky_fits_writer_abort(w);
         return rc;
     }
@@ -572,12 +567,12 @@ int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, cons
     int status = 0;
     if (count > 0 && first % repeat == 0 && (count % repeat == 0 || first + count == w->npix) &&
         write_rows(w, first / repeat, count, repeat, data, &status) == 0)
-        return status ? fail_fits(err, SKY_EIO, w->path, status, "writing the map") : SKY_OK;
+        return status ? sky_fits_fail(err, SKY_EIO, w->path, status, "writing the map") : SKY_OK;
     for (int c = 0; c < w->ncols && !status && count > 0; c++)
         fits_write_col(w->fp, TDOUBLE, c + 1, first / repeat + 1, first % repeat + 1, count,
                        (double *)(data + (int64_t)c * count), &status);
     if (status)
-        return fail_fits(err, SKY_EIO, w->path, status, "writing the map");
+        return sky_fits_fail(err, SKY_EIO, w->path, status, "writing the map");
     return SKY_OK;
 }
 
@@ -587,7 +582,7 @@ int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err)
     fits_close_file(w->fp, &status);
     w->fp = NULL;
     if (status) {
-        rc = fail_fits(err, SKY_EIO, w->path, status, "writing the map");
+        rc = sky_fits_fail(err, SKY_EIO, w->path, status, "writing the map");
     } else if (w->overwrite) {
         if (rename(w->tmp, w->path) != 0)
             rc = sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s",

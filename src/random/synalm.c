@@ -45,13 +45,14 @@ static void cholesky(int n, const double *a, double *r)
         }
 }
 
-int sky_synalm(int n, const double *const *cls, const int *len, int lmax, sky_np_rng *rng,
-               double complex *alm, sky_error *err)
+int sky_synalm_cut(int n, const double *const *cls, const int *len, int lmax, int lkeep,
+                   sky_np_rng *rng, double complex *alm, sky_error *err)
 {
-    if (n < 1 || n > 8 || lmax < 0)
-        return sky_fail(err, SKY_EINVAL, "synalm: %d fields, lmax %d", n, lmax);
+    if (n < 1 || n > 8 || lmax < 0 || lkeep < 0 || lkeep > lmax)
+        return sky_fail(err, SKY_EINVAL, "synalm: %d fields, lmax %d, kept to %d", n, lmax,
+                        lkeep);
     const int ncl = n * (n + 1) / 2;
-    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2;
+    const int64_t nalm = (int64_t)(lkeep + 1) * (lkeep + 2) / 2;
     /* rows of the upper triangle, from the diagonals of the "new" order */
     int old_of[36];
     int k = 0;
@@ -60,16 +61,25 @@ int sky_synalm(int n, const double *const *cls, const int *len, int lmax, sky_np
             int p = j - i, q = i;
             old_of[k++] = p * (2 * n + 1 - p) / 2 + q;
         }
+    /* the draws of the whole expansion, in healpy's order (m-major), of which
+     * those with l <= lkeep are kept */
     for (int f = 0; f < n; f++) {
         double complex *a = alm + f * nalm;
-        for (int64_t i = 0; i < nalm; i++)
-            a[i] = sky_np_gauss(rng);
-        for (int64_t i = 0; i < nalm; i++)
-            a[i] = CMPLX(creal(a[i]), sky_np_gauss(rng));
+        for (int part = 0; part < 2; part++) {
+            int64_t i = 0;
+            for (int m = 0; m <= lmax; m++)
+                for (int l = m; l <= lmax; l++) {
+                    const double g = sky_np_gauss(rng);
+                    if (l > lkeep)
+                        continue;
+                    a[i] = part ? CMPLX(creal(a[i]), g) : g;
+                    i++;
+                }
+        }
     }
     double mat[36], res[36];
     const double sqrt_two = sqrt(2.0);
-    for (int l = 0; l <= lmax; l++) {
+    for (int l = 0; l <= lkeep; l++) {
         for (int c = 0; c < ncl; c++) {
             const int s = old_of[c];
             mat[c] = cls[s] && l < len[s] ? cls[s][l] : 0.0;
@@ -82,7 +92,7 @@ int sky_synalm(int n, const double *const *cls, const int *len, int lmax, sky_np
             alm[i * nalm + l] = x;
         }
         for (int m = 1; m <= l; m++) {
-            const int64_t idx = (int64_t)m * (2 * lmax + 1 - m) / 2 + l;
+            const int64_t idx = (int64_t)m * (2 * lkeep + 1 - m) / 2 + l;
             for (int i = n - 1; i >= 0; i--) {
                 double xr = 0, xi = 0;
                 for (int j = 0; j <= i; j++) {
@@ -94,4 +104,10 @@ int sky_synalm(int n, const double *const *cls, const int *len, int lmax, sky_np
         }
     }
     return SKY_OK;
+}
+
+int sky_synalm(int n, const double *const *cls, const int *len, int lmax, sky_np_rng *rng,
+               double complex *alm, sky_error *err)
+{
+    return sky_synalm_cut(n, cls, len, lmax, lmax, rng, alm, err);
 }

@@ -21,4 +21,9 @@
 int sky_synalm(int n, const double *const *cls, const int *len, int lmax, sky_np_rng *rng,
                double complex *alm, sky_error *err);
 
+/* The same draws, keeping only l <= lkeep (alm in the layout of lkeep), as
+ * synalm followed by almxfl with lkeep + 1 ones, without holding the rest. */
+int sky_synalm_cut(int n, const double *const *cls, const int *len, int lmax, int lkeep,
+                   sky_np_rng *rng, double complex *alm, sky_error *err);
+
 #endif
