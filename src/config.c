@@ -165,22 +165,16 @@ int sky_templates_nside(const sky_params *ps, int nside, sky_error *err)
     if (a->kind == SKY_PARAM_NUMBER) {
         best = (int)a->num;
     } else if (a->kind == SKY_PARAM_STRING) {
-        const char *s = a->str;
-        while (*s) {
-            char *end;
-            if (*s == '[' || *s == ',' || *s == ' ' || *s == ']') {
-                s++;
-                continue;
-            }
-            const long v = strtol(s, &end, 10);
-            if (end == s) {
+        long long v[64];
+        const int n = sky_parse_int_list(a->str, v, 64);
+        for (int k = 0; k < n && best >= 0; k++) {
+            if (!(v[k] > 0 && v[k] <= (1 << 29) && sky_hpx_nside_ok((int)v[k])))
                 best = -1;
-                break;
-            }
-            if (!best || labs(v - nside) < labs((long)best - nside))
-                best = (int)v;
-            s = end;
+            else if (!best || llabs(v[k] - nside) < llabs((long long)best - nside))
+                best = (int)v[k];
         }
+        if (n <= 0)
+            best = -1;
     }
     if (best <= 0 || !sky_hpx_nside_ok(best)) {
         sky_fail(err, SKY_EINVAL, "component %s: available_nside %s: expected a list of powers "

@@ -16,9 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/error.h"
+#include "io/fits_alm.h"
 #include "io/fits_map.h"
+#include "parallel/comm.h"
 #include "config.h"
 #include "spectra/units.h"
 
@@ -226,6 +230,93 @@ int sky_load_seed(sky_loader *ld, sky_params *ps, const char *key, int64_t fallb
     *seed = ld->seed_override >= 0 ? (uint32_t)ld->seed_override : (uint32_t)v;
     record_seed(ld, key, *seed);
     return SKY_OK;
+}
+
+int sky_load_seeds(sky_loader *ld, sky_params *ps, const char *key, int n, uint32_t *seeds,
+                   sky_error *err)
+{
+    static const char *const names[] = {"seeds[0]", "seeds[1]", "seeds[2]", "seeds[3]"};
+    long long v[8];
+    int got = -1, rc;
+    if (n < 1 || n > 4)
+        return sky_fail(err, SKY_EINTERNAL, "sky_load_seeds: %d seeds", n);
+    if ((rc = sky_params_int_list(ps, key, 0, 8, v, &got, err)))
+        return rc;
+    if (got >= 0 && got != n)
+        return sky_fail(err, SKY_EINVAL, "component %s: %s has %d value%s: expected %d seeds",
+                        ld->label, key, got, got == 1 ? "" : "s", n);
+    for (int k = 0; k < n; k++) {
+        if (ld->seed_override >= 0) {
+            seeds[k] = (uint32_t)((uint64_t)ld->seed_override + (uint64_t)k);
+        } else if (got == n) {
+            if (v[k] < 0 || v[k] > 4294967295LL)
+                return sky_fail(err, SKY_EINVAL, "component %s: %s[%d] = %lld: expected an "
+                                "integer from 0 to 4294967295", ld->label, key, k, v[k]);
+            seeds[k] = (uint32_t)v[k];
+        } else {
+            uint32_t r = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ (uint32_t)k;
+            FILE *f = fopen("/dev/urandom", "rb");
+            if (f) {
+                if (fread(&r, sizeof r, 1, f) != 1)
+                    r ^= (uint32_t)clock();
+                fclose(f);
+            }
+            seeds[k] = (uint32_t)sky_par_max((double)r); /* every process takes the same */
+        }
+        record_seed(ld, names[k], seeds[k]);
+    }
+    return SKY_OK;
+}
+
+int sky_load_alm(sky_loader *ld, const char *path, int nhdu, const char *target, double freq_ghz,
+                 double complex **alm, int *lmax, sky_error *err)
+{
+    char *file = NULL, unit[64] = "";
+    int rc = sky_datapath_find(ld->dp, path, &file, err);
+    if (rc)
+        return rc;
+    if (!(rc = sky_fits_read_alm(file, nhdu, alm, lmax, unit, err)) && target) {
+        char what[1200];
+        double factor = 1;
+        snprintf(what, sizeof what, "component %s: alm %s", ld->label, file);
+        if ((rc = sky_unit_convert(unit, target, freq_ghz, &factor, what, err))) {
+            free(*alm);
+            *alm = NULL;
+        } else if (factor != 1.0) {
+            const int64_t n = (int64_t)nhdu * (*lmax + 1) * (*lmax + 2) / 2;
+            for (int64_t i = 0; i < n; i++)
+                (*alm)[i] *= factor;
+        }
+    }
+    free(file);
+    return rc;
+}
+
+int sky_load_cl(sky_loader *ld, const char *path, const char *target, double **cl, int *ncols,
+                long *nl, sky_error *err)
+{
+    char *file = NULL, unit[64] = "";
+    int rc = sky_datapath_find(ld->dp, path, &file, err);
+    if (rc)
+        return rc;
+    if (!(rc = sky_fits_read_cl(file, cl, ncols, nl, unit, err))) {
+        char what[1200];
+        double factor = 1;
+        snprintf(what, sizeof what, "component %s: spectra %s", ld->label, file);
+        if (!*unit && !*target) /* dimensionless, squared */
+            factor = 1;
+        else
+            rc = sky_unit_convert_squared(unit, target, &factor, what, err);
+        if (rc) {
+            free(*cl);
+            *cl = NULL;
+        } else if (factor != 1.0) {
+            for (int64_t i = 0; i < (int64_t)*ncols * *nl; i++)
+                (*cl)[i] *= factor;
+        }
+    }
+    free(file);
+    return rc;
 }
 
 void sky_loader_global_rng(sky_loader *ld)

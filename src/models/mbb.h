@@ -22,6 +22,9 @@ typedef struct sky_mbb {
     double ln_ref_i, ln_ref_p;
 } sky_mbb;
 
+/* The ModifiedBlackBody family, whose emission() takes a sky_mbb. */
+extern const sky_model_type sky_model_mbb;
+
 /* Reads ModifiedBlackBody's parameters and templates. */
 int sky_mbb_load(sky_mbb *m, sky_params *ps, sky_loader *ld, sky_error *err);
 

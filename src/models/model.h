@@ -23,6 +23,7 @@
 #ifndef SKY_MODELS_MODEL_H
 #define SKY_MODELS_MODEL_H
 
+#include <complex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -132,6 +133,16 @@ int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *ou
 int sky_load_seed(sky_loader *ld, sky_params *ps, const char *key, int64_t fallback,
                   uint32_t *seed, sky_error *err);
 
+/*
+ * A list of n seeds, parameter `key` (PySM's `seeds = [a, b, c]`; a list of
+ * another length is an error). A seed given to the whole sky replaces them by
+ * seed, seed + 1, ... When both are absent the seeds are drawn from the
+ * operating system, as PySM's seeds = None draws them, the same on every
+ * process; they are recorded for the output header either way.
+ */
+int sky_load_seeds(sky_loader *ld, sky_params *ps, const char *key, int n, uint32_t *seeds,
+                   sky_error *err);
+
 /* Declares that the model draws from numpy's global generator in prepare()
  * (as PySM's d6 does inside get_emission); records the sky's seed for it. */
 void sky_loader_global_rng(sky_loader *ld);
@@ -145,6 +156,18 @@ int sky_loader_nside(const sky_loader *ld);
 
 /* A new map of `nside` (float64 unless `f32`), values unset, owned by the loader. */
 int sky_loader_new_map(sky_loader *ld, int nside, int f32, sky_hmap **out, sky_error *err);
+
+/* An alm file (PySM's read_alm: extensions 1..nhdu, see fits_alm.h) into a
+ * malloc'ed array the caller frees, converted from the file's unit to
+ * `target` at freq_ghz (astropy's .to() under cmb_equivalencies); with
+ * `target` NULL the values are kept as they are. */
+int sky_load_alm(sky_loader *ld, const char *path, int nhdu, const char *target, double freq_ghz,
+                 double complex **alm, int *lmax, sky_error *err);
+
+/* A spectra file (PySM's read_cl) into a malloc'ed ncols x nl array the
+ * caller frees, converted from the file's squared unit to target^2. */
+int sky_load_cl(sky_loader *ld, const char *path, const char *target, double **cl, int *ncols,
+                long *nl, sky_error *err);
 
 /* A text table (numpy.loadtxt layout) owned by the loader. */
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err);

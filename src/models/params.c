@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "params.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,61 @@ int sky_params_bool(sky_params *ps, const char *key, int required, int *out, sky
     if (!rc && p)
         *out = p->num != 0;
     return rc;
+}
+
+int sky_parse_int_list(const char *s, long long *out, int max)
+{
+    int n = 0;
+    while (*s == ' ')
+        s++;
+    const int bracket = *s == '[';
+    s += bracket;
+    for (;;) {
+        while (*s == ' ')
+            s++;
+        if (*s == ']' && bracket) /* [] or a trailing comma, as TOML allows */
+            return s[1] ? -1 : n;
+        char *end;
+        errno = 0;
+        const long long v = strtoll(s, &end, 10);
+        if (end == s || errno || n >= max)
+            return -1;
+        out[n++] = v;
+        s = end;
+        while (*s == ' ')
+            s++;
+        if (*s == ',') {
+            s++;
+            continue;
+        }
+        if (bracket && *s == ']')
+            s++;
+        while (*s == ' ')
+            s++;
+        return *s ? -1 : n;
+    }
+}
+
+int sky_params_int_list(sky_params *ps, const char *key, int required, int max, long long *out,
+                        int *n, sky_error *err)
+{
+    sky_param *p = sky_params_take(ps, key);
+    if (!p)
+        return required ? sky_fail(err, SKY_EINVAL, "component %s: missing parameter '%s'",
+                                   ps->owner, key)
+                        : SKY_OK;
+    if (p->kind == SKY_PARAM_NUMBER && p->num == floor(p->num) && fabs(p->num) < 9e15) {
+        out[0] = (long long)p->num;
+        *n = 1;
+        return SKY_OK;
+    }
+    const int k = p->kind == SKY_PARAM_STRING ? sky_parse_int_list(p->str, out, max) : -1;
+    if (k < 0)
+        return sky_fail(err, SKY_EINVAL, "component %s: parameter '%s' = %s: expected a list of "
+                        "at most %d integers, e.g. [8192, 777, 888]", ps->owner, key,
+                        p->kind == SKY_PARAM_STRING ? p->str : "(not a list)", max);
+    *n = k;
+    return SKY_OK;
 }
 
 int sky_parse_freq(const char *s, double *ghz)

@@ -44,6 +44,16 @@ int sky_params_bool(sky_params *ps, const char *key, int required, int *out, sky
 /* A frequency written as a quantity string ("545 GHz", "408 MHz") -> GHz. */
 int sky_params_freq(sky_params *ps, const char *key, int required, double *ghz, sky_error *err);
 
+/* A list of integers ("[8192, 777, 888]", or one number) of at most `max`
+ * entries into out, their count into *n (unchanged when absent and not
+ * required). */
+int sky_params_int_list(sky_params *ps, const char *key, int required, int max, long long *out,
+                        int *n, sky_error *err);
+
+/* Parses "[a, b, c]" or "a, b" into out: the count, or -1 when it is not such
+ * a list of at most `max` integers. */
+int sky_parse_int_list(const char *s, long long *out, int max);
+
 /* Parses a frequency quantity string; 0 if it is not one. */
 int sky_parse_freq(const char *s, double *ghz);
 

@@ -14,17 +14,9 @@
 
 #include "core/error.h"
 #include "core/vmath.h"
-#include "model.h"
+#include "power_law.h"
 
-struct power_law {
-    sky_iqu_templates t; /* uK_RJ; q = u = NULL when unpolarised */
-    sky_field beta;
-    int curved;
-    sky_field curvature;
-    double freq_curve; /* GHz */
-};
-
-static int load_templates(struct power_law *m, sky_params *ps, sky_loader *ld, sky_error *err)
+static int load_templates(sky_power_law *m, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     int rc = sky_load_iqu_templates(ld, ps, &m->t, err);
     if (rc)
@@ -39,7 +31,7 @@ static int power_law_init(void *state, sky_params *ps, sky_loader *ld, sky_error
 
 static int curved_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
-    struct power_law *m = state;
+    sky_power_law *m = state;
     int rc = load_templates(m, ps, ld, err);
     if (rc)
         return rc;
@@ -56,7 +48,7 @@ static int curved_init(void *state, sky_params *ps, sky_loader *ld, sky_error *e
 enum { CHUNK = 256 };
 
 SKY_VECTOR_CLONES
-static void power_law_chunks(const struct power_law *m, const sky_bandq *band, double ln_ref_i,
+static void power_law_chunks(const sky_power_law *m, const sky_bandq *band, double ln_ref_i,
                              double ln_ref_p, double ln_curve, int64_t first, int64_t count,
                              double *out_i, double *out_q, double *out_u)
 {
@@ -122,7 +114,7 @@ static void power_law_emission(const void *state, const sky_bandq *band, const d
                                double *out_u)
 {
     (void)bdata;
-    const struct power_law *m = state;
+    const sky_power_law *m = state;
     const double ln_ref_i = log(m->t.freq_ref_i), ln_ref_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
     const double ln_curve = m->curved ? log(m->freq_curve) : 0.0;
     enum { MAXN = 256 };
@@ -166,7 +158,7 @@ static void power_law_emission(const void *state, const sky_bandq *band, const d
 const sky_model_type sky_model_power_law = {
     "PowerLaw",
     "power law in K_RJ: templates scaled by (nu/nu0)^beta (synchrotron, free-free)",
-    sizeof(struct power_law),
+    sizeof(sky_power_law),
     power_law_init,
     NULL,
     NULL,
@@ -178,7 +170,7 @@ const sky_model_type sky_model_power_law = {
 const sky_model_type sky_model_curved_power_law = {
     "CurvedPowerLaw",
     "power law with curvature: (nu/nu0)^(beta + ln((nu/nu_c)^C))",
-    sizeof(struct power_law),
+    sizeof(sky_power_law),
     curved_init,
     NULL,
     NULL,

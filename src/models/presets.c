@@ -37,6 +37,9 @@
  * per available nside, {nside} filled with the one closest to the sky's. */
 #define GNILC_DUST(what, date) "dust_gnilc/gnilc_dust_" what "_nside{nside}_" date ".fits"
 #define SYNCH_HIRES(what, date) "synch/synch_" what "_nside{nside}_" date ".fits"
+/* d11 and s6: alm and spectra of the realisations (gzip-compressed FITS) */
+#define GNILC_RAW(what) "dust_gnilc/raw/gnilc_dust_" what ".fits.gz"
+#define SYNCH_RAW(what) "synch/raw/synch_" what ".fits.gz"
 #define HIRES_REFS(f)                                                                            \
     S("freq_ref_I", f), S("freq_ref_P", f), N("max_nside", 8192),                               \
         S("available_nside", "[2048, 4096, 8192]")
@@ -92,6 +95,21 @@ static const sky_preset presets[] = {
        {S("map_I", GNILC_DUST("template", "2023.02.10")),
         S("map_mbb_index", GNILC_DUST("beta", "2023.06.06")),
         S("map_mbb_temperature", GNILC_DUST("Td", "2023.06.06")), HIRES_REFS("353 GHz")}}}},
+    {"d11", "thermal dust, GNILC large scales plus small scales drawn at run time (random "
+            "unless seeds are given), MBB with stochastic beta and T",
+     {{NULL, "ModifiedBlackBodyRealization",
+       {S("amplitude_modulation_temp_alm", GNILC_RAW("temperature_modulation_alms_lmax768")),
+        S("amplitude_modulation_pol_alm", GNILC_RAW("polarization_modulation_alms_lmax768")),
+        S("largescale_alm",
+          GNILC_RAW("largescale_template_logpoltens_alm_nside2048_lmax1024_complex64")),
+        S("small_scale_cl", GNILC_RAW("small_scales_logpoltens_cl_lmax16384")),
+        S("largescale_alm_mbb_index", GNILC_RAW("largescale_template_beta_alm_nside2048_lmax1024")),
+        S("small_scale_cl_mbb_index", GNILC_RAW("small_scales_beta_cl_lmax16384_2023.06.06")),
+        S("largescale_alm_mbb_temperature",
+          GNILC_RAW("largescale_template_Td_alm_nside2048_lmax1024")),
+        S("small_scale_cl_mbb_temperature", GNILC_RAW("small_scales_Td_cl_lmax16384_2023.06.06")),
+        S("freq_ref", "353 GHz"), S("galplane_fix", GNILC_RAW("galplane")),
+        S("galplane_fix_beta_Td", GNILC_RAW("beta_Td_galplane")), N("max_nside", 8192)}}}},
     {"d12", "thermal dust, MKD 3D model: six modified black body layers (nside 2048 templates)",
      {{NULL, "ModifiedBlackBodyLayers",
        {S("map_layers", "mkd_dust/2048/thermaldust_ampl{layer}.fits"), S("freq_ref", "353 GHz"),
@@ -117,6 +135,17 @@ static const sky_preset presets[] = {
      {{NULL, "PowerLaw",
        {S("map_I", SYNCH_HIRES("template", "2023.02.25")),
         S("map_pl_index", SYNCH_HIRES("beta", "2023.02.16")), HIRES_REFS("23 GHz")}}}},
+    {"s6", "synchrotron, large scales plus small scales drawn at run time (random unless "
+            "seeds are given), power law with a stochastic index",
+     {{NULL, "PowerLawRealization",
+       {S("largescale_alm", SYNCH_RAW("largescale_template_logpoltens_alm_lmax128_2023.02.24")),
+        S("amplitude_modulation_temp_alm", SYNCH_RAW("temperature_modulation_alms_lmax64_2023.02.24")),
+        S("amplitude_modulation_pol_alm", SYNCH_RAW("polarization_modulation_alms_lmax64_2023.02.24")),
+        S("amplitude_modulation_beta_alm", SYNCH_RAW("amplitude_modulation_alms_lmax768")),
+        S("small_scale_cl", SYNCH_RAW("small_scales_cl_lmax16384_2023.02.24")),
+        S("largescale_alm_pl_index", SYNCH_RAW("largescale_beta_alm_nside512_lmax768")),
+        S("small_scale_cl_pl_index", SYNCH_RAW("small_scales_beta_cl_lmax16384")),
+        S("freq_ref", "23 GHz"), N("max_nside", 8192), S("galplane_fix", SYNCH_RAW("galplane"))}}}},
     {"s7", "synchrotron, templates to nside 8192, curved power law with a curvature map",
      {{NULL, "CurvedPowerLaw",
        {S("map_I", SYNCH_HIRES("template", "2023.02.25")),

@@ -17,11 +17,14 @@ extern const sky_model_type sky_model_cmb_map;
 extern const sky_model_type sky_model_cmb_lensed;
 extern const sky_model_type sky_model_hd2017;
 extern const sky_model_type sky_model_mbb_layers;
+extern const sky_model_type sky_model_mbb_realization;
+extern const sky_model_type sky_model_power_law_realization;
 
 static const sky_model_type *const model_types[] = {
     &sky_model_mbb,     &sky_model_mbb_decorrelated, &sky_model_power_law,  &sky_model_curved_power_law,
     &sky_model_spdust,  &sky_model_spdust_pol, &sky_model_cmb_map, &sky_model_cmb_lensed,
-    &sky_model_hd2017,  &sky_model_mbb_layers,
+    &sky_model_hd2017,  &sky_model_mbb_layers, &sky_model_mbb_realization,
+    &sky_model_power_law_realization,
 };
 
 int sky_model_count(void)

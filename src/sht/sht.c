@@ -340,17 +340,28 @@ void sky_sht_alm2map(const sky_sht *p, int ncomp, const double complex *alm, dou
     alm2map_flags(p, ncomp, alm, map, 0);
 }
 
-/* map += alm2map(alm): each pixel's value is added once, as map[i] + v. */
-static void alm2map_add(const sky_sht *p, int ncomp, const double complex *alm, double *map)
+void sky_sht_alm2map_add(const sky_sht *p, int ncomp, const double complex *alm, double *map)
 {
     alm2map_flags(p, ncomp, alm, map, SHARP_ADD);
+}
+
+static void alm2map_pol_flags(const sky_sht *p, const double complex *alm_e,
+                              const double complex *alm_b, double *q, double *u, int flags)
+{
+    void *a2[2] = {(void *)alm_e, (void *)alm_b}, *m2[2] = {q, u};
+    execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
 }
 
 void sky_sht_alm2map_pol(const sky_sht *p, const double complex *alm_e,
                          const double complex *alm_b, double *q, double *u)
 {
-    void *a2[2] = {(void *)alm_e, (void *)alm_b}, *m2[2] = {q, u};
-    execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
+    alm2map_pol_flags(p, alm_e, alm_b, q, u, 0);
+}
+
+void sky_sht_alm2map_pol_add(const sky_sht *p, const double complex *alm_e,
+                             const double complex *alm_b, double *q, double *u)
+{
+    alm2map_pol_flags(p, alm_e, alm_b, q, u, SHARP_ADD);
 }
 
 void sky_sht_alm2map_der1(const sky_sht *p, const double complex *alm, double *dtheta,
@@ -481,7 +492,7 @@ static void from_complex(const lsq *q, const double complex *alm, double f, doub
 static void op_matvec_add(lsq *q, const double *x, double *y)
 {
     to_complex(q, x, q->alm);
-    alm2map_add(q->p, q->ncomp, q->alm, y);
+    sky_sht_alm2map_add(q->p, q->ncomp, q->alm, y);
 }
 
 /* x = A^T y - beta x (beta = 0: x = A^T y): map2alm * npix / (4 pi),

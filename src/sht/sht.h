@@ -60,9 +60,15 @@ void sky_sht_map2alm(const sky_sht *plan, int ncomp, const double *map, double c
 /* alm -> maps (healpy alm2map, no pixel window). */
 void sky_sht_alm2map(const sky_sht *plan, int ncomp, const double complex *alm, double *map);
 
-/* E, B alm -> Q, U maps (the spin-2 half of an IQU alm2map), anywhere in memory. */
+/* map += alm2map(alm), each pixel's value added once (map[i] + v). */
+void sky_sht_alm2map_add(const sky_sht *plan, int ncomp, const double complex *alm, double *map);
+
+/* E, B alm -> Q, U maps (the spin-2 half of an IQU alm2map), anywhere in
+ * memory; whole-sky plans only. The _add form adds to the maps. */
 void sky_sht_alm2map_pol(const sky_sht *plan, const double complex *alm_e,
                          const double complex *alm_b, double *q, double *u);
+void sky_sht_alm2map_pol_add(const sky_sht *plan, const double complex *alm_e,
+                             const double complex *alm_b, double *q, double *u);
 
 /* The gradient of the map of a scalar alm (healpy alm2map_der1): d/dtheta and
  * d/dphi / sin(theta), each npix. */

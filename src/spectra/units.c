@@ -133,3 +133,48 @@ int sky_unit_scale(const sky_unit *from, const sky_unit *to, double *factor, con
     *factor = from->scale / to->scale;
     return SKY_OK;
 }
+
+static int is_brightness(int family)
+{
+    return family == SKY_UNIT_K_RJ || family == SKY_UNIT_K_CMB || family == SKY_UNIT_JY_SR;
+}
+
+int sky_unit_convert(const char *from, const char *to, double freq_ghz, double *factor,
+                     const char *what, sky_error *err)
+{
+    sky_unit f, t;
+    int rc;
+    if ((rc = sky_unit_parse(from, &f, err)) || (rc = sky_unit_parse(to, &t, err)))
+        return sky_prefix(err, rc, "%s: ", what);
+    if (f.family != t.family && is_brightness(f.family) && is_brightness(t.family)) {
+        *factor = sky_unit_to_jysr(&f, freq_ghz) / sky_unit_to_jysr(&t, freq_ghz);
+        return SKY_OK;
+    }
+    return sky_unit_scale(&f, &t, factor, what, from, to, err);
+}
+
+int sky_unit_convert_squared(const char *from, const char *to, double *factor,
+                             const char *what, sky_error *err)
+{
+    char base[64];
+    size_t n = strlen(from);
+    const char *suffix[] = {")^2", ")**2", "^2", "**2", "2"};
+    int found = 0;
+    for (size_t k = 0; k < sizeof suffix / sizeof *suffix && !found; k++) {
+        const size_t m = strlen(suffix[k]);
+        if (n > m && n - m < sizeof base && !strcmp(from + n - m, suffix[k])) {
+            const int paren = suffix[k][0] == ')';
+            if (paren && from[0] != '(')
+                continue;
+            snprintf(base, sizeof base, "%.*s", (int)(n - m - paren), from + paren);
+            found = 1;
+        }
+    }
+    sky_unit f, t;
+    if (!found || sky_unit_parse(base, &f, NULL) || sky_unit_parse(to, &t, NULL) ||
+        f.family != t.family)
+        return sky_fail(err, SKY_EFORMAT, "%s: unit '%s': expected the square of a unit "
+                        "convertible to %s, e.g. %s^2", what, from, to, to);
+    *factor = (f.scale / t.scale) * (f.scale / t.scale);
+    return SKY_OK;
+}

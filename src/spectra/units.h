@@ -41,4 +41,17 @@ double sky_unit_to_jysr(const sky_unit *u, double freq_ghz);
 int sky_unit_scale(const sky_unit *from, const sky_unit *to, double *factor, const char *what,
                    const char *from_s, const char *to_s, sky_error *err);
 
+/* Factor turning values labelled `from` into `to` as astropy's .to() does
+ * under PySM's cmb_equivalencies(freq_ghz): between K_RJ, K_CMB and Jy/sr
+ * through the radiance at freq_ghz, otherwise prefixes only. `what` names
+ * the value in the message. */
+int sky_unit_convert(const char *from, const char *to, double freq_ghz, double *factor,
+                     const char *what, sky_error *err);
+
+/* The same for squared units (power spectra), `from` written "X2" (astropy's
+ * form), "X^2", "X**2" or "(X)^2" and `to` a unit X without the square:
+ * prefixes only, as astropy applies no equivalency to squared units. */
+int sky_unit_convert_squared(const char *from, const char *to, double *factor,
+                             const char *what, sky_error *err);
+
 #endif

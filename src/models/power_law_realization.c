@@ -1,0 +1,90 @@
+/*
+ * power_law_realization.c - synchrotron whose templates are drawn at load
+ * time (PySM class PowerLawRealization; preset s6, stochastic small scales
+ * to nside 8192).
+ *
+ * I, Q, U at freq_ref (realization.h): log-polarisation-tensor large scales
+ * plus small scales drawn with seeds[0], both kept to
+ * l <= int(min(synalm_lmax, 2.5 nside)), modulated, converted back to IQU and
+ * fixed on the Galactic plane. The index: large scales plus small scales
+ * drawn with seeds[1], modulated by amplitude_modulation_beta_alm when given
+ * (else by the temperature modulation), minus 3.1 (the large-scale alm hold
+ * the deviation from -3.1). Then the sky is emitted as PowerLaw with both
+ * reference frequencies at freq_ref. With seeds [555, 444] and synalm_lmax
+ * 16384 this is how PySM made s5.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "power_law.h"
+#include "realization.h"
+
+typedef struct power_law_realization {
+    sky_power_law pl; /* first: emission() is PowerLaw's */
+} power_law_realization;
+
+static int build(power_law_realization *s, sky_realization *r, sky_params *ps, sky_loader *ld,
+                 sky_error *err)
+{
+    const char *beta_mod = NULL;
+    double *mod_beta = NULL;
+    int rc;
+    if ((rc = sky_realization_begin(r, ps, ld, 2, err)) ||
+        (rc = sky_params_string(ps, "amplitude_modulation_beta_alm", 0, &beta_mod, err)))
+        return rc;
+    const int lkeep = (int)fmin(r->synalm_lmax, 2.5 * r->nside);
+    sky_hmap *iqu[3], *beta = NULL;
+    if ((rc = sky_realization_template(r, ps, ld, lkeep, iqu, err)) ||
+        (beta_mod &&
+         (rc = sky_realization_alm_map(r, ps, ld, "amplitude_modulation_beta_alm", &mod_beta,
+                                       err))))
+        return rc;
+    rc = sky_realization_field(r, ps, ld, "largescale_alm_pl_index", "small_scale_cl_pl_index",
+                               "", r->seeds[1], lkeep, mod_beta ? mod_beta : r->mod_i, NULL,
+                               &beta, err);
+    free(mod_beta);
+    if (rc)
+        return rc;
+    const int64_t npix = sky_hpx_npix(r->nside);
+#pragma omp parallel for schedule(static)
+    for (int64_t p = 0; p < npix; p++)
+        beta->d[p] -= 3.1;
+    sky_power_law *m = &s->pl;
+    m->t.i = iqu[0];
+    m->t.q = iqu[1];
+    m->t.u = iqu[2];
+    m->t.freq_ref_i = m->t.freq_ref_p = r->freq_ref;
+    m->beta.map = beta;
+    return SKY_OK;
+}
+
+static int power_law_realization_init(void *state, sky_params *ps, sky_loader *ld,
+                                      sky_error *err)
+{
+    sky_realization r;
+    int rc = build(state, &r, ps, ld, err);
+    sky_realization_end(&r);
+    return rc;
+}
+
+static void power_law_realization_emission(const void *state, const sky_bandq *band,
+                                           const double *bdata, int64_t first, int64_t count,
+                                           double *i, double *q, double *u)
+{
+    sky_model_power_law.emission(&((const power_law_realization *)state)->pl, band, bdata,
+                                 first, count, i, q, u);
+}
+
+const sky_model_type sky_model_power_law_realization = {
+    "PowerLawRealization",
+    "synchrotron power law from large-scale alm plus seeded, modulated Gaussian small scales "
+    "in I, Q, U and beta (log-polarisation tensor)",
+    sizeof(power_law_realization),
+    power_law_realization_init,
+    NULL,
+    NULL,
+    NULL,
+    power_law_realization_emission,
+    NULL,
+};
