@@ -64,6 +64,10 @@ done
 run c1_d5_d6_d7 0 -p c1,d5,d6,d7 -n 32 -f 143 -u uK_CMB --seed 7
 run d1s1_n128 0 -p d1,s1,f1,a1,c2 -n 128 --freqs 90,100,110 -u MJy/sr
 run d8_n16 0 -p d8,s3 -n 16 -f 220
+# realisations made whole-sky at load (d11, s6), and d12's layers
+run d11_s6 0 -c data/realization/d11.toml -c data/realization/s6.toml -n 32 -f 100
+run d11_random 0 -c data/realization/d11.toml -n 16 -f 100 --seed 99
+run d12 0 -c data/hires/d12.toml -n 32 -f 100
 
 # transforms distributed over the processes
 run lsq10 1e-10 -p d1,s1 -n 64 -f 100 -u uK_CMB --fwhm 60

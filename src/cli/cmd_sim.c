@@ -52,7 +52,7 @@ static const cli_option sim_options[] = {
     {"data-url", 0, "URL", "template server (default $SKYMODEL_DATA_URL or PySM's)", 0},
     {"offline", 0, NULL, "never download; fail at once listing missing templates", 0},
     {"seed", 0, "N", "random seed (0..4294967295) replacing the presets' own: c1 cmb_seed, "
-                     "d5/d7 seed, d6's numpy global seed (default 0)", 0},
+                     "d5/d7 seed, d6's numpy global seed (default 0), d11/s6 seeds (N, N+1, ...)", 0},
     {"instrument", 'i', "FILE", "instrument JSON: the sky and its channels, one map each "
                                 "(see docs/instrument.md); -o is then a folder", 0},
     {"output", 'o', "FILE", "output FITS map (a folder with --instrument)", 0},

@@ -14,8 +14,8 @@
 static const cli_option templates_options[] = {
     {"nside", 'n', "N", "HEALPix nside of the maps: a power of two from 1 to 8192", 0},
     {"seed", 's', "S", "random seed, a non-negative integer (default 1)", 0},
-    {"set", 0, "S", "pysm2 (d0-d8, s0-s3, f1, a1, a2, c1, c2), hires (d9, d10, s4, s5, s7: "
-                    "files named with this nside) or all (default)", 0},
+    {"set", 0, "S", "pysm2 (d0-d8, s0-s3, f1, a1, a2, c1, c2), hires (d9-d12, s4-s7: maps "
+                    "at this nside, alm and spectra to lmax 2 nside) or all (default)", 0},
     {"force", 0, NULL, "replace files that exist", 0},
     {"quiet", 'q', NULL, "print nothing but errors", 0},
     {"help", 'h', NULL, "show this help", 0},

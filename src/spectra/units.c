@@ -171,6 +171,9 @@ int sky_unit_convert_squared(const char *from, const char *to, double *factor,
         }
     }
     sky_unit f, t;
+    if (!*to && *from)
+        return sky_fail(err, SKY_EFORMAT, "%s: unit '%s': expected none (the spectrum of a "
+                        "dimensionless field)", what, from);
     if (!found || sky_unit_parse(base, &f, NULL) || sky_unit_parse(to, &t, NULL) ||
         f.family != t.family)
         return sky_fail(err, SKY_EFORMAT, "%s: unit '%s': expected the square of a unit "

@@ -11,7 +11,8 @@
 
 /* Which files: the PySM 2 set (pysm_2/...: d0-d8, s0-s3, f1, a1, a2, c1,
  * c2) and the high-resolution presets' per-nside files (dust_gnilc/...,
- * synch/...: d9, d10, s4, s5, s7), named with this nside. */
+ * synch/...: d9, d10, s4, s5, s7), named with this nside, with d12's layers
+ * and d11's and s6's alm, spectra and Galactic-plane maps (.../raw/). */
 enum { SKY_SYNTH_PYSM2 = 1, SKY_SYNTH_HIRES = 2, SKY_SYNTH_ALL = 3 };
 
 /*
