@@ -54,6 +54,21 @@ sed "s/^seeds = .*/seeds = [$seeds]/" data/realization/d11.toml >"$W/seeded.toml
     "$CMP" "$W/random1.fits" "$W/again.fits" 0 ||
     { echo "FAIL: the recorded seeds [$seeds] do not give the same sky again"; fail=1; }
 
+# --parts K: the same file built part after part, random seeds included
+"$SKY" sim --config data/hires/d10.toml --config data/hires/s5.toml --config "$W/noseed.toml" \
+    -n 32 --freqs 90,100 -d data/templates --offline -q -o "$W/parts3.fits" --parts 3 </dev/null ||
+    { echo "FAIL: --parts 3"; fail=1; }
+seeds=$(head -c 28800 "$W/parts3.fits" | grep -ao 'SEED[1-3] *= *[0-9]*' | sed 's/.*= *//' |
+    tr '\n' ',' | sed 's/,$//')
+sed "s/^seeds = .*/seeds = [$seeds]/" data/realization/d11.toml >"$W/seeded.toml"
+"$SKY" sim --config data/hires/d10.toml --config data/hires/s5.toml --config "$W/seeded.toml" \
+    -n 32 --freqs 90,100 -d data/templates --offline -q -o "$W/parts1.fits" </dev/null &&
+    "$CMP" "$W/parts1.fits" "$W/parts3.fits" 0 ||
+    { echo "FAIL: --parts 3 is not the whole-sky run"; fail=1; }
+"$SKY" sim -p d1 -n 16 -f 100 --fwhm 60 --parts 2 -o "$W/p.fits" 2>"$W/out" </dev/null
+[ $? = 2 ] && grep -q "for unsmoothed maps only" "$W/out" && [ ! -e "$W/p.fits" ] ||
+    { echo "FAIL: --parts with smoothing"; cat "$W/out"; fail=1; }
+
 # bad inputs: config edited with sed, expected exit 2, message, no output
 bad() { # bad NAME CONFIG SED MESSAGE
     sed "$3" "data/$2" >"$W/bad.toml"

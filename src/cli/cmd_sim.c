@@ -60,6 +60,9 @@ static const cli_option sim_options[] = {
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"plot", 0, "PNG", "also draw the map's I in Mollweide projection (see skymodel plot)", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
+    {"parts", 0, "K", "build and evaluate the sky in K parts one after the other, each reading "
+                      "only its templates: peak memory about 1/K (unsmoothed maps, e.g. nside "
+                      "8192 beyond memory; default 1)", 0},
     {"threads", 't', "N", "OpenMP threads (default: all cores or $OMP_NUM_THREADS)", 0},
     {"verbose", 'v', NULL, "report each stage with its time and memory", 0},
     {"quiet", 'q', NULL, "print nothing but errors", 0},
@@ -82,6 +85,15 @@ static void log_stderr(void *ctx, const char *line)
 
 int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long seed,
                   int verbose, sky_config **cfg, sky_sky **sky, sky_error *err)
+{
+    /* one process's share under mpirun, else the whole sky */
+    return cli_build_sky_part(p, presets, nside, seed, verbose, sky_par_rank(), sky_par_size(),
+                              cfg, sky, err);
+}
+
+int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long long seed,
+                       int verbose, int part, int nparts, sky_config **cfg, sky_sky **sky,
+                       sky_error *err)
 {
     int rc;
     *sky = NULL;
@@ -106,8 +118,8 @@ int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long
     opt.data_url = cli_get(p, "data-url");
     opt.offline = cli_has(p, "offline");
     opt.seed = seed;
-    opt.part = sky_par_rank(); /* one process's share under mpirun, else the whole sky */
-    opt.nparts = sky_par_size();
+    opt.part = part;
+    opt.nparts = nparts;
     opt.verbose = verbose > 1 ? 2 : verbose;
     opt.log = verbose && sky_par_rank() == 0 ? log_stderr : NULL;
     cli_progress_start("reading templates (nside %d)", nside);
@@ -209,7 +221,7 @@ int sky_cmd_sim(int argc, char **argv)
     sky_table beam = {0, 0, NULL};
     int smoothing = 0, agreed = 0;
     int nfreq = 0, rc;
-    long long nside = 0, threads = 0, seed = SKY_SEED_PRESET;
+    long long nside = 0, threads = 0, seed = SKY_SEED_PRESET, nparts = 1;
 
     if ((rc = cli_parse(sim_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
@@ -259,6 +271,14 @@ int sky_cmd_sim(int argc, char **argv)
     if (cli_get(&p, "threads") &&
         (rc = cli_int("--threads", cli_get(&p, "threads"), 1, 4096, &threads, &err)))
         goto done;
+    if (cli_get(&p, "parts") &&
+        (rc = cli_int("--parts", cli_get(&p, "parts"), 1, 12 * nside * nside, &nparts, &err)))
+        goto done;
+    if (nparts > 1 && (instrument || sky_par_size() > 1)) {
+        rc = sky_fail(&err, SKY_EINVAL, "--parts %lld: for one map in one process (under "
+                      "mpirun every process already holds only its part)", nparts);
+        goto done;
+    }
     if (cli_get(&p, "seed") &&
         (rc = cli_int("--seed", cli_get(&p, "seed"), 0, 4294967295LL, &seed, &err)))
         goto done;
@@ -301,6 +321,19 @@ int sky_cmd_sim(int argc, char **argv)
         omp_set_num_threads((int)threads);
 #endif
 
+    if (nparts > 1) {
+        if (smoothing) {
+            rc = sky_fail(&err, SKY_EINVAL, "--parts %lld: for unsmoothed maps only (the "
+                          "transforms need the whole map; use mpirun to share it)", nparts);
+            goto done;
+        }
+        sky_band b = {nfreq, freq, weight};
+        cli_sim_target t = {presets, unit, out, NULL,
+                            dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
+                            cli_has(&p, "force")};
+        rc = cli_sim_in_parts(&p, (int)nside, seed, verbose, &b, &t, (int)nparts, &err);
+        goto done;
+    }
     if (sky_par_size() > 1) { /* under mpirun: every process its part */
         agreed = 1;
         if ((rc = sky_par_agree(SKY_OK, &err)))

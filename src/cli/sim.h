@@ -17,6 +17,11 @@ double cli_peak_rss_mb(void);
  * failure both are NULL. */
 int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long seed,
                   int verbose, sky_config **cfg, sky_sky **sky, sky_error *err);
+/* The same for part `part` of `nparts` (sky_options.part), whatever the
+ * processes. */
+int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long long seed,
+                       int verbose, int part, int nparts, sky_config **cfg, sky_sky **sky,
+                       sky_error *err);
 
 /* Header cards of an output map: creator, presets, channel (may be NULL),
  * band and the seeds used. `ptr` is NULL-terminated. */
@@ -42,6 +47,12 @@ typedef struct cli_sim_target {
 int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
                   const sky_band *band, const sky_smooth_opts *smooth, const cli_sim_target *t,
                   sky_error *err);
+
+/* `skymodel sim --parts K` of one band, unsmoothed, in one process: the sky
+ * built, evaluated and written part after part (templates read for one
+ * part at a time), so that peak memory is about 1/K of a whole-sky run. */
+int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose,
+                     const sky_band *band, const cli_sim_target *t, int nparts, sky_error *err);
 
 /* The values of `nchan` channels on this process's part of the sky: out[c]
  * holds 3 blocks (I, Q, U) of the part's pixel count, segments back to back. */

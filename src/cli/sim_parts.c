@@ -177,3 +177,66 @@ done:
     sky_config_free(cfg);
     return rc;
 }
+
+int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose,
+                     const sky_band *band, const cli_sim_target *t, int nparts, sky_error *err)
+{
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    const char *units[] = {t->unit, t->unit, t->unit};
+    sky_fits_writer *w = NULL;
+    cli_cards cc;
+    double t_read = 0, t_emission = 0;
+    const double t0 = sky_clock_seconds();
+    double *buf = sky_big_alloc((size_t)(3 * CHUNK) * sizeof *buf);
+    int rc = buf ? SKY_OK : sky_nomem(err, "the evaluation chunk");
+    for (int k = 0; k < nparts && !rc; k++) {
+        sky_config *cfg = NULL;
+        sky_sky *sky = NULL;
+        double ta = sky_clock_seconds();
+        cli_progress_start("part %d of %d: reading templates", k + 1, nparts);
+        /* the components say what they read once, for the first part */
+        rc = cli_build_sky_part(p, cli_get(p, "preset"), nside, seed, k == 0 ? verbose : 0, k,
+                                nparts, &cfg, &sky, err);
+        cli_progress_done();
+        if (!rc && !w) { /* the header (seeds included) from the first part's sky */
+            cli_make_cards(&cc, sky, t->presets, NULL, band->freq_ghz, band->n);
+            sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite,
+                                     cc.ptr};
+            rc = sky_fits_writer_open(t->out, &cols, &w, err);
+        }
+        double tb = sky_clock_seconds();
+        t_read += tb - ta;
+        int64_t first[2], count[2];
+        const int nseg = rc ? 0 : sky_part_ranges(sky, first, count);
+        cli_progress_start("part %d of %d: emission and writing", k + 1, nparts);
+        for (int s = 0; s < nseg && !rc; s++)
+            for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
+                const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a
+                                                                  : CHUNK;
+                if (!(rc = sky_emission_range(sky, band, t->unit, a, n, buf, err)))
+                    rc = sky_fits_writer_write(w, a, n, buf, err);
+            }
+        cli_progress_done();
+        t_emission += sky_clock_seconds() - tb;
+        sky_free(sky);
+        sky_config_free(cfg);
+        if (verbose > 1 && !rc)
+            fprintf(stderr, "skymodel: part %d of %d done, peak memory %.0f MB\n", k + 1, nparts,
+                    cli_peak_rss_mb());
+    }
+    free(buf);
+    if (rc) {
+        sky_fits_writer_abort(w);
+        return rc;
+    }
+    if ((rc = sky_fits_writer_commit(w, err)))
+        return rc;
+    if (verbose > 1)
+        fprintf(stderr, "skymodel: %d parts: templates read in %.2f s, emission and writing "
+                "%.2f s; total %.2f s, peak memory %.0f MB\n", nparts, t_read, t_emission,
+                sky_clock_seconds() - t0, cli_peak_rss_mb());
+    if (verbose)
+        printf("wrote %s (nside %d, %s, %s; %d parts)\n", t->out, nside, t->presets, t->unit,
+               nparts);
+    return SKY_OK;
+}

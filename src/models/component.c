@@ -232,6 +232,33 @@ int sky_load_seed(sky_loader *ld, sky_params *ps, const char *key, int64_t fallb
     return SKY_OK;
 }
 
+/* A seed for a component without any: drawn from the operating system once
+ * per process (the same on every MPI process), then mixed with the
+ * component's label and k, so that a sky built again in the same run (one
+ * part after another) draws the same small scales. */
+static uint32_t random_seed(const char *label, int k)
+{
+    static uint32_t base;
+    static int have;
+    if (!have) {
+        uint32_t r = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
+        FILE *f = fopen("/dev/urandom", "rb");
+        if (f) {
+            if (fread(&r, sizeof r, 1, f) != 1)
+                r ^= (uint32_t)clock();
+            fclose(f);
+        }
+        base = (uint32_t)sky_par_max((double)r); /* every process takes the same */
+        have = 1;
+    }
+    uint64_t h = base ^ 0x9e3779b97f4a7c15ull;
+    for (const char *c = label; *c; c++)
+        h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+    h += (uint64_t)k * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 31)) * 0x94d049bb133111ebull;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
 int sky_load_seeds(sky_loader *ld, sky_params *ps, const char *key, int n, uint32_t *seeds,
                    sky_error *err)
 {
@@ -254,14 +281,7 @@ int sky_load_seeds(sky_loader *ld, sky_params *ps, const char *key, int n, uint3
                                 "integer from 0 to 4294967295", ld->label, key, k, v[k]);
             seeds[k] = (uint32_t)v[k];
         } else {
-            uint32_t r = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ (uint32_t)k;
-            FILE *f = fopen("/dev/urandom", "rb");
-            if (f) {
-                if (fread(&r, sizeof r, 1, f) != 1)
-                    r ^= (uint32_t)clock();
-                fclose(f);
-            }
-            seeds[k] = (uint32_t)sky_par_max((double)r); /* every process takes the same */
+            seeds[k] = random_seed(ld->label, k);
         }
         record_seed(ld, names[k], seeds[k]);
     }
