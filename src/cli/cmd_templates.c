@@ -14,8 +14,10 @@
 static const cli_option templates_options[] = {
     {"nside", 'n', "N", "HEALPix nside of the maps: a power of two from 1 to 8192", 0},
     {"seed", 's', "S", "random seed, a non-negative integer (default 1)", 0},
-    {"set", 0, "S", "pysm2 (d0-d8, s0-s3, f1, a1, a2, c1, c2), hires (d9-d12, s4-s7: maps "
-                    "at this nside, alm and spectra to lmax 2 nside) or all (default)", 0},
+    {"set", 0, "LIST", "comma-separated: pysm2 (d0-d8, s0-s3, f1, a1, a2, c1, c2), hires "
+                       "(d9-d12, s4-s7: maps at this nside, alm and spectra to lmax 2 nside), "
+                       "high-resolution presets one by one (d9, d10, d11, d12, s4, s5, s6, s7), "
+                       "or all (default)", 0},
     {"force", 0, NULL, "replace files that exist", 0},
     {"quiet", 'q', NULL, "print nothing but errors", 0},
     {"help", 'h', NULL, "show this help", 0},
@@ -26,6 +28,36 @@ static void log_line(void *ctx, const char *line)
 {
     (void)ctx;
     printf("wrote %s\n", line);
+}
+
+/* --set: a comma-separated list of sets and presets */
+static int parse_sets(const char *list, int *sets, sky_error *err)
+{
+    static const struct {
+        const char *name;
+        int bits;
+    } known[] = {{"all", SKY_SYNTH_ALL},   {"pysm2", SKY_SYNTH_PYSM2},
+                 {"hires", SKY_SYNTH_HIRES}, {"d9", SKY_SYNTH_GNILC},
+                 {"d10", SKY_SYNTH_GNILC}, {"s4", SKY_SYNTH_SYNCH},
+                 {"s5", SKY_SYNTH_SYNCH},  {"s7", SKY_SYNTH_SYNCH},
+                 {"d12", SKY_SYNTH_MKD},   {"d11", SKY_SYNTH_REALIZATION},
+                 {"s6", SKY_SYNTH_REALIZATION}};
+    const int nknown = (int)(sizeof known / sizeof *known);
+    *sets = 0;
+    for (const char *a = list; *a;) {
+        const char *b = strchr(a, ',');
+        const size_t n = b ? (size_t)(b - a) : strlen(a);
+        int k = 0;
+        while (k < nknown && !(strlen(known[k].name) == n && !strncmp(known[k].name, a, n)))
+            k++;
+        if (k == nknown)
+            return sky_fail(err, SKY_EINVAL, "--set '%.*s': expected pysm2, hires, all or a "
+                            "high-resolution preset (d9, d10, d11, d12, s4, s5, s6, s7)",
+                            (int)n, a);
+        *sets |= known[k].bits;
+        a += n + (b != NULL);
+    }
+    return *sets ? SKY_OK : sky_fail(err, SKY_EINVAL, "--set '%s': expected a set name", list);
 }
 
 int sky_cmd_templates(int argc, char **argv)
@@ -59,14 +91,11 @@ int sky_cmd_templates(int argc, char **argv)
     if (!rc) {
         const int quiet = cli_has(&p, "quiet");
         const char *set = cli_get(&p, "set") ? cli_get(&p, "set") : "all";
-        const int sets = !strcmp(set, "all")     ? SKY_SYNTH_ALL
-                         : !strcmp(set, "pysm2") ? SKY_SYNTH_PYSM2
-                         : !strcmp(set, "hires") ? SKY_SYNTH_HIRES
-                                                 : 0;
-        rc = sets ? sky_synth_templates(p.pos[0], (int)nside, (uint64_t)seed,
-                                        cli_has(&p, "force"), sets, quiet ? NULL : log_line,
-                                        NULL, &err)
-                  : sky_fail(&err, SKY_EINVAL, "--set '%s': expected pysm2, hires or all", set);
+        int sets = 0;
+        rc = parse_sets(set, &sets, &err);
+        if (!rc)
+            rc = sky_synth_templates(p.pos[0], (int)nside, (uint64_t)seed, cli_has(&p, "force"),
+                                     sets, quiet ? NULL : log_line, NULL, &err);
         if (!rc && !quiet)
             printf("wrote synthetic templates (nside %lld, seed %lld) to %s\n", nside, seed,
                    p.pos[0]);

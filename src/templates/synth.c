@@ -133,7 +133,7 @@ typedef struct gen {
     int nside, gen_nside, lmax, overwrite;
     uint64_t seed;
     int64_t npix, gen_npix;
-    double *lat_sin; /* |sin b| per pixel of the output map */
+    int keep_low; /* fields stay at gen_nside (looked up by parent pixel) */
     sharp_geom_info *geom;
     sharp_alm_info *alm;
     void (*log)(void *, const char *);
@@ -171,7 +171,7 @@ static int synth_maps(gen *g, int n, cl_fn *cl, void **ctx, rng *r, double **out
             }
     sharp_execute(SHARP_ALM2MAP, n == 2 ? 2 : 0, alm, map, g->geom, g->alm, SHARP_DP, NULL, NULL);
     for (int k = 0; k < n; k++) {
-        if (g->gen_nside == g->nside) {
+        if (g->gen_nside == g->nside || g->keep_low) {
             out[k] = map[k];
             map[k] = NULL;
             continue;
@@ -200,6 +200,12 @@ static double cl_power(int l, void *ctx)
     return l == 0 ? 0.0 : pow(l + 1.0, -*(double *)ctx);
 }
 
+/* The number of values of a field: gen_npix when fields stay low. */
+static int64_t field_npix(const gen *g)
+{
+    return g->keep_low ? g->gen_npix : g->npix;
+}
+
 /* A zero-mean, unit-variance field with C_l ~ (l+1)^-slope. */
 static int unit_field(gen *g, const char *stream, double slope, double **out, sky_error *err)
 {
@@ -210,13 +216,14 @@ static int unit_field(gen *g, const char *stream, double slope, double **out, sk
     int rc = synth_maps(g, 1, &f, &ctx, &r, out, err);
     if (rc)
         return rc;
+    const int64_t n = field_npix(g);
     double *m = *out, s = 0, s2 = 0;
-    for (int64_t p = 0; p < g->npix; p++) {
+    for (int64_t p = 0; p < n; p++) {
         s += m[p];
         s2 += m[p] * m[p];
     }
-    double mean = s / g->npix, sd = sqrt(fmax(s2 / g->npix - mean * mean, 1e-300));
-    for (int64_t p = 0; p < g->npix; p++)
+    double mean = s / n, sd = sqrt(fmax(s2 / n - mean * mean, 1e-300));
+    for (int64_t p = 0; p < n; p++)
         m[p] = (m[p] - mean) / sd;
     return SKY_OK;
 }
@@ -249,6 +256,56 @@ static int write_map1(gen *g, const char *name, const char *col, const char *uni
 {
     const char *names[] = {col}, *units[] = {unit};
     return write_maps(g, name, 1, names, units, data, err);
+}
+
+/* A file of `ncols` float32 columns written in chunks of pixels, each value
+ * from fill(g, ctx, p, q, v): p the pixel, q its parent at gen_nside (where
+ * fields made with keep_low are looked up), v the ncols values. Memory does
+ * not grow with nside. */
+typedef void fill_fn(const gen *g, const void *ctx, int64_t p, int64_t q, double *v);
+
+static int write_stream(gen *g, const char *name, int ncols, const char *const *names,
+                        const char *const *units, fill_fn *fill, const void *ctx,
+                        sky_error *err)
+{
+    enum { CHUNK = 1 << 20 };
+    char path[4096], seedcard[80];
+    snprintf(path, sizeof path, "%s/%s/%s", g->dir, g->subdir, name);
+    snprintf(seedcard, sizeof seedcard, "GENSEED = %llu / seed of skymodel templates",
+             (unsigned long long)g->seed);
+    const char *cards[] = {"SYNTHET = T / synthetic PySM-layout template, not sky data",
+                           seedcard, NULL};
+    sky_fits_columns cols = {g->nside, ncols, names, units, NULL, SKY_FLOAT32, "G",
+                             g->overwrite, cards};
+    const int64_t chunk = g->npix < CHUNK ? g->npix : CHUNK;
+    double *buf = malloc((size_t)(ncols * chunk) * sizeof *buf);
+    sky_fits_writer *w = NULL;
+    int rc = buf ? sky_fits_writer_open(path, &cols, &w, err) : sky_nomem(err, "a template");
+    for (int64_t a = 0; a < g->npix && !rc; a += chunk) {
+        const int64_t n = g->npix - a < chunk ? g->npix - a : chunk;
+#pragma omp parallel for schedule(static)
+        for (int64_t k = 0; k < n; k++) {
+            const int64_t p = a + k;
+            const int64_t q = g->gen_nside == g->nside ? p
+                                                       : sky_hpx_parent_ring(g->nside, p, g->gen_nside);
+            double v[SKY_FITS_MAX_COLUMNS];
+            fill(g, ctx, p, q, v);
+            for (int c = 0; c < ncols; c++)
+                buf[c * n + k] = v[c];
+        }
+        rc = sky_fits_writer_write(w, a, n, buf, err);
+    }
+    free(buf);
+    if (rc) {
+        sky_fits_writer_abort(w);
+        return rc;
+    }
+    if ((rc = sky_fits_writer_commit(w, err)))
+        return rc;
+    g->nfiles++;
+    if (g->log)
+        g->log(g->log_ctx, path);
+    return SKY_OK;
 }
 
 /* Writes rows x cols numbers with `fmt` per value, through a temporary file. */
@@ -298,10 +355,18 @@ static double clamp(double x, double lo, double hi)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
+/* |sin b| of pixel p of the output map */
+static double lat_sin(const gen *g, int64_t p)
+{
+    double theta, phi;
+    pix2ang_ring64(g->nside, p, &theta, &phi);
+    return fabs(cos(theta));
+}
+
 /* Galactic plane profile: 1 + amp exp(-|sin b| / width). */
 static double plane(const gen *g, int64_t p, double amp, double width)
 {
-    return 1.0 + amp * exp(-g->lat_sin[p] / width);
+    return 1.0 + amp * exp(-lat_sin(g, p) / width);
 }
 
 /* MBB scaling of a dust intensity from 545 to 353 GHz (K_RJ), for Q/U. */
@@ -329,7 +394,7 @@ static int make_pol(gen *g, const char *stream, double fmin, double fmax, pol *o
         free(out->frac);
         return rc;
     }
-    for (int64_t p = 0; p < g->npix; p++) {
+    for (int64_t p = 0; p < field_npix(g); p++) {
         out->frac[p] = fmin + (fmax - fmin) / (1.0 + exp(-1.5 * out->frac[p]));
         out->angle[p] = 0.8 * M_PI * out->angle[p];
     }
@@ -460,7 +525,7 @@ static int synch_files(gen *g, sky_error *err)
     for (int64_t p = 0; p < n; p++) {
         I[p] = 1.6e7 * exp(0.35 * gi[p]) * plane(g, p, 2.5, 0.2);
         B[p] = clamp(-3.0 + 0.1 * gb[p], -3.4, -2.6);
-        L[p] = -2.95 - 0.4 * g->lat_sin[p];
+        L[p] = -2.95 - 0.4 * lat_sin(g, p);
         double p23 = pl.frac[p] * I[p] * pow(23.0 / 0.408, B[p]);
         Q[p] = p23 * cos(2.0 * pl.angle[p]);
         U[p] = p23 * sin(2.0 * pl.angle[p]);
@@ -491,103 +556,180 @@ static int use_subdir(gen *g, const char *subdir, sky_error *err)
     return mkdir_p(path, err);
 }
 
-/* The high-resolution presets' files (d9, d10, s4, s5, s7), named with this
- * nside as PySM names its per-nside templates: dust I, Q, U at 353 GHz with
- * beta and T maps (dust_gnilc/), synchrotron I, Q, U at 23 GHz with index and
- * curvature maps (synch/); the same fields as the PySM 2 set. */
-static int hires_files(gen *g, sky_error *err)
+/* The fields of the high-resolution files, at gen_nside (keep_low): each
+ * file's pixel p takes them at its parent q, so that files of any nside are
+ * written in chunks. */
+typedef struct hires {
+    double *gi, *gb, *gt, *si, *sb, *sc;
+    pol dp, sp;
+    int layer; /* d12's layer, 1-6 */
+} hires;
+
+static double dust_beta(const hires *h, int64_t q)
 {
-    const int64_t n = g->npix;
-    double *gi = NULL, *gb = NULL, *gt = NULL, *si = NULL, *sb = NULL, *sc = NULL, *buf = NULL;
-    pol dp = {NULL, NULL}, sp = {NULL, NULL};
+    return clamp(1.54 + 0.08 * h->gb[q], 1.2, 1.9);
+}
+
+static double dust_temp(const hires *h, int64_t q)
+{
+    return clamp(20.0 + 1.8 * h->gt[q], 14.0, 27.0);
+}
+
+static double synch_beta(const hires *h, int64_t q)
+{
+    return clamp(-3.0 + 0.1 * h->sb[q], -3.4, -2.6);
+}
+
+/* I, Q, U from an intensity and a polarisation fraction and angle */
+static void iqu_of(double i, const pol *pp, int64_t q, double dangle, double *v)
+{
+    v[0] = i;
+    v[1] = pp->frac[q] * i * cos(2.0 * pp->angle[q] + dangle);
+    v[2] = pp->frac[q] * i * sin(2.0 * pp->angle[q] + dangle);
+}
+
+static void fill_dust_iqu(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    const hires *h = ctx;
+    const double i = 70.0 * exp(0.7 * h->gi[q]) * plane(g, p, 40.0, 0.12) *
+                     mbb_545_to_353(dust_beta(h, q), dust_temp(h, q));
+    iqu_of(i, &h->dp, q, 0.0, v);
+}
+
+static void fill_dust_beta(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    (void)g, (void)p;
+    v[0] = dust_beta(ctx, q);
+}
+
+static void fill_dust_temp(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    (void)g, (void)p;
+    v[0] = dust_temp(ctx, q);
+}
+
+static void fill_synch_iqu(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    const hires *h = ctx;
+    const double i = 1.6e7 * exp(0.35 * h->si[q]) * plane(g, p, 2.5, 0.2) *
+                     pow(23.0 / 0.408, synch_beta(h, q));
+    iqu_of(i, &h->sp, q, 0.0, v);
+}
+
+static void fill_synch_beta(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    (void)g, (void)p;
+    v[0] = synch_beta(ctx, q);
+}
+
+static void fill_synch_curvature(const gen *g, const void *ctx, int64_t p, int64_t q,
+                                 double *v)
+{
+    (void)g, (void)p;
+    v[0] = clamp(-0.052 + 0.02 * ((const hires *)ctx)->sc[q], -0.15, 0.05);
+}
+
+/* d12's layers: the dust intensity shared out with more weight near the
+ * plane for the nearer layers, each with its own index and temperature, in
+ * MJy/sr at 353 GHz */
+static void fill_layer_iqu(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    const hires *h = ctx;
+    const double to_mjy = 353e9 * 353e9 * 2 * SKY_K_BOLTZMANN / (SKY_C_LIGHT * SKY_C_LIGHT) *
+                          1e-6 /* uK */ * 1e26 /* Jy */ * 1e-6 /* MJy */;
+    const double sb = lat_sin(g, p), l = h->layer;
+    const double share = (0.5 + 0.1 * l * sb) / (3.0 + 2.1 * sb);
+    const double i353 = 70.0 * exp(0.7 * h->gi[q]) * plane(g, p, 40.0, 0.12) *
+                        mbb_545_to_353(1.54, 20.0) * share;
+    iqu_of(i353 * to_mjy, &h->dp, q, 0.1 * l, v);
+}
+
+static void fill_layer_beta(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    (void)g, (void)p;
+    const hires *h = ctx;
+    v[0] = clamp(1.5 + 0.05 * (h->layer - 3) + 0.08 * h->gb[q], 1.1, 2.0);
+}
+
+static void fill_layer_temp(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    (void)g, (void)p;
+    const hires *h = ctx;
+    v[0] = clamp(15.0 + 1.5 * h->layer + 1.5 * h->gt[q], 10.0, 30.0);
+}
+
+/* The high-resolution presets' maps, named with this nside as PySM names
+ * its per-nside templates: dust I, Q, U at 353 GHz with beta and T maps
+ * (dust_gnilc/: d9, d10), synchrotron I, Q, U at 23 GHz with index and
+ * curvature maps (synch/: s4, s5, s7), and d12's six layers
+ * (mkd_dust/2048/, PySM's names whatever this nside); the same kind of
+ * fields as the PySM 2 set. `which` selects groups (SKY_SYNTH_GNILC...). */
+static int hires_files(gen *g, int which, sky_error *err)
+{
+    hires h;
+    memset(&h, 0, sizeof h);
     char name[256];
-    int rc;
-    if ((rc = unit_field(g, "dust/I", 2.2, &gi, err)) ||
-        (rc = unit_field(g, "dust/beta", 2.5, &gb, err)) ||
-        (rc = unit_field(g, "dust/temp", 2.5, &gt, err)) ||
-        (rc = make_pol(g, "dust/pol", 0.03, 0.22, &dp, err)) ||
-        (rc = unit_field(g, "synch/I", 2.6, &si, err)) ||
-        (rc = unit_field(g, "synch/beta", 2.8, &sb, err)) ||
-        (rc = unit_field(g, "synch/curvature", 2.8, &sc, err)) ||
-        (rc = make_pol(g, "synch/pol", 0.05, 0.3, &sp, err)))
-        goto done;
-    if (!(buf = malloc((size_t)5 * n * sizeof *buf))) {
-        rc = sky_nomem(err, "high-resolution templates");
-        goto done;
-    }
     static const char *iqu[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     static const char *uk[] = {"uK_RJ", "uK_RJ", "uK_RJ"};
-    double *I = buf, *Q = buf + n, *U = buf + 2 * n, *B = buf + 3 * n, *T = buf + 4 * n;
-    for (int64_t p = 0; p < n; p++) {
-        B[p] = clamp(1.54 + 0.08 * gb[p], 1.2, 1.9);
-        T[p] = clamp(20.0 + 1.8 * gt[p], 14.0, 27.0);
-        I[p] = 70.0 * exp(0.7 * gi[p]) * plane(g, p, 40.0, 0.12) * mbb_545_to_353(B[p], T[p]);
-        Q[p] = dp.frac[p] * I[p] * cos(2.0 * dp.angle[p]);
-        U[p] = dp.frac[p] * I[p] * sin(2.0 * dp.angle[p]);
-    }
-    if ((rc = use_subdir(g, "dust_gnilc", err)))
-        goto done;
-    snprintf(name, sizeof name, "gnilc_dust_template_nside%d_2023.02.10.fits", g->nside);
-    if ((rc = write_maps(g, name, 3, iqu, uk, I, err)))
-        goto done;
-    snprintf(name, sizeof name, "gnilc_dust_beta_nside%d_2023.06.06.fits", g->nside);
-    if ((rc = write_map1(g, name, "BETA", "", B, err)))
-        goto done;
-    snprintf(name, sizeof name, "gnilc_dust_Td_nside%d_2023.06.06.fits", g->nside);
-    if ((rc = write_map1(g, name, "TEMP", "K", T, err)))
-        goto done;
-    for (int64_t p = 0; p < n; p++) {
-        B[p] = clamp(-3.0 + 0.1 * sb[p], -3.4, -2.6);
-        T[p] = clamp(-0.052 + 0.02 * sc[p], -0.15, 0.05); /* curvature */
-        I[p] = 1.6e7 * exp(0.35 * si[p]) * plane(g, p, 2.5, 0.2) * pow(23.0 / 0.408, B[p]);
-        Q[p] = sp.frac[p] * I[p] * cos(2.0 * sp.angle[p]);
-        U[p] = sp.frac[p] * I[p] * sin(2.0 * sp.angle[p]);
-    }
-    if ((rc = use_subdir(g, "synch", err)))
-        goto done;
-    snprintf(name, sizeof name, "synch_template_nside%d_2023.02.25.fits", g->nside);
-    if ((rc = write_maps(g, name, 3, iqu, uk, I, err)))
-        goto done;
-    snprintf(name, sizeof name, "synch_beta_nside%d_2023.02.16.fits", g->nside);
-    if ((rc = write_map1(g, name, "BETA", "", B, err)))
-        goto done;
-    snprintf(name, sizeof name, "synch_curvature_nside%d_2023.02.17.fits", g->nside);
-    if ((rc = write_map1(g, name, "CURVATURE", "", T, err)))
-        goto done;
-    /* d12's six MKD layers (PySM's names, whatever this nside): the dust
-     * intensity shared out with more weight near the plane for the nearer
-     * layers, each with its own index and temperature, in MJy/sr at 353 GHz */
-    if ((rc = use_subdir(g, "mkd_dust/2048", err)))
-        goto done;
     static const char *mj[] = {"MJy/sr", "MJy/sr", "MJy/sr"};
-    for (int l = 1; l <= 6 && !rc; l++) {
-        const double to_mjy = 353e9 * 353e9 * 2 * SKY_K_BOLTZMANN / (SKY_C_LIGHT * SKY_C_LIGHT) *
-                              1e-6 /* uK */ * 1e26 /* Jy */ * 1e-6 /* MJy */;
-        for (int64_t p = 0; p < n; p++) {
-            const double share = (0.5 + 0.1 * l * g->lat_sin[p]) / (3.0 + 2.1 * g->lat_sin[p]);
-            const double b = clamp(1.5 + 0.05 * (l - 3) + 0.08 * gb[p], 1.1, 2.0);
-            const double t = clamp(15.0 + 1.5 * l + 1.5 * gt[p], 10.0, 30.0);
-            const double i353 = 70.0 * exp(0.7 * gi[p]) * plane(g, p, 40.0, 0.12) *
-                                mbb_545_to_353(1.54, 20.0) * share;
-            I[p] = i353 * to_mjy;
-            Q[p] = dp.frac[p] * I[p] * cos(2.0 * dp.angle[p] + 0.1 * l);
-            U[p] = dp.frac[p] * I[p] * sin(2.0 * dp.angle[p] + 0.1 * l);
-            B[p] = b;
-            T[p] = t;
+    static const char *beta[] = {"BETA"}, *temp[] = {"TEMP"}, *curv[] = {"CURVATURE"};
+    static const char *none[] = {""}, *kelvin[] = {"K"};
+    int rc;
+    g->keep_low = 1;
+    if ((rc = unit_field(g, "dust/I", 2.2, &h.gi, err)) ||
+        (rc = unit_field(g, "dust/beta", 2.5, &h.gb, err)) ||
+        (rc = unit_field(g, "dust/temp", 2.5, &h.gt, err)) ||
+        (rc = make_pol(g, "dust/pol", 0.03, 0.22, &h.dp, err)) ||
+        (rc = unit_field(g, "synch/I", 2.6, &h.si, err)) ||
+        (rc = unit_field(g, "synch/beta", 2.8, &h.sb, err)) ||
+        (rc = unit_field(g, "synch/curvature", 2.8, &h.sc, err)) ||
+        (rc = make_pol(g, "synch/pol", 0.05, 0.3, &h.sp, err)))
+        goto done;
+    if (which & SKY_SYNTH_GNILC) {
+        if ((rc = use_subdir(g, "dust_gnilc", err)))
+            goto done;
+        snprintf(name, sizeof name, "gnilc_dust_template_nside%d_2023.02.10.fits", g->nside);
+        if ((rc = write_stream(g, name, 3, iqu, uk, fill_dust_iqu, &h, err)))
+            goto done;
+        snprintf(name, sizeof name, "gnilc_dust_beta_nside%d_2023.06.06.fits", g->nside);
+        if ((rc = write_stream(g, name, 1, beta, none, fill_dust_beta, &h, err)))
+            goto done;
+        snprintf(name, sizeof name, "gnilc_dust_Td_nside%d_2023.06.06.fits", g->nside);
+        if ((rc = write_stream(g, name, 1, temp, kelvin, fill_dust_temp, &h, err)))
+            goto done;
+    }
+    if (which & SKY_SYNTH_SYNCH) {
+        if ((rc = use_subdir(g, "synch", err)))
+            goto done;
+        snprintf(name, sizeof name, "synch_template_nside%d_2023.02.25.fits", g->nside);
+        if ((rc = write_stream(g, name, 3, iqu, uk, fill_synch_iqu, &h, err)))
+            goto done;
+        snprintf(name, sizeof name, "synch_beta_nside%d_2023.02.16.fits", g->nside);
+        if ((rc = write_stream(g, name, 1, beta, none, fill_synch_beta, &h, err)))
+            goto done;
+        snprintf(name, sizeof name, "synch_curvature_nside%d_2023.02.17.fits", g->nside);
+        if ((rc = write_stream(g, name, 1, curv, none, fill_synch_curvature, &h, err)))
+            goto done;
+    }
+    if (which & SKY_SYNTH_MKD) {
+        if ((rc = use_subdir(g, "mkd_dust/2048", err)))
+            goto done;
+        for (h.layer = 1; h.layer <= 6 && !rc; h.layer++) {
+            snprintf(name, sizeof name, "thermaldust_ampl%d.fits", h.layer);
+            if ((rc = write_stream(g, name, 3, iqu, mj, fill_layer_iqu, &h, err)))
+                break;
+            snprintf(name, sizeof name, "thermaldust_specind%d.fits", h.layer);
+            if ((rc = write_stream(g, name, 1, beta, none, fill_layer_beta, &h, err)))
+                break;
+            snprintf(name, sizeof name, "thermaldust_temp%d.fits", h.layer);
+            rc = write_stream(g, name, 1, temp, kelvin, fill_layer_temp, &h, err);
         }
-        snprintf(name, sizeof name, "thermaldust_ampl%d.fits", l);
-        if ((rc = write_maps(g, name, 3, iqu, mj, I, err)))
-            break;
-        snprintf(name, sizeof name, "thermaldust_specind%d.fits", l);
-        if ((rc = write_map1(g, name, "BETA", "", B, err)))
-            break;
-        snprintf(name, sizeof name, "thermaldust_temp%d.fits", l);
-        rc = write_map1(g, name, "TEMP", "K", T, err);
     }
 done:
+    g->keep_low = 0;
     g->subdir = "pysm_2";
-    free(gi), free(gb), free(gt), free(si), free(sb), free(sc), free(buf);
-    free(dp.frac), free(dp.angle), free(sp.frac), free(sp.angle);
+    free(h.gi), free(h.gb), free(h.gt), free(h.si), free(h.sb), free(h.sc);
+    free(h.dp.frac), free(h.dp.angle), free(h.sp.frac), free(h.sp.angle);
     return rc;
 }
 
@@ -673,44 +815,28 @@ static int write_spectra(gen *g, const char *name, int n, const alm_spec *spec, 
     return rc;
 }
 
-/* A Galactic-plane fix map: `ncols` columns filled by fn, float32. */
-static int write_fix(gen *g, const char *name, int ncols, const char *const *names,
-                     const char *const *units, double (*fn)(const gen *, int64_t, int),
-                     sky_error *err)
-{
-    double *buf = malloc((size_t)(ncols * g->npix) * sizeof *buf);
-    if (!buf)
-        return sky_nomem(err, "a galactic-plane map");
-    for (int c = 0; c < ncols; c++)
-#pragma omp parallel for schedule(static)
-        for (int64_t p = 0; p < g->npix; p++)
-            buf[c * g->npix + p] = fn(g, p, c);
-    int rc = write_maps(g, name, ncols, names, units, buf, err);
-    free(buf);
-    return rc;
-}
-
 /* the weight of the fixed map: 0 on the plane, 1 above |b| ~ 6 deg */
 static double fix_weight(const gen *g, int64_t p)
 {
-    return clamp((g->lat_sin[p] - 0.03) / 0.08, 0.0, 1.0);
+    return clamp((lat_sin(g, p) - 0.03) / 0.08, 0.0, 1.0);
 }
 
-static double dust_fix(const gen *g, int64_t p, int c)
+/* I, Q, U (ctx: their values away from the plane) and the weight */
+static void fill_fix(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
 {
-    static const double v[3] = {900.0, 25.0, -30.0};
-    return c < 3 ? v[c] * plane(g, p, 0.5, 0.05) : fix_weight(g, p);
+    (void)q;
+    const double *iqu = ctx, f = plane(g, p, 0.5, 0.05);
+    for (int c = 0; c < 3; c++)
+        v[c] = iqu[c] * f;
+    v[3] = fix_weight(g, p);
 }
 
-static double dust_fix_beta_td(const gen *g, int64_t p, int c)
+static void fill_fix_beta_td(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
 {
-    return c == 0 ? 1.55 - 0.05 * g->lat_sin[p] : 20.5 - 2.0 * g->lat_sin[p];
-}
-
-static double synch_fix(const gen *g, int64_t p, int c)
-{
-    static const double v[3] = {60.0, 4.0, -3.0};
-    return c < 3 ? v[c] * plane(g, p, 0.3, 0.05) : fix_weight(g, p);
+    (void)ctx, (void)q;
+    const double sb = lat_sin(g, p);
+    v[0] = 1.55 - 0.05 * sb;
+    v[1] = 20.5 - 2.0 * sb;
 }
 
 static int imin(int a, int b)
@@ -741,6 +867,7 @@ static int realization_files(gen *g, sky_error *err)
     const alm_spec beta_ls = {1.53, 0.003, 2.5, 1}, td_ls = {19.5, 1.0, 2.5, 1};
     const alm_spec beta_ss = {0, 1e-4, 2.0, 2}, td_ss = {0, 0.05, 2.0, 2};
     const alm_spec pl_ls = {0.0, 0.004, 2.5, 1}, pl_ss = {0, 1e-4, 2.0, 2};
+    static const double dust_fix[3] = {900.0, 25.0, -30.0}, synch_fix[3] = {60.0, 4.0, -3.0};
     int rc;
     if ((rc = use_subdir(g, "dust_gnilc/raw", err)) ||
         (rc = write_alm(g, "gnilc_dust_temperature_modulation_alms_lmax768.fits.gz", 1, &mod,
@@ -759,9 +886,10 @@ static int realization_files(gen *g, sky_error *err)
                         &td_ls, imin(1024, n2), 0, "K", err)) ||
         (rc = write_spectra(g, "gnilc_dust_small_scales_Td_cl_lmax16384_2023.06.06.fits.gz", 1,
                             &td_ss, lcl, "K^2", err)) ||
-        (rc = write_fix(g, "gnilc_dust_galplane.fits.gz", 4, iquw, uk4, dust_fix, err)) ||
-        (rc = write_fix(g, "gnilc_dust_beta_Td_galplane.fits.gz", 2, bt, bt_units,
-                        dust_fix_beta_td, err)))
+        (rc = write_stream(g, "gnilc_dust_galplane.fits.gz", 4, iquw, uk4, fill_fix, dust_fix,
+                           err)) ||
+        (rc = write_stream(g, "gnilc_dust_beta_Td_galplane.fits.gz", 2, bt, bt_units,
+                           fill_fix_beta_td, NULL, err)))
         return rc;
     if ((rc = use_subdir(g, "synch/raw", err)) ||
         (rc = write_alm(g, "synch_largescale_template_logpoltens_alm_lmax128_2023.02.24.fits.gz",
@@ -778,7 +906,8 @@ static int realization_files(gen *g, sky_error *err)
                         imin(768, n2), 0, "", err)) ||
         (rc = write_spectra(g, "synch_small_scales_beta_cl_lmax16384.fits.gz", 1, &pl_ss, lcl,
                             "", err)) ||
-        (rc = write_fix(g, "synch_galplane.fits.gz", 4, iquw, uk4, synch_fix, err)))
+        (rc = write_stream(g, "synch_galplane.fits.gz", 4, iquw, uk4, fill_fix, synch_fix,
+                           err)))
         return rc;
     return SKY_OK;
 }
@@ -1022,25 +1151,17 @@ int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite
     g.gen_npix = sky_hpx_npix(g.gen_nside);
     g.log = log;
     g.log_ctx = log_ctx;
-    g.lat_sin = malloc((size_t)g.npix * sizeof *g.lat_sin);
-    if (!g.lat_sin)
-        return sky_nomem(err, "templates");
-#pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < g.npix; p++) {
-        double theta, phi;
-        pix2ang_ring64(nside, p, &theta, &phi);
-        g.lat_sin[p] = fabs(cos(theta));
-    }
     sharp_make_healpix_geom_info(g.gen_nside, 1, &g.geom);
     sharp_make_triangular_alm_info(g.lmax, g.lmax, 1, &g.alm);
     if ((sets & SKY_SYNTH_PYSM2) && !(rc = dust_files(&g, err)) && !(rc = synch_files(&g, err)) &&
         !(rc = freefree_ame_files(&g, err)) && !(rc = cmb_files(&g, err)))
         rc = table_files(&g, err);
-    if (!rc && (sets & SKY_SYNTH_HIRES) && !(rc = hires_files(&g, err)))
+    if (!rc && (sets & (SKY_SYNTH_GNILC | SKY_SYNTH_SYNCH | SKY_SYNTH_MKD)))
+        rc = hires_files(&g, sets, err);
+    if (!rc && (sets & SKY_SYNTH_REALIZATION))
         rc = realization_files(&g, err);
     g.subdir = "pysm_2";
     sharp_destroy_geom_info(g.geom);
     sharp_destroy_alm_info(g.alm);
-    free(g.lat_sin);
     return rc;
 }

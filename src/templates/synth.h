@@ -13,7 +13,15 @@
  * c2) and the high-resolution presets' per-nside files (dust_gnilc/...,
  * synch/...: d9, d10, s4, s5, s7), named with this nside, with d12's layers
  * and d11's and s6's alm, spectra and Galactic-plane maps (.../raw/). */
-enum { SKY_SYNTH_PYSM2 = 1, SKY_SYNTH_HIRES = 2, SKY_SYNTH_ALL = 3 };
+enum {
+    SKY_SYNTH_PYSM2 = 1,
+    SKY_SYNTH_GNILC = 2,       /* d9, d10 */
+    SKY_SYNTH_SYNCH = 4,       /* s4, s5, s7 */
+    SKY_SYNTH_MKD = 8,         /* d12 */
+    SKY_SYNTH_REALIZATION = 16, /* d11, s6 */
+    SKY_SYNTH_HIRES = 30,
+    SKY_SYNTH_ALL = 31
+};
 
 /*
  * Writes under `dir` (created if missing) the template files of `sets`, at
