@@ -137,8 +137,10 @@ int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const s
     if (!sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "nside %d: expected a power of two from 1 to 8192",
                         nside);
-    if (lmax < 0 || lmax > 8 * nside)
-        return sky_fail(err, SKY_EINVAL, "lmax %d: expected 0 to 8*nside = %d", lmax, 8 * nside);
+    /* any lmax: healpy synthesises alm of any lmax at any nside (PySM's d11 and
+     * s6 read lmax 768-1024 alm whatever the sky's nside) */
+    if (lmax < 0 || lmax > SKY_SHT_LMAX_MAX)
+        return sky_fail(err, SKY_EINVAL, "lmax %d: expected 0 to %d", lmax, SKY_SHT_LMAX_MAX);
     sky_sht *p = calloc(1, sizeof *p);
     if (!p)
         return sky_nomem(err, "a transform plan");

@@ -16,6 +16,7 @@
 typedef struct sky_sht sky_sht;
 
 int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err);
+enum { SKY_SHT_LMAX_MAX = 65536 };
 /* The same with HEALPix ring weights (2 nside values, northern rings) in the
  * map2alm quadrature, as healpy's map2alm(use_weights=True). */
 int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky_sht **plan,
