@@ -51,8 +51,8 @@ static void scale_map(sky_hmap *m, double factor)
 /* Reads columns `fields` of `path` into `maps` (see sky_load_maps), brought
  * to `nside` when it is > 0 and else degraded to the sky nside when finer. */
 static int read_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
-                     const char *label, const char *target, int nside, sky_hmap *maps,
-                     sky_error *err)
+                     const char *label, const char *target, int nside, int whole,
+                     sky_hmap *maps, sky_error *err)
 {
     char *file = NULL;
     char units[SKY_MAX_FIELDS][64];
@@ -66,8 +66,8 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
     path = name;
     if ((rc = sky_datapath_find(ld->dp, path, &file, err)))
         return rc;
-    /* an explicit nside reads the whole sky, for the model to use at will */
-    if ((rc = sky_fits_read_map_part(file, nfields, fields, nside > 0 ? NULL : &ld->part, maps,
+    /* `whole` reads the whole sky, for the model to use at will */
+    if ((rc = sky_fits_read_map_part(file, nfields, fields, whole ? NULL : &ld->part, maps,
                                      units, err))) {
         free(file);
         return rc;
@@ -75,9 +75,17 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
     for (int k = 0; k < nfields && !rc; k++) {
         sky_unit from, to;
         double factor = 1.0;
-        if (nside > 0) {
+        if (nside > 0 && whole) {
             if (nside != maps[k].nside && (rc = sky_hmap_ud_grade(&maps[k], nside, err)))
                 break;
+        } else if (nside > 0) { /* the part at nside, from the part read at the file's */
+            sky_region r;
+            sky_region_at(&ld->part, nside, &r);
+            sky_hmap at;
+            if ((rc = sky_hmap_resample(&maps[k], &r, &at, err)))
+                break;
+            sky_hmap_free(&maps[k]);
+            maps[k] = at;
         } else if (maps[k].nside > ld->sky_nside) { /* degraded to the sky's part */
             sky_hmap coarse;
             if ((rc = sky_hmap_resample(&maps[k], &ld->part, &coarse, err)))
@@ -113,7 +121,17 @@ int sky_load_maps_at(sky_loader *ld, const char *path, int nfields, const int *f
     if (!sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "component %s: nside %d for template %s: expected a power of 2",
                         ld->label, nside, path);
-    return read_maps(ld, path, nfields, fields, label, target, nside, out, err);
+    return read_maps(ld, path, nfields, fields, label, target, nside, 1, out, err);
+}
+
+int sky_load_part_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
+                          const char *label, const char *target, int nside, sky_hmap *out,
+                          sky_error *err)
+{
+    if (!sky_hpx_nside_ok(nside))
+        return sky_fail(err, SKY_EINVAL, "component %s: nside %d for template %s: expected a power of 2",
+                        ld->label, nside, path);
+    return read_maps(ld, path, nfields, fields, label, target, nside, 0, out, err);
 }
 
 int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
@@ -121,7 +139,7 @@ int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fiel
 {
     sky_hmap maps[SKY_MAX_FIELDS];
     int nkept = 0;
-    int rc = read_maps(ld, path, nfields, fields, label, target, 0, maps, err);
+    int rc = read_maps(ld, path, nfields, fields, label, target, 0, 0, maps, err);
     if (rc)
         return rc;
     for (; nkept < nfields; nkept++) {
@@ -350,12 +368,19 @@ int sky_loader_nside(const sky_loader *ld)
     return ld->sky_nside;
 }
 
-int sky_loader_new_map(sky_loader *ld, int nside, int f32, sky_hmap **out, sky_error *err)
+const sky_region *sky_loader_part(const sky_loader *ld)
+{
+    return &ld->part;
+}
+
+/* A new loader map of the whole sky at nside, or of the part when `part`. */
+static int new_map(sky_loader *ld, int nside, int part, int f32, sky_hmap **out, sky_error *err)
 {
     sky_hmap *m = malloc(sizeof *m);
     if (!m)
         return sky_nomem(err, "a map");
-    int rc = sky_hmap_alloc(m, nside, f32, err);
+    int rc = part ? sky_hmap_alloc_region(m, &ld->part, f32, err)
+                  : sky_hmap_alloc(m, nside, f32, err);
     if (!rc && (rc = keep_map(ld, m, err)))
         sky_hmap_free(m);
     if (rc) {
@@ -364,6 +389,16 @@ int sky_loader_new_map(sky_loader *ld, int nside, int f32, sky_hmap **out, sky_e
     }
     *out = m;
     return SKY_OK;
+}
+
+int sky_loader_new_map(sky_loader *ld, int nside, int f32, sky_hmap **out, sky_error *err)
+{
+    return new_map(ld, nside, 0, f32, out, err);
+}
+
+int sky_loader_new_part_map(sky_loader *ld, int f32, sky_hmap **out, sky_error *err)
+{
+    return new_map(ld, ld->sky_nside, 1, f32, out, err);
 }
 
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err)

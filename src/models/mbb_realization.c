@@ -42,18 +42,19 @@ static int build(mbb_realization *s, sky_realization *r, sky_params *ps, sky_loa
     if ((rc = sky_realization_template(r, ps, ld, (int)fmin(r->synalm_lmax, n25) - 1, iqu,
                                        err)))
         return rc;
-    const int64_t npix = sky_hpx_npix(r->nside);
     for (int k = 0; k < 3; k++)
 #pragma omp parallel for schedule(static)
-        for (int64_t p = 0; p < npix; p++)
+        for (int64_t p = 0; p < r->nloc; p++)
             iqu[k]->d[p] *= 0.911;
     /* beta and T, fixed with the two columns of galplane_fix_beta_Td */
     sky_hmap fix[2];
     memset(fix, 0, sizeof fix);
     const int fields[2] = {0, 1};
     if (r->has_fix &&
-        ((rc = sky_load_maps_at(ld, fix_bt, 1, &fields[0], NULL, "", r->nside, &fix[0], err)) ||
-         (rc = sky_load_maps_at(ld, fix_bt, 1, &fields[1], NULL, "K", r->nside, &fix[1], err)))) {
+        ((rc = sky_load_part_maps_at(ld, fix_bt, 1, &fields[0], NULL, "", r->nside, &fix[0],
+                                     err)) ||
+         (rc = sky_load_part_maps_at(ld, fix_bt, 1, &fields[1], NULL, "K", r->nside, &fix[1],
+                                     err)))) {
         sky_hmap_free(&fix[0]);
         return rc;
     }

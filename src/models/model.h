@@ -108,6 +108,14 @@ int sky_load_maps_at(sky_loader *ld, const char *path, int nfields, const int *f
                      const char *label, const char *target, int nside, sky_hmap *out,
                      sky_error *err);
 
+/* The same for this process's part only: the columns read for the part
+ * (sky_region_at at the file's nside), brought to `nside` and cut to the
+ * part at that nside, so that at the sky nside a map lines up pixel for pixel
+ * with sky_loader_new_part_map's. */
+int sky_load_part_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
+                          const char *label, const char *target, int nside, sky_hmap *out,
+                          sky_error *err);
+
 /* Parameter `key` as a constant (a number) or a template (a path string). */
 int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *label,
                    const char *target, sky_field *out, sky_error *err);
@@ -156,6 +164,13 @@ int sky_loader_nside(const sky_loader *ld);
 
 /* A new map of `nside` (float64 unless `f32`), values unset, owned by the loader. */
 int sky_loader_new_map(sky_loader *ld, int nside, int f32, sky_hmap **out, sky_error *err);
+
+/* The pixels of the sky this process evaluates (the whole sky, or one
+ * process's part: sky_options.part), at the sky nside. */
+const sky_region *sky_loader_part(const sky_loader *ld);
+/* A new map holding only those pixels, at the sky nside (stored back to back,
+ * as sky_sht_create_rings lays out maps). */
+int sky_loader_new_part_map(sky_loader *ld, int f32, sky_hmap **out, sky_error *err);
 
 /* An alm file (PySM's read_alm: extensions 1..nhdu, see fits_alm.h) into a
  * malloc'ed array the caller frees, converted from the file's unit to

@@ -46,9 +46,8 @@ static int build(power_law_realization *s, sky_realization *r, sky_params *ps, s
     free(mod_beta);
     if (rc)
         return rc;
-    const int64_t npix = sky_hpx_npix(r->nside);
 #pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < npix; p++)
+    for (int64_t p = 0; p < r->nloc; p++)
         beta->d[p] -= 3.1;
     sky_power_law *m = &s->pl;
     m->t.i = iqu[0];

@@ -2,8 +2,10 @@
  * realization.c - large scales plus modulated small scales (see
  * realization.h), with PySM 3.4.5's arithmetic.
  *
- * All maps are whole-sky float64 at the sky nside, as healpy's alm2map makes
- * them; the loader keeps only this process's part once init returns. The
+ * All maps are float64 at the sky nside, as healpy's alm2map makes them, but
+ * hold only the pixels this process evaluates (its part under MPI or
+ * --parts): the alm are whole on every process and synthesised on the part's
+ * rings alone, so that memory per process shrinks with the number of parts. The
  * small scales are drawn to synalm_lmax but only the multipoles PySM keeps
  * are stored and synthesised: the rest are zero after its almxfl, so only
  * rounding differs. Large scales are added by the synthesis itself (libsharp
@@ -25,12 +27,13 @@ static int64_t nalm_of(int lmax)
     return (int64_t)(lmax + 1) * (lmax + 2) / 2;
 }
 
-/* maps[0] (and maps[1], maps[2] for ncomp 3: T, E, B alm) = or += alm2map */
-static int synthesise(int nside, int lmax, int ncomp, const double complex *alm, double **maps,
-                      int add, sky_error *err)
+/* maps[0] (and maps[1], maps[2] for ncomp 3: T, E, B alm) = or += alm2map,
+ * on the part's pixels */
+static int synthesise(const sky_realization *r, int lmax, int ncomp, const double complex *alm,
+                      double **maps, int add, sky_error *err)
 {
     sky_sht *plan;
-    int rc = sky_sht_create(nside, lmax, &plan, err);
+    int rc = sky_sht_create_rings(r->nside, lmax, &r->part, &plan, err);
     if (rc)
         return rc;
     const int64_t n = nalm_of(lmax);
@@ -56,6 +59,8 @@ int sky_realization_begin(sky_realization *r, sky_params *ps, sky_loader *ld, in
 {
     memset(r, 0, sizeof *r);
     r->nside = sky_loader_nside(ld);
+    r->part = *sky_loader_part(ld);
+    r->nloc = sky_region_npix(&r->part);
     const char *fix = NULL;
     double lmax = fmin(16384, 2.5 * r->nside);
     int pol = 1, rc;
@@ -75,9 +80,9 @@ int sky_realization_begin(sky_realization *r, sky_params *ps, sky_loader *ld, in
     r->synalm_lmax = (int)lmax; /* PySM's int() */
     if (fix) {
         static const int iqu[3] = {0, 1, 2}, w = 3;
-        if ((rc = sky_load_maps_at(ld, fix, 3, iqu, NULL, "uK_RJ", r->nside, r->fix, err)))
+        if ((rc = sky_load_part_maps_at(ld, fix, 3, iqu, NULL, "uK_RJ", r->nside, r->fix, err)))
             return rc;
-        if ((rc = sky_load_maps_at(ld, fix, 1, &w, NULL, NULL, r->nside, &r->fix_w, err))) {
+        if ((rc = sky_load_part_maps_at(ld, fix, 1, &w, NULL, NULL, r->nside, &r->fix_w, err))) {
             for (int k = 0; k < 3; k++)
                 sky_hmap_free(&r->fix[k]);
             return rc;
@@ -99,16 +104,22 @@ void sky_realization_end(sky_realization *r)
     r->mod_i = NULL;
 }
 
+/* value i of a map held for the part, as stored */
+static inline double held_at(const sky_hmap *m, int64_t i)
+{
+    return m->f ? (double)m->f[i] : m->d[i];
+}
+
 /* x = x w + x_fix (1 - w), rounded as numpy does it in the maps' precision
- * (float32 files give float32 products). */
-static void galplane_fix(double *x, const sky_hmap *fix, const sky_hmap *w, int64_t npix)
+ * (float32 files give float32 products); maps held for the part. */
+static void galplane_fix(double *x, const sky_hmap *fix, const sky_hmap *w, int64_t nloc)
 {
     const int f32 = fix->f && w->f;
 #pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < npix; p++) {
-        const double wp = sky_hmap_at(w, p);
+    for (int64_t p = 0; p < nloc; p++) {
+        const double wp = held_at(w, p);
         const double one_minus = w->f ? (double)(1.0f - w->f[p]) : 1.0 - wp;
-        double add = sky_hmap_at(fix, p) * one_minus;
+        double add = held_at(fix, p) * one_minus;
         if (f32)
             add = (double)(float)add;
         x[p] = x[p] * wp + add;
@@ -120,12 +131,11 @@ static void galplane_fix(double *x, const sky_hmap *fix, const sky_hmap *w, int6
 static int small_scales(sky_realization *r, int n, const double *cl, int ncl, long nl,
                         uint32_t seed, int lkeep, double **maps, sky_error *err)
 {
-    const int64_t npix = sky_hpx_npix(r->nside);
     if (lkeep > r->synalm_lmax)
         lkeep = r->synalm_lmax;
     if (lkeep < 0) {
         for (int k = 0; k < n; k++)
-            memset(maps[k], 0, (size_t)npix * sizeof *maps[k]);
+            memset(maps[k], 0, (size_t)r->nloc * sizeof *maps[k]);
         return SKY_OK;
     }
     const double *cls[6] = {NULL};
@@ -141,7 +151,7 @@ static int small_scales(sky_realization *r, int n, const double *cl, int ncl, lo
     sky_np_seed(&rng, seed);
     int rc = sky_synalm_cut(n, cls, len, r->synalm_lmax, lkeep, &rng, alm, err);
     if (!rc)
-        rc = synthesise(r->nside, lkeep, n, alm, maps, 0, err);
+        rc = synthesise(r, lkeep, n, alm, maps, 0, err);
     free(alm);
     return rc;
 }
@@ -156,9 +166,9 @@ int sky_realization_alm_map(sky_realization *r, sky_params *ps, sky_loader *ld, 
     if ((rc = path_param(ps, key, &path, err)) ||
         (rc = sky_load_alm(ld, path, 1, NULL, r->freq_ref, &alm, &lmax, err)))
         return rc;
-    if (!(*map = malloc((size_t)sky_hpx_npix(r->nside) * sizeof **map)))
+    if (!(*map = malloc((size_t)(r->nloc > 0 ? r->nloc : 1) * sizeof **map)))
         rc = sky_nomem(err, "a modulation map");
-    else if ((rc = synthesise(r->nside, lmax, 1, alm, map, 0, err))) {
+    else if ((rc = synthesise(r, lmax, 1, alm, map, 0, err))) {
         free(*map);
         *map = NULL;
     }
@@ -169,10 +179,10 @@ int sky_realization_alm_map(sky_realization *r, sky_params *ps, sky_loader *ld, 
 /* PySM's log_pol_tens_to_map, in place: I = e^i cosh P, (Q, U) = (q, u) / P
  * e^i sinh P with P = |(q, u)| (0 where P = 0, the limit, where PySM gives
  * NaN). */
-static void log_pol_tens_to_iqu(double *i, double *q, double *u, int64_t npix)
+static void log_pol_tens_to_iqu(double *i, double *q, double *u, int64_t n)
 {
 #pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < npix; p++) {
+    for (int64_t p = 0; p < n; p++) {
         const double pp = sqrt(q[p] * q[p] + u[p] * u[p]), e = exp(i[p]);
         i[p] = e * cosh(pp);
         const double s = sinh(pp);
@@ -184,7 +194,7 @@ static void log_pol_tens_to_iqu(double *i, double *q, double *u, int64_t npix)
 int sky_realization_template(sky_realization *r, sky_params *ps, sky_loader *ld, int lkeep,
                              sky_hmap *out[3], sky_error *err)
 {
-    const int64_t npix = sky_hpx_npix(r->nside);
+    const int64_t nloc = r->nloc;
     const char *ls_path, *cl_path;
     double complex *ls = NULL;
     double *cl = NULL, *mod_p = NULL, *m[3];
@@ -194,7 +204,7 @@ int sky_realization_template(sky_realization *r, sky_params *ps, sky_loader *ld,
         (rc = path_param(ps, "small_scale_cl", &cl_path, err)))
         return rc;
     for (int k = 0; k < 3; k++) {
-        if ((rc = sky_loader_new_map(ld, r->nside, 0, &out[k], err)))
+        if ((rc = sky_loader_new_part_map(ld, 0, &out[k], err)))
             return rc;
         m[k] = out[k]->d;
     }
@@ -216,7 +226,7 @@ int sky_realization_template(sky_realization *r, sky_params *ps, sky_loader *ld,
         (rc = sky_realization_alm_map(r, ps, ld, "amplitude_modulation_pol_alm", &mod_p, err)))
         return rc;
 #pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < npix; p++) {
+    for (int64_t p = 0; p < nloc; p++) {
         m[0][p] *= r->mod_i[p];
         m[1][p] *= mod_p[p];
         m[2][p] *= mod_p[p];
@@ -225,14 +235,14 @@ int sky_realization_template(sky_realization *r, sky_params *ps, sky_loader *ld,
     /* the large scales, in the unit of the maps they become */
     if ((rc = sky_load_alm(ld, ls_path, 3, "uK_RJ", r->freq_ref, &ls, &ls_lmax, err)))
         return rc;
-    rc = synthesise(r->nside, ls_lmax, 3, ls, m, 1, err);
+    rc = synthesise(r, ls_lmax, 3, ls, m, 1, err);
     free(ls);
     if (rc)
         return rc;
-    log_pol_tens_to_iqu(m[0], m[1], m[2], npix);
+    log_pol_tens_to_iqu(m[0], m[1], m[2], nloc);
     if (r->has_fix)
         for (int k = 0; k < 3; k++)
-            galplane_fix(m[k], &r->fix[k], &r->fix_w, npix);
+            galplane_fix(m[k], &r->fix[k], &r->fix_w, nloc);
     return SKY_OK;
 }
 
@@ -241,7 +251,6 @@ int sky_realization_field(sky_realization *r, sky_params *ps, sky_loader *ld,
                           uint32_t seed, int lkeep, const double *mod, const sky_hmap *fix,
                           sky_hmap **out, sky_error *err)
 {
-    const int64_t npix = sky_hpx_npix(r->nside);
     const char *ls_path, *cl_path;
     double complex *ls = NULL;
     double *cl = NULL;
@@ -249,7 +258,7 @@ int sky_realization_field(sky_realization *r, sky_params *ps, sky_loader *ld,
     long nl = 0;
     if ((rc = path_param(ps, alm_key, &ls_path, err)) ||
         (rc = path_param(ps, cl_key, &cl_path, err)) ||
-        (rc = sky_loader_new_map(ld, r->nside, 0, out, err)))
+        (rc = sky_loader_new_part_map(ld, 0, out, err)))
         return rc;
     double *x = (*out)->d;
     if ((rc = sky_load_cl(ld, cl_path, unit, &cl, &ncl, &nl, err)))
@@ -264,13 +273,13 @@ int sky_realization_field(sky_realization *r, sky_params *ps, sky_loader *ld,
     if (rc)
         return rc;
 #pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < npix; p++)
+    for (int64_t p = 0; p < r->nloc; p++)
         x[p] *= mod[p];
     if ((rc = sky_load_alm(ld, ls_path, 1, unit, r->freq_ref, &ls, &ls_lmax, err)))
         return rc;
-    rc = synthesise(r->nside, ls_lmax, 1, ls, &x, 1, err);
+    rc = synthesise(r, ls_lmax, 1, ls, &x, 1, err);
     free(ls);
     if (!rc && fix)
-        galplane_fix(x, fix, &r->fix_w, npix);
+        galplane_fix(x, fix, &r->fix_w, r->nloc);
     return rc;
 }

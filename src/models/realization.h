@@ -18,11 +18,13 @@
 
 typedef struct sky_realization {
     int nside;
+    sky_region part; /* the pixels made: this process's part (sky_loader_part) */
+    int64_t nloc;    /* their number; every map below holds them back to back */
     double freq_ref; /* GHz */
     int synalm_lmax;
     uint32_t seeds[4];
     int has_fix;
-    sky_hmap fix[3], fix_w; /* galplane_fix: I, Q, U in uK_RJ and the weight, at nside */
+    sky_hmap fix[3], fix_w; /* galplane_fix: I, Q, U in uK_RJ and the weight, on the part */
     double *mod_i;          /* the temperature modulation map, for the index fields */
 } sky_realization;
 
@@ -35,7 +37,7 @@ int sky_realization_begin(sky_realization *r, sky_params *ps, sky_loader *ld, in
                           sky_error *err);
 
 /*
- * The I, Q, U template (new loader maps, uK_RJ): large scales largescale_alm,
+ * The I, Q, U template (new loader maps of the part, uK_RJ): large scales largescale_alm,
  * small scales from small_scale_cl with seeds[0] kept to l <= lkeep,
  * modulated by amplitude_modulation_temp_alm (I) and _pol_alm (Q, U), turned
  * back from the log-polarisation tensor, with the galplane fix if any. Keeps
@@ -45,18 +47,19 @@ int sky_realization_template(sky_realization *r, sky_params *ps, sky_loader *ld,
                              sky_hmap *out[3], sky_error *err);
 
 /*
- * A scalar field (a new loader map, in `unit`): large scales from the alm
+ * A scalar field (a new loader map of the part, in `unit`): large scales from the alm
  * file of parameter `alm_key`, small scales from the spectrum of `cl_key`
  * drawn with `seed` and kept to l <= lkeep, multiplied by `mod`; then, when
- * `fix` is not NULL, fixed with it and the galplane_fix weight.
+ * `fix` is not NULL (held for the part), fixed with it and the galplane_fix
+ * weight.
  */
 int sky_realization_field(sky_realization *r, sky_params *ps, sky_loader *ld,
                           const char *alm_key, const char *cl_key, const char *unit,
                           uint32_t seed, int lkeep, const double *mod, const sky_hmap *fix,
                           sky_hmap **out, sky_error *err);
 
-/* The map of a scalar alm file (parameter `key`, values as they are) at
- * r->nside, malloc'ed. */
+/* The map of a scalar alm file (parameter `key`, values as they are) on the
+ * part, malloc'ed. */
 int sky_realization_alm_map(sky_realization *r, sky_params *ps, sky_loader *ld, const char *key,
                             double **map, sky_error *err);
 

@@ -130,8 +130,10 @@ int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky
     return sky_sht_create_part(nside, lmax, ring_weights, NULL, plan, err);
 }
 
-int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const sky_region *part,
-                        sky_sht **plan, sky_error *err)
+/* A plan on the rings of `part` (NULL: all), with its alm split over the
+ * processes when `distributed`, else whole on this one. */
+static int create_plan(int nside, int lmax, const double *ring_weights, const sky_region *part,
+                       int distributed, sky_sht **plan, sky_error *err)
 {
     *plan = NULL;
     if (!sky_hpx_nside_ok(nside))
@@ -166,7 +168,7 @@ int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const s
             sharp_make_subset_healpix_geom_info(nside, 1, nr, rings, ring_weights, &p->geom);
         free(rings);
         p->nloc = sky_region_npix(part);
-        p->distributed = 1;
+        p->distributed = distributed;
     }
     sharp_make_triangular_alm_info(lmax, lmax, 1, &p->ainfo);
     p->nalm = sharp_alm_count(p->ainfo);
@@ -191,6 +193,18 @@ int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const s
     }
     *plan = p;
     return SKY_OK;
+}
+
+int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const sky_region *part,
+                        sky_sht **plan, sky_error *err)
+{
+    return create_plan(nside, lmax, ring_weights, part, part != NULL, plan, err);
+}
+
+int sky_sht_create_rings(int nside, int lmax, const sky_region *part, sky_sht **plan,
+                         sky_error *err)
+{
+    return create_plan(nside, lmax, NULL, part, 0, plan, err);
 }
 
 void sky_sht_free(sky_sht *p)

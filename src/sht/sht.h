@@ -29,6 +29,11 @@ int sky_sht_create_weighted(int nside, int lmax, const double *ring_weights, sky
  * NULL part: the whole sky on one process, in healpy's layout. */
 int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const sky_region *part,
                         sky_sht **plan, sky_error *err);
+/* A plan for this process alone on the rings of `part` (a region at nside):
+ * maps hold the part's pixels, alm are whole (healpy's layout). For
+ * synthesising a part of the sky from alm every process has. */
+int sky_sht_create_rings(int nside, int lmax, const sky_region *part, sky_sht **plan,
+                         sky_error *err);
 void sky_sht_free(sky_sht *plan);
 /* Pixels per component of the maps this process passes (npix, or its part's). */
 int64_t sky_sht_nloc(const sky_sht *plan);
