@@ -95,7 +95,7 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
                        int verbose, int part, int nparts, sky_config **cfg, sky_sky **sky,
                        sky_error *err)
 {
-    int rc;
+    int rc = SKY_OK;
     *sky = NULL;
     if (!(*cfg = sky_config_new()))
         return sky_nomem(err, "the configuration");

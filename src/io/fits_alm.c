@@ -27,7 +27,7 @@ static void first_unit(fitsfile *fp, char unit[64])
     int status = 0;
     if (fits_read_key(fp, TSTRING, "TUNIT1", v, NULL, &status))
         v[0] = '\0';
-    snprintf(unit, 64, "%s", v);
+    snprintf(unit, 64, "%.63s", v);
 }
 
 /* l and m of a healpy file INDEX, -1 in *l when it is not one. */
