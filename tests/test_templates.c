@@ -129,8 +129,9 @@ int main(void)
     free(a);
     free(b);
 
-    /* every preset runs on the set (the high-resolution ones, d9-d12 and
-     * s4-s7, read their own files: test_hires covers them at small nsides) */
+    /* every preset runs on the set, d11 and s6 with random seeds from their
+     * alm and spectra (the presets named by {nside} or {layer}, d9, d10, d12,
+     * s4, s5 and s7, read files of PySM's nsides: test_hires covers them) */
     for (int i = 0; i < sky_preset_count(); i++) {
         sky_config *cfg = sky_config_new();
         sky_config_add_preset(cfg, sky_preset_name(i), &err);
