@@ -225,11 +225,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                     cli_peak_rss_mb());
     }
     free(buf);
-    if (rc) {
-        sky_fits_writer_abort(w);
-        return rc;
-    }
-    if ((rc = sky_fits_writer_commit(w, err)))
+    if ((rc = sky_fits_writer_close(w, rc, err)))
         return rc;
     if (verbose > 1)
         fprintf(stderr, "skymodel: %d parts: templates read in %.2f s, emission and writing "

@@ -221,11 +221,7 @@ done:
     free(idx);
     free(re);
     free(im);
-    if (rc) {
-        sky_fits_writer_abort(w);
-        return rc;
-    }
-    return sky_fits_writer_commit(w, err);
+    return sky_fits_writer_close(w, rc, err);
 }
 
 int sky_fits_read_cl(const char *path, double **cl, int *ncols, long *nl, char unit[64],
@@ -271,10 +267,7 @@ int sky_fits_write_cl(const char *path, int ncols, const char *const *names, con
     for (int c = 0; c < ncols; c++)
         fits_write_col(w->fp, TDOUBLE, c + 1, 1, 1, nl, (double *)(cl + (int64_t)c * nl),
                        &status);
-    if (status) {
+    if (status)
         rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the spectra");
-        sky_fits_writer_abort(w);
-        return rc;
-    }
-    return sky_fits_writer_commit(w, err);
+    return sky_fits_writer_close(w, rc, err);
 }

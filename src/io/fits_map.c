@@ -478,12 +478,9 @@ int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *er
                    NULL, &status);
     fits_write_img(w->fp, TDOUBLE, 1, (LONGLONG)img->ncomp * img->ny * img->nx,
                    (double *)img->data, &status);
-    if (status) {
+    if (status)
         rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the CAR map");
-        sky_fits_writer_abort(w);
-        return rc;
-    }
-    return sky_fits_writer_commit(w, err);
+    return sky_fits_writer_close(w, rc, err);
 }
 
 /* FITS stores numbers big-endian. */
@@ -598,17 +595,22 @@ int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err)
     return rc;
 }
 
+int sky_fits_writer_close(sky_fits_writer *w, int rc, sky_error *err)
+{
+    if (rc) {
+        sky_fits_writer_abort(w);
+        return rc;
+    }
+    return sky_fits_writer_commit(w, err);
+}
+
 int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err)
 {
     sky_fits_writer *w;
     int rc = sky_fits_writer_open(path, cols, &w, err);
     if (rc)
         return rc;
-    if ((rc = sky_fits_writer_write(w, 0, w->npix, cols->data, err))) {
-        sky_fits_writer_abort(w);
-        return rc;
-    }
-    return sky_fits_writer_commit(w, err);
+    return sky_fits_writer_close(w, sky_fits_writer_write(w, 0, w->npix, cols->data, err), err);
 }
 
 int sky_write_map(const char *path, int nside, int nmaps, const double *maps,

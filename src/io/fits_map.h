@@ -71,6 +71,9 @@ int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, cons
                           sky_error *err);
 int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err);
 void sky_fits_writer_abort(sky_fits_writer *w);
+/* Ends a writer after work whose status is rc: commits when rc is SKY_OK,
+ * aborts otherwise; returns the final status. */
+int sky_fits_writer_close(sky_fits_writer *w, int rc, sky_error *err);
 
 /* A CAR map as pixell writes one: a FITS image (ra, dec[, Stokes]) with the
  * WCS of fullsky_geometry(variant="fejer1"); data ncomp x ny x nx. */

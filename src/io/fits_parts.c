@@ -91,12 +91,8 @@ int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const d
         if (rank == 0 && !rc)
             rc = sky_fits_writer_write(w, g, n, buf, err);
     }
-    if (rank == 0) {
-        if (!rc)
-            rc = sky_fits_writer_commit(w, err);
-        else
-            sky_fits_writer_abort(w);
-    }
+    if (rank == 0)
+        rc = sky_fits_writer_close(w, rc, err);
     free(segs);
     free(buf);
     free(piece);

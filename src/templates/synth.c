@@ -296,11 +296,7 @@ static int write_stream(gen *g, const char *name, int ncols, const char *const *
         rc = sky_fits_writer_write(w, a, n, buf, err);
     }
     free(buf);
-    if (rc) {
-        sky_fits_writer_abort(w);
-        return rc;
-    }
-    if ((rc = sky_fits_writer_commit(w, err)))
+    if ((rc = sky_fits_writer_close(w, rc, err)))
         return rc;
     g->nfiles++;
     if (g->log)
