@@ -145,30 +145,65 @@ static void euler_angles(const double mat[3][3], double *psi, double *beta_, dou
     *phi = alpha;
 }
 
-int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3][3],
-                   sky_error *err)
+/* What both rotations need besides the d matrices: cos and sin of beta / 2,
+ * sqrt(i) for i <= 2 lmax + 1, the phases ep[m] = exp(-i m gamma) and
+ * ef[m] = exp(-i m alpha), and the buffers of one degree (gather_l's re and
+ * im, store_l's res) for up to three components. */
+typedef struct rot_work {
+    double q, p;
+    double *sq, *re, *im;
+    double complex *ep, *ef, *res;
+} rot_work;
+
+static void rot_work_free(rot_work *w)
+{
+    free(w->sq);
+    free(w->re);
+    free(w->im);
+    free(w->ep);
+    free(w->ef);
+    free(w->res);
+}
+
+static int rot_work_init(rot_work *w, int lmax, const double mat[3][3], sky_error *err)
 {
     double psi, beta, phi;
     euler_angles(mat, &psi, &beta, &phi);
     const int dim = 2 * lmax + 1;
-    double *d = calloc((size_t)dim * dim, sizeof *d), *e = calloc((size_t)dim * dim, sizeof *e);
-    double *sq = malloc((size_t)(dim + 1) * sizeof *sq);
-    double complex *ep = malloc((size_t)(lmax + 1) * sizeof *ep);
-    double complex *ef = malloc((size_t)(lmax + 1) * sizeof *ef);
-    double *re = malloc((size_t)3 * dim * sizeof *re), *im = malloc((size_t)3 * dim * sizeof *im);
-    double complex *res = malloc((size_t)3 * (lmax + 1) * sizeof *res);
-    int rc = SKY_OK;
-    if (!d || !e || !sq || !ep || !ef || !re || !im || !res) {
-        rc = sky_nomem(err, "the alm rotation");
-        goto done;
-    }
+    w->sq = malloc((size_t)(dim + 1) * sizeof *w->sq);
+    w->ep = malloc((size_t)(lmax + 1) * sizeof *w->ep);
+    w->ef = malloc((size_t)(lmax + 1) * sizeof *w->ef);
+    w->re = malloc((size_t)3 * dim * sizeof *w->re);
+    w->im = malloc((size_t)3 * dim * sizeof *w->im);
+    w->res = malloc((size_t)3 * (lmax + 1) * sizeof *w->res);
+    if (!w->sq || !w->ep || !w->ef || !w->re || !w->im || !w->res)
+        return sky_nomem(err, "the alm rotation");
     for (int i = 0; i <= dim; i++)
-        sq[i] = sqrt((double)i);
+        w->sq[i] = sqrt((double)i);
     for (int m = 0; m <= lmax; m++) {
-        ep[m] = CMPLX(cos(psi * m), -sin(psi * m));
-        ef[m] = CMPLX(cos(phi * m), -sin(phi * m));
+        w->ep[m] = CMPLX(cos(psi * m), -sin(psi * m));
+        w->ef[m] = CMPLX(cos(phi * m), -sin(phi * m));
     }
-    const double q = cos(beta / 2), p = sin(beta / 2);
+    w->q = cos(beta / 2);
+    w->p = sin(beta / 2);
+    return SKY_OK;
+}
+
+int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3][3],
+                   sky_error *err)
+{
+    const int dim = 2 * lmax + 1;
+    rot_work w;
+    double *d = calloc((size_t)dim * dim, sizeof *d), *e = calloc((size_t)dim * dim, sizeof *e);
+    int rc = rot_work_init(&w, lmax, mat, err);
+    if (!rc && (!d || !e))
+        rc = sky_nomem(err, "the alm rotation");
+    if (rc)
+        goto done;
+    const double *sq = w.sq, q = w.q, p = w.p;
+    double *re = w.re, *im = w.im;
+    double complex *res = w.res;
+    const double complex *ep = w.ep, *ef = w.ef;
     d[0] = 1.0; /* n = 0: d^0 */
     int n = 0;  /* d holds d^(n/2), (n+1) x (n+1), row stride dim */
     for (int l = 0; l <= lmax; l++) {
@@ -232,12 +267,7 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
 done:
     free(d);
     free(e);
-    free(sq);
-    free(ep);
-    free(ef);
-    free(re);
-    free(im);
-    free(res);
+    rot_work_free(&w);
     return rc;
 }
 
@@ -253,28 +283,19 @@ done:
 int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double mat[3][3],
                         int row0, int row1, sky_rotate_halo halo, void *ctx, sky_error *err)
 {
-    double psi, beta, phi;
-    euler_angles(mat, &psi, &beta, &phi);
     const int dim = 2 * lmax + 1, nr = row1 - row0;
+    rot_work w;
     /* rows row0 - 1 .. row1 - 1 of the current step: local row r is row0 - 1 + r */
     double *d = calloc((size_t)(nr + 1) * dim, sizeof *d), *e = calloc((size_t)(nr + 1) * dim, sizeof *e);
-    double *sq = malloc((size_t)(dim + 1) * sizeof *sq);
-    double complex *ep = malloc((size_t)(lmax + 1) * sizeof *ep);
-    double complex *ef = malloc((size_t)(lmax + 1) * sizeof *ef);
-    double *re = malloc((size_t)3 * dim * sizeof *re), *im = malloc((size_t)3 * dim * sizeof *im);
-    double complex *res = malloc((size_t)3 * (lmax + 1) * sizeof *res);
-    int rc = SKY_OK;
-    if (!d || !e || !sq || !ep || !ef || !re || !im || !res) {
+    int rc = rot_work_init(&w, lmax, mat, err);
+    if (!rc && (!d || !e))
         rc = sky_nomem(err, "the alm rotation");
+    if (rc)
         goto done;
-    }
-    for (int i = 0; i <= dim; i++)
-        sq[i] = sqrt((double)i);
-    for (int m = 0; m <= lmax; m++) {
-        ep[m] = CMPLX(cos(psi * m), -sin(psi * m));
-        ef[m] = CMPLX(cos(phi * m), -sin(phi * m));
-    }
-    const double q = cos(beta / 2), p = sin(beta / 2);
+    const double *sq = w.sq, q = w.q, p = w.p;
+    double *re = w.re, *im = w.im;
+    double complex *res = w.res;
+    const double complex *ep = w.ep, *ef = w.ef;
     if (row0 == 0 && nr > 0)
         d[(int64_t)1 * dim] = 1.0; /* d^0: row 0 is local row 1 */
     int n = 0;
@@ -327,11 +348,6 @@ int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double m
 done:
     free(d);
     free(e);
-    free(sq);
-    free(ep);
-    free(ef);
-    free(re);
-    free(im);
-    free(res);
+    rot_work_free(&w);
     return rc;
 }
