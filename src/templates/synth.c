@@ -681,45 +681,45 @@ static int hires_files(gen *g, int which, sky_error *err)
         (rc = unit_field(g, "synch/curvature", 2.8, &h.sc, err)) ||
         (rc = make_pol(g, "synch/pol", 0.05, 0.3, &h.sp, err)))
         goto done;
-    if (which & SKY_SYNTH_GNILC) {
-        if ((rc = use_subdir(g, "dust_gnilc", err)))
-            goto done;
-        snprintf(name, sizeof name, "gnilc_dust_template_nside%d_2023.02.10.fits", g->nside);
-        if ((rc = write_stream(g, name, 3, iqu, uk, fill_dust_iqu, &h, err)))
-            goto done;
-        snprintf(name, sizeof name, "gnilc_dust_beta_nside%d_2023.06.06.fits", g->nside);
-        if ((rc = write_stream(g, name, 1, beta, none, fill_dust_beta, &h, err)))
-            goto done;
-        snprintf(name, sizeof name, "gnilc_dust_Td_nside%d_2023.06.06.fits", g->nside);
-        if ((rc = write_stream(g, name, 1, temp, kelvin, fill_dust_temp, &h, err)))
-            goto done;
-    }
-    if (which & SKY_SYNTH_SYNCH) {
-        if ((rc = use_subdir(g, "synch", err)))
-            goto done;
-        snprintf(name, sizeof name, "synch_template_nside%d_2023.02.25.fits", g->nside);
-        if ((rc = write_stream(g, name, 3, iqu, uk, fill_synch_iqu, &h, err)))
-            goto done;
-        snprintf(name, sizeof name, "synch_beta_nside%d_2023.02.16.fits", g->nside);
-        if ((rc = write_stream(g, name, 1, beta, none, fill_synch_beta, &h, err)))
-            goto done;
-        snprintf(name, sizeof name, "synch_curvature_nside%d_2023.02.17.fits", g->nside);
-        if ((rc = write_stream(g, name, 1, curv, none, fill_synch_curvature, &h, err)))
-            goto done;
-    }
-    if (which & SKY_SYNTH_MKD) {
-        if ((rc = use_subdir(g, "mkd_dust/2048", err)))
-            goto done;
-        for (h.layer = 1; h.layer <= 6 && !rc; h.layer++) {
-            snprintf(name, sizeof name, "thermaldust_ampl%d.fits", h.layer);
-            if ((rc = write_stream(g, name, 3, iqu, mj, fill_layer_iqu, &h, err)))
-                break;
-            snprintf(name, sizeof name, "thermaldust_specind%d.fits", h.layer);
-            if ((rc = write_stream(g, name, 1, beta, none, fill_layer_beta, &h, err)))
-                break;
-            snprintf(name, sizeof name, "thermaldust_temp%d.fits", h.layer);
-            rc = write_stream(g, name, 1, temp, kelvin, fill_layer_temp, &h, err);
-        }
+    /* the files of each group; d12's names take the layer, the others the nside */
+    static const struct {
+        int group;
+        const char *subdir, *name;
+        int ncols;
+        const char *const *cols, *const *units;
+        fill_fn *fill;
+    } files[] = {
+        {SKY_SYNTH_GNILC, "dust_gnilc", "gnilc_dust_template_nside%d_2023.02.10.fits", 3, iqu, uk,
+         fill_dust_iqu},
+        {SKY_SYNTH_GNILC, "dust_gnilc", "gnilc_dust_beta_nside%d_2023.06.06.fits", 1, beta, none,
+         fill_dust_beta},
+        {SKY_SYNTH_GNILC, "dust_gnilc", "gnilc_dust_Td_nside%d_2023.06.06.fits", 1, temp, kelvin,
+         fill_dust_temp},
+        {SKY_SYNTH_SYNCH, "synch", "synch_template_nside%d_2023.02.25.fits", 3, iqu, uk,
+         fill_synch_iqu},
+        {SKY_SYNTH_SYNCH, "synch", "synch_beta_nside%d_2023.02.16.fits", 1, beta, none,
+         fill_synch_beta},
+        {SKY_SYNTH_SYNCH, "synch", "synch_curvature_nside%d_2023.02.17.fits", 1, curv, none,
+         fill_synch_curvature},
+        {SKY_SYNTH_MKD, "mkd_dust/2048", "thermaldust_ampl%d.fits", 3, iqu, mj, fill_layer_iqu},
+        {SKY_SYNTH_MKD, "mkd_dust/2048", "thermaldust_specind%d.fits", 1, beta, none,
+         fill_layer_beta},
+        {SKY_SYNTH_MKD, "mkd_dust/2048", "thermaldust_temp%d.fits", 1, temp, kelvin,
+         fill_layer_temp},
+    };
+    static const int groups[] = {SKY_SYNTH_GNILC, SKY_SYNTH_SYNCH, SKY_SYNTH_MKD};
+    for (int k = 0; k < 3 && !rc; k++) {
+        const int group = groups[k], nlayers = group == SKY_SYNTH_MKD ? 6 : 1;
+        for (h.layer = 1; h.layer <= nlayers && !rc && (which & group); h.layer++)
+            for (size_t f = 0; f < sizeof files / sizeof *files && !rc; f++) {
+                if (files[f].group != group)
+                    continue;
+                snprintf(name, sizeof name, files[f].name,
+                         group == SKY_SYNTH_MKD ? h.layer : g->nside);
+                if (!(rc = use_subdir(g, files[f].subdir, err)))
+                    rc = write_stream(g, name, files[f].ncols, files[f].cols, files[f].units,
+                                      files[f].fill, &h, err);
+            }
     }
 done:
     g->keep_low = 0;
