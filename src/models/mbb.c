@@ -80,7 +80,7 @@ static inline void mbb_chunk_at(const sky_mbb *m, int64_t first, int64_t n, mbb_
 }
 
 SKY_VECTOR_CLONES
-static void mbb_emission(const void *state, const sky_bandq *band, const double *bdata,
+void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bdata,
                          int64_t first, int64_t count, double *out_i, double *out_q,
                          double *out_u)
 {
@@ -140,6 +140,6 @@ const sky_model_type sky_model_mbb = {
     NULL,
     NULL,
     NULL,
-    mbb_emission,
+    sky_mbb_emission,
     NULL,
 };

@@ -22,8 +22,10 @@ typedef struct sky_mbb {
     double ln_ref_i, ln_ref_p;
 } sky_mbb;
 
-/* The ModifiedBlackBody family, whose emission() takes a sky_mbb. */
-extern const sky_model_type sky_model_mbb;
+/* ModifiedBlackBody's emission() (sky_model_type), of a sky_mbb state. */
+void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bdata,
+                      int64_t first, int64_t count, double *out_i, double *out_q,
+                      double *out_u);
 
 /* Reads ModifiedBlackBody's parameters and templates. */
 int sky_mbb_load(sky_mbb *m, sky_params *ps, sky_loader *ld, sky_error *err);

@@ -21,11 +21,7 @@
 #include "mbb.h"
 #include "realization.h"
 
-typedef struct mbb_realization {
-    sky_mbb mbb; /* first: emission() is ModifiedBlackBody's */
-} mbb_realization;
-
-static int build(mbb_realization *s, sky_realization *r, sky_params *ps, sky_loader *ld,
+static int build(sky_mbb *m, sky_realization *r, sky_params *ps, sky_loader *ld,
                  sky_error *err)
 {
     const char *fix_bt = NULL;
@@ -71,7 +67,6 @@ static int build(mbb_realization *s, sky_realization *r, sky_params *ps, sky_loa
     sky_hmap_free(&fix[1]);
     if (rc)
         return rc;
-    sky_mbb *m = &s->mbb;
     m->t.i = iqu[0];
     m->t.q = iqu[1];
     m->t.u = iqu[2];
@@ -90,23 +85,15 @@ static int mbb_realization_init(void *state, sky_params *ps, sky_loader *ld, sky
     return rc;
 }
 
-static void mbb_realization_emission(const void *state, const sky_bandq *band,
-                                     const double *bdata, int64_t first, int64_t count,
-                                     double *i, double *q, double *u)
-{
-    sky_model_mbb.emission(&((const mbb_realization *)state)->mbb, band, bdata, first, count, i,
-                           q, u);
-}
-
 const sky_model_type sky_model_mbb_realization = {
     "ModifiedBlackBodyRealization",
     "modified black body dust from large-scale alm plus seeded, modulated Gaussian small "
     "scales in I, Q, U, beta and T (log-polarisation tensor)",
-    sizeof(mbb_realization),
+    sizeof(sky_mbb),
     mbb_realization_init,
     NULL,
     NULL,
     NULL,
-    mbb_realization_emission,
+    sky_mbb_emission, /* the templates made, the sky is ModifiedBlackBody's */
     NULL,
 };

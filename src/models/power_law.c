@@ -109,9 +109,9 @@ static void power_law_chunks(const sky_power_law *m, const sky_bandq *band, doub
 /* Powers as exp(index * ln ratio), a few ulp from PySM's pow(); the Q/U
  * scaling is the I scaling times (nu_I/nu_P)^index, per pixel for a plain
  * power law. */
-static void power_law_emission(const void *state, const sky_bandq *band, const double *bdata,
-                               int64_t first, int64_t count, double *out_i, double *out_q,
-                               double *out_u)
+void sky_power_law_emission(const void *state, const sky_bandq *band, const double *bdata,
+                            int64_t first, int64_t count, double *out_i, double *out_q,
+                            double *out_u)
 {
     (void)bdata;
     const sky_power_law *m = state;
@@ -163,7 +163,7 @@ const sky_model_type sky_model_power_law = {
     NULL,
     NULL,
     NULL,
-    power_law_emission,
+    sky_power_law_emission,
     NULL,
 };
 
@@ -175,6 +175,6 @@ const sky_model_type sky_model_curved_power_law = {
     NULL,
     NULL,
     NULL,
-    power_law_emission,
+    sky_power_law_emission,
     NULL,
 };

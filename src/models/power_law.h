@@ -15,7 +15,10 @@ typedef struct sky_power_law {
     double freq_curve; /* GHz */
 } sky_power_law;
 
-/* The PowerLaw family, whose emission() takes a sky_power_law. */
-extern const sky_model_type sky_model_power_law;
+/* PowerLaw's and CurvedPowerLaw's emission() (sky_model_type), of a
+ * sky_power_law state. */
+void sky_power_law_emission(const void *state, const sky_bandq *band, const double *bdata,
+                            int64_t first, int64_t count, double *out_i, double *out_q,
+                            double *out_u);
 
 #endif

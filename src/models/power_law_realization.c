@@ -20,11 +20,7 @@
 #include "power_law.h"
 #include "realization.h"
 
-typedef struct power_law_realization {
-    sky_power_law pl; /* first: emission() is PowerLaw's */
-} power_law_realization;
-
-static int build(power_law_realization *s, sky_realization *r, sky_params *ps, sky_loader *ld,
+static int build(sky_power_law *m, sky_realization *r, sky_params *ps, sky_loader *ld,
                  sky_error *err)
 {
     const char *beta_mod = NULL;
@@ -49,7 +45,6 @@ static int build(power_law_realization *s, sky_realization *r, sky_params *ps, s
 #pragma omp parallel for schedule(static)
     for (int64_t p = 0; p < r->nloc; p++)
         beta->d[p] -= 3.1;
-    sky_power_law *m = &s->pl;
     m->t.i = iqu[0];
     m->t.q = iqu[1];
     m->t.u = iqu[2];
@@ -67,23 +62,15 @@ static int power_law_realization_init(void *state, sky_params *ps, sky_loader *l
     return rc;
 }
 
-static void power_law_realization_emission(const void *state, const sky_bandq *band,
-                                           const double *bdata, int64_t first, int64_t count,
-                                           double *i, double *q, double *u)
-{
-    sky_model_power_law.emission(&((const power_law_realization *)state)->pl, band, bdata,
-                                 first, count, i, q, u);
-}
-
 const sky_model_type sky_model_power_law_realization = {
     "PowerLawRealization",
     "synchrotron power law from large-scale alm plus seeded, modulated Gaussian small scales "
     "in I, Q, U and beta (log-polarisation tensor)",
-    sizeof(power_law_realization),
+    sizeof(sky_power_law),
     power_law_realization_init,
     NULL,
     NULL,
     NULL,
-    power_law_realization_emission,
+    sky_power_law_emission, /* the templates made, the sky is PowerLaw's */
     NULL,
 };
