@@ -39,6 +39,13 @@ done
 # without seeds the small scales are random (as PySM's seeds = None); the
 # seeds drawn are in the header, and running with them gives the same map
 sed '/^seeds/d' data/realization/d11.toml >"$W/noseed.toml"
+# seeded_config MAP: $seeds, the SEED1-3 cards of MAP's header, and
+# $W/seeded.toml, d11's config with them
+seeded_config() {
+    seeds=$(head -c 28800 "$1" | grep -ao 'SEED[1-3] *= *[0-9]*' | sed 's/.*= *//' |
+        tr '\n' ',' | sed 's/,$//')
+    sed "s/^seeds = .*/seeds = [$seeds]/" data/realization/d11.toml >"$W/seeded.toml"
+}
 for k in 1 2; do
     "$SKY" sim --config "$W/noseed.toml" -n 16 --freq 100 -d data/templates --offline -q \
         --dtype float64 -o "$W/random$k.fits" </dev/null || { echo "FAIL: d11 without seeds"; fail=1; }
@@ -46,9 +53,7 @@ done
 if "$CMP" "$W/random1.fits" "$W/random2.fits" 1e-3 2>/dev/null; then
     echo "FAIL: two runs without seeds gave the same sky"; fail=1
 fi
-seeds=$(head -c 28800 "$W/random1.fits" | grep -ao 'SEED[1-3] *= *[0-9]*' | sed 's/.*= *//' |
-    tr '\n' ',' | sed 's/,$//')
-sed "s/^seeds = .*/seeds = [$seeds]/" data/realization/d11.toml >"$W/seeded.toml"
+seeded_config "$W/random1.fits"
 "$SKY" sim --config "$W/seeded.toml" -n 16 --freq 100 -d data/templates --offline -q \
     --dtype float64 -o "$W/again.fits" </dev/null &&
     "$CMP" "$W/random1.fits" "$W/again.fits" 0 ||
@@ -58,9 +63,7 @@ sed "s/^seeds = .*/seeds = [$seeds]/" data/realization/d11.toml >"$W/seeded.toml
 "$SKY" sim --config data/hires/d10.toml --config data/hires/s5.toml --config "$W/noseed.toml" \
     -n 32 --freqs 90,100 -d data/templates --offline -q -o "$W/parts3.fits" --parts 3 </dev/null ||
     { echo "FAIL: --parts 3"; fail=1; }
-seeds=$(head -c 28800 "$W/parts3.fits" | grep -ao 'SEED[1-3] *= *[0-9]*' | sed 's/.*= *//' |
-    tr '\n' ',' | sed 's/,$//')
-sed "s/^seeds = .*/seeds = [$seeds]/" data/realization/d11.toml >"$W/seeded.toml"
+seeded_config "$W/parts3.fits"
 "$SKY" sim --config data/hires/d10.toml --config data/hires/s5.toml --config "$W/seeded.toml" \
     -n 32 --freqs 90,100 -d data/templates --offline -q -o "$W/parts1.fits" </dev/null &&
     "$CMP" "$W/parts1.fits" "$W/parts3.fits" 0 ||

@@ -114,24 +114,29 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
     return rc;
 }
 
-int sky_load_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
-                     const char *label, const char *target, int nside, sky_hmap *out,
-                     sky_error *err)
+/* read_maps at an explicit nside, checked: the whole sky or the part */
+static int read_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
+                        const char *label, const char *target, int nside, int whole,
+                        sky_hmap *out, sky_error *err)
 {
     if (!sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "component %s: nside %d for template %s: expected a power of 2",
                         ld->label, nside, path);
-    return read_maps(ld, path, nfields, fields, label, target, nside, 1, out, err);
+    return read_maps(ld, path, nfields, fields, label, target, nside, whole, out, err);
+}
+
+int sky_load_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
+                     const char *label, const char *target, int nside, sky_hmap *out,
+                     sky_error *err)
+{
+    return read_maps_at(ld, path, nfields, fields, label, target, nside, 1, out, err);
 }
 
 int sky_load_part_maps_at(sky_loader *ld, const char *path, int nfields, const int *fields,
                           const char *label, const char *target, int nside, sky_hmap *out,
                           sky_error *err)
 {
-    if (!sky_hpx_nside_ok(nside))
-        return sky_fail(err, SKY_EINVAL, "component %s: nside %d for template %s: expected a power of 2",
-                        ld->label, nside, path);
-    return read_maps(ld, path, nfields, fields, label, target, nside, 0, out, err);
+    return read_maps_at(ld, path, nfields, fields, label, target, nside, 0, out, err);
 }
 
 int sky_load_maps(sky_loader *ld, const char *path, int nfields, const int *fields,
