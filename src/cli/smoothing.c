@@ -102,7 +102,7 @@ int cli_read_beam_window(const char *bw, int nside, sky_smooth_opts *o, sky_tabl
     if (is_fits) {
         long rows = 0;
         int cols = 0;
-        if ((rc = sky_fits_read_table(bw, 3, &cm, &cols, &rows, err)))
+        if ((rc = sky_fits_read_table(bw, 3, &cm, &cols, &rows, NULL, err)))
             return sky_prefix(err, rc, "beam window: ");
         beam->data = cm;
         beam->ncols = cols >= 3 ? 3 : 1;

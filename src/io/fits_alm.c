@@ -20,16 +20,6 @@ static int64_t nalm_of(int lmax)
     return (int64_t)(lmax + 1) * (lmax + 2) / 2;
 }
 
-/* TUNIT1 of the current HDU, "" when absent. */
-static void first_unit(fitsfile *fp, char unit[64])
-{
-    char v[FLEN_VALUE] = "";
-    int status = 0;
-    if (fits_read_key(fp, TSTRING, "TUNIT1", v, NULL, &status))
-        v[0] = '\0';
-    snprintf(unit, 64, "%.63s", v);
-}
-
 /* l and m of a healpy file INDEX, -1 in *l when it is not one. */
 static void index_lm(long long idx, int *l, int *m)
 {
@@ -48,20 +38,19 @@ static void index_lm(long long idx, int *l, int *m)
     *m = (int)mm;
 }
 
-/* One extension's rows into `alm` (lmax known), checked complete. */
-static int read_block(fitsfile *fp, const char *path, int hdu, long nrows, int lmax,
-                      double complex *alm, sky_error *err)
+/* One extension's rows (INDEX column `idx` already read) into `alm` (lmax
+ * known), checked complete. */
+static int read_block(fitsfile *fp, const char *path, int hdu, long nrows, const long long *idx,
+                      int lmax, double complex *alm, sky_error *err)
 {
     const int64_t n = nalm_of(lmax);
-    long long *idx = malloc((size_t)nrows * sizeof *idx);
     double *re = malloc((size_t)nrows * sizeof *re), *im = malloc((size_t)nrows * sizeof *im);
     unsigned char *seen = calloc((size_t)n, 1);
     int status = 0, rc = SKY_OK;
-    if (!idx || !re || !im || !seen) {
+    if (!re || !im || !seen) {
         rc = sky_nomem(err, "alm");
         goto done;
     }
-    fits_read_col(fp, TLONGLONG, 1, 1, 1, nrows, NULL, idx, NULL, &status);
     fits_read_col(fp, TDOUBLE, 2, 1, 1, nrows, NULL, re, NULL, &status);
     fits_read_col(fp, TDOUBLE, 3, 1, 1, nrows, NULL, im, NULL, &status);
     if (status) {
@@ -93,16 +82,16 @@ static int read_block(fitsfile *fp, const char *path, int hdu, long nrows, int l
                       path, hdu, nrows, (long long)n, lmax);
     }
 done:
-    free(idx);
     free(re);
     free(im);
     free(seen);
     return rc;
 }
 
-/* The lmax of the current extension: the largest l of its INDEX column. */
-static int block_lmax(fitsfile *fp, const char *path, int hdu, long *nrows, int *lmax,
-                      sky_error *err)
+/* The INDEX column of the current extension (malloc'ed into *idx) and its
+ * lmax, the largest l it names. */
+static int read_index(fitsfile *fp, const char *path, int hdu, long *nrows, long long **idx,
+                      int *lmax, sky_error *err)
 {
     int status = 0, ncols = 0;
     long long top = 0;
@@ -113,14 +102,12 @@ static int block_lmax(fitsfile *fp, const char *path, int hdu, long *nrows, int 
                         "%s: extension %d has %d columns and %ld rows: expected an alm table "
                         "(INDEX, REAL, IMAG)",
                         path, hdu, ncols, *nrows);
-    long long *idx = malloc((size_t)*nrows * sizeof *idx);
-    if (!idx)
+    if (!(*idx = malloc((size_t)*nrows * sizeof **idx)))
         return sky_nomem(err, "alm");
-    fits_read_col(fp, TLONGLONG, 1, 1, 1, *nrows, NULL, idx, NULL, &status);
+    fits_read_col(fp, TLONGLONG, 1, 1, 1, *nrows, NULL, *idx, NULL, &status);
     for (long r = 0; r < *nrows && !status; r++)
-        if (idx[r] > top)
-            top = idx[r];
-    free(idx);
+        if ((*idx)[r] > top)
+            top = (*idx)[r];
     if (status)
         return sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the alm INDEX column");
     int m;
@@ -148,28 +135,29 @@ int sky_fits_read_alm(const char *path, int nhdu, double complex **alm, int *lma
     }
     for (int h = 1; h <= nhdu && !rc; h++) {
         long nrows;
+        long long *idx = NULL;
         int l = -1;
         if (fits_movabs_hdu(fp, h + 1, &type, &status)) {
             rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading an alm extension");
             break;
         }
         if (h == 1)
-            first_unit(fp, unit);
-        if ((rc = block_lmax(fp, path, h, &nrows, &l, err)))
-            break;
-        if (h == 1) {
-            *lmax = l;
-            if (!(*alm = malloc((size_t)(nhdu * nalm_of(l)) * sizeof **alm))) {
-                rc = sky_nomem(err, "alm");
-                break;
+            sky_fits_first_unit(fp, unit);
+        if (!(rc = read_index(fp, path, h, &nrows, &idx, &l, err))) {
+            if (h == 1) {
+                *lmax = l;
+                if (!(*alm = malloc((size_t)(nhdu * nalm_of(l)) * sizeof **alm)))
+                    rc = sky_nomem(err, "alm");
+            } else if (l != *lmax) {
+                rc = sky_fail(err, SKY_EFORMAT,
+                              "%s: extension %d goes to lmax = %d: expected lmax = %d as "
+                              "extension 1",
+                              path, h, l, *lmax);
             }
-        } else if (l != *lmax) {
-            rc = sky_fail(err, SKY_EFORMAT,
-                          "%s: extension %d goes to lmax = %d: expected lmax = %d as extension 1",
-                          path, h, l, *lmax);
-            break;
         }
-        rc = read_block(fp, path, h, nrows, *lmax, *alm + (h - 1) * nalm_of(*lmax), err);
+        if (!rc)
+            rc = read_block(fp, path, h, nrows, idx, *lmax, *alm + (h - 1) * nalm_of(*lmax), err);
+        free(idx);
     }
 done:
     status = 0;
@@ -227,23 +215,7 @@ done:
 int sky_fits_read_cl(const char *path, double **cl, int *ncols, long *nl, char unit[64],
                      sky_error *err)
 {
-    int rc = sky_fits_read_table(path, SKY_FITS_MAX_COLUMNS, cl, ncols, nl, err);
-    if (rc)
-        return rc;
-    fitsfile *fp = NULL;
-    int status = 0, type;
-    if (fits_open_diskfile(&fp, path, READONLY, &status) ||
-        fits_movabs_hdu(fp, 2, &type, &status)) {
-        free(*cl);
-        *cl = NULL;
-        rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the spectra header");
-    } else {
-        first_unit(fp, unit);
-    }
-    status = 0;
-    if (fp)
-        fits_close_file(fp, &status);
-    return rc;
+    return sky_fits_read_table(path, SKY_FITS_MAX_COLUMNS, cl, ncols, nl, unit, err);
 }
 
 int sky_fits_write_cl(const char *path, int ncols, const char *const *names, const double *cl,

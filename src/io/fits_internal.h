@@ -21,6 +21,10 @@ struct sky_fits_writer {
 /* "path: doing: cfitsio's text" as error `code`. */
 int sky_fits_fail(sky_error *err, int code, const char *path, int status, const char *doing);
 
+/* TUNIT1 of the current HDU into unit, "" when absent (the unit PySM gives a
+ * whole file). */
+void sky_fits_first_unit(fitsfile *fp, char unit[64]);
+
 /* A writer on a new temporary file beside `path` (compressed when `path`
  * ends in .gz), with cfitsio's handle open on an empty file; finish it with
  * sky_fits_writer_commit or sky_fits_writer_abort. Without `overwrite` an

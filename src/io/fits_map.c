@@ -264,8 +264,17 @@ int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err)
     return SKY_OK;
 }
 
+void sky_fits_first_unit(fitsfile *fp, char unit[64])
+{
+    char v[FLEN_VALUE] = "";
+    int status = 0;
+    if (fits_read_key(fp, TSTRING, "TUNIT1", v, NULL, &status))
+        v[0] = '\0';
+    snprintf(unit, 64, "%.63s", v);
+}
+
 int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols, long *nrows,
-                        sky_error *err)
+                        char unit[64], sky_error *err)
 {
     fitsfile *fp = NULL;
     int status = 0, hdutype = 0, n = 0, anynul = 0, rc = SKY_OK;
@@ -277,6 +286,8 @@ int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols
         rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "expected a table in the first extension");
         goto done;
     }
+    if (unit)
+        sky_fits_first_unit(fp, unit);
     if (n > maxcols)
         n = maxcols;
     long repeat = 1, width;

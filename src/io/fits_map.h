@@ -34,9 +34,10 @@ int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err)
 
 /* Up to maxcols numeric columns of the first extension's table (as healpy's
  * write_cl stores spectra and beams), column-major in a malloc'ed array of
- * ncols x nrows values. */
+ * ncols x nrows values; unit (when not NULL) receives TUNIT1 ("" when
+ * absent). */
 int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols, long *nrows,
-                        sky_error *err);
+                        char unit[64], sky_error *err);
 
 enum { SKY_FITS_MAX_COLUMNS = 16 };
 
