@@ -231,18 +231,15 @@ static int unit_field(gen *g, const char *stream, double slope, double **out, sk
 /* ---------------------------------------------------------------------- */
 /* output                                                                  */
 
-static int write_maps(gen *g, const char *name, int ncols, const char *const *names,
-                      const char *const *units, const double *data, sky_error *err)
+/* A file of `ncols` float32 columns written in chunks of pixels, each value
+ * from fill(g, ctx, p, q, v): p the pixel, q its parent at gen_nside (where
+ * fields made with keep_low are looked up), v the ncols values. Memory does
+ * not grow with nside. */
+typedef void fill_fn(const gen *g, const void *ctx, int64_t p, int64_t q, double *v);
+
+/* One more file written: counted, and logged when asked. Returns rc. */
+static int wrote(gen *g, const char *path, int rc)
 {
-    char path[4096], seedcard[80];
-    snprintf(path, sizeof path, "%s/%s/%s", g->dir, g->subdir, name);
-    snprintf(seedcard, sizeof seedcard, "GENSEED = %llu / seed of skymodel templates",
-             (unsigned long long)g->seed);
-    const char *cards[] = {"SYNTHET = T / synthetic PySM-layout template, not sky data",
-                           seedcard, NULL};
-    sky_fits_columns cols = {g->nside, ncols, names, units, data, SKY_FLOAT32, "G",
-                             g->overwrite, cards};
-    int rc = sky_fits_write_columns(path, &cols, err);
     if (!rc) {
         g->nfiles++;
         if (g->log)
@@ -250,19 +247,6 @@ static int write_maps(gen *g, const char *name, int ncols, const char *const *na
     }
     return rc;
 }
-
-static int write_map1(gen *g, const char *name, const char *col, const char *unit,
-                      const double *data, sky_error *err)
-{
-    const char *names[] = {col}, *units[] = {unit};
-    return write_maps(g, name, 1, names, units, data, err);
-}
-
-/* A file of `ncols` float32 columns written in chunks of pixels, each value
- * from fill(g, ctx, p, q, v): p the pixel, q its parent at gen_nside (where
- * fields made with keep_low are looked up), v the ncols values. Memory does
- * not grow with nside. */
-typedef void fill_fn(const gen *g, const void *ctx, int64_t p, int64_t q, double *v);
 
 static int write_stream(gen *g, const char *name, int ncols, const char *const *names,
                         const char *const *units, fill_fn *fill, const void *ctx,
@@ -296,13 +280,37 @@ static int write_stream(gen *g, const char *name, int ncols, const char *const *
         rc = sky_fits_writer_write(w, a, n, buf, err);
     }
     free(buf);
-    if ((rc = sky_fits_writer_close(w, rc, err)))
-        return rc;
-    g->nfiles++;
-    if (g->log)
-        g->log(g->log_ctx, path);
-    return SKY_OK;
+    return wrote(g, path, sky_fits_writer_close(w, rc, err));
 }
+
+/* maps held whole: ncols blocks of npix values */
+typedef struct held_maps {
+    const double *data;
+    int ncols;
+} held_maps;
+
+static void fill_held(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
+{
+    (void)q;
+    const held_maps *h = ctx;
+    for (int c = 0; c < h->ncols; c++)
+        v[c] = h->data[c * g->npix + p];
+}
+
+static int write_maps(gen *g, const char *name, int ncols, const char *const *names,
+                      const char *const *units, const double *data, sky_error *err)
+{
+    const held_maps h = {data, ncols};
+    return write_stream(g, name, ncols, names, units, fill_held, &h, err);
+}
+
+static int write_map1(gen *g, const char *name, const char *col, const char *unit,
+                      const double *data, sky_error *err)
+{
+    const char *names[] = {col}, *units[] = {unit};
+    return write_maps(g, name, 1, names, units, data, err);
+}
+
 
 /* Writes rows x cols numbers with `fmt` per value, through a temporary file. */
 static int write_table(gen *g, const char *name, const char *header, int rows, int cols,
@@ -337,10 +345,7 @@ static int write_table(gen *g, const char *name, const char *header, int rows, i
         unlink(tmp);
         return sky_fail(err, SKY_EIO, "%s: write failed: %s", path, strerror(errno));
     }
-    g->nfiles++;
-    if (g->log)
-        g->log(g->log_ctx, path);
-    return SKY_OK;
+    return wrote(g, path, SKY_OK);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -779,12 +784,7 @@ static int write_alm(gen *g, const char *name, int n, const alm_spec *spec, int 
         return SKY_ENOMEM;
     int rc = sky_fits_write_alm(path, n, a, lmax, f32, unit, g->overwrite, err);
     free(a);
-    if (!rc) {
-        g->nfiles++;
-        if (g->log)
-            g->log(g->log_ctx, path);
-    }
-    return rc;
+    return wrote(g, path, rc);
 }
 
 /* n spectra (healpy's "new" order) of power-law shapes to lmax. */
@@ -803,12 +803,7 @@ static int write_spectra(gen *g, const char *name, int n, const alm_spec *spec, 
             cl[k * nl + l] = spec_cl(&spec[k], l);
     int rc = sky_fits_write_cl(path, n, names, cl, nl, unit, g->overwrite, err);
     free(cl);
-    if (!rc) {
-        g->nfiles++;
-        if (g->log)
-            g->log(g->log_ctx, path);
-    }
-    return rc;
+    return wrote(g, path, rc);
 }
 
 /* the weight of the fixed map: 0 on the plane, 1 above |b| ~ 6 deg */
