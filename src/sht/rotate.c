@@ -145,18 +145,21 @@ static void euler_angles(const double mat[3][3], double *psi, double *beta_, dou
     *phi = alpha;
 }
 
-/* What both rotations need besides the d matrices: cos and sin of beta / 2,
- * sqrt(i) for i <= 2 lmax + 1, the phases ep[m] = exp(-i m gamma) and
- * ef[m] = exp(-i m alpha), and the buffers of one degree (gather_l's re and
- * im, store_l's res) for up to three components. */
+/* What both rotations work with: the two d matrices of the recursion
+ * (`rows` rows of 2 lmax + 1, zeroed), cos and sin of beta / 2, sqrt(i) for
+ * i <= 2 lmax + 1, the phases ep[m] = exp(-i m gamma) and ef[m] =
+ * exp(-i m alpha), and the buffers of one degree (gather_l's re and im,
+ * store_l's res) for up to three components. */
 typedef struct rot_work {
     double q, p;
-    double *sq, *re, *im;
+    double *d, *e, *sq, *re, *im;
     double complex *ep, *ef, *res;
 } rot_work;
 
 static void rot_work_free(rot_work *w)
 {
+    free(w->d);
+    free(w->e);
     free(w->sq);
     free(w->re);
     free(w->im);
@@ -165,18 +168,21 @@ static void rot_work_free(rot_work *w)
     free(w->res);
 }
 
-static int rot_work_init(rot_work *w, int lmax, const double mat[3][3], sky_error *err)
+static int rot_work_init(rot_work *w, int lmax, int rows, const double mat[3][3],
+                         sky_error *err)
 {
     double psi, beta, phi;
     euler_angles(mat, &psi, &beta, &phi);
     const int dim = 2 * lmax + 1;
+    w->d = calloc((size_t)rows * dim, sizeof *w->d);
+    w->e = calloc((size_t)rows * dim, sizeof *w->e);
     w->sq = malloc((size_t)(dim + 1) * sizeof *w->sq);
     w->ep = malloc((size_t)(lmax + 1) * sizeof *w->ep);
     w->ef = malloc((size_t)(lmax + 1) * sizeof *w->ef);
     w->re = malloc((size_t)3 * dim * sizeof *w->re);
     w->im = malloc((size_t)3 * dim * sizeof *w->im);
     w->res = malloc((size_t)3 * (lmax + 1) * sizeof *w->res);
-    if (!w->sq || !w->ep || !w->ef || !w->re || !w->im || !w->res)
+    if (!w->d || !w->e || !w->sq || !w->ep || !w->ef || !w->re || !w->im || !w->res)
         return sky_nomem(err, "the alm rotation");
     for (int i = 0; i <= dim; i++)
         w->sq[i] = sqrt((double)i);
@@ -194,12 +200,10 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
 {
     const int dim = 2 * lmax + 1;
     rot_work w;
-    double *d = calloc((size_t)dim * dim, sizeof *d), *e = calloc((size_t)dim * dim, sizeof *e);
-    int rc = rot_work_init(&w, lmax, mat, err);
-    if (!rc && (!d || !e))
-        rc = sky_nomem(err, "the alm rotation");
+    int rc = rot_work_init(&w, lmax, dim, mat, err);
     if (rc)
         goto done;
+    double *d = w.d, *e = w.e; /* swapped at each half step */
     const double *sq = w.sq, q = w.q, p = w.p;
     double *re = w.re, *im = w.im;
     double complex *res = w.res;
@@ -265,8 +269,6 @@ int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3]
         store_l(alm, lmax, ncomp, l, res);
     }
 done:
-    free(d);
-    free(e);
     rot_work_free(&w);
     return rc;
 }
@@ -286,12 +288,10 @@ int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double m
     const int dim = 2 * lmax + 1, nr = row1 - row0;
     rot_work w;
     /* rows row0 - 1 .. row1 - 1 of the current step: local row r is row0 - 1 + r */
-    double *d = calloc((size_t)(nr + 1) * dim, sizeof *d), *e = calloc((size_t)(nr + 1) * dim, sizeof *e);
-    int rc = rot_work_init(&w, lmax, mat, err);
-    if (!rc && (!d || !e))
-        rc = sky_nomem(err, "the alm rotation");
+    int rc = rot_work_init(&w, lmax, nr + 1, mat, err);
     if (rc)
         goto done;
+    double *d = w.d, *e = w.e; /* swapped at each half step */
     const double *sq = w.sq, q = w.q, p = w.p;
     double *re = w.re, *im = w.im;
     double complex *res = w.res;
@@ -346,8 +346,6 @@ int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double m
         store_l(alm, lmax, ncomp, l, res);
     }
 done:
-    free(d);
-    free(e);
     rot_work_free(&w);
     return rc;
 }
