@@ -7,14 +7,17 @@
  * which is astropy's thermodynamic_temperature equivalency at T_CMB = 2.7255 K,
  * the derivative of the Planck law at the CMB temperature.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "units.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/constants.h"
 #include "core/error.h"
+#include "core/suggest.h"
 
 struct prefix {
     const char *name;
@@ -37,19 +40,27 @@ static const struct family families[] = {
     {"K", SKY_UNIT_K, 0},       {"Hz", SKY_UNIT_HZ, 0},
 };
 
-static int parse(const char *s, sky_unit *u, int output_only)
+/* s without blanks into t (n bytes); 0 when too long */
+static int squeeze(const char *s, char *t, size_t n)
 {
-    char t[64];
-    size_t n = 0;
+    size_t k = 0;
     for (const char *c = s; *c; c++) {
         if (*c == ' ' || *c == '\t')
             continue;
-        if (n + 1 >= sizeof t)
+        if (k + 1 >= n)
             return 0;
-        t[n++] = *c;
+        t[k++] = *c;
     }
-    t[n] = '\0';
-    if (!output_only && (n == 0 || !strcmp(t, "1") || !strcmp(t, "dimensionless"))) {
+    t[k] = '\0';
+    return 1;
+}
+
+static int parse(const char *s, sky_unit *u, int output_only)
+{
+    char t[64];
+    if (!squeeze(s, t, sizeof t))
+        return 0;
+    if (!output_only && (!t[0] || !strcmp(t, "1") || !strcmp(t, "dimensionless"))) {
         u->family = SKY_UNIT_NONE;
         u->scale = 1.0;
         return 1;
@@ -69,23 +80,64 @@ static int parse(const char *s, sky_unit *u, int output_only)
     return 0;
 }
 
+enum { NPREFIX = sizeof prefixes / sizeof *prefixes, NFAMILY = sizeof families / sizeof *families };
+
+/* The error for a unit parse() refused: plain kelvin where a brightness
+ * unit is expected is ambiguous (K_RJ or K_CMB?); a near miss ("uK_cmb")
+ * gets a suggestion; anything else the list of what is accepted. */
+static int refuse(const char *s, int output_only, sky_error *err)
+{
+    char t[64];
+    if (!s)
+        return sky_fail(err, SKY_EINVAL, "unit (null) not recognised");
+    if (!squeeze(s, t, sizeof t))
+        t[0] = '\0';
+    if (output_only) { /* [prefix]K, in any case */
+        for (int exact = 1; exact >= 0; exact--)
+            for (size_t p = 0; p < NPREFIX; p++) {
+                const size_t lp = strlen(prefixes[p].name);
+                const int same = exact ? !strncmp(t, prefixes[p].name, lp)
+                                       : !strncasecmp(t, prefixes[p].name, lp);
+                if (same && (t[lp] == 'K' || t[lp] == 'k') && !t[lp + 1])
+                    return sky_fail(err, SKY_EINVAL, "unit '%s' is ambiguous: did you mean "
+                                    "%sK_RJ or %sK_CMB?", s, prefixes[p].name, prefixes[p].name);
+            }
+    }
+    char names[NPREFIX * NFAMILY][16];
+    sky_suggest sg;
+    sky_suggest_init(&sg, t);
+    for (size_t f = 0; f < NFAMILY; f++) {
+        if (output_only && !families[f].output_ok)
+            continue;
+        for (size_t p = 0; p < NPREFIX; p++) {
+            char *n = names[f * NPREFIX + p];
+            snprintf(n, sizeof names[0], "%s%s", prefixes[p].name, families[f].base);
+            sky_suggest_add(&sg, n);
+        }
+    }
+    char list[128];
+    if (*sky_suggest_list(&sg, list, sizeof list))
+        return sky_fail(err, SKY_EINVAL, "unit '%s' not recognised: did you mean %s?", s, list);
+    if (output_only)
+        return sky_fail(err, SKY_EINVAL,
+                        "unit '%s' not recognised: expected K_RJ, K_CMB or Jy/sr with an optional "
+                        "prefix (e.g. uK_RJ, uK_CMB, mK_CMB, MJy/sr)", s);
+    return sky_fail(err, SKY_EINVAL,
+                    "unit '%s' not recognised: expected K_RJ, K_CMB, Jy/sr, K, Hz or none, "
+                    "with an optional prefix n, u, m, k, M, G", s);
+}
+
 int sky_unit_parse(const char *s, sky_unit *u, sky_error *err)
 {
     if (!s || !parse(s, u, 0))
-        return sky_fail(err, SKY_EINVAL,
-                        "unit '%s' not recognised: expected K_RJ, K_CMB, Jy/sr, K, Hz or none, "
-                        "with an optional prefix n, u, m, k, M, G",
-                        s ? s : "(null)");
+        return refuse(s, 0, err);
     return SKY_OK;
 }
 
 int sky_unit_parse_output(const char *s, sky_unit *u, sky_error *err)
 {
     if (!s || !parse(s, u, 1))
-        return sky_fail(err, SKY_EINVAL,
-                        "unit '%s' not recognised: expected K_RJ, K_CMB or Jy/sr with an optional "
-                        "prefix (e.g. uK_RJ, uK_CMB, mK_CMB, MJy/sr)",
-                        s ? s : "(null)");
+        return refuse(s, 1, err);
     return SKY_OK;
 }
 
