@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/suggest.h"
 #include "healpix/healpix.h"
 #include "models/model.h"
 #include "models/presets.h"
@@ -24,6 +25,7 @@ void sky_config_truncate(sky_config *cfg, int n, int ngroups)
     for (int i = n; i < cfg->n; i++) {
         free(cfg->comp[i].label);
         free(cfg->comp[i].model_class);
+        free(cfg->comp[i].file);
         sky_params_free(&cfg->comp[i].params);
     }
     cfg->n = n;
@@ -50,11 +52,19 @@ int sky_config_add_component(sky_config *cfg, const char *label, const char *mod
     if (!cfg || !label || !model_class)
         return sky_fail(err, SKY_EINVAL, "sky_config_add_component: NULL argument");
     if (!sky_model_find(model_class)) {
-        char list[512] = "";
+        char list[512] = "", hint[256];
         size_t used = 0;
-        for (int i = 0; i < sky_model_count() && used < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     sky_model_at(i)->name);
+        sky_suggest sg;
+        sky_suggest_init(&sg, model_class);
+        for (int i = 0; i < sky_model_count(); i++) {
+            sky_suggest_add(&sg, sky_model_at(i)->name);
+            if (used < sizeof list)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                         sky_model_at(i)->name);
+        }
+        if (*sky_suggest_text(&sg, hint, sizeof hint))
+            return sky_fail(err, SKY_EINVAL, "component %s: model class '%s' is not "
+                            "implemented%s", label, model_class, hint);
         return sky_fail(err, SKY_EINVAL, "component %s: model class '%s' is not implemented "
                         "(implemented: %s)", label, model_class, list);
     }
@@ -118,11 +128,18 @@ int sky_config_add_preset(sky_config *cfg, const char *name, sky_error *err)
 {
     const sky_preset *p = sky_preset_find(name ? name : "");
     if (!p) {
-        char list[512] = "";
+        char list[512] = "", hint[256];
         size_t used = 0;
-        for (int i = 0; i < sky_preset_count() && used < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? " " : "",
-                                     sky_preset_name(i));
+        sky_suggest sg;
+        sky_suggest_init(&sg, name);
+        for (int i = 0; i < sky_preset_count(); i++) {
+            sky_suggest_add(&sg, sky_preset_name(i));
+            if (used < sizeof list)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? " " : "",
+                                         sky_preset_name(i));
+        }
+        if (*sky_suggest_text(&sg, hint, sizeof hint))
+            return sky_fail(err, SKY_EINVAL, "unknown preset '%s'%s", name, hint);
         return sky_fail(err, SKY_EINVAL, "unknown preset '%s' (available: %s)",
                         name ? name : "(null)", list);
     }
@@ -136,6 +153,32 @@ int sky_config_add_preset(sky_config *cfg, const char *name, sky_error *err)
                                 pc->params[j].str, pc->params[j].num, err);
         if (rc)
             return rc;
+    }
+    return SKY_OK;
+}
+
+int sky_config_check_component(const sky_config *cfg, int index, int *bad, sky_error *err)
+{
+    *bad = -1;
+    int rc = check_index(cfg, index, err);
+    if (rc)
+        return rc;
+    const sky_config_component *c = &cfg->comp[index];
+    const sky_model_type *type = sky_model_find(c->model_class);
+    if (!type) /* sky_config_add_component refuses it */
+        return sky_fail(err, SKY_EINTERNAL, "model class '%s' unknown", c->model_class);
+    return sky_params_check(&c->params, type->name, sky_model_params(type), bad, err);
+}
+
+int sky_config_check(const sky_config *cfg, sky_error *err)
+{
+    for (int i = 0; i < cfg->n; i++) {
+        const sky_config_component *c = &cfg->comp[i];
+        int bad, rc = sky_config_check_component(cfg, i, &bad, err);
+        if (rc && c->file)
+            return sky_prefix(err, rc, "%s:%d: [%s] ", c->file, c->line, c->label);
+        if (rc)
+            return sky_prefix(err, rc, "component %s: ", c->label);
     }
     return SKY_OK;
 }

@@ -12,6 +12,8 @@ typedef struct sky_config_component {
     char *model_class;
     int group; /* components of one group are summed together first, as a PySM nested Sky */
     sky_params params;
+    char *file; /* the TOML file that defined it and its table's line, for messages; NULL */
+    int line;   /* for a preset or a component the program added */
 } sky_config_component;
 
 struct sky_config {
@@ -23,7 +25,20 @@ struct sky_config {
  * n components in ngroups groups). */
 void sky_config_truncate(sky_config *cfg, int n, int ngroups);
 
+/* Checks component `index`'s parameters against what its model reads,
+ * before any template is read (sky_params_check: the message starts with
+ * the key, *bad is the index of the value at fault or -1). */
+int sky_config_check_component(const sky_config *cfg, int index, int *bad, sky_error *err);
+
+/* The same for every component, the message prefixed with the component
+ * (and file:line for one from a TOML file): what sky_create checks first. */
+int sky_config_check(const sky_config *cfg, sky_error *err);
+
 struct sky_toml;
+struct sky_toml_table;
+/* Checks one table of a TOML file as a component on its own (its class and
+ * parameters, as sky_config_add_file would): `skymodel info --config`. */
+int sky_config_check_table(const struct sky_toml_table *t, const char *file, sky_error *err);
 /* The components of a parsed TOML document (config_file.c); `file` names it
  * in messages. */
 int sky_config_add_doc(sky_config *cfg, const struct sky_toml *doc, const char *file,

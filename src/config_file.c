@@ -28,6 +28,10 @@ static int add_table(sky_config *cfg, const char *file, const sky_toml_table *t,
                         cls ? cls->line : t->line, t->name);
     if ((rc = sky_config_add_component(cfg, t->name, cls->str, group, &index, err)))
         return sky_prefix(err, rc, "%s:%d: ", file, cls->line);
+    sky_config_component *c = &cfg->comp[index];
+    if (!(c->file = strdup(file)))
+        return sky_nomem(err, "a component");
+    c->line = t->line;
     for (int k = 0; k < t->n && !rc; k++) {
         const sky_toml_value *v = &t->v[k];
         if (v == cls)
@@ -41,6 +45,22 @@ static int add_table(sky_config *cfg, const char *file, const sky_toml_table *t,
         if (rc)
             sky_prefix(err, rc, "%s:%d: ", file, v->line);
     }
+    /* what the model reads, checked now: errors at the line they are on */
+    int bad;
+    if (!rc && (rc = sky_config_check_component(cfg, index, &bad, err))) {
+        const sky_toml_value *v = bad >= 0 ? sky_toml_get(t, c->params.p[bad].key) : NULL;
+        sky_prefix(err, rc, "%s:%d: [%s] ", file, v ? v->line : t->line, t->name);
+    }
+    return rc;
+}
+
+int sky_config_check_table(const sky_toml_table *t, const char *file, sky_error *err)
+{
+    sky_config *cfg = sky_config_new();
+    if (!cfg)
+        return sky_nomem(err, "the configuration");
+    const int rc = add_table(cfg, file, t, 0, err);
+    sky_config_free(cfg);
     return rc;
 }
 

@@ -103,10 +103,13 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
                         opt->nside);
     if (cfg->n == 0)
         return sky_fail(err, SKY_EINVAL, "the sky has no components: give at least one preset");
+    int rc = sky_config_check(cfg, err); /* every component's parameters, before any file */
+    if (rc)
+        return rc;
     sky_sky *sky = calloc(1, sizeof *sky);
     if (!sky)
         return sky_nomem(err, "the sky");
-    int rc = sky_datapath_init(&sky->dp, opt, err);
+    rc = sky_datapath_init(&sky->dp, opt, err);
     if (rc) {
         free(sky);
         return rc;
@@ -140,6 +143,8 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         double t0 = sky_clock_seconds();
         rc = sky_component_create(sky_model_find(cc->model_class), cc->label, &cc->params,
                                   &sky->dp, &sky->part, opt->seed, &sky->comp[i], err);
+        if (rc && cc->file) /* a component from a TOML file: where it is */
+            sky_prefix(err, rc, "%s:%d: ", cc->file, cc->line);
         if (rc) {
             sky_free(sky);
             return rc;

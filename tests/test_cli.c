@@ -374,7 +374,8 @@ static void test_config(void)
     write_text(bad, "[x]\nclass = \"PowerLaw\"\nmap_I = \"pysm_2/ff_t_new.fits\"\n"
                     "unit_I = \"uK_RJ\"\nfreq_ref_I = \"30 GHz\"\nmap_pl_index = -2.14\n"
                     "has_polarization = false\nwhat = 1\n");
-    expect_bad("unknown key", "'what'", ARGS("--config", bad, "-o", out));
+    expect_bad("unknown key", ".toml:8: [x] what: unknown parameter of PowerLaw (it reads map_I,",
+               ARGS("--config", bad, "-o", out));
     /* info --config lists the file's components */
     char listing[512];
     snprintf(listing, sizeof listing, "%s/info.txt", tmp);
@@ -452,7 +453,7 @@ int main(int argc, char **argv)
     expect_bad("negative weight", "expected a finite value >= 0",
                (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freqs", "90,100",
                                 "--weights", "1,-1", NULL});
-    expect_bad("unknown preset", "unknown preset 'd99' (available: d0 d1",
+    expect_bad("unknown preset", "unknown preset 'd99' (did you mean d9?)",
                (const char *[]){SIM, "--preset", "d1,d99", "--nside", "8", "--freq", "100", NULL});
     expect_bad("unknown unit", "unit 'furlong' not recognised: expected K_RJ, K_CMB or Jy/sr",
                (const char *[]){SIM, "--preset", "d1", "--nside", "8", "--freq", "100", "--unit",

@@ -162,14 +162,16 @@ static int show_preset(const sky_datapath *dp, const char *name, sky_error *err)
 }
 
 /* Each entry of a TOML file: its components' classes and whether skymodel
- * implements them. */
+ * implements them, each checked as sim would (class and parameters, no
+ * template read); the first invalid one is then the error, as sim reports
+ * it. */
 static int list_file(const char *path, sky_error *err)
 {
     sky_toml doc;
     int rc = sky_toml_read(path, &doc, err);
     if (rc)
         return rc;
-    int nentries = 0, nok = 0;
+    int nentries = 0, nok = 0, first_rc = SKY_OK;
     printf("%-8s %-6s %-44s %s\n", "entry", "line", "model", "status");
     for (int i = 0; i < doc.n; i++) {
         const sky_toml_table *t = &doc.t[i];
@@ -178,23 +180,27 @@ static int list_file(const char *path, sky_error *err)
         if (!cls && !dot) /* a group: its sub-tables follow */
             continue;
         const int known = cls && cls->kind == SKY_TOML_STRING && sky_model_find(cls->str);
-        int by_nside = 0; /* PySM fills {nside} from the resolution: not yet here */
-        for (int k = 0; k < t->n; k++)
-            by_nside |= t->v[k].kind == SKY_TOML_STRING && strstr(t->v[k].str, "{nside}");
-        const int ok = known && !by_nside;
+        sky_error e;
+        const int check = known ? sky_config_check_table(t, path, &e) : SKY_OK;
+        if (check && !first_rc) {
+            first_rc = check;
+            *err = e;
+        }
+        const int ok = known && !check;
         nentries++;
         nok += ok;
         printf("%-8s %-6d %-44s %s\n", t->name, t->line,
                cls && cls->kind == SKY_TOML_STRING ? cls->str : "(no class)",
                ok ? "implemented"
-               : known ? "not yet: templates chosen by nside ({nside} in a path)"
+               : known ? "invalid parameters (see the error)"
                : cls   ? "not implemented yet"
                        : "error: no class");
     }
     printf("\n%s: %d of %d components implemented ('skymodel sim --config' needs all of a "
            "file's)\n", path, nok, nentries);
     sky_toml_free(&doc);
-    return SKY_OK;
+    fflush(stdout);
+    return first_rc;
 }
 
 int sky_cmd_info(int argc, char **argv)

@@ -78,6 +78,12 @@ void sky_cmb_emission(const void *state, const sky_bandq *band, const double *bd
     }
 }
 
+const sky_param_spec sky_params_cmb_map[] = {
+    SKY_SPEC_PATH("map_IQU", 0), SKY_SPEC_PATH("map_I", 0), SKY_SPEC_PATH("map_Q", 0),
+    SKY_SPEC_PATH("map_U", 0),
+    SKY_SPEC_END,
+};
+
 const sky_model_type sky_model_cmb_map = {
     "CMBMap",
     "a CMB map in uK_CMB, converted to K_RJ over the band",

@@ -103,6 +103,12 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
             sky_prefix(err, SKY_EFORMAT, "%s: ", what);
             break;
         }
+        if (from.family == SKY_UNIT_NONE && to.family != SKY_UNIT_NONE && !*lab &&
+            ld->unit_key) { /* neither the file nor the parameters give the unit */
+            rc = sky_fail(err, SKY_EFORMAT, "%s has no unit (no TUNIT%d): add %s = \"%s\"",
+                          what, fields[k] + 1, ld->unit_key, target);
+            break;
+        }
         if ((rc = sky_unit_scale(&from, &to, &factor, what, lab, target, err)))
             break;
         scale_map(&maps[k], factor);
@@ -170,6 +176,12 @@ done:
 int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *label,
                    const char *target, sky_field *out, sky_error *err)
 {
+    return sky_load_field_layer(ld, ps, key, 0, label, target, out, err);
+}
+
+int sky_load_field_layer(sky_loader *ld, sky_params *ps, const char *key, int layer,
+                         const char *label, const char *target, sky_field *out, sky_error *err)
+{
     sky_param *p = sky_params_take(ps, key);
     out->map = NULL;
     out->value = 0.0;
@@ -191,8 +203,21 @@ int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *
                         "component %s: parameter '%s' is a boolean, expected a number or a "
                         "template path",
                         ld->label, key);
+    char path[1024];
+    const char *at = layer > 0 ? strstr(p->str, "{layer}") : NULL;
+    const int len = at ? snprintf(path, sizeof path, "%.*s%d%s", (int)(at - p->str), p->str,
+                                  layer, at + 7)
+                       : snprintf(path, sizeof path, "%s", p->str);
+    if (len < 0 || len >= (int)sizeof path)
+        return sky_fail(err, SKY_EINVAL, "component %s: %s: path too long", ld->label, key);
+    /* map_X's unit is unit_X: named in the message when neither it nor the file gives one */
+    char unit_key[128];
+    snprintf(unit_key, sizeof unit_key, "unit_%s", strncmp(key, "map_", 4) ? key : key + 4);
     const int field0 = 0;
-    return sky_load_maps(ld, p->str, 1, &field0, label, target, &out->map, err);
+    ld->unit_key = label ? NULL : unit_key;
+    const int rc = sky_load_maps(ld, path, 1, &field0, label, target, &out->map, err);
+    ld->unit_key = NULL;
+    return rc;
 }
 
 int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *t,
@@ -218,19 +243,28 @@ int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *t,
     if (pol && !map_q) { /* map_I holds I, Q, U */
         const int f[3] = {0, 1, 2};
         const sky_hmap *iqu[3];
-        if ((rc = sky_load_maps(ld, map_i, 3, f, unit_i, "uK_RJ", iqu, err)))
+        ld->unit_key = unit_i ? NULL : "unit_I";
+        rc = sky_load_maps(ld, map_i, 3, f, unit_i, "uK_RJ", iqu, err);
+        ld->unit_key = NULL;
+        if (rc)
             return rc;
         t->i = iqu[0];
         t->q = iqu[1];
         t->u = iqu[2];
         return SKY_OK;
     }
-    if ((rc = sky_load_maps(ld, map_i, 1, &f0, unit_i, "uK_RJ", &t->i, err)))
-        return rc;
-    if (pol && ((rc = sky_load_maps(ld, map_q, 1, &f0, unit_q, "uK_RJ", &t->q, err)) ||
-                (rc = sky_load_maps(ld, map_u, 1, &f0, unit_u, "uK_RJ", &t->u, err))))
-        return rc;
-    return SKY_OK;
+    ld->unit_key = unit_i ? NULL : "unit_I";
+    rc = sky_load_maps(ld, map_i, 1, &f0, unit_i, "uK_RJ", &t->i, err);
+    if (!rc && pol) {
+        ld->unit_key = unit_q ? NULL : "unit_Q";
+        rc = sky_load_maps(ld, map_q, 1, &f0, unit_q, "uK_RJ", &t->q, err);
+    }
+    if (!rc && pol) {
+        ld->unit_key = unit_u ? NULL : "unit_U";
+        rc = sky_load_maps(ld, map_u, 1, &f0, unit_u, "uK_RJ", &t->u, err);
+    }
+    ld->unit_key = NULL;
+    return rc;
 }
 
 static void record_seed(sky_loader *ld, const char *key, uint32_t value)

@@ -29,6 +29,7 @@ struct sky_component {
     const sky_datapath *dp;
     int sky_nside;
     int templates_nside; /* available_nside's closest to the sky's (PySM), or 0 */
+    const char *unit_key; /* while a field is read: the parameter giving its unit, for a hint */
     sky_region part; /* the pixels of the sky this process evaluates (at sky_nside) */
     int64_t seed_override; /* SKY_SEED_PRESET or the seed replacing the preset's */
     /* seeds used (sky_load_seed, sky_loader_global_rng), for the record */

@@ -333,6 +333,13 @@ static void hd2017_free(void *state)
     }
 }
 
+const sky_param_spec sky_params_hd2017[] = {
+    SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_NUMBER("f_fe", 1), SKY_SPEC_NUMBER("f_car", 1),
+    SKY_SPEC_BOOL("rnd_uval"), SKY_SPEC_NUMBER("uval", 0), SKY_SPEC_NUMBER("nside_uval", 0),
+    SKY_SPEC_NUMBER("seed", 0),
+    SKY_SPEC_END,
+};
+
 const sky_model_type sky_model_hd2017 = {
     "HensleyDraine2017",
     "physical dust (Hensley & Draine 2017): silicate, carbonaceous and iron grain SEDs at a "

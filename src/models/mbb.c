@@ -132,6 +132,11 @@ void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bd
     }
 }
 
+const sky_param_spec sky_params_mbb[] = {
+    SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_MBB_FIELDS,
+    SKY_SPEC_END,
+};
+
 const sky_model_type sky_model_mbb = {
     "ModifiedBlackBody",
     "modified black body dust: I, Q, U templates scaled by (nu/nu0)^(beta-2) B_nu(T)/B_nu0(T)",

@@ -317,6 +317,12 @@ static void decorrelated_emission(const void *state, const sky_bandq *band, cons
     }
 }
 
+const sky_param_spec sky_params_mbb_decorrelated[] = {
+    SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_MBB_FIELDS,
+    SKY_SPEC_NUMBER("correlation_length", 1),
+    SKY_SPEC_END,
+};
+
 const sky_model_type sky_model_mbb_decorrelated = {
     "DecorrelatedModifiedBlackBody",
     "modified black body dust with a random decorrelation factor per frequency "

@@ -25,7 +25,7 @@ enum { MAX_LAYERS = 64 };
 typedef struct layers {
     int n;
     const sky_hmap *iqu[MAX_LAYERS][3];
-    const sky_hmap *beta[MAX_LAYERS], *temp[MAX_LAYERS];
+    sky_field beta[MAX_LAYERS], temp[MAX_LAYERS]; /* maps, or constants as PySM allows */
     double freq_ref, cc, to_uk; /* GHz, colour correction, unit_layers -> uK_RJ at freq_ref */
 } layers;
 
@@ -42,14 +42,12 @@ static int layer_path(const char *pattern, int l, char *out, size_t n)
 static int layers_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     layers *m = state;
-    const char *maps = NULL, *beta = NULL, *temp = NULL, *unit = NULL, *unit_t = NULL;
+    const char *maps = NULL, *unit = NULL, *unit_t = NULL;
     double n = 1;
     int rc;
     m->cc = 1;
     if ((rc = sky_params_string(ps, "map_layers", 1, &maps, err)) ||
         (rc = sky_params_freq(ps, "freq_ref", 1, &m->freq_ref, err)) ||
-        (rc = sky_params_string(ps, "map_mbb_index", 1, &beta, err)) ||
-        (rc = sky_params_string(ps, "map_mbb_temperature", 1, &temp, err)) ||
         (rc = sky_params_number(ps, "num_layers", 0, &n, err)) ||
         (rc = sky_params_number(ps, "color_correction", 0, &m->cc, err)) ||
         (rc = sky_params_string(ps, "unit_layers", 0, &unit, err)) ||
@@ -61,17 +59,15 @@ static int layers_init(void *state, sky_params *ps, sky_loader *ld, sky_error *e
     m->n = (int)n;
     char path[1024];
     static const int iqu[3] = {0, 1, 2};
-    const int f0 = 0;
     for (int l = 1; l <= m->n; l++) {
         if (layer_path(maps, l, path, sizeof path) ||
             (rc = sky_load_maps(ld, path, 3, iqu, unit, NULL, m->iqu[l - 1], err)))
             return rc ? rc : sky_fail(err, SKY_EINVAL, "component %s: path too long", ps->owner);
-        if (layer_path(beta, l, path, sizeof path) ||
-            (rc = sky_load_maps(ld, path, 1, &f0, "", "", &m->beta[l - 1], err)))
-            return rc ? rc : sky_fail(err, SKY_EINVAL, "component %s: path too long", ps->owner);
-        if (layer_path(temp, l, path, sizeof path) ||
-            (rc = sky_load_maps(ld, path, 1, &f0, unit_t, "K", &m->temp[l - 1], err)))
-            return rc ? rc : sky_fail(err, SKY_EINVAL, "component %s: path too long", ps->owner);
+        if ((rc = sky_load_field_layer(ld, ps, "map_mbb_index", l, "", "", &m->beta[l - 1],
+                                       err)) ||
+            (rc = sky_load_field_layer(ld, ps, "map_mbb_temperature", l, unit_t, "K",
+                                       &m->temp[l - 1], err)))
+            return rc;
     }
     /* the layers' unit, to uK_RJ at freq_ref (astropy's cmb_equivalencies) */
     sky_unit from, uk = {SKY_UNIT_K_RJ, 1e-6};
@@ -94,7 +90,8 @@ static void layers_emission(const void *state, const sky_bandq *band, const doub
         for (int j = 0; j < band->n; j++) {
             const double f = band->freq[j], c = band->coef[j];
             for (int l = 0; l < m->n; l++) {
-                const double beta = sky_hmap_at(m->beta[l], p), t = sky_hmap_at(m->temp[l], p);
+                const double beta = sky_field_at(&m->beta[l], p);
+                const double t = sky_field_at(&m->temp[l], p);
                 const double s = pow(f / nu0, beta - 2.0) * (sky_planck(f, t) / sky_planck(nu0, t));
                 for (int s3 = 0; s3 < 3; s3++) {
                     const double a = sky_hmap_at(m->iqu[l][s3], p) * m->cc * m->to_uk;
@@ -107,6 +104,12 @@ static void layers_emission(const void *state, const sky_bandq *band, const doub
         out_u[k] = o[2];
     }
 }
+
+const sky_param_spec sky_params_mbb_layers[] = {
+    SKY_SPEC_PATH("map_layers", 1), SKY_SPEC_FREQ("freq_ref", 1), SKY_SPEC_MBB_FIELDS,
+    SKY_SPEC_NUMBER("num_layers", 0), SKY_SPEC_NUMBER("color_correction", 0), SKY_SPEC_UNIT("unit_layers"),
+    SKY_SPEC_END,
+};
 
 const sky_model_type sky_model_mbb_layers = {
     "ModifiedBlackBodyLayers",

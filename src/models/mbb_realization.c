@@ -85,6 +85,14 @@ static int mbb_realization_init(void *state, sky_params *ps, sky_loader *ld, sky
     return rc;
 }
 
+const sky_param_spec sky_params_mbb_realization[] = {
+    SKY_SPEC_REALIZATION, SKY_SPEC_PATH("galplane_fix_beta_Td", 0),
+    SKY_SPEC_PATH("largescale_alm_mbb_index", 1), SKY_SPEC_PATH("small_scale_cl_mbb_index", 1),
+    SKY_SPEC_PATH("largescale_alm_mbb_temperature", 1),
+    SKY_SPEC_PATH("small_scale_cl_mbb_temperature", 1),
+    SKY_SPEC_END,
+};
+
 const sky_model_type sky_model_mbb_realization = {
     "ModifiedBlackBodyRealization",
     "modified black body dust from large-scale alm plus seeded, modulated Gaussian small "

@@ -119,6 +119,10 @@ int sky_load_part_maps_at(sky_loader *ld, const char *path, int nfields, const i
 /* Parameter `key` as a constant (a number) or a template (a path string). */
 int sky_load_field(sky_loader *ld, sky_params *ps, const char *key, const char *label,
                    const char *target, sky_field *out, sky_error *err);
+/* The same for layer `layer` (1-based) of a model in layers: "{layer}" in
+ * the path replaced by it; a number is the same for every layer. */
+int sky_load_field_layer(sky_loader *ld, sky_params *ps, const char *key, int layer,
+                         const char *label, const char *target, sky_field *out, sky_error *err);
 
 /* Amplitude templates in uK_RJ as PySM's ModifiedBlackBody and PowerLaw read
  * them: parameters map_I, map_Q, map_U, unit_I/Q/U, freq_ref_I, freq_ref_P
@@ -131,6 +135,28 @@ typedef struct sky_iqu_templates {
 
 int sky_load_iqu_templates(sky_loader *ld, sky_params *ps, sky_iqu_templates *out,
                            sky_error *err);
+
+/* Shorthands for a model's list of parameters (params.h, sky_param_spec):
+ * what sky_load_iqu_templates reads, and entries of each kind. */
+#define SKY_SPEC(key, want, required) {key, want, required, NULL, NULL}
+#define SKY_SPEC_PATH(key, required) SKY_SPEC(key, SKY_WANT_STRING, required)
+#define SKY_SPEC_FIELD(key) SKY_SPEC(key, SKY_WANT_STRING | SKY_WANT_NUMBER, 1)
+#define SKY_SPEC_FREQ(key, required) SKY_SPEC(key, SKY_WANT_FREQ, required)
+#define SKY_SPEC_UNIT(key) SKY_SPEC(key, SKY_WANT_UNIT, 0)
+#define SKY_SPEC_NUMBER(key, required) SKY_SPEC(key, SKY_WANT_NUMBER, required)
+#define SKY_SPEC_BOOL(key) SKY_SPEC(key, SKY_WANT_BOOL, 0)
+#define SKY_SPEC_END {NULL, 0, 0, NULL, NULL}
+#define SKY_SPEC_IQU_TEMPLATES                                                                   \
+    SKY_SPEC_PATH("map_I", 1), SKY_SPEC_PATH("map_Q", 0), SKY_SPEC_PATH("map_U", 0),           \
+        SKY_SPEC_UNIT("unit_I"), SKY_SPEC_UNIT("unit_Q"), SKY_SPEC_UNIT("unit_U"),             \
+        SKY_SPEC_BOOL("has_polarization"), SKY_SPEC_FREQ("freq_ref_I", 1),                     \
+        SKY_SPEC_FREQ("freq_ref_P", 0)
+/* beta and T of a modified black body, constants or maps (sky_load_field) */
+#define SKY_SPEC_MBB_FIELDS                                                                      \
+    SKY_SPEC_FIELD("map_mbb_index"),                                                             \
+        {"map_mbb_temperature", SKY_WANT_STRING | SKY_WANT_NUMBER, 1, "unit_mbb_temperature",   \
+         "K"},                                                                                   \
+        SKY_SPEC_UNIT("unit_mbb_temperature")
 
 /*
  * The component's random seed, parameter `key` (an integer 0..2^32-1; when
@@ -189,6 +215,8 @@ int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_
 
 /* The model registry (registry.c). */
 const sky_model_type *sky_model_find(const char *name);
+/* The parameters a model reads (never NULL for a registered model). */
+const sky_param_spec *sky_model_params(const sky_model_type *type);
 int sky_model_count(void);
 const sky_model_type *sky_model_at(int i);
 

@@ -6,11 +6,14 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/error.h"
+#include "core/suggest.h"
+#include "spectra/units.h"
 
 int sky_params_set(sky_params *ps, const char *key, int kind, const char *str, double num,
                    sky_error *err)
@@ -235,5 +238,124 @@ int sky_params_check_used(const sky_params *ps, const char *model, sky_error *er
         if (!ps->p[i].used)
             return sky_fail(err, SKY_EINVAL, "component %s: unknown parameter '%s' for model %s",
                             ps->owner, ps->p[i].key, model);
+    return SKY_OK;
+}
+
+/* The keys every model accepts (component.c reads them for all). */
+static const sky_param_spec every_model[] = {
+    {"max_nside", SKY_WANT_NUMBER, 0, NULL, NULL},
+    {"available_nside", SKY_WANT_STRING | SKY_WANT_NUMBER, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const sky_param_spec *spec_of(const sky_param_spec *spec, const char *key)
+{
+    for (const sky_param_spec *s = spec; s && s->key; s++)
+        if (!strcmp(s->key, key))
+            return s;
+    for (const sky_param_spec *s = every_model; s->key; s++)
+        if (!strcmp(s->key, key))
+            return s;
+    return NULL;
+}
+
+static const sky_param *find(const sky_params *ps, const char *key)
+{
+    for (int i = 0; i < ps->n; i++)
+        if (!strcmp(ps->p[i].key, key))
+            return &ps->p[i];
+    return NULL;
+}
+
+/* "a string", "a number or a template path", ... for what `want` accepts */
+static const char *wanted(int want)
+{
+    if ((want & SKY_WANT_STRING) && (want & SKY_WANT_NUMBER))
+        return "a number or a template path";
+    if (want & SKY_WANT_FREQ)
+        return "a quantity string like \"353 GHz\"";
+    if (want & SKY_WANT_UNIT)
+        return "a unit string like \"uK_RJ\"";
+    return want & SKY_WANT_STRING ? "a string" : want & SKY_WANT_NUMBER ? "a number" : "a boolean";
+}
+
+static int unknown_key(const sky_param *p, const char *model, const sky_param_spec *spec,
+                       sky_error *err)
+{
+    sky_suggest sg;
+    char hint[256];
+    sky_suggest_init(&sg, p->key);
+    for (const sky_param_spec *s = spec; s && s->key; s++)
+        sky_suggest_add(&sg, s->key);
+    for (const sky_param_spec *s = every_model; s->key; s++)
+        sky_suggest_add(&sg, s->key);
+    if (*sky_suggest_text(&sg, hint, sizeof hint))
+        return sky_fail(err, SKY_EINVAL, "%s: unknown parameter of %s%s", p->key, model, hint);
+    char list[768] = "";
+    size_t used = 0;
+    for (const sky_param_spec *s = spec; s && s->key && used < sizeof list; s++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", s == spec ? "" : ", ",
+                                 s->key);
+    return sky_fail(err, SKY_EINVAL, "%s: unknown parameter of %s (it reads %s, max_nside and "
+                    "available_nside)", p->key, model, list);
+}
+
+/* One value against its entry. */
+static int check_value(const sky_params *ps, const sky_param *p, const sky_param_spec *s,
+                       sky_error *err)
+{
+    const int want = s->want;
+    const int kind_ok = p->kind == SKY_PARAM_STRING
+                            ? (want & (SKY_WANT_STRING | SKY_WANT_FREQ | SKY_WANT_UNIT)) != 0
+                        : p->kind == SKY_PARAM_NUMBER ? (want & SKY_WANT_NUMBER) != 0
+                                                      : (want & SKY_WANT_BOOL) != 0;
+    if (!kind_ok && p->kind == SKY_PARAM_NUMBER && (want & SKY_WANT_FREQ))
+        return sky_fail(err, SKY_EINVAL, "%s = %g has no unit: expected a quantity string like "
+                        "\"353 GHz\"", p->key, p->num);
+    if (!kind_ok)
+        return sky_fail(err, SKY_EINVAL, "%s is %s, expected %s", p->key, kind_name(p->kind),
+                        wanted(want));
+    if (p->kind == SKY_PARAM_NUMBER && !isfinite(p->num))
+        return sky_fail(err, SKY_EINVAL, "%s = %g: expected a finite number", p->key, p->num);
+    if (p->kind == SKY_PARAM_NUMBER && s->unit_key && !find(ps, s->unit_key))
+        return sky_fail(err, SKY_EINVAL, "%s = %g has no unit: add %s = \"%s\"", p->key, p->num,
+                        s->unit_key, s->unit);
+    if (p->kind != SKY_PARAM_STRING)
+        return SKY_OK;
+    double ghz;
+    if ((want & SKY_WANT_FREQ) && !(want & SKY_WANT_STRING) &&
+        !(sky_parse_freq(p->str, &ghz) && ghz > 0))
+        return sky_fail(err, SKY_EINVAL, "%s = \"%s\": expected a positive frequency like "
+                        "\"353 GHz\" or \"408 MHz\"", p->key, p->str);
+    sky_unit u;
+    int rc;
+    if ((want & SKY_WANT_UNIT) && (rc = sky_unit_parse(p->str, &u, err)))
+        return sky_prefix(err, rc, "%s: ", p->key);
+    if (strstr(p->str, "{nside}") && !find(ps, "available_nside"))
+        return sky_fail(err, SKY_EINVAL, "%s = \"%s\" is named by {nside}: expected "
+                        "available_nside too, e.g. [2048, 4096, 8192]", p->key, p->str);
+    return SKY_OK;
+}
+
+int sky_params_check(const sky_params *ps, const char *model, const sky_param_spec *spec,
+                     int *bad, sky_error *err)
+{
+    *bad = -1;
+    for (int i = 0; i < ps->n; i++)
+        if (!spec_of(spec, ps->p[i].key)) {
+            *bad = i;
+            return unknown_key(&ps->p[i], model, spec, err);
+        }
+    for (const sky_param_spec *s = spec; s && s->key; s++)
+        if (s->required && !find(ps, s->key))
+            return sky_fail(err, SKY_EINVAL, "%s: missing parameter of %s: expected %s", s->key, model,
+                            wanted(s->want));
+    for (int i = 0; i < ps->n; i++) {
+        int rc = check_value(ps, &ps->p[i], spec_of(spec, ps->p[i].key), err);
+        if (rc) {
+            *bad = i;
+            return rc;
+        }
+    }
     return SKY_OK;
 }

@@ -57,6 +57,43 @@ int sky_parse_int_list(const char *s, long long *out, int max);
 /* Parses a frequency quantity string; 0 if it is not one. */
 int sky_parse_freq(const char *s, double *ghz);
 
+/*
+ * What a model reads, declared next to its init (registry.c pairs each model
+ * with its list), so that a configuration is checked before any template is
+ * read: sky_params_check.
+ */
+enum sky_param_want {
+    SKY_WANT_STRING = 1, /* a string: a template path, a file, a name */
+    SKY_WANT_NUMBER = 2,
+    SKY_WANT_BOOL = 4,
+    SKY_WANT_FREQ = 8,  /* a frequency quantity string, "353 GHz" */
+    SKY_WANT_UNIT = 16, /* a unit string, "uK_RJ" */
+};
+
+typedef struct sky_param_spec {
+    const char *key;
+    int want;     /* SKY_WANT_* or'ed */
+    int required; /* always (requirements that depend on other keys are init's) */
+    /* a number for this key has no unit of its own: it takes unit_key's,
+     * which must then be given (PySM's map_mbb_temperature with
+     * unit_mbb_temperature); NULL otherwise */
+    const char *unit_key, *unit;
+} sky_param_spec;
+
+/*
+ * Checks parameters against a model's list (terminated by a NULL key; the
+ * keys every model accepts, max_nside and available_nside, are added):
+ * unknown keys first, with a suggestion for a near miss, then missing
+ * required keys, then each value's kind, frequency and unit strings, a
+ * number lacking its unit, and paths named by {nside} without
+ * available_nside. The message starts with the key ("map_mbb_indx: unknown
+ * parameter of ModifiedBlackBody (did you mean map_mbb_index?)"), for the
+ * caller to prefix with the component; *bad is the index in ps of the value
+ * at fault, -1 for a missing key.
+ */
+int sky_params_check(const sky_params *ps, const char *model, const sky_param_spec *spec,
+                     int *bad, sky_error *err);
+
 /* An error for the first key no lookup used. */
 int sky_params_check_used(const sky_params *ps, const char *model, sky_error *err);
 

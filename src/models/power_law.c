@@ -155,6 +155,17 @@ void sky_power_law_emission(const void *state, const sky_bandq *band, const doub
     power_law_chunks(m, band, ln_ref_i, ln_ref_p, ln_curve, first, count, out_i, out_q, out_u);
 }
 
+const sky_param_spec sky_params_power_law[] = {
+    SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_FIELD("map_pl_index"),
+    SKY_SPEC_END,
+};
+
+const sky_param_spec sky_params_curved_power_law[] = {
+    SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_FIELD("map_pl_index"), SKY_SPEC_FIELD("spectral_curvature"),
+    SKY_SPEC_FREQ("freq_curve", 1),
+    SKY_SPEC_END,
+};
+
 const sky_model_type sky_model_power_law = {
     "PowerLaw",
     "power law in K_RJ: templates scaled by (nu/nu0)^beta (synchrotron, free-free)",

@@ -33,6 +33,14 @@ typedef struct sky_realization {
  * synalm_lmax (PySM's default min(16384, 2.5 nside)), has_polarization (true
  * only) and the optional galplane_fix map.
  */
+#define SKY_SPEC_REALIZATION                                                                     \
+    SKY_SPEC_FREQ("freq_ref", 1), SKY_SPEC_NUMBER("synalm_lmax", 0),                            \
+        SKY_SPEC_BOOL("has_polarization"), SKY_SPEC_PATH("galplane_fix", 0),                     \
+        SKY_SPEC("seeds", SKY_WANT_STRING | SKY_WANT_NUMBER, 0),                                  \
+        SKY_SPEC_PATH("largescale_alm", 1), SKY_SPEC_PATH("small_scale_cl", 1),                  \
+        SKY_SPEC_PATH("amplitude_modulation_temp_alm", 1),                                       \
+        SKY_SPEC_PATH("amplitude_modulation_pol_alm", 1)
+
 int sky_realization_begin(sky_realization *r, sky_params *ps, sky_loader *ld, int nseeds,
                           sky_error *err);
 

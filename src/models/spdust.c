@@ -370,6 +370,23 @@ static void spdust_emission(const void *state, const sky_bandq *band, const doub
     }
 }
 
+/* freq_peak: a quantity or a map */
+#define SPDUST_SPEC                                                                              \
+    SKY_SPEC_PATH("map_I", 1), SKY_SPEC_UNIT("unit_I"), SKY_SPEC_PATH("emissivity", 1),         \
+        SKY_SPEC_FREQ("freq_ref_I", 1), SKY_SPEC_FREQ("freq_ref_peak", 1),                       \
+        SKY_SPEC("freq_peak", SKY_WANT_STRING | SKY_WANT_FREQ, 1)
+
+const sky_param_spec sky_params_spdust[] = {
+    SPDUST_SPEC,
+    SKY_SPEC_END,
+};
+
+const sky_param_spec sky_params_spdust_pol[] = {
+    SPDUST_SPEC, SKY_SPEC_NUMBER("pol_frac", 1), SKY_SPEC_PATH("angle_Q", 1),
+    SKY_SPEC_PATH("angle_U", 1),
+    SKY_SPEC_END,
+};
+
 const sky_model_type sky_model_spdust = {
     "SpDust",
     "spinning dust (AME): SpDust2 emissivity shifted to a peak frequency",
