@@ -349,6 +349,8 @@ SKY_API int sky_prov_set_int(sky_prov *p, const char *key, long long value, cons
 /** A real (written so that FITS reads it as one; a non-finite value as a string). */
 SKY_API int sky_prov_set_real(sky_prov *p, const char *key, double value, const char *comment);
 SKY_API int sky_prov_set_bool(sky_prov *p, const char *key, int value, const char *comment);
+/** Removes keyword `key` (after sky_prov_begin_step, into a HISTORY line). */
+SKY_API int sky_prov_remove(sky_prov *p, const char *key);
 SKY_API int sky_prov_history(sky_prov *p, const char *text);
 SKY_API int sky_prov_comment(sky_prov *p, const char *text);
 /**
@@ -388,8 +390,9 @@ SKY_API int sky_prov_add_band(sky_prov *p, const sky_band *band, const char *ban
  * A smoothing (sky_smooth) of a map at nside_in with options `o` as reported
  * by `rep`: NSIDEIN; FWHM [arcmin] or BEAMWIN (`beam_file`, may be NULL) and
  * BEAMCOLS; LMAX; MAP2ALM (the method); for least squares LSQITER (the
- * maximum), LSQTOL, LSQNITER and LSQRESID; ROTATE = 'G:C' with a rotation;
- * CARRES [arcmin] with a CAR map.
+ * maximum), LSQTOL, LSQNITER and LSQRESID; ROTATE = 'G:C' with a rotation.
+ * Cards of an earlier smoothing that this one does not set again (the other
+ * kind of beam, the least-squares cards) are removed.
  */
 SKY_API int sky_prov_add_smoothing(sky_prov *p, const sky_smooth_opts *o, const char *beam_file,
                                    int nside_in, const sky_smooth_report *rep);

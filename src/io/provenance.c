@@ -206,6 +206,29 @@ int sky_prov_set_bool(sky_prov *p, const char *key, int value, const char *comme
     return set(p, key, K_LITERAL, value ? "T" : "F", comment);
 }
 
+int sky_prov_remove(sky_prov *p, const char *key)
+{
+    for (int i = 0; p && i < p->n; i++) {
+        card *c = &p->c[i];
+        if ((c->kind != K_STRING && c->kind != K_LITERAL) || strcmp(c->key, key))
+            continue;
+        if (p->step) {
+            char old[1024], line[1200];
+            card_text(c, old, sizeof old);
+            snprintf(line, sizeof line, "%s: was %s", p->step, old);
+            if (append(p, "HISTORY", K_HISTORY, NULL, line))
+                return p->bad;
+            c = &p->c[i];
+        }
+        free(c->value);
+        free(c->comment);
+        memmove(c, c + 1, (size_t)(p->n - i - 1) * sizeof *c);
+        p->n--;
+        return SKY_OK;
+    }
+    return SKY_OK;
+}
+
 int sky_prov_history(sky_prov *p, const char *text)
 {
     return p ? append(p, "HISTORY", K_HISTORY, NULL, text ? text : "") : SKY_EINVAL;
@@ -366,9 +389,12 @@ int sky_prov_add_smoothing(sky_prov *p, const sky_smooth_opts *o, const char *be
     const int nside_out = o->nside_out ? o->nside_out : nside_in;
     sky_prov_set_int(p, "NSIDEIN", nside_in, "nside of the map smoothed");
     if (o->beam) {
+        sky_prov_remove(p, "FWHM");
         sky_prov_set_string(p, "BEAMWIN", beam_file ? beam_file : "(given)", "beam window B_l");
         sky_prov_set_int(p, "BEAMCOLS", o->beam_ncols, "1: T, E, B alike; 3: T, E, B");
     } else {
+        sky_prov_remove(p, "BEAMWIN");
+        sky_prov_remove(p, "BEAMCOLS");
         sky_prov_set_real(p, "FWHM", o->fwhm_rad * 180 / M_PI * 60,
                           "[arcmin] Gaussian beam (healpy pol=True)");
     }
@@ -378,7 +404,11 @@ int sky_prov_add_smoothing(sky_prov *p, const sky_smooth_opts *o, const char *be
                      "lmax of the transforms");
     if (rep && rep->method) {
         sky_prov_set_string(p, "MAP2ALM", rep->method, "map2alm method");
-        if (!strcmp(rep->method, "map2alm_lsq")) {
+        if (strcmp(rep->method, "map2alm_lsq")) {
+            static const char *const lsq[] = {"LSQITER", "LSQTOL", "LSQNITER", "LSQRESID"};
+            for (int i = 0; i < 4; i++)
+                sky_prov_remove(p, lsq[i]);
+        } else {
             sky_prov_set_int(p, "LSQITER", o->lsq_maxiter, "least-squares iterations at most");
             sky_prov_set_real(p, "LSQTOL", SKY_LSQ_TOL, "least-squares tolerance (atol, btol)");
             sky_prov_set_int(p, "LSQNITER", rep->iterations, "least-squares iterations made");

@@ -179,7 +179,8 @@ static double text_width(cairo_t *cr, const char *text, double size)
 static double fit_title(cairo_t *cr, const char *title, double width, double size, char *out,
                         size_t outlen, double *drawn)
 {
-    const double room = 0.96 * width, smallest = size / 3;
+    /* smaller down to half the size, not below 8 pixels (unless asked for) */
+    const double room = 0.96 * width, smallest = size / 2 > 8 ? size / 2 : size < 8 ? size : 8;
     char *buf = malloc(outlen + 8);
     double fs = size, w;
     if (!buf || outlen < 8) {
@@ -192,7 +193,7 @@ static double fit_title(cairo_t *cr, const char *title, double width, double siz
     }
     utf8_copy(out, outlen, title ? title : "", (size_t)-1);
     w = text_width(cr, out, fs);
-    if (w > room) /* the size at which it fits, not below a third */
+    if (w > room) /* the size at which it fits, not below the smallest */
         fs = size * room / w > smallest ? size * room / w : smallest;
     w = text_width(cr, out, fs);
     /* still too wide: keep the start and the end, "..." between */

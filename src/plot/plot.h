@@ -34,7 +34,7 @@ typedef struct sky_plot_opts {
 } sky_plot_opts;
 
 /* The title as drawn across a panel `width` pixels wide: the font size
- * (at most `size`, at least a third of it) at which `title` fits in 96 % of
+ * (at most `size`, at least half of it or 8 pixels) at which `title` fits in 96 % of
  * the width, with the text written to out (of outlen bytes); when even the
  * smallest size is too wide, the middle of the text is replaced by "..." so
  * that it fits. *drawn (may be NULL) receives the width of the text drawn.
