@@ -114,7 +114,7 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
         if ((rc = sky_config_add_file(*cfg, files[i], err)))
             break;
         if (prov) { /* the file, and which of the COMPn cards it defined */
-            char key[16], comment[80];
+            char key[24], comment[80];
             const int after = sky_config_count(*cfg);
             snprintf(key, sizeof key, "CONFIG%d", i + 1);
             if (after > before + 1)
@@ -124,7 +124,13 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
                 snprintf(comment, sizeof comment, "--config: COMP%d", after);
             else
                 snprintf(comment, sizeof comment, "--config: no component");
-            sky_prov_set_string(*prov, key, files[i], comment);
+            if (i < 99) /* keywords of 8 characters at most */
+                sky_prov_set_string(*prov, key, files[i], comment);
+            else { /* the hundredth file on, as HISTORY lines */
+                char line[4200];
+                snprintf(line, sizeof line, "--config %s (%s)", files[i], comment + 10);
+                sky_prov_history(*prov, line);
+            }
         }
     }
     if (rc)

@@ -308,7 +308,7 @@ const char *sky_prov_get(const sky_prov *p, const char *key)
 
 int sky_prov_add_sky(sky_prov *p, const sky_config *cfg, const sky_sky *sky)
 {
-    char key[16], text[512], comment[80];
+    char key[24], text[512], comment[80];
     sky_prov_set_string(p, "CREATOR", "skymodel " SKY_VERSION_STRING,
                         "PySM " SKY_PYSM_VERSION " in C");
     sky_prov_set_string(p, "SKYMVER", SKY_VERSION_STRING, "skymodel version");
@@ -318,7 +318,7 @@ int sky_prov_add_sky(sky_prov *p, const sky_config *cfg, const sky_sky *sky)
         sky_prov_set_int(p, "SKYNSIDE", sky_nside(sky), "nside of the simulation");
     if (cfg) {
         sky_prov_set_int(p, "NCOMPS", cfg->n, "sky components, COMPn: label: PySM class");
-        for (int i = 0; i < cfg->n; i++) {
+        for (int i = 0; i < cfg->n && i < 9999; i++) { /* COMP9999: 8 characters */
             const sky_config_component *c = &cfg->comp[i];
             snprintf(key, sizeof key, "COMP%d", i + 1);
             snprintf(text, sizeof text, "%s: %s", c->label, c->model_class);
@@ -327,7 +327,7 @@ int sky_prov_add_sky(sky_prov *p, const sky_config *cfg, const sky_sky *sky)
         }
     }
     /* the seeds used, so that a stochastic sky can be made again */
-    for (int i = 0; sky && i < sky_seed_count(sky); i++) {
+    for (int i = 0; sky && i < sky_seed_count(sky) && i < 9999; i++) {
         const char *label, *k;
         uint32_t value;
         sky_seed_at(sky, i, &label, &k, &value);
