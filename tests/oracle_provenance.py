@@ -210,6 +210,12 @@ with tempfile.TemporaryDirectory() as tmp:
         if r.returncode == 0:
             expect(header(os.path.join(tmp, "mpi_b.fits")), "mpirun smooth",
                    {"PRESETS": "s1,c1", "SEED1": 1111, "FWHM": 30.0, "NPROCS": 2})
+            # smoothed again in one process: the input's NPROCS is history
+            r = subprocess.run([binary, "smooth", "mpi_b.fits", "-o", "mpi_c.fits", "--fwhm",
+                                "30", "-q"], cwd=tmp, capture_output=True, text=True)
+            h = header(os.path.join(tmp, "mpi_c.fits"))
+            check("NPROCS" not in h and "was NPROCS = 2" in history(h),
+                  "a serial smoothing keeps the input's NPROCS")
     else:
         print("no mpirun in SKY_TEST_MPIRUN: MPI runs not checked")
 

@@ -164,6 +164,8 @@ sky_prov *cli_smoothed_prov(const sky_prov *base, const sky_smooth_opts *o,
     sky_prov_add_smoothing(p, o, beam_file, nside, rep);
     if (mpi_procs > 1)
         sky_prov_set_int(p, "NPROCS", mpi_procs, "MPI processes (order of the alm sums)");
+    else /* an input's, made by another run */
+        sky_prov_remove(p, "NPROCS");
     return p;
 }
 
