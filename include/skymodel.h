@@ -257,6 +257,7 @@ typedef struct sky_map_header {
     int dtype;            /* enum sky_dtype */
     int overwrite;        /* 0: refuse to replace an existing file */
     const char *const *cards; /* extra header cards "KEY = value / comment", NULL-terminated, or NULL */
+    const struct sky_prov *prov; /* provenance cards written after them, or NULL */
 } sky_map_header;
 
 /**
@@ -320,6 +321,87 @@ typedef struct sky_smooth_report {
  * columns of decreasing RA). `rep` (may be NULL) tells what was done. */
 SKY_API int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth_opts *o,
                        double *out, double *car, sky_smooth_report *rep, sky_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Provenance: the header cards that say how a map was made                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An ordered list of FITS header cards: keyword = value / comment, HISTORY
+ * and COMMENT lines. Keywords are 1 to 8 characters of A-Z, 0-9, '-', '_';
+ * setting a keyword again replaces its value where it stands. Strings longer
+ * than one card are written with cfitsio's long-string convention (CONTINUE
+ * cards), HISTORY and COMMENT text over as many cards as it needs. The map
+ * writers (sky_write_map, the CAR and distributed writers) write the list
+ * after their own structural keywords (which a list cannot override).
+ * A failed allocation is remembered and reported by the writer, so that the
+ * sky_prov_set_* calls of a list may be made without checking each.
+ */
+typedef struct sky_prov sky_prov;
+
+SKY_API sky_prov *sky_prov_new(void);
+SKY_API void sky_prov_free(sky_prov *p);
+/** A copy, or NULL when out of memory. */
+SKY_API sky_prov *sky_prov_copy(const sky_prov *p);
+SKY_API int sky_prov_set_string(sky_prov *p, const char *key, const char *value,
+                                const char *comment);
+SKY_API int sky_prov_set_int(sky_prov *p, const char *key, long long value, const char *comment);
+/** A real (written so that FITS reads it as one; a non-finite value as a string). */
+SKY_API int sky_prov_set_real(sky_prov *p, const char *key, double value, const char *comment);
+SKY_API int sky_prov_set_bool(sky_prov *p, const char *key, int value, const char *comment);
+/** Removes keyword `key` (after sky_prov_begin_step, into a HISTORY line). */
+SKY_API int sky_prov_remove(sky_prov *p, const char *key);
+SKY_API int sky_prov_history(sky_prov *p, const char *text);
+SKY_API int sky_prov_comment(sky_prov *p, const char *text);
+/**
+ * From now on, a keyword set again whose value changes leaves its previous
+ * card as a HISTORY line "<step>: was KEY = value / comment" (sky_prov_read_map
+ * then a step such as smoothing: the input's cards are kept, replaced values
+ * are not lost).
+ */
+SKY_API void sky_prov_begin_step(sky_prov *p, const char *step);
+/** SKY_ENOMEM when an earlier call ran out of memory, SKY_EINVAL for a bad keyword. */
+SKY_API int sky_prov_status(const sky_prov *p, sky_error *err);
+
+/** Number of cards, and the i-th: keyword ("HISTORY"/"COMMENT" for text
+ * lines), value as text (strings unquoted; NULL for text lines, whose text is
+ * in *comment) and comment ("" for none). */
+SKY_API int sky_prov_count(const sky_prov *p);
+SKY_API int sky_prov_at(const sky_prov *p, int i, const char **key, const char **value,
+                        const char **comment);
+/** The value of keyword `key`, or NULL. */
+SKY_API const char *sky_prov_get(const sky_prov *p, const char *key);
+
+/**
+ * What the library knows of a sky: CREATOR, SKYMVER and PYSMVER (versions),
+ * POLCCONV = 'COSMO' (PySM and healpy's convention), SKYNSIDE, NCOMPS and
+ * COMPn = 'label: ModelClass' for each component of `cfg`, SEEDn for each
+ * seed the sky used (sky may be NULL).
+ */
+SKY_API int sky_prov_add_sky(sky_prov *p, const sky_config *cfg, const sky_sky *sky);
+/**
+ * A band: FREQMIN, FREQMAX, NFREQ; FREQ for one frequency; with
+ * `bandpass_file`, BANDPASS (its name); else FREQS and, with weights,
+ * WEIGHTS (comma-separated, %.10g).
+ */
+SKY_API int sky_prov_add_band(sky_prov *p, const sky_band *band, const char *bandpass_file);
+
+/**
+ * A smoothing (sky_smooth) of a map at nside_in with options `o` as reported
+ * by `rep`: NSIDEIN; FWHM [arcmin] or BEAMWIN (`beam_file`, may be NULL) and
+ * BEAMCOLS; LMAX; MAP2ALM (the method); for least squares LSQITER (the
+ * maximum), LSQTOL, LSQNITER and LSQRESID; ROTATE = 'G:C' with a rotation.
+ * Cards of an earlier smoothing that this one does not set again (the other
+ * kind of beam, the least-squares cards) are removed.
+ */
+SKY_API int sky_prov_add_smoothing(sky_prov *p, const sky_smooth_opts *o, const char *beam_file,
+                                   int nside_in, const sky_smooth_report *rep);
+/**
+ * The cards of the map header (first extension) of a FITS file that are
+ * not structural (table layout, HEALPix geometry, ordering, coordinates,
+ * units: what a map writer sets itself), in order, appended to `p`.
+ */
+SKY_API int sky_prov_read_map(sky_prov *p, const char *path, sky_error *err);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "core/error.h"
+#include "io/fits_car.h"
 #include "io/fits_map.h"
 #include "options.h"
 #include "plot.h"
@@ -23,7 +24,8 @@ static const cli_option plot_options[] = {
     {"min", 0, "X", "value at the bottom of the colour scale (default: the map's minimum)", 0},
     {"max", 0, "X", "value at the top of the colour scale (default: the map's maximum)", 0},
     {"norm", 0, "N", "colour scale: linear (default), log or hist (histogram equalised)", 0},
-    {"title", 't', "TEXT", "title (default: the file name and field)", 0},
+    {"title", 't', "TEXT", "title (default: the file's base name and field; a title wider than "
+                           "the picture is drawn smaller, then shortened in the middle)", 0},
     {"coord", 0, "C", "draw in frame G, C or E (the map's frame is its COORDSYS)", 0},
     {"graticule", 'g', NULL, "meridians every 60 deg and parallels every 30 deg", 0},
     {"width", 'w', "PIXELS", "picture width (default 800)", 0},
@@ -77,48 +79,98 @@ int cli_plot_args(const cli_parsed *p, cli_plot *a, sky_error *err)
     return SKY_OK;
 }
 
+/* The default title: the file's base name (folders left out). */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/* The panels of field a->field from `n` maps (I, Q, U), each the value
+ * set of a HEALPix map or of a CAR map's component; P is written to pmap
+ * or pcar, whichever the maps are. */
+static int make_panels(const cli_plot *a, const char *fits, const sky_hmap *m,
+                       const sky_car_map *car, char (*units)[64], sky_hmap *pmap,
+                       sky_car_map *pcar, sky_plot_panel *panels, char (*titles)[256], int *np,
+                       sky_error *err)
+{
+    const char *names = "IQU", *name = a->title ? a->title : base_name(fits);
+    *np = 0;
+    for (int k = 0; k < 3; k++) {
+        if (strcmp(a->field, "all") && a->field[0] != names[k])
+            continue;
+        snprintf(titles[*np], 256, "%s %c", name, names[k]);
+        panels[*np] = (sky_plot_panel){m ? &m[k] : NULL, car, k, titles[*np], units[k],
+                                       k ? SKY_CMAP_DIVERGING : SKY_CMAP_PLANCK, a->vmin, a->vmax};
+        if (a->title && strcmp(a->field, "all"))
+            panels[*np].title = a->title;
+        (*np)++;
+    }
+    if (strcmp(a->field, "P"))
+        return SKY_OK;
+    /* sqrt(Q^2 + U^2) */
+    snprintf(titles[0], 256, "%s P", name);
+    panels[0] = (sky_plot_panel){NULL, NULL, 0, a->title ? a->title : titles[0], units[1],
+                                 SKY_CMAP_PLANCK, a->vmin, a->vmax};
+    *np = 1;
+    if (m) {
+        int rc = sky_hmap_alloc(pmap, m[0].nside, 0, err);
+        if (rc)
+            return rc;
+        for (int64_t q = 0; q < pmap->npix; q++)
+            pmap->d[q] = hypot(sky_hmap_at(&m[1], q), sky_hmap_at(&m[2], q));
+        panels[0].map = pmap;
+        return SKY_OK;
+    }
+    const int64_t n = (int64_t)car->ny * car->nx;
+    *pcar = *car;
+    pcar->ncomp = 1;
+    if (!(pcar->data = malloc((size_t)n * sizeof *pcar->data)))
+        return sky_nomem(err, "the polarised intensity");
+    for (int64_t q = 0; q < n; q++)
+        pcar->data[q] = hypot(car->data[n + q], car->data[2 * n + q]);
+    panels[0].car = pcar;
+    return SKY_OK;
+}
+
 int cli_plot_file(const char *fits, const char *png, const cli_plot *a, int overwrite,
                   sky_error *err)
 {
-    int ncols = 0, nside = 0, rc;
+    int ncols = 0, rc;
     char coord;
-    if ((rc = sky_fits_map_shape(fits, &ncols, &nside, err)) ||
-        (rc = sky_fits_map_coordsys(fits, &coord, err)))
-        return rc;
-    const int want_pol = strcmp(a->field, "I") != 0;
-    if (want_pol && ncols < 3)
-        return sky_fail(err, SKY_EINVAL, "--field %s: %s has %d column%s, no Q and U", a->field,
-                        fits, ncols, ncols == 1 ? "" : "s");
-    const int nread = want_pol ? 3 : 1, fields[3] = {0, 1, 2};
+    const int want_pol = strcmp(a->field, "I") != 0, is_car = sky_fits_is_car(fits);
     sky_hmap m[3], pmap = {0};
-    char units[3][64];
-    if ((rc = sky_fits_read_map(fits, nread, fields, m, units, err)))
+    sky_car_map car = {0}, pcar = {0};
+    char units[3][64] = {"", "", ""};
+    int nread = 0;
+    if (is_car) { /* a CAR map (the --car-resol files): sampled in the same projection */
+        if ((rc = sky_fits_read_car(fits, &car, err)))
+            return rc;
+        coord = car.coordsys;
+        ncols = car.ncomp;
+        for (int k = 0; k < 3; k++)
+            snprintf(units[k], sizeof units[k], "%s", car.unit);
+    } else if ((rc = sky_fits_map_shape(fits, &ncols, NULL, err)) ||
+               (rc = sky_fits_map_coordsys(fits, &coord, err))) {
         return rc;
+    }
+    if (want_pol && ncols < 3) {
+        sky_car_map_free(&car);
+        return sky_fail(err, SKY_EINVAL, "--field %s: %s has %d %s, no Q and U", a->field,
+                        fits, ncols, is_car ? (ncols == 1 ? "component" : "components")
+                                            : (ncols == 1 ? "column" : "columns"));
+    }
+    if (!is_car) {
+        const int fields[3] = {0, 1, 2};
+        nread = want_pol ? 3 : 1;
+        if ((rc = sky_fits_read_map(fits, nread, fields, m, units, err)))
+            return rc;
+    }
     sky_plot_panel panels[3];
-    int np = 0;
     char titles[3][256];
-    const char *names = "IQU";
-    for (int k = 0; k < 3; k++) {
-        const char f = names[k];
-        if (strcmp(a->field, "all") && a->field[0] != f)
-            continue;
-        snprintf(titles[np], sizeof titles[np], "%s %c", a->title ? a->title : fits, f);
-        panels[np] = (sky_plot_panel){&m[k], titles[np], units[k],
-                                      k ? SKY_CMAP_DIVERGING : SKY_CMAP_PLANCK, a->vmin, a->vmax};
-        if (a->title && strcmp(a->field, "all"))
-            panels[np].title = a->title;
-        np++;
-    }
-    if (!strcmp(a->field, "P")) { /* sqrt(Q^2 + U^2) */
-        if (!(rc = sky_hmap_alloc(&pmap, nside, 0, err))) {
-            for (int64_t q = 0; q < pmap.npix; q++)
-                pmap.d[q] = hypot(sky_hmap_at(&m[1], q), sky_hmap_at(&m[2], q));
-            snprintf(titles[0], sizeof titles[0], "%s P", a->title ? a->title : fits);
-            panels[0] = (sky_plot_panel){&pmap, a->title ? a->title : titles[0], units[1],
-                                         SKY_CMAP_PLANCK, a->vmin, a->vmax};
-            np = 1;
-        }
-    }
+    int np = 0;
+    rc = make_panels(a, fits, is_car ? NULL : m, is_car ? &car : NULL, units, &pmap, &pcar,
+                     panels, titles, &np, err);
     if (!rc) {
         sky_plot_opts o = {a->width, a->norm, a->graticule, coord, a->coord ? a->coord : coord};
         rc = sky_plot_png(png, np, panels, &o, overwrite, err);
@@ -126,6 +178,8 @@ int cli_plot_file(const char *fits, const char *png, const cli_plot *a, int over
     for (int k = 0; k < nread; k++)
         sky_hmap_free(&m[k]);
     sky_hmap_free(&pmap);
+    sky_car_map_free(&car);
+    sky_car_map_free(&pcar);
     return rc;
 }
 
@@ -140,7 +194,8 @@ int sky_cmd_plot(int argc, char **argv)
     if (cli_has(&p, "help")) {
         cli_print_help("skymodel plot MAP.fits -o PNG [--field I|Q|U|P|all] [--min X --max Y] "
                        "[--norm linear|log|hist] [--title T] [--coord G|C|E] [--graticule]",
-                       "Draws a HEALPix map in Mollweide projection, as healpy.mollview does:\n"
+                       "Draws a HEALPix map, or a CAR map as `--car-resol` writes them, in\n"
+                       "Mollweide projection, as healpy.mollview does:\n"
                        "longitude 0 at the centre, increasing to the left; a colour bar with\n"
                        "the unit; the Planck colour map for I, a diverging one for Q and U.",
                        plot_options, NOPT);

@@ -55,7 +55,8 @@ static const cli_option sim_options[] = {
                      "d5/d7 seed, d6's numpy global seed (default 0), d11/s6 seeds (N, N+1, ...)", 0},
     {"instrument", 'i', "FILE", "instrument JSON: the sky and its channels, one map each "
                                 "(see docs/instrument.md); -o is then a folder", 0},
-    {"output", 'o', "FILE", "output FITS map (a folder with --instrument)", 0},
+    {"output", 'o', "FILE", "output FITS map (a folder with --instrument); none with "
+                            "--car-output: the CAR map alone", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"plot", 0, "PNG", "also draw the map's I in Mollweide projection (see skymodel plot)", 0},
@@ -84,26 +85,54 @@ static void log_stderr(void *ctx, const char *line)
 }
 
 int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long seed,
-                  int verbose, sky_config **cfg, sky_sky **sky, sky_error *err)
+                  int verbose, sky_config **cfg, sky_sky **sky, sky_prov **prov, sky_error *err)
 {
     /* one process's share under mpirun, else the whole sky */
     return cli_build_sky_part(p, presets, nside, seed, verbose, sky_par_rank(), sky_par_size(),
-                              cfg, sky, err);
+                              cfg, sky, prov, err);
 }
 
 int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long long seed,
                        int verbose, int part, int nparts, sky_config **cfg, sky_sky **sky,
-                       sky_error *err)
+                       sky_prov **prov, sky_error *err)
 {
     int rc = SKY_OK;
     *sky = NULL;
-    if (!(*cfg = sky_config_new()))
-        return sky_nomem(err, "the configuration");
+    if (prov && !(*prov = sky_prov_new()))
+        return sky_nomem(err, "the header cards");
+    if (prov && presets)
+        sky_prov_set_string(*prov, "PRESETS", presets, "PySM presets");
+    if (!(*cfg = sky_config_new())) {
+        rc = sky_nomem(err, "the configuration");
+        goto fail;
+    }
     if (presets && (rc = cli_add_presets(*cfg, presets, err)))
         goto fail;
     const char *const *files = cli_all(p, "config");
-    for (int i = 0; files && files[i] && !rc; i++)
-        rc = sky_config_add_file(*cfg, files[i], err);
+    for (int i = 0; files && files[i] && !rc; i++) {
+        const int before = sky_config_count(*cfg);
+        if ((rc = sky_config_add_file(*cfg, files[i], err)))
+            break;
+        if (prov) { /* the file, and which of the COMPn cards it defined */
+            char key[24], comment[80];
+            const int after = sky_config_count(*cfg);
+            snprintf(key, sizeof key, "CONFIG%d", i + 1);
+            if (after > before + 1)
+                snprintf(comment, sizeof comment, "--config: COMP%d to COMP%d", before + 1,
+                         after);
+            else if (after == before + 1)
+                snprintf(comment, sizeof comment, "--config: COMP%d", after);
+            else
+                snprintf(comment, sizeof comment, "--config: no component");
+            if (i < 99) /* keywords of 8 characters at most */
+                sky_prov_set_string(*prov, key, files[i], comment);
+            else { /* the hundredth file on, as HISTORY lines */
+                char line[4200];
+                snprintf(line, sizeof line, "--config %s (%s)", files[i], comment + 10);
+                sky_prov_history(*prov, line);
+            }
+        }
+    }
     if (rc)
         goto fail;
     if (!sky_config_count(*cfg)) {
@@ -125,37 +154,26 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
     cli_progress_start("reading templates (nside %d)", nside);
     rc = sky_create(*cfg, &opt, sky, err);
     cli_progress_done();
-    if (!rc)
-        return SKY_OK;
+    if (rc)
+        goto fail;
+    if (prov) {
+        const char *dtype = cli_get(p, "dtype");
+        sky_prov_add_sky(*prov, *cfg, *sky);
+        sky_prov_set_string(*prov, "DTYPE", dtype ? dtype : "float32", "--dtype");
+        if ((rc = sky_prov_status(*prov, err)))
+            goto fail;
+    }
+    return SKY_OK;
 fail:
+    sky_free(*sky);
+    *sky = NULL;
     sky_config_free(*cfg);
     *cfg = NULL;
-    return rc;
-}
-
-void cli_make_cards(cli_cards *c, const sky_sky *sky, const char *presets, const char *channel,
-                    const double *freq, int nfreq)
-{
-    int n = 0;
-    snprintf(c->text[n++], 80, "CREATOR = 'skymodel %s' / PySM %s in C", SKY_VERSION_STRING,
-             SKY_PYSM_VERSION);
-    snprintf(c->text[n++], 80, "PRESETS = '%.60s'", presets);
-    if (channel)
-        snprintf(c->text[n++], 80, "CHANNEL = '%.60s'", channel);
-    snprintf(c->text[n++], 80, "FREQMIN = %.10g / lowest band frequency [GHz]", freq[0]);
-    snprintf(c->text[n++], 80, "FREQMAX = %.10g / highest band frequency [GHz]", freq[nfreq - 1]);
-    snprintf(c->text[n++], 80, "NFREQ = %d / frequency samples", nfreq);
-    /* the seeds used, so that a stochastic sky can be made again */
-    for (int i = 0; i < sky_seed_count(sky) && n < CLI_MAX_CARDS; i++) {
-        const char *label, *key;
-        uint32_t value;
-        sky_seed_at(sky, i, &label, &key, &value);
-        snprintf(c->text[n++], 80, "SEED%d = %lu / %.20s %.20s", i + 1, (unsigned long)value,
-                 label, key);
+    if (prov) {
+        sky_prov_free(*prov);
+        *prov = NULL;
     }
-    for (int i = 0; i < n; i++)
-        c->ptr[i] = c->text[i];
-    c->ptr[n] = NULL;
+    return rc;
 }
 
 /* The band from --freq, --freqs/--weights or --bandpass (exactly one). */
@@ -217,6 +235,8 @@ int sky_cmd_sim(int argc, char **argv)
     sky_sky *sky = NULL;
     double *freq = NULL, *weight = NULL, *iqu = NULL;
     sky_fits_writer *writer = NULL;
+    sky_prov *prov = NULL;
+    char *car_plot = NULL; /* the CAR map alone, drawn by --plot */
     sky_smooth_opts smooth;
     sky_table beam = {0, 0, NULL};
     int smoothing = 0, agreed = 0;
@@ -257,8 +277,11 @@ int sky_cmd_sim(int argc, char **argv)
         rc = sky_fail(&err, SKY_EINVAL, "--nside is required");
         goto done;
     }
-    if (!out) {
-        rc = sky_fail(&err, SKY_EINVAL, "-o/--output is required");
+    /* a CAR map alone: --car-resol with --car-output and no -o */
+    const int car_only = !out && !instrument && cli_get(&p, "car-output");
+    if (!out && !car_only) {
+        rc = sky_fail(&err, SKY_EINVAL, "-o/--output is required (for a CAR map alone: "
+                      "--car-resol ARCMIN --car-output FILE)");
         goto done;
     }
     if ((rc = cli_int("--nside", cli_get(&p, "nside"), 1, 1 << 30, &nside, &err)))
@@ -330,7 +353,7 @@ int sky_cmd_sim(int argc, char **argv)
         sky_band b = {nfreq, freq, weight};
         cli_sim_target t = {presets, unit, out, NULL,
                             dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                            cli_has(&p, "force")};
+                            cli_has(&p, "force"), cli_get(&p, "bandpass")};
         rc = cli_sim_in_parts(&p, (int)nside, seed, verbose, &b, &t, (int)nparts, &err);
         goto done;
     }
@@ -342,30 +365,33 @@ int sky_cmd_sim(int argc, char **argv)
         char *car_path = smoothing && smooth.car_res_rad > 0 ? cli_car_path(&p, out) : NULL;
         cli_sim_target t = {presets, unit, out, car_path,
                             dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                            cli_has(&p, "force")};
+                            cli_has(&p, "force"), cli_get(&p, "bandpass")};
         rc = cli_sim_parts(&p, (int)nside, seed, verbose, &b, smoothing ? &smooth : NULL, &t,
                            &err);
-        free(car_path);
+        if (car_only)
+            car_plot = car_path; /* what --plot draws */
+        else
+            free(car_path);
         goto done;
     }
     double t0 = sky_clock_seconds();
     if ((rc = cli_build_sky(&p, cli_get(&p, "preset"), (int)nside, seed, verbose, &cfg, &sky,
-                            &err)))
+                            &prov, &err)))
         goto done;
     double t1 = sky_clock_seconds();
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 cli_peak_rss_mb());
-    cli_cards cc;
-    cli_make_cards(&cc, sky, presets, NULL, freq, nfreq);
-    const char *const *cards = cc.ptr;
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const char *units[] = {unit, unit, unit};
     sky_fits_columns cols = {(int)nside, 3, names, units, NULL,
                              dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32, "G",
-                             cli_has(&p, "force"), cards};
+                             cli_has(&p, "force"), NULL};
     const int64_t npix = sky_npix(sky);
     sky_band band = {nfreq, freq, weight};
+    if ((rc = sky_prov_add_band(prov, &band, cli_get(&p, "bandpass"))) &&
+        (rc = sky_prov_status(prov, &err)))
+        goto done;
 
     if (smoothing) { /* the transforms need the whole map */
         char *car_path = cli_car_path(&p, out);
@@ -378,9 +404,13 @@ int sky_cmd_sim(int argc, char **argv)
         rc = sky_emission(sky, &band, unit, iqu, &err);
         cli_progress_done();
         if (!rc)
-            rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, out, car_path, units, cards,
-                                      cols.dtype, cols.overwrite, verbose, &err);
-        free(car_path);
+            rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, cli_get(&p, "beam-window"),
+                                      out, car_path, units, prov, cols.dtype, cols.overwrite,
+                                      verbose, &err);
+        if (car_only)
+            car_plot = car_path; /* what --plot draws */
+        else
+            free(car_path);
         goto done;
     }
 
@@ -391,7 +421,7 @@ int sky_cmd_sim(int argc, char **argv)
         rc = sky_nomem(&err, "the output map");
         goto done;
     }
-    if ((rc = sky_fits_writer_open(out, &cols, &writer, &err)))
+    if ((rc = sky_fits_writer_open_prov(out, &cols, prov, &writer, &err)))
         goto done;
     double t_emission = 0;
     cli_progress_start("emission and writing, %lld pixels", (long long)npix);
@@ -423,7 +453,7 @@ done:
     if (!rc && plot_png) { /* the picture of the map just written */
         cli_plot pa = {"I", NAN, NAN, 0, 800, 0, 0, NULL};
         if (sky_par_rank() == 0)
-            rc = cli_plot_file(out, plot_png, &pa, cli_has(&p, "force"), &err);
+            rc = cli_plot_file(out ? out : car_plot, plot_png, &pa, cli_has(&p, "force"), &err);
         if (agreed)
             rc = sky_par_agree(rc, &err);
         if (!rc && verbose && sky_par_rank() == 0)
@@ -432,6 +462,8 @@ done:
     if (!agreed) /* under mpirun: a check that failed here fails every process */
         rc = sky_par_agree(rc, &err);
     sky_fits_writer_abort(writer);
+    sky_prov_free(prov);
+    free(car_plot);
     sky_table_free(&beam);
     free(iqu);
     free(freq);

@@ -19,7 +19,7 @@
 #include "progress.h"
 
 static const cli_option smooth_options[] = {
-    {"output", 'o', "FILE", "output FITS map", 0},
+    {"output", 'o', "FILE", "output FITS map (none with --car-output: the CAR map alone)", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
@@ -37,6 +37,7 @@ int sky_cmd_smooth(int argc, char **argv)
     int nin = 0, ncols = 0, rc, on, agreed = 0;
     double *map = NULL;
     char *car_path = NULL;
+    sky_prov *prov = NULL;
     sky_smooth_opts o;
     if ((rc = cli_parse(smooth_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
@@ -57,15 +58,16 @@ int sky_cmd_smooth(int argc, char **argv)
                       "--help)", p.npos);
         goto done;
     }
-    if (!outpath) {
-        rc = sky_fail(&err, SKY_EINVAL, "-o/--output is required");
+    if (!outpath && !cli_get(&p, "car-output")) {
+        rc = sky_fail(&err, SKY_EINVAL, "-o/--output is required (for a CAR map alone: "
+                      "--car-resol ARCMIN --car-output FILE)");
         goto done;
     }
     if (dtype && strcmp(dtype, "float32") && strcmp(dtype, "float64")) {
         rc = sky_fail(&err, SKY_EINVAL, "--dtype '%s': expected float32 or float64", dtype);
         goto done;
     }
-    if (!cli_has(&p, "force") && stat(outpath, &st) == 0) {
+    if (outpath && !cli_has(&p, "force") && stat(outpath, &st) == 0) {
         rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", outpath);
         goto done;
     }
@@ -94,26 +96,60 @@ int sky_cmd_smooth(int argc, char **argv)
         for (int64_t q = 0; q < npix; q++)
             map[c * npix + q] = in[c].f ? (double)in[c].f[q] : in[c].d[q];
     const char *u[] = {units[0], nin > 1 ? units[1] : "", nin > 2 ? units[2] : ""};
-    const char *cards[] = {"CREATOR = 'skymodel " SKY_VERSION_STRING "' / smoothed", NULL};
+    /* the input's provenance, kept; what smoothing changes is said after it */
+    if (!(prov = sky_prov_new())) {
+        rc = sky_nomem(&err, "the header cards");
+        goto done;
+    }
+    if ((rc = sky_prov_read_map(prov, p.pos[0], &err)))
+        goto done;
+    if (!sky_prov_get(prov, "POLCCONV"))
+        sky_prov_set_string(prov, "POLCCONV", "COSMO", "assumed: HEALPix's convention");
+    sky_prov_begin_step(prov, "skymodel smooth");
+    { /* the step and its options as given */
+        size_t len = 64;
+        for (int i = 1; i < argc; i++)
+            len += strlen(argv[i]) + 1;
+        char *line = malloc(len);
+        if (line) {
+            size_t at = (size_t)snprintf(line, len, "skymodel %s smooth", SKY_VERSION_STRING);
+            for (int i = 1; i < argc; i++)
+                at += (size_t)snprintf(line + at, len - at, " %s", argv[i]);
+            sky_prov_history(prov, line);
+            free(line);
+        } else {
+            rc = sky_nomem(&err, "the header cards");
+            goto done;
+        }
+    }
+    sky_prov_set_string(prov, "CREATOR", "skymodel " SKY_VERSION_STRING,
+                        "PySM " SKY_PYSM_VERSION " in C");
+    sky_prov_set_string(prov, "SKYMVER", SKY_VERSION_STRING, "skymodel version");
+    sky_prov_set_string(prov, "PYSMVER", SKY_PYSM_VERSION, "PySM version whose numbers it gives");
+    sky_prov_set_string(prov, "SMINPUT", p.pos[0], "map smoothed (skymodel smooth)");
+    sky_prov_set_string(prov, "DTYPE", dtype ? dtype : "float32", "--dtype");
+    if ((rc = sky_prov_status(prov, &err)))
+        goto done;
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
     const int verbose = cli_has(&p, "quiet") ? 0 : 1;
     cli_progress_init(verbose);
     if (sky_par_size() > 1) {
         agreed = 1;
         if (!(rc = sky_par_agree(SKY_OK, &err)))
-            rc = cli_smooth_part_and_write(map, &part, nin, &o, outpath,
-                                           o.car_res_rad > 0 ? car_path : NULL, u, cards, dt,
-                                           cli_has(&p, "force"), verbose, &err);
+            rc = cli_smooth_part_and_write(map, &part, nin, &o, cli_get(&p, "beam-window"),
+                                           outpath, o.car_res_rad > 0 ? car_path : NULL, u, prov,
+                                           dt, cli_has(&p, "force"), verbose, &err);
         goto done;
     }
-    rc = cli_smooth_and_write(map, nside, nin, &o, outpath, car_path, u, cards, dt,
-                              cli_has(&p, "force"), verbose, &err);
+    rc = cli_smooth_and_write(map, nside, nin, &o, cli_get(&p, "beam-window"), outpath, car_path,
+                              u, prov, dt, cli_has(&p, "force"), verbose, &err);
 done:
     if (!agreed) /* under mpirun: a check that failed here fails every process */
         rc = sky_par_agree(rc, &err);
     for (int c = 0; c < nin; c++)
         sky_hmap_free(&in[c]);
     sky_table_free(&beam);
+    sky_prov_free(prov);
     free(map);
     free(car_path);
     cli_parsed_free(&p);

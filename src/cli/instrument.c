@@ -22,6 +22,7 @@ void cli_instrument_free(cli_instrument *ins)
         free(ch->weight);
         free(ch->unit);
         free(ch->beam_window);
+        free(ch->bandpass_file);
     }
     free(ins->chan);
     free(ins->presets);
@@ -179,7 +180,7 @@ static int read_channel(const char *path, int index, json_t *obj, const cli_inst
         if (!file)
             return sky_nomem(err, "the instrument");
         rc = sky_band_read(file, &ch->freq, &ch->weight, &ch->nfreq, err);
-        free(file);
+        ch->bandpass_file = file; /* for the header */
         if (rc)
             return sky_prefix(err, rc, "%s: %s: ", path, where);
     }

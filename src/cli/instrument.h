@@ -33,6 +33,7 @@ typedef struct cli_channel {
     char *unit;            /* NULL: the instrument's or the command line's */
     double fwhm_arcmin;    /* 0: none */
     char *beam_window;     /* NULL: none */
+    char *bandpass_file;   /* the band's file, NULL when the band is given inline */
 } cli_channel;
 
 typedef struct cli_instrument {

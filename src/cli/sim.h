@@ -14,30 +14,23 @@ double cli_peak_rss_mb(void);
 
 /* Builds the sky at nside of the presets `presets` (NULL: --preset's) and
  * the --config files of `p`, with its data, seed and verbosity options; on
- * failure both are NULL. */
+ * failure all three are NULL. `prov` (may be NULL) receives the provenance
+ * of the sky: PRESETS, CONFIGn (each --config file), what sky_prov_add_sky
+ * writes (versions, components, seeds), DTYPE. */
 int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long seed,
-                  int verbose, sky_config **cfg, sky_sky **sky, sky_error *err);
+                  int verbose, sky_config **cfg, sky_sky **sky, sky_prov **prov, sky_error *err);
 /* The same for part `part` of `nparts` (sky_options.part), whatever the
  * processes. */
 int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long long seed,
                        int verbose, int part, int nparts, sky_config **cfg, sky_sky **sky,
-                       sky_error *err);
-
-/* Header cards of an output map: creator, presets, channel (may be NULL),
- * band and the seeds used. `ptr` is NULL-terminated. */
-enum { CLI_MAX_CARDS = 24 };
-typedef struct cli_cards {
-    char text[CLI_MAX_CARDS][80];
-    const char *ptr[CLI_MAX_CARDS + 1];
-} cli_cards;
-
-void cli_make_cards(cli_cards *c, const sky_sky *sky, const char *presets, const char *channel,
-                    const double *freq, int nfreq);
+                       sky_prov **prov, sky_error *err);
 
 /* Where one band's map goes. */
 typedef struct cli_sim_target {
-    const char *presets, *unit, *out, *car; /* car: NULL unless a CAR map is asked for */
+    const char *presets, *unit, *out, *car; /* out: NULL for a CAR map alone; car: NULL
+                                               unless a CAR map is asked for */
     int dtype, overwrite;
+    const char *bandpass;                   /* the band's file, for the header, or NULL */
 } cli_sim_target;
 
 /* `skymodel sim` of one band under mpirun (sim_parts.c): each process builds
@@ -62,9 +55,9 @@ int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
 /* Smooths this process's part `map` (ncomp blocks, destroyed) with the other
  * processes and writes the file (rank 0), and the CAR map when o asks. */
 int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
-                              const sky_smooth_opts *o,
+                              const sky_smooth_opts *o, const char *beam_file,
                               const char *out_path, const char *car_path,
-                              const char *const *units, const char *const *cards, int dtype,
+                              const char *const *units, const sky_prov *prov, int dtype,
                               int overwrite, int verbose, sky_error *err);
 
 /* `skymodel sim --instrument FILE`: options parsed, nside and seed checked. */

@@ -54,6 +54,7 @@ typedef struct plan {
     const char *unit;
     sky_smooth_opts smooth;
     sky_table beam; /* the channel's own beam window */
+    const char *beam_file; /* its file (or --beam-window's), for the header */
     int smoothed;
     char *out, *car;
     int written;
@@ -64,12 +65,28 @@ static sky_band plan_band(const plan *q)
     return (sky_band){q->ch->nfreq, q->ch->freq, q->ch->weight};
 }
 
+/* The header of a channel's map: the sky's cards, the channel and its band. */
+static sky_prov *channel_prov(const sky_prov *base, const plan *q)
+{
+    sky_prov *p = sky_prov_copy(base);
+    if (!p)
+        return NULL;
+    sky_prov_set_string(p, "CHANNEL", q->ch->name, "instrument channel");
+    const sky_band b = plan_band(q);
+    sky_prov_add_band(p, &b, q->ch->bandpass_file);
+    return p;
+}
+
+/* dir/name suffix, with one '/' between however many dir ends with */
 static char *join(const char *dir, const char *name, const char *suffix)
 {
-    const size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 2;
+    size_t d = strlen(dir);
+    while (d > 1 && dir[d - 1] == '/')
+        d--;
+    const size_t n = d + strlen(name) + strlen(suffix) + 2;
     char *p = malloc(n);
     if (p)
-        snprintf(p, n, "%s/%s%s", dir, name, suffix);
+        snprintf(p, n, "%.*s%s%s%s", (int)d, dir, dir[d - 1] == '/' ? "" : "/", name, suffix);
     return p;
 }
 
@@ -98,6 +115,7 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
         q->unit = cli_unit ? cli_unit : ch->unit ? ch->unit : ins->unit ? ins->unit : "uK_RJ";
         q->smooth = base;
         q->smoothed = base_on;
+        q->beam_file = cli_get(p, "beam-window");
         if (!cli_beam && ch->fwhm_arcmin > 0) {
             q->smooth.fwhm_rad = ch->fwhm_arcmin / 60.0 * M_PI / 180.0;
             q->smoothed = 1;
@@ -105,6 +123,7 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
         if (!cli_beam && ch->beam_window) {
             if ((rc = cli_read_beam_window(ch->beam_window, nside, &q->smooth, &q->beam, err)))
                 return sky_prefix(err, rc, "channel %s: ", ch->name);
+            q->beam_file = ch->beam_window;
             q->smoothed = 1;
         }
         q->out = join(dir, ch->name, ".fits");
@@ -144,7 +163,7 @@ static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
 
 /* Under mpirun: the unsmoothed channels evaluated on this process's part, in
  * batches of the smoothing budget, each written by rank 0 from the parts. */
-static int write_direct_parts(const sky_sky *sky, const char *presets, plan *pl, int n,
+static int write_direct_parts(const sky_sky *sky, const sky_prov *prov, plan *pl, int n,
                               int dtype, int overwrite, int verbose, sky_error *err)
 {
     int64_t first[2], count[2], nloc = 0;
@@ -168,13 +187,14 @@ static int write_direct_parts(const sky_sky *sky, const char *presets, plan *pl,
         }
         rc = sky_par_agree(cli_evaluate_part(sky, nb, bands, units, maps, err), err);
         for (int k = 0; k < nb && !rc; k++) {
-            const cli_channel *ch = pl[b0 + k].ch;
             const char *cu[3] = {units[k], units[k], units[k]};
-            cli_cards cc;
-            cli_make_cards(&cc, sky, presets, ch->name, ch->freq, ch->nfreq);
+            sky_prov *cp = channel_prov(prov, &pl[b0 + k]);
             sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
-                                     cc.ptr};
-            rc = sky_fits_write_parts(pl[b0 + k].out, &cols, maps[k], err);
+                                     NULL};
+            rc = sky_par_agree(cp ? SKY_OK : sky_nomem(err, "the header cards"), err);
+            if (!rc)
+                rc = sky_fits_write_parts_prov(pl[b0 + k].out, &cols, cp, maps[k], err);
+            sky_prov_free(cp);
             pl[b0 + k].written = !rc;
         }
     }
@@ -189,11 +209,11 @@ static int write_direct_parts(const sky_sky *sky, const char *presets, plan *pl,
 }
 
 /* The unsmoothed channels: one pass, streamed to their files in chunks. */
-static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n, int dtype,
+static int write_direct(const sky_sky *sky, const sky_prov *prov, plan *pl, int n, int dtype,
                         int overwrite, int verbose, sky_error *err)
 {
     if (sky_par_size() > 1)
-        return write_direct_parts(sky, presets, pl, n, dtype, overwrite, verbose, err);
+        return write_direct_parts(sky, prov, pl, n, dtype, overwrite, verbose, err);
     const int64_t npix = sky_npix(sky), chunk = cli_channel_chunk(npix, n);
     sky_fits_writer **w = calloc((size_t)n, sizeof *w);
     sky_band *bands = calloc((size_t)n, sizeof *bands);
@@ -205,18 +225,17 @@ static int write_direct(const sky_sky *sky, const char *presets, plan *pl, int n
         goto done;
     }
     for (int c = 0; c < n && !rc; c++) {
-        const cli_channel *ch = pl[c].ch;
         bands[c] = plan_band(&pl[c]);
         units[c] = pl[c].unit;
         const char *cu[3] = {units[c], units[c], units[c]};
-        cli_cards cc;
-        cli_make_cards(&cc, sky, presets, ch->name, ch->freq, ch->nfreq);
+        sky_prov *cp = channel_prov(prov, &pl[c]);
         sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
-                                 cc.ptr};
-        if (!(maps[c] = sky_big_alloc((size_t)(3 * chunk) * sizeof *maps[c])))
+                                 NULL};
+        if (!cp || !(maps[c] = sky_big_alloc((size_t)(3 * chunk) * sizeof *maps[c])))
             rc = sky_nomem(err, "the output chunks");
         else
-            rc = sky_fits_writer_open(pl[c].out, &cols, &w[c], err);
+            rc = sky_fits_writer_open_prov(pl[c].out, &cols, cp, &w[c], err);
+        sky_prov_free(cp);
     }
     double t_emission = 0, t0 = sky_clock_seconds();
     cli_progress_start("%d channel%s without beam: emission and writing", n, n == 1 ? "" : "s");
@@ -255,7 +274,7 @@ done:
 /* The smoothed channels: evaluated in batches of whole maps, then smoothed
  * and written one by one. The sky (its templates) is freed as soon as the
  * last batch is evaluated, before the transforms need their memory. */
-static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, int dtype,
+static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n, int dtype,
                           int overwrite, int verbose, sky_error *err)
 {
     const int nside = sky_nside(*skyp);
@@ -277,18 +296,19 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
     sky_band *bands = calloc((size_t)batch, sizeof *bands);
     const char **units = calloc((size_t)batch, sizeof *units);
     double **maps = calloc((size_t)batch, sizeof *maps);
-    cli_cards *cards = calloc((size_t)batch, sizeof *cards);
+    sky_prov **cards = calloc((size_t)batch, sizeof *cards);
     int rc = SKY_OK;
     if (!bands || !units || !maps || !cards)
         rc = sky_nomem(err, "the channel list");
     for (int b0 = 0; b0 < n && !rc; b0 += batch) {
         const int nb = n - b0 < batch ? n - b0 : batch;
         for (int k = 0; k < nb && !rc; k++) {
-            const cli_channel *ch = pl[b0 + k].ch;
             bands[k] = plan_band(&pl[b0 + k]);
             units[k] = pl[b0 + k].unit;
-            cli_make_cards(&cards[k], *skyp, presets, ch->name, ch->freq, ch->nfreq);
-            if (!maps[k] &&
+            sky_prov_free(cards[k]);
+            if (!(cards[k] = channel_prov(prov, &pl[b0 + k])))
+                rc = sky_nomem(err, "the header cards");
+            else if (!maps[k] &&
                 !(maps[k] = sky_big_alloc((size_t)(3 * (npix > 0 ? npix : 1)) * sizeof *maps[k])))
                 rc = sky_nomem(err, "the channel maps");
         }
@@ -310,10 +330,12 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->unit, q->unit, q->unit};
             const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
-            rc = parts ? cli_smooth_part_and_write(maps[k], &part, 3, &q->smooth, q->out, q->car, cu,
-                                                   cards[k].ptr, dtype, overwrite, verbose, err)
-                       : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->out, q->car, cu,
-                                              cards[k].ptr, dtype, overwrite, verbose, err);
+            rc = parts ? cli_smooth_part_and_write(maps[k], &part, 3, &q->smooth, q->beam_file,
+                                                   q->out, q->car, cu, cards[k], dtype,
+                                                   overwrite, verbose, err)
+                       : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,
+                                              q->out, q->car, cu, cards[k], dtype, overwrite,
+                                              verbose, err);
             q->written = !rc;
             if (b0 + nb == n) { /* not needed again */
                 free(maps[k]);
@@ -329,6 +351,8 @@ static int write_smoothed(sky_sky **skyp, const char *presets, plan *pl, int n, 
     }
     for (int k = 0; maps && k < batch; k++)
         free(maps[k]);
+    for (int k = 0; cards && k < batch; k++)
+        sky_prov_free(cards[k]);
     free(bands);
     free(units);
     free(maps);
@@ -348,6 +372,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     const char *presets = NULL;
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
+    sky_prov *prov = NULL;
     plan *pl = NULL, *direct = NULL, *smoothed = NULL;
     int ndirect = 0, nsmoothed = 0, made_dir = 0, rc = SKY_OK;
     sky_table cli_beam_table = {0, 0, NULL};
@@ -385,7 +410,9 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
             direct[ndirect++] = pl[c];
     }
     double t0 = sky_clock_seconds();
-    rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, err);
+    rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, &prov, err);
+    if (!rc && sky_prov_set_string(prov, "INSTFILE", file, "--instrument file"))
+        rc = sky_prov_status(prov, err);
     if (!presets) /* for messages and headers */
         presets = cli_get(p, "config");
     if ((rc = sky_par_agree(rc, err)))
@@ -396,9 +423,9 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
     const int overwrite = cli_has(p, "force");
     if (ndirect)
-        rc = write_direct(sky, presets, direct, ndirect, dt, overwrite, verbose, err);
+        rc = write_direct(sky, prov, direct, ndirect, dt, overwrite, verbose, err);
     if (!rc && nsmoothed)
-        rc = write_smoothed(&sky, presets, smoothed, nsmoothed, dt, overwrite, verbose, err);
+        rc = write_smoothed(&sky, prov, smoothed, nsmoothed, dt, overwrite, verbose, err);
     if (rc && sky_par_rank() == 0) { /* all maps or none */
         for (int c = 0; c < ndirect; c++)
             if (direct[c].written)
@@ -435,6 +462,7 @@ done:
     free(smoothed);
     sky_free(sky);
     sky_config_free(cfg);
+    sky_prov_free(prov);
     cli_instrument_free(&ins);
     return rc;
 }

@@ -58,9 +58,9 @@ int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
 }
 
 int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
-                              const sky_smooth_opts *o,
+                              const sky_smooth_opts *o, const char *beam_file,
                               const char *out_path, const char *car_path,
-                              const char *const *units, const char *const *cards, int dtype,
+                              const char *const *units, const sky_prov *prov, int dtype,
                               int overwrite, int verbose, sky_error *err)
 {
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
@@ -71,21 +71,26 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
     const sky_region *op = nside_out == nside ? part : &out_part;
     const int64_t nout = sky_region_npix(op);
     double *out = NULL, *car = NULL;
+    sky_prov *hprov = NULL, *cprov = NULL;
     int ny = 0, nx = 0, rc = SKY_OK;
     if (o->car_res_rad > 0)
         rc = sky_car_shape(o->car_res_rad, &ny, &nx, err);
     if (!rc) {
-        out = nside_out == nside
+        /* no HEALPix map for a CAR map alone */
+        out = !out_path ? NULL
+              : nside_out == nside
                   ? map
                   : sky_big_alloc((size_t)(ncomp * (nout > 0 ? nout : 1)) * sizeof *out);
-        if (!out || (rank == 0 && ny && !(car = malloc((size_t)ncomp * ny * nx * sizeof *car))))
+        if ((out_path && !out) ||
+            (rank == 0 && ny && !(car = malloc((size_t)ncomp * ny * nx * sizeof *car))))
             rc = sky_nomem(err, "the smoothed maps");
     }
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     const double t0 = sky_clock_seconds(), tsht = sky_sht_seconds();
     sky_smooth_report rep;
-    cli_progress_start("transforms of %s over %d processes", out_path, size);
+    cli_progress_start("transforms of %s over %d processes", out_path ? out_path : car_path,
+                       size);
     rc = sky_smooth_part(map, part, ncomp, o, op, out, car, &rep, err);
     cli_progress_done();
     if ((rc = sky_par_agree(rc, err)))
@@ -95,22 +100,30 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
                 "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
                 rep.residual, sky_clock_seconds() - t0, sky_sht_seconds() - tsht);
     const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
+    hprov = cli_smoothed_prov(prov, o, beam_file, nside, &rep, size);
+    cprov = hprov && ny ? cli_car_prov(hprov, o) : NULL;
+    rc = !hprov || (ny && !cprov) ? sky_nomem(err, "the header cards") : SKY_OK;
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
     sky_fits_columns cols = {nside_out, ncomp, names, units, NULL, dtype, coord, overwrite,
-                             cards};
-    if ((rc = sky_fits_write_parts(out_path, &cols, out, err)))
+                             NULL};
+    if (out_path && (rc = sky_fits_write_parts_prov(out_path, &cols, hprov, out, err)))
         goto done;
     if (car) {
-        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite};
-        if ((rc = sky_fits_write_car(car_path, &img, err)))
+        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite, cprov};
+        if ((rc = sky_fits_write_car(car_path, &img, err)) && out_path)
             remove(out_path); /* all outputs or none */
     }
     rc = sky_par_agree(rc, err);
     if (!rc && verbose && rank == 0) {
-        printf("wrote %s (nside %d, smoothed; %d processes)\n", out_path, nside_out, size);
+        if (out_path)
+            printf("wrote %s (nside %d, smoothed; %d processes)\n", out_path, nside_out, size);
         if (car)
             printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
     }
 done:
+    sky_prov_free(hprov);
+    sky_prov_free(cprov);
     if (out != map)
         free(out);
     free(car);
@@ -126,18 +139,19 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
     double *map = NULL;
+    sky_prov *prov = NULL;
     sky_region part;
-    cli_cards cc;
     sky_region_part(nside, rank, size, &part);
     const int64_t nloc = sky_region_npix(&part);
     const double t0 = sky_clock_seconds();
 
-    int rc = cli_build_sky(p, cli_get(p, "preset"), nside, seed, verbose, &cfg, &sky, err);
+    int rc = cli_build_sky(p, cli_get(p, "preset"), nside, seed, verbose, &cfg, &sky, &prov, err);
+    if (!rc)
+        rc = sky_prov_add_band(prov, band, t->bandpass) ? sky_prov_status(prov, err) : SKY_OK;
     if (!rc && !(map = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *map)))
         rc = sky_nomem(err, "this process's part of the map");
     if ((rc = sky_par_agree(rc, err)))
         goto done;
-    cli_make_cards(&cc, sky, t->presets, NULL, band->freq_ghz, band->n);
     if (say)
         fprintf(stderr, "skymodel: %d processes; templates of each part read in %.2f s\n", size,
                 sky_clock_seconds() - t0);
@@ -154,14 +168,14 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
 
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const char *units[] = {t->unit, t->unit, t->unit};
-    sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite, cc.ptr};
+    sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite, NULL};
     if (!smooth) {
-        rc = sky_fits_write_parts(t->out, &cols, map, err);
+        rc = sky_fits_write_parts_prov(t->out, &cols, prov, map, err);
         goto done;
     }
 
-    rc = cli_smooth_part_and_write(map, &part, 3, smooth, t->out, t->car, units, cc.ptr, t->dtype,
-                                   t->overwrite, verbose, err);
+    rc = cli_smooth_part_and_write(map, &part, 3, smooth, cli_get(p, "beam-window"), t->out,
+                                   t->car, units, prov, t->dtype, t->overwrite, verbose, err);
 done:
     if (!rc) {
         const double peak = sky_par_max(cli_peak_rss_mb());
@@ -175,6 +189,7 @@ done:
     free(map);
     sky_free(sky);
     sky_config_free(cfg);
+    sky_prov_free(prov);
     return rc;
 }
 
@@ -184,7 +199,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const char *units[] = {t->unit, t->unit, t->unit};
     sky_fits_writer *w = NULL;
-    cli_cards cc;
+    sky_prov *prov = NULL;
     double t_read = 0, t_emission = 0;
     const double t0 = sky_clock_seconds();
     double *buf = sky_big_alloc((size_t)(3 * CHUNK) * sizeof *buf);
@@ -196,13 +211,15 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
         cli_progress_start("part %d of %d: reading templates", k + 1, nparts);
         /* the components say what they read once, for the first part */
         rc = cli_build_sky_part(p, cli_get(p, "preset"), nside, seed, k == 0 ? verbose : 0, k,
-                                nparts, &cfg, &sky, err);
+                                nparts, &cfg, &sky, k == 0 ? &prov : NULL, err);
         cli_progress_done();
         if (!rc && !w) { /* the header (seeds included) from the first part's sky */
-            cli_make_cards(&cc, sky, t->presets, NULL, band->freq_ghz, band->n);
             sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite,
-                                     cc.ptr};
-            rc = sky_fits_writer_open(t->out, &cols, &w, err);
+                                     NULL};
+            if (sky_prov_add_band(prov, band, t->bandpass))
+                rc = sky_prov_status(prov, err);
+            if (!rc)
+                rc = sky_fits_writer_open_prov(t->out, &cols, prov, &w, err);
         }
         double tb = sky_clock_seconds();
         t_read += tb - ta;
@@ -225,6 +242,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                     cli_peak_rss_mb());
     }
     free(buf);
+    sky_prov_free(prov);
     if ((rc = sky_fits_writer_close(w, rc, err)))
         return rc;
     if (verbose > 1)

@@ -141,6 +141,8 @@ char *cli_car_path(const cli_parsed *p, const char *out)
     const char *given = cli_get(p, "car-output");
     if (given)
         return strdup(given);
+    if (!out) /* a CAR map alone has --car-output */
+        return strdup("");
     size_t n = strlen(out);
     char *path = malloc(n + 16);
     if (!path)
@@ -152,10 +154,34 @@ char *cli_car_path(const cli_parsed *p, const char *out)
     return path;
 }
 
+sky_prov *cli_smoothed_prov(const sky_prov *base, const sky_smooth_opts *o,
+                            const char *beam_file, int nside, const sky_smooth_report *rep,
+                            int mpi_procs)
+{
+    sky_prov *p = sky_prov_copy(base);
+    if (!p)
+        return NULL;
+    sky_prov_add_smoothing(p, o, beam_file, nside, rep);
+    if (mpi_procs > 1)
+        sky_prov_set_int(p, "NPROCS", mpi_procs, "MPI processes (order of the alm sums)");
+    else /* an input's, made by another run */
+        sky_prov_remove(p, "NPROCS");
+    return p;
+}
+
+sky_prov *cli_car_prov(const sky_prov *smoothed, const sky_smooth_opts *o)
+{
+    sky_prov *p = sky_prov_copy(smoothed);
+    if (p)
+        sky_prov_set_real(p, "CARRES", o->car_res_rad * 180 / M_PI * 60,
+                          "[arcmin] CAR resolution (pixell fejer1)");
+    return p;
+}
+
 int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
-                         const char *out, const char *car_path, const char *const *units,
-                         const char *const *cards, int dtype, int overwrite, int verbose,
-                         sky_error *err)
+                         const char *beam_file, const char *out, const char *car_path,
+                         const char *const *units, const sky_prov *prov, int dtype,
+                         int overwrite, int verbose, sky_error *err)
 {
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const int nside_out = o->nside_out ? o->nside_out : nside;
@@ -164,17 +190,20 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
     if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
         return rc;
     /* the result overwrites the input when it has the same size (sky_smooth
-     * has read the input by the time it writes the output) */
-    double *hp = nside_out == nside ? map : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
+     * has read the input by the time it writes the output); none without a
+     * HEALPix output */
+    double *hp = !out                ? NULL
+                 : nside_out == nside ? map
+                                      : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
     double *car = ny ? malloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
-    if (!hp || (ny && !car)) {
+    if ((out && !hp) || (ny && !car)) {
         if (hp != map)
             free(hp);
         free(car);
         return sky_nomem(err, "the smoothed maps");
     }
     sky_smooth_report rep;
-    cli_progress_start("transforms of %s (nside %d, lmax %d)", out, nside,
+    cli_progress_start("transforms of %s (nside %d, lmax %d)", out ? out : car_path, nside,
                        o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
     rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &rep, err);
     cli_progress_done();
@@ -182,22 +211,29 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g\n",
                 rep.lmax, rep.method, rep.iterations, rep.residual);
     const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    if (!rc) {
+    sky_prov *hprov = rc ? NULL : cli_smoothed_prov(prov, o, beam_file, nside, &rep, 1);
+    sky_prov *cprov = hprov && car ? cli_car_prov(hprov, o) : NULL;
+    if (!rc && (!hprov || (car && !cprov)))
+        rc = sky_nomem(err, "the header cards");
+    if (!rc && out) {
         sky_fits_columns cols = {nside_out, ncomp, names, units, hp, dtype, coord, overwrite,
-                                 cards};
-        rc = sky_fits_write_columns(out, &cols, err);
+                                 NULL};
+        rc = sky_fits_write_columns_prov(out, &cols, hprov, err);
     }
     if (!rc && car) {
-        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite};
+        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite, cprov};
         rc = sky_fits_write_car(car_path, &img, err);
-        if (rc)
+        if (rc && out)
             unlink(out); /* all outputs or none */
     }
     if (!rc && verbose) {
-        printf("wrote %s (nside %d, smoothed)\n", out, nside_out);
+        if (out)
+            printf("wrote %s (nside %d, smoothed)\n", out, nside_out);
         if (car)
             printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
     }
+    sky_prov_free(hprov);
+    sky_prov_free(cprov);
     if (hp != map)
         free(hp);
     free(car);
@@ -210,7 +246,7 @@ int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opt
     struct stat st;
     if (cli_has(p, "force"))
         return SKY_OK;
-    if (stat(out, &st) == 0)
+    if (out && stat(out, &st) == 0)
         return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", out);
     if (o && o->car_res_rad > 0) {
         char *car = cli_car_path(p, out);

@@ -41,13 +41,24 @@ char *cli_car_path(const cli_parsed *p, const char *out);
 int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opts *o,
                       sky_error *err);
 
-/* Smooths `map` as `o` says and writes the HEALPix result to `out` and, when
- * asked, the CAR map to `car_path` (both through temporary names). `map` is
- * used as scratch (it holds the smoothed map afterwards when the output nside
- * is the input's). */
+/* Smooths `map` as `o` says and writes the HEALPix result to `out` (unless
+ * NULL: a CAR map alone) and, when asked, the CAR map to `car_path` (both
+ * through temporary names), with the cards of `prov` and those of the
+ * smoothing (sky_prov_add_smoothing; beam_file names the beam window).
+ * `map` is used as scratch (it holds the smoothed map afterwards when the
+ * output nside is the input's). */
 int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
-                         const char *out, const char *car_path, const char *const *units,
-                         const char *const *cards, int dtype, int overwrite, int verbose,
-                         sky_error *err);
+                         const char *beam_file, const char *out, const char *car_path,
+                         const char *const *units, const sky_prov *prov, int dtype,
+                         int overwrite, int verbose, sky_error *err);
+
+/* The provenance of a smoothed map (a copy of `base` with the smoothing's
+ * cards; `mpi_procs` > 1 adds NPROCS, whose order of sums changes the last
+ * bits) and of its CAR map (that, DTYPE-free, with CARRES); NULL when out of
+ * memory. */
+sky_prov *cli_smoothed_prov(const sky_prov *base, const sky_smooth_opts *o,
+                            const char *beam_file, int nside, const sky_smooth_report *rep,
+                            int mpi_procs);
+sky_prov *cli_car_prov(const sky_prov *smoothed, const sky_smooth_opts *o);
 
 #endif

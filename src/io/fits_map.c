@@ -26,6 +26,7 @@
 
 #include "core/error.h"
 #include "fits_internal.h"
+#include "provenance.h"
 
 /* cfitsio's text for `status`, plus the first detail message it stacked
  * (which often says more, e.g. that the file is truncated). */
@@ -357,6 +358,16 @@ static int write_header(fitsfile *fp, const sky_fits_columns *cols, int *status)
     return *status;
 }
 
+/* The header and the provenance cards of cols; a message in err on failure. */
+static int write_map_header(fitsfile *fp, const sky_fits_columns *cols, const sky_prov *prov,
+                            const char *path, sky_error *err)
+{
+    int status = 0;
+    if (write_header(fp, cols, &status))
+        return sky_fits_fail(err, SKY_EIO, path, status, "writing the map header");
+    return sky_prov_write_fits(fp, prov, path, err);
+}
+
 void sky_fits_writer_abort(sky_fits_writer *w)
 {
     if (!w)
@@ -425,6 +436,12 @@ int sky_fits_writer_create(const char *path, int overwrite, sky_fits_writer **ou
 int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fits_writer **out,
                          sky_error *err)
 {
+    return sky_fits_writer_open_prov(path, cols, NULL, out, err);
+}
+
+int sky_fits_writer_open_prov(const char *path, const sky_fits_columns *cols,
+                              const sky_prov *prov, sky_fits_writer **out, sky_error *err)
+{
     *out = NULL;
     if (!sky_hpx_nside_ok(cols->nside))
         return sky_fail(err, SKY_EINVAL, "%s: nside %d: expected a power of two from 1 to 8192",
@@ -440,9 +457,7 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
     w->ncols = cols->ncols;
     w->dtype = cols->dtype;
     w->npix = sky_hpx_npix(cols->nside);
-    int status = 0;
-    if (write_header(w->fp, cols, &status)) {
-        rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the map header");
+    if ((rc = write_map_header(w->fp, cols, prov, path, err))) {
         sky_fits_writer_abort(w);
         return rc;
     }
@@ -487,9 +502,12 @@ int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *er
     fits_write_key(w->fp, TSTRING, "BUNIT", (char *)(img->unit ? img->unit : ""), NULL, &status);
     fits_write_key(w->fp, TSTRING, "COORDSYS", (char *)(img->coordsys ? img->coordsys : "G"),
                    NULL, &status);
-    fits_write_img(w->fp, TDOUBLE, 1, (LONGLONG)img->ncomp * img->ny * img->nx,
-                   (double *)img->data, &status);
     if (status)
+        rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the CAR header");
+    if (!rc)
+        rc = sky_prov_write_fits(w->fp, img->prov, path, err);
+    if (!rc && fits_write_img(w->fp, TDOUBLE, 1, (LONGLONG)img->ncomp * img->ny * img->nx,
+                              (double *)img->data, &status))
         rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the CAR map");
     return sky_fits_writer_close(w, rc, err);
 }
@@ -617,8 +635,14 @@ int sky_fits_writer_close(sky_fits_writer *w, int rc, sky_error *err)
 
 int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err)
 {
+    return sky_fits_write_columns_prov(path, cols, NULL, err);
+}
+
+int sky_fits_write_columns_prov(const char *path, const sky_fits_columns *cols,
+                                const sky_prov *prov, sky_error *err)
+{
     sky_fits_writer *w;
-    int rc = sky_fits_writer_open(path, cols, &w, err);
+    int rc = sky_fits_writer_open_prov(path, cols, prov, &w, err);
     if (rc)
         return rc;
     return sky_fits_writer_close(w, sky_fits_writer_write(w, 0, w->npix, cols->data, err), err);
@@ -633,5 +657,5 @@ int sky_write_map(const char *path, int nside, int nmaps, const double *maps,
     const char *units[3] = {hdr->unit, hdr->unit, hdr->unit};
     sky_fits_columns cols = {nside, nmaps, names, units, maps, hdr->dtype, hdr->coordsys,
                              hdr->overwrite, hdr->cards};
-    return sky_fits_write_columns(path, &cols, err);
+    return sky_fits_write_columns_prov(path, &cols, hdr->prov, err);
 }

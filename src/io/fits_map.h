@@ -57,6 +57,9 @@ typedef struct sky_fits_columns {
 /* Writes `cols` to `path` as healpy.write_map would, through a temporary file
  * renamed into place (see sky_write_map). */
 int sky_fits_write_columns(const char *path, const sky_fits_columns *cols, sky_error *err);
+/* The same with provenance cards `prov` (may be NULL) after cols->cards. */
+int sky_fits_write_columns_prov(const char *path, const sky_fits_columns *cols,
+                                const sky_prov *prov, sky_error *err);
 
 /*
  * The same in pieces, for maps too large to hold: open writes the header to a
@@ -72,6 +75,9 @@ int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, cons
                           sky_error *err);
 int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err);
 void sky_fits_writer_abort(sky_fits_writer *w);
+/* sky_fits_writer_open with provenance cards `prov` (may be NULL) in the header. */
+int sky_fits_writer_open_prov(const char *path, const sky_fits_columns *cols,
+                              const sky_prov *prov, sky_fits_writer **w, sky_error *err);
 /* Ends a writer after work whose status is rc: commits when rc is SKY_OK,
  * aborts otherwise; returns the final status. */
 int sky_fits_writer_close(sky_fits_writer *w, int rc, sky_error *err);
@@ -84,6 +90,7 @@ typedef struct sky_car_image {
     const char *unit;
     const char *coordsys; /* "G", "C" or "E" */
     int dtype, overwrite;
+    const sky_prov *prov; /* provenance cards, or NULL */
 } sky_car_image;
 
 int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *err);

@@ -34,6 +34,12 @@ static int by_first(const void *a, const void *b)
 int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const double *local,
                          sky_error *err)
 {
+    return sky_fits_write_parts_prov(path, cols, NULL, local, err);
+}
+
+int sky_fits_write_parts_prov(const char *path, const sky_fits_columns *cols,
+                              const sky_prov *prov, const double *local, sky_error *err)
+{
     const int rank = sky_par_rank(), size = sky_par_size(), ncol = cols->ncols;
     const int64_t npix = 12 * (int64_t)cols->nside * cols->nside;
     sky_region mine;
@@ -46,7 +52,7 @@ int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const d
     sky_fits_writer *w = NULL;
     int rc = !segs || !buf || (rank == 0 && !piece) ? sky_nomem(err, "the map exchange") : SKY_OK;
     if (!rc && rank == 0)
-        rc = sky_fits_writer_open(path, cols, &w, err);
+        rc = sky_fits_writer_open_prov(path, cols, prov, &w, err);
     if ((rc = sky_par_agree(rc, err))) {
         sky_fits_writer_abort(w);
         free(segs);

@@ -14,5 +14,8 @@
  * not used. Every process returns the same status. */
 int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const double *local,
                          sky_error *err);
+/* The same with provenance cards `prov` (may be NULL; read on rank 0). */
+int sky_fits_write_parts_prov(const char *path, const sky_fits_columns *cols,
+                              const sky_prov *prov, const double *local, sky_error *err);
 
 #endif

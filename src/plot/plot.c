@@ -23,6 +23,8 @@
 #include "core/error.h"
 #include "sht/rotate.h"
 
+enum { FLEN_TITLE = 1024 }; /* bytes kept of each half of an ellipsized title */
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -117,6 +119,125 @@ static double place(const scale *s, double v)
     return s->hi > s->lo ? (v - s->lo) / (s->hi - s->lo) : 0.5;
 }
 
+/* The values of a panel: how many, the i-th, the one at a direction. */
+static int64_t panel_count(const sky_plot_panel *p)
+{
+    return p->map ? p->map->npix : (int64_t)p->car->ny * p->car->nx;
+}
+
+static double panel_value(const sky_plot_panel *p, int64_t i)
+{
+    return p->map ? sky_hmap_at(p->map, i)
+                  : p->car->data[(int64_t)p->car_comp * p->car->ny * p->car->nx + i];
+}
+
+static double panel_at(const sky_plot_panel *p, double theta, double phi)
+{
+    return p->map ? sky_hmap_at(p->map, sky_hpx_ang2pix_ring(p->map->nside, theta, phi))
+                  : sky_car_map_at(p->car, p->car_comp, theta, phi);
+}
+
+static void select_font(cairo_t *cr)
+{
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+}
+
+/* A copy of s of at most n bytes (n < size) that ends on a UTF-8 character
+ * boundary, bad bytes replaced by '?'. */
+static void utf8_copy(char *dst, size_t size, const char *s, size_t n)
+{
+    size_t i = 0, o = 0;
+    while (i < n && s[i] && o + 1 < size) {
+        const unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        int ok = len > 0 && i + len <= n;
+        for (size_t k = 1; ok && k < len; k++)
+            ok = ((unsigned char)s[i + k] >> 6) == 2;
+        if (!ok) {
+            dst[o++] = '?';
+            i++;
+            continue;
+        }
+        if (o + len >= size)
+            break;
+        memcpy(dst + o, s + i, len);
+        o += len;
+        i += len;
+    }
+    dst[o] = '\0';
+}
+
+static double text_width(cairo_t *cr, const char *text, double size)
+{
+    cairo_text_extents_t e;
+    cairo_set_font_size(cr, size);
+    cairo_text_extents(cr, text, &e);
+    return e.x_advance > e.width ? e.x_advance : e.width;
+}
+
+/* sky_plot_fit_title on a given cairo context */
+static double fit_title(cairo_t *cr, const char *title, double width, double size, char *out,
+                        size_t outlen, double *drawn)
+{
+    /* smaller down to half the size, not below 8 pixels (unless asked for) */
+    const double room = 0.96 * width, smallest = size / 2 > 8 ? size / 2 : size < 8 ? size : 8;
+    char *buf = malloc(outlen + 8);
+    double fs = size, w;
+    if (!buf || outlen < 8) {
+        free(buf);
+        if (outlen)
+            out[0] = '\0';
+        if (drawn)
+            *drawn = 0;
+        return size;
+    }
+    utf8_copy(out, outlen, title ? title : "", (size_t)-1);
+    w = text_width(cr, out, fs);
+    if (w > room) /* the size at which it fits, not below the smallest */
+        fs = size * room / w > smallest ? size * room / w : smallest;
+    w = text_width(cr, out, fs);
+    /* still too wide: keep the start and the end, "..." between */
+    const size_t len = strlen(out);
+    for (size_t keep = len * 9 / 10; w > room && keep > 0; keep = keep * 9 / 10) {
+        char head[FLEN_TITLE], tail[FLEN_TITLE];
+        const size_t a = keep / 2 < sizeof head - 1 ? keep / 2 : sizeof head - 1;
+        const size_t b = keep - a < sizeof tail - 1 ? keep - a : sizeof tail - 1;
+        utf8_copy(head, sizeof head, out, a);
+        /* the tail starts on a character boundary */
+        size_t from = len - b;
+        while (from < len && ((unsigned char)out[from] >> 6) == 2)
+            from++;
+        utf8_copy(tail, sizeof tail, out + from, len - from);
+        snprintf(buf, outlen + 8, "%s...%s", head, tail);
+        w = text_width(cr, buf, fs);
+        if (w <= room || keep < 10) {
+            utf8_copy(out, outlen, buf, (size_t)-1);
+            w = text_width(cr, out, fs);
+            if (keep < 10 && w > room) {
+                utf8_copy(out, outlen, "...", 3);
+                w = text_width(cr, out, fs);
+            }
+            break;
+        }
+    }
+    free(buf);
+    if (drawn)
+        *drawn = w;
+    return fs;
+}
+
+double sky_plot_fit_title(const char *title, double width, double size, char *out,
+                          size_t outlen, double *drawn)
+{
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    cairo_t *cr = cairo_create(surf);
+    select_font(cr);
+    const double fs = fit_title(cr, title, width, size, out, outlen, drawn);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surf);
+    return fs;
+}
+
 static void label(cairo_t *cr, double x, double y, double size, int align, const char *text)
 {
     cairo_text_extents_t e;
@@ -130,13 +251,13 @@ static void label(cairo_t *cr, double x, double y, double size, int align, const
 static int draw_panel(cairo_t *cr, double top, int w, const sky_plot_panel *p,
                       const sky_plot_opts *o, sky_error *err)
 {
-    const sky_hmap *m = p->map;
+    const int64_t nval = panel_count(p);
     const int ew = w, eh = w / 2, title_h = w / 20, bar_h = w / 10;
     scale s = {o->norm, p->vmin, p->vmax, NULL, 0};
     /* the range: given, or the map's */
     double lo = INFINITY, hi = -INFINITY, maxabs = 0, minpos = INFINITY;
-    for (int64_t q = 0; q < m->npix; q++) {
-        const double v = sky_hmap_at(m, q);
+    for (int64_t q = 0; q < nval; q++) {
+        const double v = panel_value(p, q);
         if (is_bad(v))
             continue;
         lo = v < lo ? v : lo;
@@ -157,10 +278,10 @@ static int draw_panel(cairo_t *cr, double top, int w, const sky_plot_panel *p,
     }
     double *sorted = NULL;
     if (o->norm == SKY_NORM_HIST) {
-        if (!(sorted = malloc((size_t)m->npix * sizeof *sorted)))
+        if (!(sorted = malloc((size_t)(nval > 0 ? nval : 1) * sizeof *sorted)))
             return sky_nomem(err, "the histogram");
-        for (int64_t q = 0; q < m->npix; q++) {
-            const double v = sky_hmap_at(m, q);
+        for (int64_t q = 0; q < nval; q++) {
+            const double v = panel_value(p, q);
             if (!is_bad(v) && v >= s.lo && v <= s.hi)
                 sorted[s.nsorted++] = v;
         }
@@ -198,7 +319,7 @@ static int draw_panel(cairo_t *cr, double top, int w, const sky_plot_panel *p,
                 th = acos(r[2] > 1 ? 1 : r[2] < -1 ? -1 : r[2]);
                 ph = atan2(r[1], r[0]);
             }
-            const double val = sky_hmap_at(m, sky_hpx_ang2pix_ring(m->nside, th, ph));
+            const double val = panel_at(p, th, ph);
             double rgb[3] = {0.5, 0.5, 0.5}; /* grey for UNSEEN, as healpy */
             if (!is_bad(val))
                 colour(p->cmap, place(&s, val), rgb);
@@ -211,16 +332,24 @@ static int draw_panel(cairo_t *cr, double top, int w, const sky_plot_panel *p,
     cairo_paint(cr);
     cairo_surface_destroy(img);
     if (o->graticule) {
-        cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.6);
-        cairo_set_line_width(cr, 0.6);
-        for (int pass = 0; pass < 2; pass++)
-            for (int g = pass ? -60 : -150; g <= (pass ? 60 : 180); g += pass ? 30 : 60) {
-                for (int k = 0; k <= 180; k++) {
-                    const double a = pass ? (double)g : -90.0 + k,
-                                 b = pass ? -180.0 + 2 * k * (1 - 1e-9) : (double)g;
+        /* as healpy's graticule on mollview: black lines of about 1 point,
+         * every 30 degrees, dotted but for the equator and the central
+         * meridian, and the border of the ellipse */
+        const double lw = w / 600.0 > 1 ? w / 600.0 : 1, y0 = top + title_h;
+        const double dots[2] = {1.2 * lw, 2.4 * lw};
+        cairo_save(cr);
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.75);
+        cairo_set_line_width(cr, lw);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        for (int pass = 0; pass < 2; pass++) /* parallels, then meridians */
+            for (int g = pass ? -150 : -60; g <= (pass ? 150 : 60); g += 30) {
+                cairo_set_dash(cr, dots, g ? 2 : 0, 0);
+                for (int k = 0; k <= 360; k++) {
+                    const double a = pass ? -90.0 + k * 0.5 : (double)g,
+                                 b = pass ? (double)g : -180.0 + k * (1 - 1e-9);
                     double x, y;
                     sky_mollweide_forward((90 - a) * M_PI / 180, b * M_PI / 180, &x, &y);
-                    const double px = (x / 4 + 0.5) * ew, py = top + title_h + (0.5 - y / 2) * eh;
+                    const double px = (x / 4 + 0.5) * ew, py = y0 + (0.5 - y / 2) * eh;
                     if (k == 0)
                         cairo_move_to(cr, px, py);
                     else
@@ -228,10 +357,20 @@ static int draw_panel(cairo_t *cr, double top, int w, const sky_plot_panel *p,
                 }
                 cairo_stroke(cr);
             }
+        cairo_set_dash(cr, dots, 0, 0);
+        cairo_translate(cr, ew / 2.0, y0 + eh / 2.0);
+        cairo_scale(cr, ew / 2.0 - lw / 2, eh / 2.0 - lw / 2);
+        cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
+        cairo_restore(cr); /* the line width in pixels, not in the scaled units */
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.75);
+        cairo_set_line_width(cr, lw);
+        cairo_stroke(cr);
     }
     /* title, colour bar with its ends and unit */
     cairo_set_source_rgb(cr, 0, 0, 0);
-    label(cr, w / 2.0, top + title_h * 0.75, title_h * 0.6, 0, p->title ? p->title : "");
+    char title[2 * FLEN_TITLE + 8];
+    const double tfs = fit_title(cr, p->title, w, title_h * 0.6, title, sizeof title, NULL);
+    label(cr, w / 2.0, top + title_h * 0.75, tfs, 0, title);
     const double bx = w * 0.2, bw = w * 0.6, by = top + title_h + eh + bar_h * 0.15,
                  bh = bar_h * 0.25;
     for (int k = 0; k < (int)bw; k++) {
@@ -271,7 +410,7 @@ int sky_plot_png(const char *path, int npanel, const sky_plot_panel *panels,
     cairo_t *cr = cairo_create(surf);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    select_font(cr);
     int rc = SKY_OK;
     for (int k = 0; k < npanel && !rc; k++)
         rc = draw_panel(cr, (double)k * panel_h, w, &panels[k], o, err);

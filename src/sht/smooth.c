@@ -219,9 +219,9 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
         sky_sht_map2alm(pin, ncomp, map, alm);
     } else {
         r.method = "map2alm_lsq";
-        rc = own ? sky_sht_map2alm_lsq_inplace(pin, ncomp, own, o->lsq_maxiter, 1e-7, alm,
+        rc = own ? sky_sht_map2alm_lsq_inplace(pin, ncomp, own, o->lsq_maxiter, SKY_LSQ_TOL, alm,
                                                &r.iterations, &r.residual, err)
-                 : sky_sht_map2alm_lsq(pin, ncomp, map, o->lsq_maxiter, 1e-7, alm,
+                 : sky_sht_map2alm_lsq(pin, ncomp, map, o->lsq_maxiter, SKY_LSQ_TOL, alm,
                                        &r.iterations, &r.residual, err);
     }
     if (rc)

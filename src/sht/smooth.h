@@ -9,6 +9,9 @@
 #include "parallel/region.h"
 #include "skymodel.h"
 
+/* The tolerance of PySM's least-squares map2alm (atol = btol). */
+#define SKY_LSQ_TOL 1e-7
+
 /* The lmax PySM uses for these nsides when none is given. */
 int sky_smooth_default_lmax(int nside, int nside_out);
 
