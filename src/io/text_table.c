@@ -75,11 +75,16 @@ int sky_table_read(const char *path, const char *what, sky_table *t, sky_error *
     if (!f)
         return sky_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EIO, "%s %s: %s", what, path,
                         strerror(errno));
-    struct stat st;
+    struct stat st = {0};
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
         return sky_fail(err, SKY_EFORMAT, "%s %s: is a directory: expected a text table", what,
                         path);
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > SKY_TABLE_MAX_BYTES) {
+        fclose(f);
+        return sky_fail(err, SKY_EFORMAT, "%s %s: larger than %d MiB, the limit for a text table",
+                        what, path, SKY_TABLE_MAX_BYTES >> 20);
     }
     char *line = NULL;
     size_t cap = 0, used = 0, alloc = 0, total = 0;
