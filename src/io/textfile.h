@@ -13,7 +13,7 @@
 
 #include "skymodel.h"
 
-/* The size caps of the text inputs (documented in docs/cli.md). */
+/* The size caps of the text inputs (documented in docs/inputs.md). */
 #define SKY_TOML_MAX_BYTES (16u << 20)       /* a component (TOML) file */
 #define SKY_INSTRUMENT_MAX_BYTES (16u << 20) /* an instrument (JSON) file */
 
