@@ -358,6 +358,39 @@ static void f7_ttype_unquoted_70(void)
     CHECK_REFUSED("f7_alm", rc, err, path, "unquoted value");
 }
 
+/* Under TTYPEn and TUNITn even a number of 70 digits reaches cfitsio's
+ * unbounded copy; elsewhere 70 unquoted characters that are no number are
+ * malformed. */
+static void f7_other_overlong_cards(void)
+{
+    char digits[71];
+    for (int i = 0; i < 70; i++)
+        digits[i] = (char)('0' + i % 10);
+    digits[70] = '\0';
+    rawfits f = {0};
+    raw_primary(&f);
+    raw_bintable(&f, 8, "4", 1, "1D", NULL);
+    raw_card(&f, "TUNIT1", digits);
+    raw_end(&f);
+    raw_data(&f, 32);
+    const char *path = raw_write(&f, "f7_tunit.fits");
+    double *data = NULL;
+    int ncols = 0;
+    long nrows = 0;
+    sky_error err = {0};
+    int rc = sky_fits_read_table(path, 3, &data, &ncols, &nrows, NULL, &err);
+    CHECK_REFUSED("f7_tunit_unquoted_digits", rc, err, path, "(TUNIT1) has an unquoted value of 70");
+    raw_card(&f, "SIMPLE", "T");
+    raw_card(&f, "BITPIX", "8");
+    raw_card(&f, "NAXIS", "0");
+    raw_card(&f, "EXTEND", "T");
+    raw_card(&f, "OBSERVER", "Jane Doe of the Very Long Name Observatory on the Far Side of the Moon");
+    raw_end(&f);
+    path = raw_write(&f, "f7_text.fits");
+    rc = sky_fits_prescan(path, &err);
+    CHECK_REFUSED("f7_unquoted_text_primary", rc, err, path, "card 5 of the primary HDU (OBSERVER)");
+}
+
 /* Quoted values of any length, and numbers, are what FITS allows: kept. */
 static void f7_valid_cards_accepted(void)
 {
@@ -368,7 +401,10 @@ static void f7_valid_cards_accepted(void)
     rawfits f = {0};
     raw_primary(&f);
     raw_bintable(&f, 8, "4", 1, "1D", value);
-    raw_card(&f, "LONGNUM", "1.234567890123456789012345678901234567890123456789012345678901234567");
+    /* a 70-digit integer is legal FITS (astropy's test headers have one) */
+    raw_card(&f, "LONGNUM", "1234567890123456789012345678901234567890123456789012345678901234567890");
+    raw_card(&f, "LONGREAL", "-1.23456789012345678901234567890123456789012345678901234567890123D+100");
+    raw_card(&f, "LONGCPLX", "(1.234567890123456789012345678901, -1.2345678901234567890123456789012)");
     raw_card(&f, "COMMENT", NULL);
     raw_end(&f);
     raw_data(&f, 32);
@@ -642,6 +678,7 @@ int main(void)
     f5_toml_trailing_backslash();
     f6_available_nside_range();
     f7_ttype_unquoted_70();
+    f7_other_overlong_cards();
     f7_valid_cards_accepted();
     f7_test_data_accepted();
     f8_toml_whole_file();

@@ -6,10 +6,11 @@
  * |BITPIX|/8 x GCOUNT x (PCOUNT + NAXIS1 x ... x NAXISn) bytes of data
  * (NAXIS1 left out of the product for random groups) padded to 2880. It
  * refuses
- *  - a card with a value indicator ('=' in column 9) whose value is not a
- *    quoted string and is longer than 68 characters: no number, logical or
- *    complex value is that long, and cfitsio 4.2 copies such a value of a
- *    TTYPEn or TUNITn card into a 70-byte field without a bound;
+ *  - a card with a value indicator ('=' in column 9) whose value is not
+ *    quoted and longer than 68 characters, unless it is a number (FITS
+ *    allows integers of any length) under a keyword other than TTYPEn or
+ *    TUNITn: cfitsio 4.2 copies the value of those into a 70-byte field
+ *    without a bound, and a long unquoted text is malformed anywhere;
  *  - data that would run past the end of the file (or overflow 64 bits).
  * Anything else it does not understand (no SIMPLE card, no END, an unusual
  * BITPIX, junk after the last HDU) ends the scan and is left to cfitsio,
@@ -116,8 +117,45 @@ static int card_int(const unsigned char *card, long long *v)
     return *end == '\0';
 }
 
+/* A FITS integer or real ([+-]digits[.digits][E|D[+-]digits]) or a
+ * complex value ("(re, im)"), s[0..n). */
+static int is_number(const unsigned char *s, int n)
+{
+    if (n >= 2 && s[0] == '(' && s[n - 1] == ')')
+        return 1;
+    int i = 0, digits = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (i < n && strchr("EeDd", s[i])) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i == n || s[i] < '0' || s[i] > '9')
+            return 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    return i == n;
+}
+
+/* Keywords whose value cfitsio 4.2 copies unbounded into a 70-byte field
+ * when it reads a table's header (ffgtbp: strcpy of the value as a string). */
+static int copied_key(const unsigned char *card)
+{
+    return (!memcmp(card, "TTYPE", 5) || !memcmp(card, "TUNIT", 5)) && card[5] >= '1' &&
+           card[5] <= '9';
+}
+
 /* A card whose value cfitsio cannot copy safely: the length of its
- * unquoted value, or 0 when it is fine. */
+ * unquoted value, or 0 when it is fine. A long number is legal FITS (and
+ * kept), except under the keywords cfitsio copies as text. */
 static int overlong_value(const unsigned char *card)
 {
     if (card[8] != '=' || key_is(card, "COMMENT") || key_is(card, "HISTORY") ||
@@ -133,7 +171,9 @@ static int overlong_value(const unsigned char *card)
         end++;
     while (end > i && card[end - 1] == ' ')
         end--;
-    return end - i > MAX_UNQUOTED ? end - i : 0;
+    if (end - i <= MAX_UNQUOTED || (!copied_key(card) && is_number(card + i, end - i)))
+        return 0;
+    return end - i;
 }
 
 static void hdu_name(int hdu, char *buf, size_t n)
