@@ -38,8 +38,10 @@ int sky_check_template(const char *path, const char *name, sky_error *err)
             /* cfitsio's reasons aside, say what is wrong with the file */
             if (strstr(e2.msg, "cannot open as FITS"))
                 return sky_fail(err, SKY_EFORMAT, "%s: not a FITS file", path);
-            *err = e2;
-            err->code = SKY_EFORMAT;
+            if (err) {
+                *err = e2;
+                err->code = SKY_EFORMAT;
+            }
             return SKY_EFORMAT;
         }
         fits_movabs_hdu(fp, 2, &hdutype, &status);
