@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,8 @@ int sky_templates_nside(const sky_params *ps, int nside, sky_error *err)
     /* PySM: min(available_nside, key=|x - nside|), the first of equals */
     int best = 0;
     if (a->kind == SKY_PARAM_NUMBER) {
-        best = (int)a->num;
+        /* range first: converting 1e10, 1e300 or nan to int is undefined */
+        best = a->num >= 1 && a->num <= (1 << 29) && a->num == floor(a->num) ? (int)a->num : -1;
     } else if (a->kind == SKY_PARAM_STRING) {
         long long v[64];
         const int n = sky_parse_int_list(a->str, v, 64);
@@ -220,9 +222,12 @@ int sky_templates_nside(const sky_params *ps, int nside, sky_error *err)
             best = -1;
     }
     if (best <= 0 || !sky_hpx_nside_ok(best)) {
+        char num[32];
+        snprintf(num, sizeof num, "%.17g", a->kind == SKY_PARAM_NUMBER ? a->num : 0.0);
         sky_fail(err, SKY_EINVAL, "component %s: available_nside %s: expected a list of powers "
                  "of two, e.g. [2048, 4096, 8192]", ps->owner,
-                 a->kind == SKY_PARAM_STRING ? a->str : "(not a list)");
+                 a->kind == SKY_PARAM_STRING ? a->str
+                 : a->kind == SKY_PARAM_NUMBER ? num : "(not a list)");
         return -1;
     }
     return best;

@@ -530,7 +530,7 @@ int main(int argc, char **argv)
     snprintf(src, sizeof src, "%s/pysm_2/ff_t_new.fits", tmpl);
     snprintf(path, sizeof path, "%s/pysm_2/ff_t_new.fits", trunc);
     copy(src, path, 100000);
-    expect_bad("truncated template", "ff_t_new.fits: reading the map (truncated file?)",
+    expect_bad("truncated template", "ff_t_new.fits: truncated file: the extension 1 declares ",
                (const char *[]){"sim", "-q", "-o", out, "--data-dir", trunc, "--preset", "f1",
                                 "--nside", "8", "--freq", "30", NULL});
     const char *text = data_dir("text");

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "instrument.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/numeric.h"
+#include "io/textfile.h"
 
 void cli_instrument_free(cli_instrument *ins)
 {
@@ -105,6 +107,19 @@ static int get_numbers(const char *path, const char *where, json_t *v, const cha
     return SKY_OK;
 }
 
+/* A channel name usable as a file name everywhere: POSIX's portable
+ * characters (and '+'), not hidden, not taken for an option. */
+static int portable_name(const char *s)
+{
+    const size_t n = strlen(s);
+    if (!n || n > CLI_CHANNEL_NAME_MAX || s[0] == '.' || s[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("._+-", s[i]))
+            return 0;
+    return 1;
+}
+
 static int read_channel(const char *path, int index, json_t *obj, const cli_instrument *ins,
                         cli_channel *ch, sky_error *err)
 {
@@ -123,10 +138,11 @@ static int read_channel(const char *path, int index, json_t *obj, const cli_inst
         return rc;
     if (!ch->name)
         return sky_fail(err, SKY_EINVAL, "%s: %s: missing \"name\"", path, where);
-    if (strchr(ch->name, '/') || ch->name[0] == '.')
+    if (!portable_name(ch->name))
         return sky_fail(err, SKY_EINVAL,
-                        "%s: %s.name '%s': expected a file name (no '/', not starting with '.')",
-                        path, where, ch->name);
+                        "%s: %s.name '%s': expected a file name of at most %d letters, digits "
+                        "and . _ + - (not starting with '.' or '-')",
+                        path, where, ch->name, CLI_CHANNEL_NAME_MAX);
     for (int c = 0; c < index; c++)
         if (!strcmp(ins->chan[c].name, ch->name))
             return sky_fail(err, SKY_EINVAL, "%s: %s.name '%s': already the name of channels[%d]",
@@ -215,13 +231,16 @@ int cli_instrument_read(const char *path, cli_instrument *ins, sky_error *err)
     json_error_t jerr;
     int rc;
     memset(ins, 0, sizeof *ins);
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        if (jerr.line < 1)
-            return sky_fail(err, SKY_ENOTFOUND, "instrument file %s: %s", path, jerr.text);
+    char *text;
+    size_t len;
+    if ((rc = sky_textfile_read(path, "JSON instrument file", SKY_INSTRUMENT_MAX_BYTES, &text, &len,
+                                err)))
+        return sky_prefix(err, rc, "instrument file ");
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
+    if (!root)
         return sky_fail(err, SKY_EFORMAT, "instrument file %s line %d column %d: %s", path,
                         jerr.line, jerr.column, jerr.text);
-    }
     if (!json_is_object(root)) {
         rc = sky_fail(err, SKY_EFORMAT, "instrument file %s: expected a JSON object", path);
         goto done;
@@ -269,9 +288,15 @@ int cli_instrument_read(const char *path, cli_instrument *ins, sky_error *err)
         rc = sky_nomem(err, "the instrument");
         goto done;
     }
+    long long samples = 0; /* over all channels, capped */
     for (int c = 0; c < n && !rc; c++) {
         ins->nchan = c + 1;
         rc = read_channel(path, c, json_array_get(chans, (size_t)c), ins, &ins->chan[c], err);
+        if (!rc && (samples += ins->chan[c].nfreq) > CLI_MAX_SAMPLES)
+            rc = sky_fail(err, SKY_EINVAL,
+                          "%s: channels[%d]: the bands of channels[0..%d] hold %lld frequencies: "
+                          "at most %d in all",
+                          path, c, c, samples, CLI_MAX_SAMPLES);
     }
 done:
     json_decref(root);

@@ -26,6 +26,13 @@
 
 #include "skymodel.h"
 
+/* Limits of an instrument file (docs/instrument.md): a channel name is a
+ * file name, and the bands of all channels together hold at most
+ * CLI_MAX_SAMPLES frequencies, which bounds the memory the bands and the
+ * spectra evaluated over them take (a few hundred bytes a frequency). */
+#define CLI_CHANNEL_NAME_MAX 200
+#define CLI_MAX_SAMPLES 1000000
+
 typedef struct cli_channel {
     char *name;
     int nfreq;

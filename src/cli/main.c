@@ -11,6 +11,7 @@
 #endif
 
 #include "commands.h"
+#include "core/error.h"
 #include "core/heap.h"
 #include "parallel/comm.h"
 #include "skymodel.h"
@@ -88,7 +89,9 @@ static int run(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "skymodel: unknown command '%s' (expected one of:", argv[1]);
+    char name[256];
+    sky_escape_controls(argv[1], name, sizeof name);
+    fprintf(stderr, "skymodel: unknown command '%s' (expected one of:", name);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(stderr, " %s", commands[i].name);
     fprintf(stderr, "; see skymodel --help)\n");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "parallel/comm.h"
 
 static int enabled, active;
@@ -26,12 +27,13 @@ void cli_progress_start(const char *fmt, ...)
         return;
     if (active)
         cli_progress_done();
+    char raw[512], line[512];
     va_list ap;
     va_start(ap, fmt);
-    fputs("skymodel: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" ...", stderr);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    sky_escape_controls(raw, line, sizeof line); /* file names stay on the line */
+    fprintf(stderr, "skymodel: %s ...", line);
     fflush(stderr);
     started = sky_clock_seconds();
     active = 1;

@@ -5,10 +5,15 @@
  * formats a one-line message into the caller's sky_error (which may be NULL)
  * and returns the status code, so that `return sky_fail(err, ...)` reads as
  * what it does. sky_prefix() lets a caller add one context prefix
- * ("component d1: ") to a message produced deeper down.
+ * ("component d1: ") to a message produced deeper down. Both escape the
+ * control characters of the finished message (a newline in a file name or
+ * an option value becomes \n, others \t, \r or \xNN), so that a message
+ * stays one line whatever it echoes.
  */
 #ifndef SKY_CORE_ERROR_H
 #define SKY_CORE_ERROR_H
+
+#include <stddef.h>
 
 #include "skymodel.h"
 
@@ -21,5 +26,9 @@
 int sky_fail(sky_error *err, int code, const char *fmt, ...) SKY_PRINTF(3, 4);
 int sky_prefix(sky_error *err, int code, const char *fmt, ...) SKY_PRINTF(3, 4);
 int sky_nomem(sky_error *err, const char *what);
+
+/* `in` into out[n] (always terminated, cut before an escape that does not
+ * fit) with control characters and DEL written as \n, \r, \t or \xNN. */
+void sky_escape_controls(const char *in, char *out, size_t n);
 
 #endif

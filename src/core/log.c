@@ -3,6 +3,8 @@
  */
 #include "log.h"
 
+#include "error.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -10,10 +12,11 @@ void sky_logf(sky_log_fn fn, void *ctx, const char *fmt, ...)
 {
     if (!fn)
         return;
-    char line[1024];
+    char raw[1024], line[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    sky_escape_controls(raw, line, sizeof line); /* one line, whatever it names */
     fn(ctx, line);
 }

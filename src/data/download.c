@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "io/fits_open.h"
 #include "io/text_table.h"
 
 static int ends_with(const char *s, const char *suffix)
@@ -31,9 +32,17 @@ int sky_check_template(const char *path, const char *name, sky_error *err)
     if (ends_with(name, ".fits") || ends_with(name, ".fits.gz") || ends_with(name, ".fit")) {
         fitsfile *fp;
         int status = 0, hdutype = 0;
-        if (fits_open_file(&fp, path, READONLY, &status)) {
+        sky_error e2;
+        if (sky_fits_open_read(path, &fp, &e2)) {
             fits_clear_errmsg();
-            return sky_fail(err, SKY_EFORMAT, "%s: not a FITS file", path);
+            /* cfitsio's reasons aside, say what is wrong with the file */
+            if (strstr(e2.msg, "cannot open as FITS"))
+                return sky_fail(err, SKY_EFORMAT, "%s: not a FITS file", path);
+            if (err) {
+                *err = e2;
+                err->code = SKY_EFORMAT;
+            }
+            return SKY_EFORMAT;
         }
         fits_movabs_hdu(fp, 2, &hdutype, &status);
         int s2 = 0;

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "fits_internal.h"
+#include "fits_open.h"
 
 static int64_t nalm_of(int lmax)
 {
@@ -102,7 +103,15 @@ static int read_index(fitsfile *fp, const char *path, int hdu, long *nrows, long
                         "%s: extension %d has %d columns and %ld rows: expected an alm table "
                         "(INDEX, REAL, IMAG)",
                         path, hdu, ncols, *nrows);
-    if (!(*idx = malloc((size_t)*nrows * sizeof **idx)))
+    /* rows of at least one byte inside the file: *nrows is bounded by its size */
+    int rc = sky_fits_table_in_file(fp, path, err);
+    if (rc)
+        return rc;
+    size_t bytes;
+    if (__builtin_mul_overflow((size_t)*nrows, sizeof **idx, &bytes))
+        return sky_fail(err, SKY_EFORMAT, "%s: extension %d: %ld rows: too many", path, hdu,
+                        *nrows);
+    if (!(*idx = malloc(bytes)))
         return sky_nomem(err, "alm");
     fits_read_col(fp, TLONGLONG, 1, 1, 1, *nrows, NULL, *idx, NULL, &status);
     for (long r = 0; r < *nrows && !status; r++)
@@ -115,6 +124,12 @@ static int read_index(fitsfile *fp, const char *path, int hdu, long *nrows, long
     if (*lmax < 0)
         return sky_fail(err, SKY_EFORMAT, "%s: extension %d: INDEX %lld is not an alm index",
                         path, hdu, top);
+    /* complete, as read_block checks, before anything is sized by lmax */
+    if (nalm_of(*lmax) != *nrows)
+        return sky_fail(err, SKY_EFORMAT,
+                        "%s: extension %d holds %ld of the %lld coefficients to lmax = %d: "
+                        "expected every (l, m) with m <= l",
+                        path, hdu, *nrows, (long long)nalm_of(*lmax), *lmax);
     return SKY_OK;
 }
 
@@ -124,8 +139,8 @@ int sky_fits_read_alm(const char *path, int nhdu, double complex **alm, int *lma
     fitsfile *fp = NULL;
     int status = 0, nhdus = 0, rc = SKY_OK, type;
     *alm = NULL;
-    if (fits_open_diskfile(&fp, path, READONLY, &status))
-        return sky_fits_fail(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+    if ((rc = sky_fits_open_read(path, &fp, err)))
+        return rc;
     fits_get_num_hdus(fp, &nhdus, &status);
     if (nhdus - 1 < nhdu) {
         rc = sky_fail(err, SKY_EFORMAT, "%s has %d extension%s: expected %d alm table%s (%s)",

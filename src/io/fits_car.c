@@ -20,18 +20,11 @@
 
 #include "core/error.h"
 #include "fits_internal.h"
+#include "fits_open.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
-
-static int open_primary(const char *path, fitsfile **fp, int *status)
-{
-    const size_t len = strlen(path);
-    const int gz = len > 3 && !strcmp(path + len - 3, ".gz");
-    return gz ? fits_open_file(fp, path, READONLY, status)
-              : fits_open_diskfile(fp, path, READONLY, status);
-}
 
 static int ends_with(const char *s, const char *tail)
 {
@@ -45,7 +38,7 @@ int sky_fits_is_car(const char *path)
     int status = 0, naxis = 0, is = 0;
     char ctype[FLEN_VALUE] = "";
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || open_primary(path, &fp, &status))
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || sky_fits_open_read(path, &fp, NULL))
         return 0;
     if (fits_get_img_dim(fp, &naxis, &status) == 0 && (naxis == 2 || naxis == 3) &&
         fits_read_key(fp, TSTRING, "CTYPE1", ctype, NULL, &status) == 0)
@@ -80,8 +73,8 @@ int sky_fits_read_car(const char *path, sky_car_map *m, sky_error *err)
         return sky_fail(err, SKY_ENOTFOUND, "%s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return sky_fail(err, SKY_EFORMAT, "%s: not a regular file", path);
-    if (open_primary(path, &fp, &status))
-        return sky_fits_fail(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+    if ((rc = sky_fits_open_read(path, &fp, err)))
+        return rc;
     if (fits_get_img_param(fp, 3, &bitpix, &naxis, naxes, &status) || naxis < 2 || naxis > 3) {
         rc = status ? sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the image")
                     : sky_fail(err, SKY_EFORMAT, "%s: %d axes: expected a CAR map of 2 or 3",

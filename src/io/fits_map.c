@@ -15,6 +15,7 @@
 #include "fits_map.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <fitsio.h>
@@ -26,6 +27,7 @@
 
 #include "core/error.h"
 #include "fits_internal.h"
+#include "fits_open.h"
 #include "provenance.h"
 
 /* cfitsio's text for `status`, plus the first detail message it stacked
@@ -72,19 +74,9 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
     fitsfile *fp = NULL;
     int status = 0, rc = SKY_OK, hdutype = 0, ncols = 0, nread = 0;
     long nrows = 0;
-    struct stat st;
 
-    if (stat(path, &st) != 0)
-        return sky_fail(err, SKY_ENOTFOUND, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return sky_fail(err, SKY_EFORMAT, "%s: not a regular file", path);
-    /* plain names are opened literally; cfitsio's extended syntax is used only
-     * to decompress .gz files */
-    size_t len = strlen(path);
-    int gz = len > 3 && !strcmp(path + len - 3, ".gz");
-    if ((gz ? fits_open_file(&fp, path, READONLY, &status)
-            : fits_open_diskfile(&fp, path, READONLY, &status)))
-        return sky_fits_fail(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+    if ((rc = sky_fits_open_read(path, &fp, err)))
+        return rc;
     if (fits_movabs_hdu(fp, 2, &hdutype, &status)) {
         rc = sky_fits_fail(err, SKY_EFORMAT, path, status,
                        "expected a HEALPix map in a binary-table extension");
@@ -101,6 +93,8 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
         rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the table layout");
         goto done;
     }
+    if ((rc = sky_fits_table_in_file(fp, path, err)))
+        goto done;
 
     char value[FLEN_VALUE], comment[FLEN_COMMENT];
     int nest = 0;
@@ -217,9 +211,9 @@ int sky_fits_map_coordsys(const char *path, char *coord, sky_error *err)
     int status = 0, hdutype = 0;
     char value[FLEN_VALUE], comment[FLEN_COMMENT];
     *coord = 'G';
-    if (fits_open_file(&fp, path, READONLY, &status))
-        return sky_fits_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
-                         "cannot open as FITS");
+    int rc = sky_fits_open_read(path, &fp, err);
+    if (rc)
+        return rc;
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) == 0 &&
         fits_read_keyword(fp, "COORDSYS", value, comment, &status) == 0) {
         trim(value);
@@ -242,9 +236,9 @@ int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err)
     fitsfile *fp = NULL;
     int status = 0, hdutype = 0, typecode = 0;
     long nrows = 0, repeat = 0, width = 0;
-    if (fits_open_file(&fp, path, READONLY, &status))
-        return sky_fits_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
-                         "cannot open as FITS");
+    int rc = sky_fits_open_read(path, &fp, err);
+    if (rc)
+        return rc;
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) || hdutype != BINARY_TBL ||
         fits_get_num_cols(fp, ncols, &status) || fits_get_num_rows(fp, &nrows, &status) ||
         fits_get_coltype(fp, 1, &typecode, &repeat, &width, &status)) {
@@ -254,7 +248,10 @@ int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err)
         return sky_fail(err, SKY_EFORMAT, "%s: expected a HEALPix map in a binary-table extension",
                         path);
     }
+    rc = sky_fits_table_in_file(fp, path, err);
     fits_close_file(fp, &status);
+    if (rc)
+        return rc;
     if (nside) {
         const int64_t n = sky_hpx_nside_of((int64_t)nrows * repeat);
         if (n < 1 || !sky_hpx_nside_ok(n))
@@ -280,27 +277,41 @@ int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols
     fitsfile *fp = NULL;
     int status = 0, hdutype = 0, n = 0, anynul = 0, rc = SKY_OK;
     *data = NULL;
-    if (fits_open_diskfile(&fp, path, READONLY, &status))
-        return sky_fits_fail(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+    if ((rc = sky_fits_open_read(path, &fp, err)))
+        return rc;
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) || fits_get_num_cols(fp, &n, &status) ||
         fits_get_num_rows(fp, nrows, &status)) {
         rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "expected a table in the first extension");
         goto done;
     }
+    if ((rc = sky_fits_table_in_file(fp, path, err)))
+        goto done;
     if (unit)
         sky_fits_first_unit(fp, unit);
     if (n > maxcols)
         n = maxcols;
     long repeat = 1, width;
     int typecode;
-    fits_get_coltype(fp, 1, &typecode, &repeat, &width, &status);
-    const long len = *nrows * (repeat > 0 ? repeat : 1);
-    if (!(*data = malloc((size_t)n * len * sizeof **data))) {
+    if (n < 1 || fits_get_coltype(fp, 1, &typecode, &repeat, &width, &status)) {
+        rc = status ? sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the table layout")
+                    : sky_fail(err, SKY_EFORMAT, "%s: a table without columns", path);
+        goto done;
+    }
+    /* the table lies in the file, so its cells number at most 8 per byte
+     * (bit columns); the checks keep the products exact regardless */
+    size_t len, bytes;
+    if (__builtin_mul_overflow((size_t)*nrows, (size_t)(repeat > 0 ? repeat : 1), &len) ||
+        __builtin_mul_overflow(len, (size_t)n * sizeof **data, &bytes) || len > LONG_MAX) {
+        rc = sky_fail(err, SKY_EFORMAT, "%s: a table of %ld rows of %ld values: too large",
+                      path, *nrows, repeat);
+        goto done;
+    }
+    if (!(*data = malloc(bytes ? bytes : 1))) {
         rc = sky_nomem(err, "a table");
         goto done;
     }
     for (int c = 0; c < n && !status; c++)
-        fits_read_col(fp, TDOUBLE, c + 1, 1, 1, len, NULL, *data + (int64_t)c * len, &anynul,
+        fits_read_col(fp, TDOUBLE, c + 1, 1, 1, (LONGLONG)len, NULL, *data + c * len, &anynul,
                       &status);
     if (status) {
         rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the table");
@@ -309,7 +320,7 @@ int sky_fits_read_table(const char *path, int maxcols, double **data, int *ncols
         goto done;
     }
     *ncols = n;
-    *nrows = len;
+    *nrows = (long)len;
 done:
     if (fp) {
         int s2 = 0;

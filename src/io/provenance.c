@@ -25,6 +25,7 @@
 #include "config.h"
 #include "core/error.h"
 #include "fits_internal.h"
+#include "fits_open.h"
 #include "sht/smooth.h"
 
 #ifndef M_PI
@@ -461,11 +462,8 @@ int sky_prov_read_map(sky_prov *p, const char *path, sky_error *err)
         return sky_fail(err, SKY_EINVAL, "%s: no list for its header cards", path);
     if (stat(path, &st) != 0)
         return sky_fail(err, SKY_ENOTFOUND, "%s: %s", path, strerror(errno));
-    const size_t len = strlen(path);
-    const int gz = len > 3 && !strcmp(path + len - 3, ".gz");
-    if ((gz ? fits_open_file(&fp, path, READONLY, &status)
-            : fits_open_diskfile(&fp, path, READONLY, &status)))
-        return sky_fits_fail(err, SKY_EFORMAT, path, status, "cannot open as FITS");
+    if ((rc = sky_fits_open_read(path, &fp, err)))
+        return rc;
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) ||
         fits_get_hdrspace(fp, &nkeys, &more, &status)) {
         rc = sky_fits_fail(err, SKY_EFORMAT, path, status, "reading the map header");

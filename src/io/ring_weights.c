@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "fits_open.h"
 
 int sky_read_ring_weights(int nside, double *w, char *path, size_t pathlen, sky_error *err)
 {
@@ -25,7 +26,9 @@ int sky_read_ring_weights(int nside, double *w, char *path, size_t pathlen, sky_
     int status = 0, anynul = 0;
     long nrows = 0, repeat = 1, width = 0;
     int typecode = 0;
-    fits_open_diskfile(&fp, path, READONLY, &status);
+    int rc = sky_fits_open_read(path, &fp, err);
+    if (rc)
+        return rc;
     fits_movabs_hdu(fp, 2, NULL, &status);
     fits_get_num_rows(fp, &nrows, &status);
     fits_get_coltype(fp, 1, &typecode, &repeat, &width, &status);

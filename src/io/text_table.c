@@ -10,8 +10,62 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
+
+/* The next line of f (its '\n' dropped) into *line, growing it up to
+ * SKY_TABLE_MAX_LINE: 1, 0 at the end of the file, or an error (status in
+ * *rc): a line too long, a NUL byte (a binary file or a device such as
+ * /dev/zero), out of memory or a read error. *total counts the bytes read. */
+static int next_line(FILE *f, const char *what, const char *path, int lineno, char **line,
+                     size_t *cap, size_t *total, int *rc, sky_error *err)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+        if (c == '\0') {
+            *rc = sky_fail(err, SKY_EFORMAT, "%s %s:%d: a NUL byte: not a text table", what, path,
+                           lineno);
+            return -1;
+        }
+        if (++*total > SKY_TABLE_MAX_BYTES) {
+            *rc = sky_fail(err, SKY_EFORMAT, "%s %s: larger than %d MiB, the limit for a text "
+                           "table", what, path, SKY_TABLE_MAX_BYTES >> 20);
+            return -1;
+        }
+        if (n + 2 > *cap) {
+            if (*cap >= SKY_TABLE_MAX_LINE) {
+                *rc = sky_fail(err, SKY_EFORMAT, "%s %s:%d: a line longer than %d KiB", what,
+                               path, lineno, SKY_TABLE_MAX_LINE >> 10);
+                return -1;
+            }
+            const size_t nc = *cap ? 2 * *cap : 256;
+            char *nl = realloc(*line, nc);
+            if (!nl) {
+                *rc = sky_nomem(err, what);
+                return -1;
+            }
+            *line = nl;
+            *cap = nc;
+        }
+        (*line)[n++] = (char)c;
+    }
+    if (ferror(f)) {
+        *rc = sky_fail(err, errno == EISDIR ? SKY_EFORMAT : SKY_EIO, "%s %s: %s", what, path,
+                       errno == EISDIR ? "is a directory" : strerror(errno));
+        return -1;
+    }
+    if (c == EOF && n == 0)
+        return 0;
+    ++*total;
+    if (!*line && !(*line = malloc(*cap = 256))) {
+        *rc = sky_nomem(err, what);
+        return -1;
+    }
+    (*line)[n] = '\0';
+    return 1;
+}
 
 int sky_table_read(const char *path, const char *what, sky_table *t, sky_error *err)
 {
@@ -21,10 +75,21 @@ int sky_table_read(const char *path, const char *what, sky_table *t, sky_error *
     if (!f)
         return sky_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EIO, "%s %s: %s", what, path,
                         strerror(errno));
+    struct stat st = {0};
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return sky_fail(err, SKY_EFORMAT, "%s %s: is a directory: expected a text table", what,
+                        path);
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > SKY_TABLE_MAX_BYTES) {
+        fclose(f);
+        return sky_fail(err, SKY_EFORMAT, "%s %s: larger than %d MiB, the limit for a text table",
+                        what, path, SKY_TABLE_MAX_BYTES >> 20);
+    }
     char *line = NULL;
-    size_t cap = 0, used = 0, alloc = 0;
-    int lineno = 0, rc = SKY_OK;
-    while (getline(&line, &cap, f) >= 0) {
+    size_t cap = 0, used = 0, alloc = 0, total = 0;
+    int lineno = 0, rc = SKY_OK, more;
+    while ((more = next_line(f, what, path, lineno + 1, &line, &cap, &total, &rc, err)) > 0) {
         lineno++;
         char *hash = strchr(line, '#');
         if (hash)
@@ -68,9 +133,9 @@ int sky_table_read(const char *path, const char *what, sky_table *t, sky_error *
         t->ncols = ncol;
         t->nrows++;
     }
-    if (ferror(f))
-        rc = sky_fail(err, SKY_EIO, "%s %s: read error", what, path);
-    else if (!t->nrows)
+    if (more < 0)
+        goto done; /* rc set */
+    if (!t->nrows)
         rc = sky_fail(err, SKY_EFORMAT, "%s %s: no data rows", what, path);
 done:
     free(line);

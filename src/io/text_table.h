@@ -8,6 +8,11 @@
 
 #include "skymodel.h"
 
+/* Caps on a text table: its size and the length of one line (a bandpass,
+ * a beam window or a CMB spectrum is far below them). */
+#define SKY_TABLE_MAX_BYTES (16 << 20)
+#define SKY_TABLE_MAX_LINE (1 << 20)
+
 typedef struct sky_table {
     int nrows, ncols;
     double *data; /* row-major nrows x ncols */

@@ -12,12 +12,18 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "textfile.h"
+
+/* Arrays and inline tables nested deeper are refused (PySM's files nest
+ * two levels; the bound keeps the recursive reader off the stack's end). */
+enum { MAX_DEPTH = 128 };
 
 typedef struct reader {
     const char *s; /* current position */
     const char *file;
     int line;
     sky_error *err;
+    int depth; /* arrays and inline tables open at r->s */
 } reader;
 
 static int fail_at(reader *r, const char *what)
@@ -90,6 +96,10 @@ static int parse_string(reader *r, char **out)
         }
         if (q == '"' && *r->s == '\\') {
             const char e = r->s[1];
+            if (!e || e == '\n') { /* never step past the end of the text */
+                free(buf);
+                return fail_at(r, "unterminated string (a '\\' at the end of the line)");
+            }
             r->s += 2;
             switch (e) {
             case 'b': *o++ = '\b'; break;
@@ -111,6 +121,10 @@ static int parse_string(reader *r, char **out)
                     c = c * 16 + (unsigned long)(isdigit((unsigned char)*r->s)
                                                      ? *r->s - '0'
                                                      : tolower((unsigned char)*r->s) - 'a' + 10);
+                }
+                if (!c || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+                    free(buf);
+                    return fail_at(r, "\\u escape of a NUL or a non-Unicode value");
                 }
                 put_utf8(&o, c);
                 break;
@@ -215,11 +229,23 @@ static void skip_space(reader *r, int multiline)
     }
 }
 
+static int compound_body(reader *r, sky_toml_value *v, char close, int array);
+
 /* Arrays and inline tables: checked element by element; the text kept. */
 static int parse_compound(reader *r, sky_toml_value *v)
 {
     const char open = *r->s, close = open == '[' ? ']' : '}';
     const int array = open == '[';
+    if (r->depth >= MAX_DEPTH)
+        return fail_at(r, "arrays or inline tables nested more than 128 deep");
+    r->depth++;
+    const int rc = compound_body(r, v, close, array);
+    r->depth--;
+    return rc;
+}
+
+static int compound_body(reader *r, sky_toml_value *v, char close, int array)
+{
     const char *start = r->s;
     const int line0 = r->line;
     int want_value = 1, first = 1;
@@ -314,8 +340,15 @@ static int parse_header(reader *r, sky_toml *doc)
         int rc = parse_key(r, &part, "expected a table name in [...]");
         if (rc)
             return rc;
-        used += (size_t)snprintf(name + used, sizeof name - used, "%s%.199s", used ? "." : "",
-                                 part);
+        const size_t np = strlen(part);
+        if (used + (used > 0) + np >= sizeof name) {
+            free(part);
+            return fail_at(r, "table name longer than 255 characters");
+        }
+        if (used)
+            name[used++] = '.';
+        memcpy(name + used, part, np + 1);
+        used += np;
         free(part);
         skip_blank(r);
         if (*r->s == '.') {
@@ -372,7 +405,7 @@ static int parse_pair(reader *r, sky_toml *doc)
 
 int sky_toml_parse(const char *text, const char *file, sky_toml *doc, sky_error *err)
 {
-    reader r = {text, file, 1, err};
+    reader r = {text, file, 1, err, 0};
     memset(doc, 0, sizeof *doc);
     int rc = SKY_OK;
     while (*r.s && !rc) {
@@ -395,39 +428,12 @@ int sky_toml_parse(const char *text, const char *file, sky_toml *doc, sky_error 
 
 int sky_toml_read(const char *path, sky_toml *doc, sky_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sky_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EIO, "%s: %s", path,
-                        strerror(errno));
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            char *t = realloc(text, cap = 2 * cap + 8192);
-            if (!t) {
-                free(text);
-                fclose(f);
-                return sky_nomem(err, path);
-            }
-            text = t;
-        }
-        const size_t got = fread(text + len, 1, 4096, f);
-        len += got;
-        if (got < 4096)
-            break;
-    }
-    const int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(text);
-        return sky_fail(err, SKY_EIO, "%s: read error", path);
-    }
-    text[len] = '\0';
-    if (strlen(text) != len) {
-        free(text);
-        return sky_fail(err, SKY_EFORMAT, "%s: a NUL byte: not a TOML text file", path);
-    }
-    int rc = sky_toml_parse(text, path, doc, err);
+    char *text;
+    size_t len;
+    int rc = sky_textfile_read(path, "TOML file", SKY_TOML_MAX_BYTES, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = sky_toml_parse(text, path, doc, err);
     free(text);
     return rc;
 }
