@@ -182,6 +182,11 @@ static int read_band(const cli_parsed *p, double **freq, double **weight, int *n
             return sky_fail(err, SKY_EINVAL, "--freq '%s': expected one frequency (use --freqs "
                             "for a band)", f1);
         }
+        if (isfinite(**freq) && **freq > 0 && (rc = sky_freq_check(**freq, err))) {
+            free(*freq);
+            *freq = NULL;
+            return sky_prefix(err, rc, "--freq ");
+        }
     } else if ((rc = cli_double_list("--freqs", fl, freq, n, err))) {
         return rc;
     }
@@ -202,6 +207,8 @@ static int read_band(const cli_parsed *p, double **freq, double **weight, int *n
     }
     sky_band b = {*n, *freq, *weight};
     if ((rc = sky_band_check(&b, err))) {
+        if (fl)
+            sky_prefix(err, rc, "--freqs: ");
         free(*freq);
         free(*weight);
         *freq = *weight = NULL;
