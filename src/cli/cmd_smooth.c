@@ -81,7 +81,14 @@ int sky_cmd_smooth(int argc, char **argv)
         nin = 0;
         goto done;
     }
-    if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
+    for (int c = 0; c < nin && !rc; c++) { /* as the templates of a sky: no holes */
+        int64_t first_bad, nbad = sky_hmap_count_bad(&in[c], &first_bad);
+        if (nbad)
+            rc = sky_fail(&err, SKY_EFORMAT, "%s column %d: %lld pixel%s NaN, Inf or UNSEEN "
+                          "(the first: pixel %lld): expected values everywhere", p.pos[0], c + 1,
+                          (long long)nbad, nbad == 1 ? " is" : "s are", (long long)first_bad);
+    }
+    if (rc || (rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
         (rc = cli_check_outputs(&p, outpath, &o, &err)))
         goto done;
     const int64_t npix = in[0].nheld;

@@ -16,6 +16,7 @@ struct sky_fits_writer {
     char *path, *tmp;
     int nside, ncols, overwrite, dtype;
     int64_t npix;
+    char names[SKY_FITS_MAX_COLUMNS][72]; /* TTYPEn, for messages */
 };
 
 /* "path: doing: cfitsio's text" as error `code`. */

@@ -15,6 +15,7 @@
 #include "fits_map.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <fitsio.h>
@@ -440,6 +441,9 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
     w->ncols = cols->ncols;
     w->dtype = cols->dtype;
     w->npix = sky_hpx_npix(cols->nside);
+    for (int c = 0; c < cols->ncols; c++)
+        snprintf(w->names[c], sizeof w->names[c], "%s",
+                 cols->names && cols->names[c] ? cols->names[c] : "");
     int status = 0;
     if (write_header(w->fp, cols, &status)) {
         rc = sky_fits_fail(err, SKY_EIO, path, status, "writing the map header");
@@ -450,8 +454,40 @@ int sky_fits_writer_open(const char *path, const sky_fits_columns *cols, sky_fit
     return SKY_OK;
 }
 
+/* The index of the first value among n that is NaN or larger in magnitude
+ * than `limit` (DBL_MAX: NaN or Inf), or -1. */
+static int64_t first_beyond(const double *x, int64_t n, double limit)
+{
+    enum { STEP = 4096 };
+    for (int64_t a = 0; a < n; a += STEP) {
+        const int64_t b = n - a < STEP ? n : a + STEP;
+        int bad = 0;
+        for (int64_t i = a; i < b; i++) /* branch-free, so that it vectorises */
+            bad |= !(fabs(x[i]) <= limit);
+        if (bad)
+            for (int64_t i = a; i < b; i++)
+                if (!(fabs(x[i]) <= limit))
+                    return i;
+    }
+    return -1;
+}
+
+static const char *nonfinite_name(double v)
+{
+    return isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+}
+
 int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *err)
 {
+    const int64_t plane = (int64_t)img->ny * img->nx;
+    for (int c = 0; c < img->ncomp; c++) {
+        const int64_t i = first_beyond(img->data + c * plane, plane, DBL_MAX);
+        if (i >= 0)
+            return sky_fail(err, SKY_EINVAL, "%s: CAR %s pixel (row %lld, column %lld) is %s: a "
+                            "map with NaN or Inf values is not written", path,
+                            c == 0 ? "I" : c == 1 ? "Q" : "U", (long long)(i / img->nx),
+                            (long long)(i % img->nx), nonfinite_name(img->data[c * plane + i]));
+    }
     sky_fits_writer *w;
     int rc = sky_fits_writer_create(path, img->overwrite, &w, err);
     if (rc)
@@ -571,6 +607,21 @@ int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, cons
     if (first < 0 || count < 0 || first + count > w->npix)
         return sky_fail(err, SKY_EINTERNAL, "%s: pixels [%lld, +%lld) outside the map", w->path,
                         (long long)first, (long long)count);
+    /* a map with NaN or Inf is never written: the caller aborts the writer,
+     * which removes the temporary file */
+    const double limit = w->dtype == SKY_FLOAT32 ? FLT_MAX : DBL_MAX;
+    for (int c = 0; c < w->ncols; c++) {
+        const double *col = data + (int64_t)c * count;
+        const int64_t i = first_beyond(col, count, limit);
+        if (i >= 0 && !isfinite(col[i]))
+            return sky_fail(err, SKY_EINVAL, "%s: %s pixel %lld is %s: a map with NaN or Inf "
+                            "values is not written", w->path, w->names[c],
+                            (long long)(first + i), nonfinite_name(col[i]));
+        if (i >= 0)
+            return sky_fail(err, SKY_EINVAL, "%s: %s pixel %lld is %g, beyond float32 (Inf in "
+                            "the file): use --dtype float64", w->path, w->names[c],
+                            (long long)(first + i), col[i]);
+    }
     const int64_t repeat = w->npix > 1024 ? 1024 : 1;
     int status = 0;
     if (count > 0 && first % repeat == 0 && (count % repeat == 0 || first + count == w->npix) &&
