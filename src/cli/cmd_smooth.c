@@ -38,6 +38,7 @@ int sky_cmd_smooth(int argc, char **argv)
     double *map = NULL;
     char *car_path = NULL;
     sky_smooth_opts o;
+    sky_outdirs made = {0, NULL}; /* folders made for the outputs */
     if ((rc = cli_parse(smooth_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
     if (cli_has(&p, "help")) {
@@ -51,7 +52,6 @@ int sky_cmd_smooth(int argc, char **argv)
     }
     const char *outpath = cli_get(&p, "output"), *dtype = cli_get(&p, "dtype");
     char units[3][64];
-    struct stat st;
     if (p.npos != 1) {
         rc = sky_fail(&err, SKY_EINVAL, "expected one input map, got %d (see skymodel smooth "
                       "--help)", p.npos);
@@ -65,10 +65,9 @@ int sky_cmd_smooth(int argc, char **argv)
         rc = sky_fail(&err, SKY_EINVAL, "--dtype '%s': expected float32 or float64", dtype);
         goto done;
     }
-    if (!cli_has(&p, "force") && stat(outpath, &st) == 0) {
-        rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", outpath);
+    if (sky_par_rank() == 0 && (rc = sky_output_file("-o", outpath, cli_has(&p, "force"), &made,
+                                                     &err)))
         goto done;
-    }
     int nside = 0;
     if ((rc = sky_fits_map_shape(p.pos[0], &ncols, &nside, &err)))
         goto done;
@@ -89,7 +88,7 @@ int sky_cmd_smooth(int argc, char **argv)
                           (long long)nbad, nbad == 1 ? " is" : "s are", (long long)first_bad);
     }
     if (rc || (rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
-        (rc = cli_check_outputs(&p, outpath, &o, &err)))
+        (rc = cli_check_outputs(&p, outpath, &o, &made, &err)))
         goto done;
     const int64_t npix = in[0].nheld;
     if (!(map = malloc((size_t)(nin * (npix > 0 ? npix : 1)) * sizeof *map)) ||
@@ -118,6 +117,10 @@ int sky_cmd_smooth(int argc, char **argv)
 done:
     if (!agreed) /* under mpirun: a check that failed here fails every process */
         rc = sky_par_agree(rc, &err);
+    if (rc)
+        sky_outdirs_undo(&made);
+    else
+        sky_outdirs_free(&made);
     for (int c = 0; c < nin; c++)
         sky_hmap_free(&in[c]);
     sky_table_free(&beam);
