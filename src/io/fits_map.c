@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/tmpfiles.h"
 #include "fits_internal.h"
 
 /* cfitsio's text for `status`, plus the first detail message it stacked
@@ -368,6 +369,7 @@ void sky_fits_writer_abort(sky_fits_writer *w)
     }
     if (w->tmp)
         unlink(w->tmp);
+    sky_tmpfile_forget(w->tmp_id); /* after the unlink: a signal meanwhile removes it too */
     free(w->path);
     free(w->tmp);
     free(w);
@@ -383,6 +385,7 @@ int sky_fits_writer_create(const char *path, int overwrite, sky_fits_writer **ou
     size_t len = strlen(path);
     char *bang = malloc(len + 34);
     if (w) {
+        w->tmp_id = -1;
         w->path = strdup(path);
         w->tmp = malloc(len + 32);
     }
@@ -410,6 +413,7 @@ int sky_fits_writer_create(const char *path, int overwrite, sky_fits_writer **ou
         return rc;
     }
     close(fd);
+    w->tmp_id = sky_tmpfile_note(w->tmp); /* removed by a signal handler (see tmpfiles.h) */
     snprintf(bang, len + 34, "!%s", w->tmp); /* '!' lets cfitsio replace the placeholder */
     int status = 0;
     fits_create_file(&w->fp, bang, &status);
