@@ -72,6 +72,27 @@ int sky_cmd_smooth(int argc, char **argv)
     if ((rc = sky_fits_map_shape(p.pos[0], &ncols, &nside, &err)))
         goto done;
     nin = ncols >= 3 ? 3 : 1;
+    char frame = 0;
+    if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
+        (rc = sky_fits_map_frame(p.pos[0], &frame, &err)) ||
+        (rc = cli_check_outputs(&p, outpath, &o, &made, &err))) {
+        nin = 0;
+        goto done;
+    }
+    if (o.rot_from && frame && frame != o.rot_from) {
+        if (frame == o.rot_to)
+            rc = sky_fail(&err, SKY_EINVAL, "%s has COORDSYS '%c' but --rotate %c:%c rotates "
+                          "from %c: the map is in %c already (drop --rotate)", p.pos[0], frame,
+                          o.rot_from, o.rot_to, o.rot_from, frame);
+        else
+            rc = sky_fail(&err, SKY_EINVAL, "%s has COORDSYS '%c' but --rotate %c:%c rotates "
+                          "from %c: expected --rotate %c:%c", p.pos[0], frame, o.rot_from,
+                          o.rot_to, o.rot_from, frame, o.rot_to);
+        nin = 0;
+        goto done;
+    }
+    if (!o.rot_from && frame) /* no rotation: the output keeps the input's frame */
+        o.rot_from = o.rot_to = frame;
     /* under mpirun each process reads and smooths its part of the map */
     sky_region part;
     sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
@@ -87,8 +108,7 @@ int sky_cmd_smooth(int argc, char **argv)
                           "(the first: pixel %lld): expected values everywhere", p.pos[0], c + 1,
                           (long long)nbad, nbad == 1 ? " is" : "s are", (long long)first_bad);
     }
-    if (rc || (rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
-        (rc = cli_check_outputs(&p, outpath, &o, &made, &err)))
+    if (rc)
         goto done;
     const int64_t npix = in[0].nheld;
     if (!(map = malloc((size_t)(nin * (npix > 0 ? npix : 1)) * sizeof *map)) ||

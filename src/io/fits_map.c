@@ -214,18 +214,38 @@ done:
 
 int sky_fits_map_coordsys(const char *path, char *coord, sky_error *err)
 {
+    int rc = sky_fits_map_frame(path, coord, err);
+    if (!rc && !*coord)
+        *coord = 'G';
+    return rc;
+}
+
+/* healpy's check_coord, case aside: the first letter, but EQUATORIAL is C. */
+static char frame_of(const char *v)
+{
+    char u[FLEN_VALUE];
+    size_t n = 0;
+    for (; v[n] && n + 1 < sizeof u; n++)
+        u[n] = (char)(v[n] >= 'a' && v[n] <= 'z' ? v[n] - 'a' + 'A' : v[n]);
+    u[n] = '\0';
+    if (!strcmp(u, "EQUATORIAL") || !strcmp(u, "Q"))
+        return 'C';
+    return u[0] && strchr("GEC", u[0]) ? u[0] : 0;
+}
+
+int sky_fits_map_frame(const char *path, char *coord, sky_error *err)
+{
     fitsfile *fp = NULL;
     int status = 0, hdutype = 0;
     char value[FLEN_VALUE], comment[FLEN_COMMENT];
-    *coord = 'G';
+    *coord = 0;
     if (fits_open_file(&fp, path, READONLY, &status))
         return sky_fits_fail(err, errno == ENOENT ? SKY_ENOTFOUND : SKY_EFORMAT, path, status,
                          "cannot open as FITS");
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) == 0 &&
         fits_read_keyword(fp, "COORDSYS", value, comment, &status) == 0) {
         trim(value);
-        if (strchr("GCE", value[0]) && value[0])
-            *coord = value[0];
+        *coord = frame_of(value);
     }
     status = 0;
     fits_close_file(fp, &status);
