@@ -91,6 +91,19 @@ EOF
 expect "instrument bandpass_file in Hz" \
     "inst_bp.json: channels[0]: bandpass file bp_hz.txt: frequency 9e+10 (sample 1 of 3): frequencies are in GHz (did you give Hz? 90 GHz is 90, not 9e10)" \
     maps -- sim -q --instrument inst_bp.json -n 8 -d "$TMPL" --offline -o maps
+cat >ref_hz.toml <<'EOF'
+[dust]
+class = "ModifiedBlackBody"
+map_I = "pysm_2/dust_t_new.fits"
+freq_ref_I = "5e16 Hz"
+map_mbb_index = 1.5
+map_mbb_temperature = 20
+unit_mbb_temperature = "K"
+has_polarization = false
+EOF
+expect "a reference frequency out of range" \
+    "component dust: parameter 'freq_ref_I' = \"5e16 Hz\": expected a frequency from 1 MHz to 30 THz, where the models apply" \
+    out.fits -- sim -q --config ref_hz.toml -n 8 --freq 100 -d "$TMPL" --offline -o out.fits
 # the ends of the range give finite maps in every unit (the writer refuses
 # NaN and Inf; a NaN in one component is a NaN in the sum)
 for u in uK_CMB MJy/sr uK_RJ; do
