@@ -199,8 +199,23 @@ typedef struct sky_band {
     const double *weight;
 } sky_band;
 
-/** Checks a band; SKY_EINVAL with a message naming the bad value otherwise. */
+/**
+ * Frequencies the models accept, in GHz: 1 MHz to 30 THz (docs/models.md says
+ * why). Outside, a frequency is refused with SKY_EINVAL; a value that looks
+ * like Hz or MHz gets that hint.
+ */
+#define SKY_FREQ_MIN_GHZ 1e-3
+#define SKY_FREQ_MAX_GHZ 3e4
+
+/** Checks a band: frequencies positive, within the range above, strictly
+ * increasing; weights finite, >= 0, not all zero. SKY_EINVAL with a message
+ * naming the bad value otherwise. */
 SKY_API int sky_band_check(const sky_band *band, sky_error *err);
+
+/** Checks one frequency in GHz as sky_band_check does; the message starts with
+ * the value ("1e+11: frequencies are in GHz (did you give Hz? ...)"), for the
+ * caller to prefix with where it came from. */
+SKY_API int sky_freq_check(double freq_ghz, sky_error *err);
 
 /**
  * Reads a bandpass text file: two columns, frequency in GHz and weight;

@@ -200,6 +200,11 @@ static int read_band(const cli_parsed *p, double **freq, double **weight, int *n
             return sky_fail(err, SKY_EINVAL, "--freq '%s': expected one frequency (use --freqs "
                             "for a band)", f1);
         }
+        if (isfinite(**freq) && **freq > 0 && (rc = sky_freq_check(**freq, err))) {
+            free(*freq);
+            *freq = NULL;
+            return sky_prefix(err, rc, "--freq ");
+        }
     } else if ((rc = cli_double_list("--freqs", fl, freq, n, err))) {
         return rc;
     }
@@ -220,6 +225,8 @@ static int read_band(const cli_parsed *p, double **freq, double **weight, int *n
     }
     sky_band b = {*n, *freq, *weight};
     if ((rc = sky_band_check(&b, err))) {
+        if (fl)
+            sky_prefix(err, rc, "--freqs: ");
         free(*freq);
         free(*weight);
         *freq = *weight = NULL;
@@ -240,6 +247,7 @@ int sky_cmd_sim(int argc, char **argv)
     sky_smooth_opts smooth;
     sky_table beam = {0, 0, NULL};
     int smoothing = 0, agreed = 0;
+    sky_outdirs made = {0, NULL}; /* folders this run made for its outputs */
     int nfreq = 0, rc;
     long long nside = 0, threads = 0, seed = SKY_SEED_PRESET, nparts = 1;
 
@@ -317,11 +325,6 @@ int sky_cmd_sim(int argc, char **argv)
         plot_png = NULL;
         goto done;
     }
-    if (plot_png && !cli_has(&p, "force") && access(plot_png, F_OK) == 0) {
-        rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", plot_png);
-        plot_png = NULL;
-        goto done;
-    }
     if (instrument) {
 #ifdef _OPENMP
         if (threads)
@@ -337,8 +340,10 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     if ((rc = read_band(&p, &freq, &weight, &nfreq, &err)))
         goto done;
-    if ((rc = cli_check_outputs(&p, out, smoothing ? &smooth : NULL, &err)))
+    if ((rc = cli_check_outputs(&p, out, smoothing ? &smooth : NULL, &made, &err))) {
+        plot_png = NULL;
         goto done;
+    }
 #ifdef _OPENMP
     if (threads)
         omp_set_num_threads((int)threads);
@@ -458,9 +463,20 @@ done:
             rc = sky_par_agree(rc, &err);
         if (!rc && verbose && sky_par_rank() == 0)
             printf("wrote %s\n", plot_png);
+        if (rc && sky_par_rank() == 0) { /* all outputs or none */
+            unlink(out);
+            char *car_path = smoothing && smooth.car_res_rad > 0 ? cli_car_path(&p, out) : NULL;
+            if (car_path)
+                unlink(car_path);
+            free(car_path);
+        }
     }
     if (!agreed) /* under mpirun: a check that failed here fails every process */
         rc = sky_par_agree(rc, &err);
+    if (rc)
+        sky_outdirs_undo(&made);
+    else
+        sky_outdirs_free(&made);
     sky_fits_writer_abort(writer);
     sky_prov_free(prov);
     free(car_plot);

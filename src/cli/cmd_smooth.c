@@ -39,6 +39,7 @@ int sky_cmd_smooth(int argc, char **argv)
     char *car_path = NULL;
     sky_prov *prov = NULL;
     sky_smooth_opts o;
+    sky_outdirs made = {0, NULL}; /* folders made for the outputs */
     if ((rc = cli_parse(smooth_options, NOPT, argc, argv, &p, &err)))
         return cli_report(&err);
     if (cli_has(&p, "help")) {
@@ -52,7 +53,6 @@ int sky_cmd_smooth(int argc, char **argv)
     }
     const char *outpath = cli_get(&p, "output"), *dtype = cli_get(&p, "dtype");
     char units[3][64];
-    struct stat st;
     if (p.npos != 1) {
         rc = sky_fail(&err, SKY_EINVAL, "expected one input map, got %d (see skymodel smooth "
                       "--help)", p.npos);
@@ -67,14 +67,34 @@ int sky_cmd_smooth(int argc, char **argv)
         rc = sky_fail(&err, SKY_EINVAL, "--dtype '%s': expected float32 or float64", dtype);
         goto done;
     }
-    if (outpath && !cli_has(&p, "force") && stat(outpath, &st) == 0) {
-        rc = sky_fail(&err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", outpath);
+    if (outpath && sky_par_rank() == 0 &&
+        (rc = sky_output_file("-o", outpath, cli_has(&p, "force"), &made, &err)))
         goto done;
-    }
     int nside = 0;
     if ((rc = sky_fits_map_shape(p.pos[0], &ncols, &nside, &err)))
         goto done;
     nin = ncols >= 3 ? 3 : 1;
+    char frame = 0;
+    if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
+        (rc = sky_fits_map_frame(p.pos[0], &frame, &err)) ||
+        (rc = cli_check_outputs(&p, outpath, &o, &made, &err))) {
+        nin = 0;
+        goto done;
+    }
+    if (o.rot_from && frame && frame != o.rot_from) {
+        if (frame == o.rot_to)
+            rc = sky_fail(&err, SKY_EINVAL, "%s has COORDSYS '%c' but --rotate %c:%c rotates "
+                          "from %c: the map is in %c already (drop --rotate)", p.pos[0], frame,
+                          o.rot_from, o.rot_to, o.rot_from, frame);
+        else
+            rc = sky_fail(&err, SKY_EINVAL, "%s has COORDSYS '%c' but --rotate %c:%c rotates "
+                          "from %c: expected --rotate %c:%c", p.pos[0], frame, o.rot_from,
+                          o.rot_to, o.rot_from, frame, o.rot_to);
+        nin = 0;
+        goto done;
+    }
+    if (!o.rot_from && frame) /* no rotation: the output keeps the input's frame */
+        o.rot_from = o.rot_to = frame;
     /* under mpirun each process reads and smooths its part of the map */
     sky_region part;
     sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
@@ -83,8 +103,14 @@ int sky_cmd_smooth(int argc, char **argv)
         nin = 0;
         goto done;
     }
-    if ((rc = cli_read_smoothing(&p, nside, &o, &on, &beam, &err)) ||
-        (rc = cli_check_outputs(&p, outpath, &o, &err)))
+    for (int c = 0; c < nin && !rc; c++) { /* as the templates of a sky: no holes */
+        int64_t first_bad, nbad = sky_hmap_count_bad(&in[c], &first_bad);
+        if (nbad)
+            rc = sky_fail(&err, SKY_EFORMAT, "%s column %d: %lld pixel%s NaN, Inf or UNSEEN "
+                          "(the first: pixel %lld): expected values everywhere", p.pos[0], c + 1,
+                          (long long)nbad, nbad == 1 ? " is" : "s are", (long long)first_bad);
+    }
+    if (rc)
         goto done;
     const int64_t npix = in[0].nheld;
     if (!(map = malloc((size_t)(nin * (npix > 0 ? npix : 1)) * sizeof *map)) ||
@@ -146,6 +172,10 @@ int sky_cmd_smooth(int argc, char **argv)
 done:
     if (!agreed) /* under mpirun: a check that failed here fails every process */
         rc = sky_par_agree(rc, &err);
+    if (rc)
+        sky_outdirs_undo(&made);
+    else
+        sky_outdirs_free(&made);
     for (int c = 0; c < nin; c++)
         sky_hmap_free(&in[c]);
     sky_table_free(&beam);

@@ -67,6 +67,7 @@ int main(int argc, char **argv)
         return 1;
     }
     default_threads();
+    cli_cleanup_on_signals();
     const int rc = run(argc, argv);
     sky_par_finalize();
     return rc;

@@ -32,6 +32,7 @@
 #include "instrument.h"
 #include "io/fits_map.h"
 #include "io/fits_parts.h"
+#include "io/outpath.h"
 #include "parallel/comm.h"
 #include "sht/sht.h"
 #include "sim.h"
@@ -139,23 +140,6 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
                                 q->car);
         }
     }
-    return SKY_OK;
-}
-
-/* Makes the output folder unless it exists; *made says whether it did. */
-static int make_dir(const char *dir, int *made, sky_error *err)
-{
-    struct stat st;
-    *made = 0;
-    if (stat(dir, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            return sky_fail(err, SKY_EINVAL, "-o %s: exists and is not a folder: with "
-                            "--instrument, -o names the output folder", dir);
-        return SKY_OK;
-    }
-    if (mkdir(dir, 0777) != 0)
-        return sky_fail(err, SKY_EIO, "-o %s: cannot make the folder: %s", dir, strerror(errno));
-    *made = 1;
     return SKY_OK;
 }
 
@@ -374,7 +358,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     sky_sky *sky = NULL;
     sky_prov *prov = NULL;
     plan *pl = NULL, *direct = NULL, *smoothed = NULL;
-    int ndirect = 0, nsmoothed = 0, made_dir = 0, rc = SKY_OK;
+    int ndirect = 0, nsmoothed = 0, rc = SKY_OK;
+    sky_outdirs made = {0, NULL}; /* the folders made for the maps */
     sky_table cli_beam_table = {0, 0, NULL};
     for (int k = 0; band_opts[k] && !rc; k++)
         if (cli_get(p, band_opts[k]))
@@ -382,6 +367,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
                           "gives each channel's band and output)", band_opts[k]);
     if (!rc && !dir)
         rc = sky_fail(err, SKY_EINVAL, "-o/--output is required: the folder for the maps");
+    if (!rc && !*dir)
+        rc = sky_fail(err, SKY_EINVAL, "-o '': expected a folder name");
     if (!rc && (rc = cli_instrument_read(file, &ins, err)))
         memset(&ins, 0, sizeof ins);
     if (!rc) {
@@ -393,7 +380,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     }
     if (!rc && !(rc = make_plans(p, &ins, dir, nside, pl, &cli_beam_table, err)) &&
         sky_par_rank() == 0) /* one process makes the folder */
-        rc = make_dir(dir, &made_dir, err);
+        rc = sky_output_folder("-o", dir, &made, err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     /* channels grouped by how they are made, each group in file order */
@@ -449,8 +436,10 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         printf("wrote %d map%s to %s (nside %d, %s)\n", ins.nchan, ins.nchan == 1 ? "" : "s",
                dir, nside, presets);
 done:
-    if (rc && made_dir)
-        rmdir(dir); /* the folder this run made, empty again */
+    if (rc)
+        sky_outdirs_undo(&made); /* the folders this run made, empty again */
+    else
+        sky_outdirs_free(&made);
     for (int c = 0; pl && c < ins.nchan; c++) {
         sky_table_free(&pl[c].beam);
         free(pl[c].out);

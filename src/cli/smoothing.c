@@ -15,6 +15,7 @@
 #include "core/heap.h"
 #include "io/fits_map.h"
 #include "sht/sht.h"
+#include "parallel/comm.h"
 #include "progress.h"
 
 #ifndef M_PI
@@ -241,21 +242,21 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
 }
 
 int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opts *o,
-                      sky_error *err)
+                      sky_outdirs *made, sky_error *err)
 {
-    struct stat st;
-    if (cli_has(p, "force"))
+    if (sky_par_rank() != 0) /* one process makes the folders; the others agree */
         return SKY_OK;
-    if (out && stat(out, &st) == 0)
-        return sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", out);
-    if (o && o->car_res_rad > 0) {
+    const int force = cli_has(p, "force");
+    /* out is NULL when only a CAR map is asked for (--car-output without -o) */
+    int rc = out ? sky_output_file("-o", out, force, made, err) : SKY_OK;
+    if (!rc && o && o->car_res_rad > 0) {
         char *car = cli_car_path(p, out);
-        int exists = car && stat(car, &st) == 0;
-        int rc = exists ? sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it",
-                                   car)
-                        : SKY_OK;
+        rc = car ? sky_output_file(cli_get(p, "car-output") ? "--car-output" : "-o", car, force,
+                                   made, err)
+                 : sky_nomem(err, "a path");
         free(car);
-        return rc;
     }
-    return SKY_OK;
+    if (!rc && cli_get(p, "plot"))
+        rc = sky_output_file("--plot", cli_get(p, "plot"), force, made, err);
+    return rc;
 }

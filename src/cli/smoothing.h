@@ -6,6 +6,7 @@
 #define SKY_CLI_SMOOTHING_H
 
 #include "io/text_table.h"
+#include "io/outpath.h"
 #include "options.h"
 #include "sht/smooth.h"
 
@@ -37,9 +38,11 @@ int cli_read_beam_window(const char *bw, int nside, sky_smooth_opts *o, sky_tabl
  * "_car.fits" (appended when `out` does not end so). Caller frees. */
 char *cli_car_path(const cli_parsed *p, const char *out);
 
-/* Unless --force: SKY_EINVAL when `out`, or the CAR output `o` asks for, exists. */
+/* The outputs checked before any work (sky_output_file): `out`, the CAR map
+ * `o` asks for and the --plot picture, their folders made when missing (in
+ * `made`, for sky_outdirs_undo on failure). Under mpirun rank 0 checks. */
 int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opts *o,
-                      sky_error *err);
+                      sky_outdirs *made, sky_error *err);
 
 /* Smooths `map` as `o` says and writes the HEALPix result to `out` (unless
  * NULL: a CAR map alone) and, when asked, the CAR map to `car_path` (both

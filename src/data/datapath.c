@@ -147,13 +147,17 @@ int sky_datapath_find(const sky_datapath *dp, const char *rel, char **path, sky_
     free(c);
     int rc = sky_fetch_file(&dp->fetch, rel, path, err);
     if (rc && rc != SKY_ENOMEM) {
-        char list[700] = "";
+        /* one line: every place searched, why the download failed, what to do */
+        char list[600] = "";
         size_t used = 0;
         for (int i = 0; i < dp->ndirs && used < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     dp->dirs[i]);
-        sky_prefix(err, rc, "template %s not in %s and not downloadable: ", rel,
-                   dp->ndirs ? list : "any data folder");
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s (%s), ", dp->dirs[i],
+                                     dp->origin[i]);
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        sky_fail(err, rc, "template %s not found in %sthe cache %s, nor downloadable: %.300s "
+                 "(synthetic templates: skymodel templates DIR; download ahead: skymodel "
+                 "fetch; never download: --offline)", rel, list, dp->cache, why);
     }
     return rc;
 }

@@ -88,7 +88,23 @@ typedef struct transfer {
     curl_off_t offset; /* bytes already in the .part file when the request started */
     CURL *curl;
     int restarted;
+    const sky_fetch *f;
+    const char *url;
+    int announced; /* "downloading" said: the server answered */
 } transfer;
+
+/* The first header of the answer: the download is under way, say so (not
+ * before: a host that cannot be reached gives one error line, nothing else). */
+static size_t on_header(char *buf, size_t size, size_t n, void *ctx)
+{
+    (void)buf;
+    transfer *t = ctx;
+    if (!t->announced) {
+        t->announced = 1;
+        sky_logf(t->f->log, t->f->log_ctx, "downloading %s", t->url);
+    }
+    return size * n;
+}
 
 static size_t on_data(char *buf, size_t size, size_t n, void *ctx)
 {
@@ -135,11 +151,13 @@ static int attempt(const sky_fetch *f, const char *url, const char *part, int *r
         return sky_fail(err, SKY_EIO, "%s: cannot write: %s", part, strerror(errno));
     }
     CURL *c = curl_easy_init();
-    transfer t = {fp, have, c, 0};
+    transfer t = {fp, have, c, 0, f, url, 0};
     char cerr[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
@@ -157,7 +175,7 @@ static int attempt(const sky_fetch *f, const char *url, const char *part, int *r
         curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     }
     CURLcode res = curl_easy_perform(c);
-    if (tty)
+    if (tty && t.announced)
         fputc('\n', stderr);
     long code = 0;
     curl_off_t length = -1;
@@ -179,8 +197,17 @@ static int attempt(const sky_fetch *f, const char *url, const char *part, int *r
         return sky_fail(err, code == 404 ? SKY_ENOTFOUND : SKY_EIO, "%s: HTTP %ld", url, code);
     }
     if (res != CURLE_OK) {
-        *retry = res != CURLE_UNSUPPORTED_PROTOCOL && res != CURLE_URL_MALFORMAT;
-        return sky_fail(err, SKY_EIO, "%s: %s", url, cerr[0] ? cerr : curl_easy_strerror(res));
+        /* no such host, no network, nobody listening: trying again will not
+         * help, and the template is as missing as with HTTP 404. Timeouts,
+         * dropped connections and the like are retried. */
+        const int unreachable = res == CURLE_COULDNT_RESOLVE_HOST ||
+                                res == CURLE_COULDNT_RESOLVE_PROXY ||
+                                res == CURLE_COULDNT_CONNECT;
+        *retry = !unreachable && res != CURLE_UNSUPPORTED_PROTOCOL && res != CURLE_URL_MALFORMAT;
+        if (have == 0)
+            unlink(part);
+        return sky_fail(err, unreachable ? SKY_ENOTFOUND : SKY_EIO, "%s: %s", url,
+                        cerr[0] ? cerr : curl_easy_strerror(res));
     }
     if (bad)
         return sky_fail(err, SKY_EIO, "%s: write failed: %s", part, strerror(errno));
@@ -241,7 +268,6 @@ int sky_fetch_file(const sky_fetch *f, const char *rel, char **path, sky_error *
             struct timespec ts = {a, 0};
             nanosleep(&ts, NULL);
         }
-        sky_logf(f->log, f->log_ctx, "downloading %s", url);
         rc = attempt(f, url, part, &retry, err);
         if (!rc) {
             sky_error cerr;

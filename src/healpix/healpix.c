@@ -212,6 +212,19 @@ static int is_bad(double v)
     return !isfinite(v) || fabs(v - SKY_UNSEEN) <= fabs(SKY_UNSEEN) * 1e-5;
 }
 
+int64_t sky_hmap_count_bad(const sky_hmap *m, int64_t *first_pixel)
+{
+    int64_t n = 0;
+    *first_pixel = -1;
+    for (int64_t i = 0; i < m->nheld; i++) {
+        if (!is_bad(m->f ? (double)m->f[i] : m->d[i]))
+            continue;
+        if (!n++)
+            *first_pixel = i + m->shift[0] < m->split ? i + m->shift[0] : i + m->shift[1];
+    }
+    return n;
+}
+
 static inline void put(sky_hmap *out, int64_t q, double v)
 {
     const int64_t i = sky_hmap_index(out, q);

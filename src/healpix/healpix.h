@@ -52,6 +52,10 @@ typedef struct sky_hmap {
     double *d;
 } sky_hmap;
 
+/* The number of pixels held that are NaN, Inf or healpy's UNSEEN (as
+ * healpy's mask_bad tells), and the RING index of the first (-1 for none). */
+int64_t sky_hmap_count_bad(const sky_hmap *m, int64_t *first_pixel);
+
 static inline int64_t sky_hmap_index(const sky_hmap *m, int64_t p)
 {
     return p - m->shift[p >= m->split];

@@ -15,7 +15,9 @@ struct sky_fits_writer {
     fitsfile *fp;
     char *path, *tmp;
     int nside, ncols, overwrite, dtype;
+    int tmp_id; /* the temporary name's slot in core/tmpfiles.h, -1 for none */
     int64_t npix;
+    char names[SKY_FITS_MAX_COLUMNS][72]; /* TTYPEn, for messages */
 };
 
 /* "path: doing: cfitsio's text" as error `code`. */

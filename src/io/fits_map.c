@@ -15,6 +15,7 @@
 #include "fits_map.h"
 
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/tmpfiles.h"
 #include "fits_internal.h"
 #include "fits_open.h"
 #include "provenance.h"
@@ -207,18 +209,38 @@ done:
 
 int sky_fits_map_coordsys(const char *path, char *coord, sky_error *err)
 {
+    int rc = sky_fits_map_frame(path, coord, err);
+    if (!rc && !*coord)
+        *coord = 'G';
+    return rc;
+}
+
+/* healpy's check_coord, case aside: the first letter, but EQUATORIAL is C. */
+static char frame_of(const char *v)
+{
+    char u[FLEN_VALUE];
+    size_t n = 0;
+    for (; v[n] && n + 1 < sizeof u; n++)
+        u[n] = (char)(v[n] >= 'a' && v[n] <= 'z' ? v[n] - 'a' + 'A' : v[n]);
+    u[n] = '\0';
+    if (!strcmp(u, "EQUATORIAL") || !strcmp(u, "Q"))
+        return 'C';
+    return u[0] && strchr("GEC", u[0]) ? u[0] : 0;
+}
+
+int sky_fits_map_frame(const char *path, char *coord, sky_error *err)
+{
     fitsfile *fp = NULL;
     int status = 0, hdutype = 0;
     char value[FLEN_VALUE], comment[FLEN_COMMENT];
-    *coord = 'G';
+    *coord = 0;
     int rc = sky_fits_open_read(path, &fp, err);
     if (rc)
         return rc;
     if (fits_movabs_hdu(fp, 2, &hdutype, &status) == 0 &&
         fits_read_keyword(fp, "COORDSYS", value, comment, &status) == 0) {
         trim(value);
-        if (strchr("GCE", value[0]) && value[0])
-            *coord = value[0];
+        *coord = frame_of(value);
     }
     status = 0;
     fits_close_file(fp, &status);
@@ -389,6 +411,7 @@ void sky_fits_writer_abort(sky_fits_writer *w)
     }
     if (w->tmp)
         unlink(w->tmp);
+    sky_tmpfile_forget(w->tmp_id); /* after the unlink: a signal meanwhile removes it too */
     free(w->path);
     free(w->tmp);
     free(w);
@@ -404,6 +427,7 @@ int sky_fits_writer_create(const char *path, int overwrite, sky_fits_writer **ou
     size_t len = strlen(path);
     char *bang = malloc(len + 34);
     if (w) {
+        w->tmp_id = -1;
         w->path = strdup(path);
         w->tmp = malloc(len + 32);
     }
@@ -431,6 +455,7 @@ int sky_fits_writer_create(const char *path, int overwrite, sky_fits_writer **ou
         return rc;
     }
     close(fd);
+    w->tmp_id = sky_tmpfile_note(w->tmp); /* removed by a signal handler (see tmpfiles.h) */
     snprintf(bang, len + 34, "!%s", w->tmp); /* '!' lets cfitsio replace the placeholder */
     int status = 0;
     fits_create_file(&w->fp, bang, &status);
@@ -468,6 +493,9 @@ int sky_fits_writer_open_prov(const char *path, const sky_fits_columns *cols,
     w->ncols = cols->ncols;
     w->dtype = cols->dtype;
     w->npix = sky_hpx_npix(cols->nside);
+    for (int c = 0; c < cols->ncols; c++)
+        snprintf(w->names[c], sizeof w->names[c], "%s",
+                 cols->names && cols->names[c] ? cols->names[c] : "");
     if ((rc = write_map_header(w->fp, cols, prov, path, err))) {
         sky_fits_writer_abort(w);
         return rc;
@@ -476,8 +504,40 @@ int sky_fits_writer_open_prov(const char *path, const sky_fits_columns *cols,
     return SKY_OK;
 }
 
+/* The index of the first value among n that is NaN or larger in magnitude
+ * than `limit` (DBL_MAX: NaN or Inf), or -1. */
+static int64_t first_beyond(const double *x, int64_t n, double limit)
+{
+    enum { STEP = 4096 };
+    for (int64_t a = 0; a < n; a += STEP) {
+        const int64_t b = n - a < STEP ? n : a + STEP;
+        int bad = 0;
+        for (int64_t i = a; i < b; i++) /* branch-free, so that it vectorises */
+            bad |= !(fabs(x[i]) <= limit);
+        if (bad)
+            for (int64_t i = a; i < b; i++)
+                if (!(fabs(x[i]) <= limit))
+                    return i;
+    }
+    return -1;
+}
+
+static const char *nonfinite_name(double v)
+{
+    return isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+}
+
 int sky_fits_write_car(const char *path, const sky_car_image *img, sky_error *err)
 {
+    const int64_t plane = (int64_t)img->ny * img->nx;
+    for (int c = 0; c < img->ncomp; c++) {
+        const int64_t i = first_beyond(img->data + c * plane, plane, DBL_MAX);
+        if (i >= 0)
+            return sky_fail(err, SKY_EINVAL, "%s: CAR %s pixel (row %lld, column %lld) is %s: a "
+                            "map with NaN or Inf values is not written", path,
+                            c == 0 ? "I" : c == 1 ? "Q" : "U", (long long)(i / img->nx),
+                            (long long)(i % img->nx), nonfinite_name(img->data[c * plane + i]));
+    }
     sky_fits_writer *w;
     int rc = sky_fits_writer_create(path, img->overwrite, &w, err);
     if (rc)
@@ -600,6 +660,21 @@ int sky_fits_writer_write(sky_fits_writer *w, int64_t first, int64_t count, cons
     if (first < 0 || count < 0 || first + count > w->npix)
         return sky_fail(err, SKY_EINTERNAL, "%s: pixels [%lld, +%lld) outside the map", w->path,
                         (long long)first, (long long)count);
+    /* a map with NaN or Inf is never written: the caller aborts the writer,
+     * which removes the temporary file */
+    const double limit = w->dtype == SKY_FLOAT32 ? FLT_MAX : DBL_MAX;
+    for (int c = 0; c < w->ncols; c++) {
+        const double *col = data + (int64_t)c * count;
+        const int64_t i = first_beyond(col, count, limit);
+        if (i >= 0 && !isfinite(col[i]))
+            return sky_fail(err, SKY_EINVAL, "%s: %s pixel %lld is %s: a map with NaN or Inf "
+                            "values is not written", w->path, w->names[c],
+                            (long long)(first + i), nonfinite_name(col[i]));
+        if (i >= 0)
+            return sky_fail(err, SKY_EINVAL, "%s: %s pixel %lld is %g, beyond float32 (Inf in "
+                            "the file): use --dtype float64", w->path, w->names[c],
+                            (long long)(first + i), col[i]);
+    }
     const int64_t repeat = w->npix > 1024 ? 1024 : 1;
     int status = 0;
     if (count > 0 && first % repeat == 0 && (count % repeat == 0 || first + count == w->npix) &&

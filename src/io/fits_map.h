@@ -28,6 +28,10 @@ int sky_fits_read_map_part(const char *path, int nfields, const int *fields,
 int sky_fits_count_columns(const char *path, int *ncols, sky_error *err);
 /* The map's coordinate frame (COORDSYS: 'G', 'C' or 'E'; 'G' when absent). */
 int sky_fits_map_coordsys(const char *path, char *coord, sky_error *err);
+/* The same, 0 when the header has no COORDSYS or one not understood. Read as
+ * healpy's check_coord reads a frame, case aside: G..., GALACTIC -> 'G';
+ * E..., ECLIPTIC -> 'E'; C..., CELESTIAL, EQUATORIAL (not ecliptic) -> 'C'. */
+int sky_fits_map_frame(const char *path, char *coord, sky_error *err);
 
 /* The same and the map's nside (of its first column), without reading it. */
 int sky_fits_map_shape(const char *path, int *ncols, int *nside, sky_error *err);

@@ -416,7 +416,7 @@ int sky_prov_add_smoothing(sky_prov *p, const sky_smooth_opts *o, const char *be
             sky_prov_set_real(p, "LSQRESID", rep->residual, "least-squares relative residual");
         }
     }
-    if (o->rot_from && o->rot_to) {
+    if (o->rot_from && o->rot_to && o->rot_from != o->rot_to) { /* X:X is no rotation */
         const char r[4] = {o->rot_from, ':', o->rot_to, '\0'};
         sky_prov_set_string(p, "ROTATE", r, "coordinate change of the alm (from:to)");
     }

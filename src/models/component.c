@@ -93,6 +93,17 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
             sky_hmap_free(&maps[k]);
             maps[k] = coarse;
         }
+        /* NaN, Inf or UNSEEN left where the model uses the map (degrading
+         * skips them, as healpy's ud_grade) would be garbage in the output,
+         * as in PySM: refused (docs/models.md) */
+        int64_t bad_pix, nbad = sky_hmap_count_bad(&maps[k], &bad_pix);
+        if (nbad) {
+            rc = sky_fail(err, SKY_EFORMAT, "component %s: template %s column %d: %lld pixel%s "
+                          "NaN, Inf or UNSEEN (the first: pixel %lld at nside %d): expected "
+                          "values everywhere", ld->label, file, fields[k] + 1, (long long)nbad,
+                          nbad == 1 ? " is" : "s are", (long long)bad_pix, maps[k].nside);
+            break;
+        }
         if (!target) /* the caller uses the values as they are */
             continue;
         const char *lab = label ? label : units[k];

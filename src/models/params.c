@@ -229,6 +229,11 @@ int sky_params_freq(sky_params *ps, const char *key, int required, double *ghz, 
                         "component %s: parameter '%s' = \"%s\": expected a positive frequency "
                         "like \"353 GHz\" or \"408 MHz\"",
                         ps->owner, key, p->str);
+    if (sky_freq_check(*ghz, NULL))
+        return sky_fail(err, SKY_EINVAL,
+                        "component %s: parameter '%s' = \"%s\": expected a frequency from "
+                        "1 MHz to 30 THz, where the models apply",
+                        ps->owner, key, p->str);
     return SKY_OK;
 }
 

@@ -6,12 +6,70 @@
 #include "bandpass.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/constants.h"
 #include "core/error.h"
 #include "core/numeric.h"
+
+/* A number as short as %g writes it, without the exponent's '+' and leading
+ * zeros: 1e+11 -> 1e11, 2.5e-05 -> 2.5e-5. */
+static void compact(double v, char *buf, size_t len)
+{
+    char t[48];
+    snprintf(t, sizeof t, "%g", v);
+    size_t o = 0;
+    for (const char *c = t; *c && o + 1 < len; c++) {
+        buf[o++] = *c;
+        if (*c != 'e')
+            continue;
+        if (c[1] == '+')
+            c++;
+        else if (c[1] == '-')
+            buf[o++] = *++c;
+        while (c[1] == '0' && c[2])
+            c++;
+    }
+    buf[o] = '\0';
+}
+
+/* Why frequency f (positive, finite) is outside the accepted range, or ""
+ * when it is inside. A value that is a sensible frequency in Hz or MHz gets
+ * that hint. */
+static void range_problem(double f, char *why, size_t len)
+{
+    why[0] = '\0';
+    if (f >= SKY_FREQ_MIN_GHZ && f <= SKY_FREQ_MAX_GHZ)
+        return;
+    char given[32], ghz[32];
+    compact(f, given, sizeof given);
+    /* above the range: MHz when that gives 30 to 3000 GHz, else Hz when that
+     * gives a frequency in the range */
+    if (f > SKY_FREQ_MAX_GHZ && f <= 3e6) {
+        compact(f * 1e-3, ghz, sizeof ghz);
+        snprintf(why, len, "frequencies are in GHz (did you give MHz? %s GHz is %s, not %s)", ghz,
+                 ghz, given);
+    } else if (f > 3e6 && f * 1e-9 <= SKY_FREQ_MAX_GHZ) {
+        compact(f * 1e-9, ghz, sizeof ghz);
+        snprintf(why, len, "frequencies are in GHz (did you give Hz? %s GHz is %s, not %s)", ghz,
+                 ghz, given);
+    } else {
+        snprintf(why, len, "expected a frequency from %g to %g GHz (1 MHz to 30 THz), where the "
+                 "sky models apply", SKY_FREQ_MIN_GHZ, SKY_FREQ_MAX_GHZ);
+    }
+}
+
+int sky_freq_check(double freq_ghz, sky_error *err)
+{
+    char why[256];
+    if (!isfinite(freq_ghz) || freq_ghz <= 0)
+        return sky_fail(err, SKY_EINVAL, "%g: expected a positive finite frequency in GHz",
+                        freq_ghz);
+    range_problem(freq_ghz, why, sizeof why);
+    return why[0] ? sky_fail(err, SKY_EINVAL, "%g: %s", freq_ghz, why) : SKY_OK;
+}
 
 int sky_band_check(const sky_band *band, sky_error *err)
 {
@@ -23,6 +81,13 @@ int sky_band_check(const sky_band *band, sky_error *err)
             return sky_fail(err, SKY_EINVAL,
                             "frequency %g GHz (sample %d): expected a positive finite value", f,
                             i + 1);
+        char why[256];
+        range_problem(f, why, sizeof why);
+        if (why[0] && band->n == 1)
+            return sky_fail(err, SKY_EINVAL, "frequency %g: %s", f, why);
+        if (why[0])
+            return sky_fail(err, SKY_EINVAL, "frequency %g (sample %d of %d): %s", f, i + 1,
+                            band->n, why);
         if (i > 0 && f <= band->freq_ghz[i - 1])
             return sky_fail(err, SKY_EINVAL,
                             "frequency %g GHz (sample %d) after %g GHz: expected strictly "

@@ -156,8 +156,14 @@ double sky_unit_to_jysr(const sky_unit *u, double freq_ghz)
         return u->scale * rj;
     case SKY_UNIT_K_CMB: {
         const double x = SKY_H_PLANCK * nu / SKY_K_BOLTZMANN / SKY_T_CMB;
-        const double em1 = expm1(x);
-        return u->scale * rj * (x * x * exp(x) / (em1 * em1));
+        if (x < 300) { /* astropy's form, exactly; (e^x - 1)^2 is finite */
+            const double em1 = expm1(x);
+            return u->scale * rj * (x * x * exp(x) / (em1 * em1));
+        }
+        /* the same with e^-x: no Inf/Inf (NaN) where (e^x - 1)^2 overflows; it tends
+         * to 0 (a factor of K_CMB beyond double range) instead */
+        const double d = -expm1(-x);
+        return u->scale * rj * (x * x * exp(-x) / (d * d));
     }
     default:
         return u->scale;
