@@ -17,9 +17,13 @@ fi
 if [ "${SKYMODEL_NO_FUZZ:-0}" != 1 ] && command -v clang >/dev/null 2>&1 &&
     [ -f "$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ]; then
     # the whole project with clang (warning-free, like gcc), instrumented for
-    # the fuzzer; its tests: each corpus replayed, then each target fuzzed
-    # for $SKYMODEL_FUZZ_SECONDS (default 20) seconds
+    # the fuzzer; the numerical unit tests (the same bits with clang), then
+    # the fuzz tests: each corpus replayed, each target fuzzed for
+    # $SKYMODEL_FUZZ_SECONDS (default 20) seconds
     CC=clang BUILD_DIR=build-fuzz BUILD_TYPE=RelWithDebInfo sh scripts/build.sh \
         -DSKYMODEL_WERROR=ON -DSKYMODEL_FUZZ=ON
-    (cd build-fuzz && ctest --output-on-failure -j "$(nproc)" -L fuzz)
+    (cd build-fuzz &&
+        ctest --output-on-failure -j "$(nproc)" \
+            -R '^test_(reference|spectra|healpix|npy_math|numpy_rng|vmath|synalm|toml|fuzz_findings)$' &&
+        ctest --output-on-failure -j "$(nproc)" -L fuzz)
 fi

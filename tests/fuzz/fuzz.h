@@ -82,10 +82,12 @@ static inline void fuzz_check(int rc, const sky_error *err)
 {
     if (rc == SKY_OK)
         return;
-    if (rc == SKY_EINTERNAL || !err->msg[0] || strpbrk(err->msg, "\n\r")) {
-        fprintf(stderr, "fuzz: status %d (internal error?) with a message that is empty or "
-                "not one line: '%s'\n",
-                rc, err->msg);
+    const char *why = rc == SKY_EINTERNAL ? "SKY_EINTERNAL (a bug) for an input"
+                      : !err->msg[0]              ? "an empty message"
+                      : strpbrk(err->msg, "\n\r")  ? "a message of more than one line"
+                                                  : NULL;
+    if (why) {
+        fprintf(stderr, "fuzz: status %d with %s: '%s'\n", rc, why, err->msg);
         abort();
     }
 }
