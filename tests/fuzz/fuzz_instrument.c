@@ -5,6 +5,7 @@
  */
 #include "fuzz.h"
 
+#include "band_check.h"
 #include "cli/instrument.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -23,9 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = cli_instrument_read(path, &ins, &err);
     fuzz_check(rc, &err);
     if (!rc) {
-        for (int c = 0; c < ins.nchan; c++) /* what the reader promises */
-            if (!ins.chan[c].name || ins.chan[c].nfreq < 1 || !ins.chan[c].freq)
+        for (int c = 0; c < ins.nchan; c++) { /* what the reader promises */
+            const cli_channel *ch = &ins.chan[c];
+            if (!ch->name || ch->nfreq < 1 || !ch->freq)
                 abort();
+            sky_band band = {ch->nfreq, ch->freq, ch->weight};
+            fuzz_check_band(&band);
+        }
         cli_instrument_free(&ins);
     }
     return 0;

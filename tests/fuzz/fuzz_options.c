@@ -9,6 +9,7 @@
  */
 #include "fuzz.h"
 
+#include "band_check.h"
 #include "cli/options.h"
 #include "cli/plot.h"
 #include "cli/smoothing.h"
@@ -54,7 +55,10 @@ static void band(const char *opt, const char *list, const char *weights)
     }
     if (!rc && (!w || nw == n)) {
         sky_band b = {n, f, w};
-        fuzz_check(sky_band_check(&b, &err), &err);
+        rc = sky_band_check(&b, &err);
+        fuzz_check(rc, &err);
+        if (!rc)
+            fuzz_check_band(&b);
     }
     free(f);
     free(w);
