@@ -14,6 +14,10 @@ mode=$1 fuzzer=$2 name=$3 dir=$4 work=$5
 # the limits of every run: 2 GB is far above what any valid small input
 # needs, so an allocation beyond it is a finding (sizes taken from a header)
 set -- -rss_limit_mb=2048 -timeout=30
+# the targets' temporary files (left behind by a crash) stay in the build
+mkdir -p "$work/tmp"
+TMPDIR=$work/tmp
+export TMPDIR
 case $mode in
 regress)
     found=0
