@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian 12 packages skymodel builds with, when any is missing;
-# with the argument "test", also python3-healpy, the test suite's oracle.
+# with the argument "test", also python3-healpy, the test suite's oracle, and
+# clang with libFuzzer and LLVM's OpenMP for the fuzz stage (docs/fuzzing.md).
 # Run as root (or through sudo). Does nothing when all are present.
 set -eu
 PKGS="build-essential cmake pkg-config libcfitsio-dev libchealpix-dev libsharp-dev libcurl4-openssl-dev liblapack-dev libjansson-dev healpy-data libopenmpi-dev openmpi-bin libcairo2-dev fonts-dejavu-core"
 if [ "${1:-}" = test ]; then
-    PKGS="$PKGS python3-healpy"
+    PKGS="$PKGS python3-healpy clang libclang-rt-14-dev libomp-14-dev"
 fi
 missing=""
 for p in $PKGS; do

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/cmplx.h"
 #include "io/fits_map.h"
 #include "sht/rotate.h"
 #include "sht/sht.h"

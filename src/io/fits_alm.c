@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cmplx.h"
 #include "core/error.h"
 #include "fits_internal.h"
 #include "fits_open.h"

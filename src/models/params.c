@@ -135,36 +135,42 @@ int sky_params_bool(sky_params *ps, const char *key, int required, int *out, sky
     return rc;
 }
 
+/* Blanks, line ends and # comments: a TOML array keeps them in its text
+ * when it spans lines. */
+static const char *skip_space(const char *s)
+{
+    for (;;) {
+        s += strspn(s, " \t\r\n");
+        if (*s != '#')
+            return s;
+        s += strcspn(s, "\n");
+    }
+}
+
 int sky_parse_int_list(const char *s, long long *out, int max)
 {
     int n = 0;
-    while (*s == ' ')
-        s++;
+    s = skip_space(s);
     const int bracket = *s == '[';
     s += bracket;
     for (;;) {
-        while (*s == ' ')
-            s++;
+        s = skip_space(s);
         if (*s == ']' && bracket) /* [] or a trailing comma, as TOML allows */
-            return s[1] ? -1 : n;
+            return *skip_space(s + 1) ? -1 : n;
         char *end;
         errno = 0;
         const long long v = strtoll(s, &end, 10);
         if (end == s || errno || n >= max)
             return -1;
         out[n++] = v;
-        s = end;
-        while (*s == ' ')
-            s++;
+        s = skip_space(end);
         if (*s == ',') {
             s++;
             continue;
         }
         if (bracket && *s == ']')
             s++;
-        while (*s == ' ')
-            s++;
-        return *s ? -1 : n;
+        return *skip_space(s) ? -1 : n;
     }
 }
 

@@ -51,7 +51,8 @@ int sky_params_int_list(sky_params *ps, const char *key, int required, int max, 
                         int *n, sky_error *err);
 
 /* Parses "[a, b, c]" or "a, b" into out: the count, or -1 when it is not such
- * a list of at most `max` integers. */
+ * a list of at most `max` integers. Blanks, line ends and # comments (a TOML
+ * array over several lines) may come between the items. */
 int sky_parse_int_list(const char *s, long long *out, int max);
 
 /* Parses a frequency quantity string; 0 if it is not one. */

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/cmplx.h"
 #include "core/error.h"
 
 /* index of (i, j) in the row-major upper triangle of an n x n matrix */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cmplx.h"
 #include "core/error.h"
 
 /* healpy.rotator.e2g and e2q (ecliptic to Galactic and to equatorial FK5) */
@@ -61,7 +62,8 @@ int sky_coord_matrix(char from, char to, double mat[3][3], sky_error *err)
                         "(Ecliptic) on each side",
                         from ? from : '?', to ? to : '?');
     /* both systems from ecliptic: X2E = inverse(E2X) */
-    double to_from_e[3][3], from_to_e[3][3], ident[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    static const double ident[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    double to_from_e[3][3], from_to_e[3][3];
     const double(*ef)[3] = from == 'G' ? e2g : from == 'C' ? e2q : ident;
     const double(*et)[3] = to == 'G' ? e2g : to == 'C' ? e2q : ident;
     if (from == to) {

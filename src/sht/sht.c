@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cmplx.h"
 #include "core/error.h"
 #include "core/heap.h"
 #include "healpix/healpix.h"

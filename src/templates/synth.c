@@ -44,6 +44,7 @@
 #include <chealpix.h>
 
 #include "core/constants.h"
+#include "core/cmplx.h"
 #include "core/error.h"
 #include "healpix/healpix.h"
 #include "io/fits_alm.h"
