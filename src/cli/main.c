@@ -6,13 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "commands.h"
 #include "core/heap.h"
 #include "parallel/comm.h"
+#include "parallel/threads.h"
 #include "skymodel.h"
 
 static const struct {
@@ -41,31 +39,40 @@ static void usage(FILE *f)
 
 static int run(int argc, char **argv);
 
-/* Under mpirun without a thread count (OMP_NUM_THREADS, --threads), the
- * processes of a node share its cores instead of each taking them all;
- * when the launcher bound each process to its own cores, OpenMP's default
- * (the cores it may use) is already right. */
-static void default_threads(void)
+/* Idle OpenMP threads spin before they sleep (GNU libgomp: 300,000 turns by
+ * default), which on a node whose cores are busy with other work takes the
+ * cores from the threads that have work. libgomp reads its wait policy once,
+ * when it is loaded, before main: so unless the user chose one
+ * (OMP_WAIT_POLICY, GOMP_SPINCOUNT, or KMP_BLOCKTIME for LLVM's runtime),
+ * the program sets OMP_WAIT_POLICY=passive and runs itself again, once.
+ * When that cannot be done (no /proc) the run goes on as it started. */
+static void passive_wait(char **argv)
 {
-#ifdef _OPENMP
-    const long online = sysconf(_SC_NPROCESSORS_ONLN);
-    const int local = sky_par_local_size();
-    if (local > 1 && !getenv("OMP_NUM_THREADS") && omp_get_num_procs() == online) {
-        const int t = (int)(online / local);
-        omp_set_num_threads(t > 0 ? t : 1);
-    }
+#if defined(_OPENMP) && defined(__linux__)
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
+        return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
+        return;
+    fflush(NULL);
+    execv("/proc/self/exe", argv);
+    unsetenv("OMP_WAIT_POLICY"); /* not in force in this process */
+#else
+    (void)argv;
 #endif
 }
 
 int main(int argc, char **argv)
 {
+    passive_wait(argv);
     sky_heap_reuse_buffers();
     sky_error err;
     if (sky_par_init(&argc, &argv, &err)) {
         fprintf(stderr, "skymodel: %s\n", err.msg);
         return 1;
     }
-    default_threads();
+    /* the node's cores (affinity, cgroup quota), shared by the run's
+     * processes on it; OMP_NUM_THREADS and --threads win */
+    sky_threads_apply_default(sky_par_local_size(), NULL);
     const int rc = run(argc, argv);
     sky_par_finalize();
     return rc;
