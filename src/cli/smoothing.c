@@ -152,55 +152,87 @@ char *cli_car_path(const cli_parsed *p, const char *out)
     return path;
 }
 
-int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
-                         const char *out, const char *car_path, const char *const *units,
-                         const char *const *cards, int dtype, int overwrite, int verbose,
-                         sky_error *err)
+int cli_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                   const char *label, cli_smoothed *r, sky_error *err)
 {
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const int nside_out = o->nside_out ? o->nside_out : nside;
     const int64_t npo = 12 * (int64_t)nside_out * nside_out;
-    int ny = 0, nx = 0, rc;
-    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
+    int rc;
+    memset(r, 0, sizeof *r);
+    r->nside = nside_out;
+    r->ncomp = ncomp;
+    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &r->ny, &r->nx, err)))
         return rc;
     /* the result overwrites the input when it has the same size (sky_smooth
      * has read the input by the time it writes the output) */
     double *hp = nside_out == nside ? map : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
-    double *car = ny ? malloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
-    if (!hp || (ny && !car)) {
+    double *car = r->ny ? malloc((size_t)ncomp * r->ny * r->nx * sizeof *car) : NULL;
+    if (!hp || (r->ny && !car)) {
         if (hp != map)
             free(hp);
         free(car);
         return sky_nomem(err, "the smoothed maps");
     }
-    sky_smooth_report rep;
-    cli_progress_start("transforms of %s (nside %d, lmax %d)", out, nside,
-                       o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
-    rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &rep, err);
-    cli_progress_done();
-    if (!rc && verbose > 1)
+    if (label)
+        cli_progress_start("transforms of %s (nside %d, lmax %d)", label, nside,
+                           o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
+    rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &r->rep, err);
+    if (label)
+        cli_progress_done();
+    r->hp = hp;
+    r->own = hp != map;
+    r->car = car;
+    if (rc)
+        cli_smoothed_free(r);
+    return rc;
+}
+
+void cli_smoothed_free(cli_smoothed *r)
+{
+    if (r->own)
+        free(r->hp);
+    free(r->car);
+    r->hp = r->car = NULL;
+    r->own = 0;
+}
+
+int cli_write_smoothed(const cli_smoothed *r, const sky_smooth_opts *o, const char *out,
+                       const char *car_path, const char *const *units, const char *const *cards,
+                       int dtype, int overwrite, int verbose, sky_error *err)
+{
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    if (verbose > 1)
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g\n",
-                rep.lmax, rep.method, rep.iterations, rep.residual);
+                r->rep.lmax, r->rep.method, r->rep.iterations, r->rep.residual);
     const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    if (!rc) {
-        sky_fits_columns cols = {nside_out, ncomp, names, units, hp, dtype, coord, overwrite,
-                                 cards};
-        rc = sky_fits_write_columns(out, &cols, err);
-    }
-    if (!rc && car) {
-        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite};
+    sky_fits_columns cols = {r->nside, r->ncomp, names, units, r->hp, dtype, coord, overwrite,
+                             cards};
+    int rc = sky_fits_write_columns(out, &cols, err);
+    if (!rc && r->car) {
+        sky_car_image img = {r->ncomp, r->ny, r->nx, r->car, units[0], coord, dtype, overwrite};
         rc = sky_fits_write_car(car_path, &img, err);
         if (rc)
             unlink(out); /* all outputs or none */
     }
     if (!rc && verbose) {
-        printf("wrote %s (nside %d, smoothed)\n", out, nside_out);
-        if (car)
-            printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
+        printf("wrote %s (nside %d, smoothed)\n", out, r->nside);
+        if (r->car)
+            printf("wrote %s (CAR %d x %d)\n", car_path, r->ny, r->nx);
     }
-    if (hp != map)
-        free(hp);
-    free(car);
+    return rc;
+}
+
+int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                         const char *out, const char *car_path, const char *const *units,
+                         const char *const *cards, int dtype, int overwrite, int verbose,
+                         sky_error *err)
+{
+    cli_smoothed r;
+    int rc = cli_smooth_map(map, nside, ncomp, o, out, &r, err);
+    if (rc)
+        return rc;
+    rc = cli_write_smoothed(&r, o, out, car_path, units, cards, dtype, overwrite, verbose, err);
+    cli_smoothed_free(&r);
     return rc;
 }
 

@@ -50,4 +50,21 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
                          const char *const *cards, int dtype, int overwrite, int verbose,
                          sky_error *err);
 
+/* The two halves of cli_smooth_and_write, for maps smoothed side by side
+ * (one per thread) and written in order: the smoothed maps, and writing
+ * them. cli_smooth_map shows progress for `label` (NULL: none, as from a
+ * thread) and touches nothing shared; cli_smoothed_free frees what it made. */
+typedef struct cli_smoothed {
+    int nside, ncomp, ny, nx; /* the HEALPix output; CAR shape, or 0 */
+    double *hp, *car;         /* hp is the input map itself unless `own` */
+    int own;
+    sky_smooth_report rep;
+} cli_smoothed;
+int cli_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                   const char *label, cli_smoothed *r, sky_error *err);
+int cli_write_smoothed(const cli_smoothed *r, const sky_smooth_opts *o, const char *out,
+                       const char *car_path, const char *const *units, const char *const *cards,
+                       int dtype, int overwrite, int verbose, sky_error *err);
+void cli_smoothed_free(cli_smoothed *r);
+
 #endif
