@@ -13,7 +13,10 @@
 # usage: sh bench/bench_loaded.sh BUILD_DIR [OLD_BUILD_DIR]
 #   env: TEMPLATES (default out/bench-templates, made with BUILD_DIR's
 #        skymodel templates --nside 512 --seed 1 when missing), NSIDE (64),
-#        REPS (3), LOAD (cores + 1), INSTRUMENT (bench/instrument_40.json)
+#        REPS (3), LOAD (cores + 1), INSTRUMENT (bench/instrument_40.json),
+#        IDLE_PREFIX (a command the idle runs go through, e.g. "chrt -r 10" to
+#        put them ahead of everything else when the machine is not idle: an
+#        emulation, said in the output)
 # Run it on a machine with nothing else running: the idle rows are only
 # idle if the machine is; the script prints the load average it found.
 set -eu
@@ -35,6 +38,7 @@ if [ ! -f "$T/pysm_2/dust_t_new.fits" ]; then
 fi
 WORK=$(mktemp -d)
 HOGS=""
+PREFIX=
 stop_load() {
     for p in $HOGS; do kill "$p" 2>/dev/null || true; done
     for p in $HOGS; do wait "$p" 2>/dev/null || true; done
@@ -48,9 +52,9 @@ run() { # binary mode
     rm -rf "$WORK/maps"
     t0=$(date +%s.%N)
     case $2 in
-    default) "$1" sim --instrument "$INSTRUMENT" --nside "$NSIDE" --data-dir "$T" -o "$WORK/maps" -q ;;
-    threads1) "$1" sim --instrument "$INSTRUMENT" --nside "$NSIDE" --data-dir "$T" -o "$WORK/maps" -q --threads 1 ;;
-    passive) OMP_WAIT_POLICY=passive "$1" sim --instrument "$INSTRUMENT" --nside "$NSIDE" \
+    default) $PREFIX "$1" sim --instrument "$INSTRUMENT" --nside "$NSIDE" --data-dir "$T" -o "$WORK/maps" -q ;;
+    threads1) $PREFIX "$1" sim --instrument "$INSTRUMENT" --nside "$NSIDE" --data-dir "$T" -o "$WORK/maps" -q --threads 1 ;;
+    passive) OMP_WAIT_POLICY=passive $PREFIX "$1" sim --instrument "$INSTRUMENT" --nside "$NSIDE" \
                  --data-dir "$T" -o "$WORK/maps" -q ;;
     esac
     t1=$(date +%s.%N)
@@ -86,7 +90,10 @@ echo "# new: $NEW${OLD:+; old: $OLD}"
 echo "# load average before the idle runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$NEW" sim --instrument "$INSTRUMENT" --nside "$NSIDE" --data-dir "$T" -o "$WORK/warm" -q
 rm -rf "$WORK/warm" # templates in the page cache for every run
+[ -n "${IDLE_PREFIX:-}" ] && echo "# idle runs through: $IDLE_PREFIX"
+PREFIX=${IDLE_PREFIX:-}
 measure idle > "$WORK/idle"
+PREFIX=
 
 i=0
 while [ "$i" -lt "$LOAD" ]; do

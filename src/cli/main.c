@@ -54,8 +54,12 @@ static void passive_wait(char **argv)
 #if defined(_OPENMP) && defined(__linux__)
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
         return;
+    /* processes of this run on the node, as Open MPI's launcher says
+     * (MPI itself starts later) */
+    const char *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    const int local = ls && atoi(ls) > 1 ? atoi(ls) : 1;
     sky_threads t;
-    sky_threads_choose(1, NULL, NULL, &t);
+    sky_threads_choose(local, NULL, NULL, &t);
     int given = 0; /* --threads may ask for more */
     for (int i = 1; argv[i] && !given; i++)
         given = !strncmp(argv[i], "--threads", 9) || !strncmp(argv[i], "-t", 2);
