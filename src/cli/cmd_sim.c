@@ -61,8 +61,8 @@ static const cli_option sim_options[] = {
     {"parts", 0, "K", "build and evaluate the sky in K parts one after the other, each reading "
                       "only its templates: peak memory about 1/K (unsmoothed maps, e.g. nside "
                       "8192 beyond memory; default 1)", 0},
-    {"threads", 't', "N", "OpenMP threads (default: $OMP_NUM_THREADS, else the cores this process may use, "
-                         "within its cgroup's CPU limit)", 0},
+    {"threads", 't', "N", "OpenMP threads (default: $OMP_NUM_THREADS, else the cores this "
+                          "process may use, within its cgroup's CPU limit)", 0},
     {"verbose", 'v', NULL, "report each stage with its time and memory", 0},
     {"quiet", 'q', NULL, "print nothing but errors", 0},
     {"help", 'h', NULL, "show this help", 0},

@@ -46,9 +46,10 @@ static int run(int argc, char **argv);
  * same 3.6 s either way on an idle one). libgomp reads its wait policy once,
  * when it is loaded, before main: so unless the user chose one
  * (OMP_WAIT_POLICY, GOMP_SPINCOUNT, or KMP_BLOCKTIME for LLVM's runtime) or
- * the run has one thread anyway (and no --threads), the program sets OMP_WAIT_POLICY=passive
- * and runs itself again, once (about 35 ms). When that cannot be done (no
- * /proc) the run goes on as it started. */
+ * the run has one thread anyway (and no --threads), the program sets
+ * OMP_WAIT_POLICY=passive and runs itself again, once (about 35 ms). When
+ * that cannot be done (no /proc) the run goes on as it started. A program
+ * embedding the library sets its own policy. */
 static void passive_wait(char **argv)
 {
 #if defined(_OPENMP) && defined(__linux__)
