@@ -66,10 +66,16 @@ static void passive_wait(char **argv)
         given = !strncmp(argv[i], "--threads", 9) || !strncmp(argv[i], "-t", 2);
     if (t.n == 1 && !given)
         return;
+    /* the program's own file (a tool such as valgrind reports its client) */
+    char self[4096];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0 || (size_t)n >= sizeof self - 1)
+        return;
+    self[n] = '\0';
     if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
         return;
     fflush(NULL);
-    execv("/proc/self/exe", argv);
+    execv(self, argv);
     unsetenv("OMP_WAIT_POLICY"); /* not in force in this process */
 #else
     (void)argv;
