@@ -55,6 +55,10 @@ static void passive_wait(char **argv)
 #if defined(_OPENMP) && defined(__linux__)
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
         return;
+    /* under valgrind the new program would run outside it */
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload"))
+        return;
     /* processes of this run on the node, as Open MPI's launcher says
      * (MPI itself starts later) */
     const char *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
@@ -66,7 +70,7 @@ static void passive_wait(char **argv)
         given = !strncmp(argv[i], "--threads", 9) || !strncmp(argv[i], "-t", 2);
     if (t.n == 1 && !given)
         return;
-    /* the program's own file (a tool such as valgrind reports its client) */
+    /* the program's own file */
     char self[4096];
     const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0 || (size_t)n >= sizeof self - 1)
