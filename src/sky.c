@@ -33,6 +33,7 @@
 #include "data/datapath.h"
 #include "healpix/healpix.h"
 #include "models/component.h"
+#include "parallel/threads.h"
 #include "spectra/bandpass.h"
 #include "spectra/units.h"
 
@@ -233,7 +234,7 @@ static int evaluate_coarse(const sky_sky *sky, const sky_component *c, const sky
     if (!out->iqu)
         return sky_nomem(err, "a coarse component map");
     const int64_t n = out->count, block = 1024;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= SKY_OMP_MIN_WORK)
     for (int64_t b = 0; b < n; b += block) {
         int64_t m = n - b < block ? n - b : block;
         c->type->emission(c->state, bq, bdata, lo + b, m, out->iqu + b, out->iqu + n + b,
@@ -411,7 +412,7 @@ int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,
     /* One pass over the pixels: each block is evaluated for every channel
      * while its templates are in cache. */
     int nomem = 0;
-#pragma omp parallel
+#pragma omp parallel if (count * nchan >= SKY_OMP_MIN_WORK)
     {
         double *scratch = calloc((size_t)(9 * BLOCK), sizeof *scratch);
         int64_t *parent = malloc((size_t)BLOCK * sizeof *parent);

@@ -46,9 +46,13 @@ static void test_int_list_over_lines(void)
           "values");
 
     /* the whole path: a configuration file's multi-line available_nside */
-    const char *text = "[d9small]\n"
-                       "class = \"ModifiedBlackBody\"\n"
-                       "map_I = \"dust_gnilc/gnilc_dust_template_nside{nside}_2023.02.10.fits\"\n"
+    const char *text = "[ffsmall]\n"
+                       "class = \"PowerLaw\"\n"
+                       "map_I = \"ff/ff_t_nside{nside}.fits\"\n"
+                       "unit_I = \"uK_RJ\"\n"
+                       "map_pl_index = -2.14\n"
+                       "freq_ref_I = \"30 GHz\"\n"
+                       "has_polarization = false\n"
                        "available_nside = [\n    16,  # low\n    32,\n]\n";
     sky_error err = {0};
     sky_toml doc;

@@ -12,9 +12,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -27,6 +24,7 @@
 #include "io/fits_map.h"
 #include "io/text_table.h"
 #include "parallel/comm.h"
+#include "parallel/threads.h"
 #include "sht/smooth.h"
 #include "options.h"
 #include "progress.h"
@@ -64,7 +62,8 @@ static const cli_option sim_options[] = {
     {"parts", 0, "K", "build and evaluate the sky in K parts one after the other, each reading "
                       "only its templates: peak memory about 1/K (unsmoothed maps, e.g. nside "
                       "8192 beyond memory; default 1)", 0},
-    {"threads", 't', "N", "OpenMP threads (default: all cores or $OMP_NUM_THREADS)", 0},
+    {"threads", 't', "N", "OpenMP threads (default: $OMP_NUM_THREADS, else the cores this "
+                          "process may use, within its cgroup's CPU limit)", 0},
     {"verbose", 'v', NULL, "report each stage with its time and memory", 0},
     {"quiet", 'q', NULL, "print nothing but errors", 0},
     {"help", 'h', NULL, "show this help", 0},
@@ -234,6 +233,17 @@ static int read_band(const cli_parsed *p, double **freq, double **weight, int *n
     return rc;
 }
 
+/* -v: the threads and why, and how idle threads wait */
+static void report_threads(int verbose)
+{
+    if (verbose < 2 || sky_par_rank() != 0)
+        return;
+    const sky_threads *t = sky_threads_current();
+    const char *wait = getenv("OMP_WAIT_POLICY");
+    fprintf(stderr, "skymodel: %d thread%s (%s), OMP_WAIT_POLICY=%s\n", t->n,
+            t->n == 1 ? "" : "s", t->why, wait ? wait : "(unset)");
+}
+
 int sky_cmd_sim(int argc, char **argv)
 {
     cli_parsed p;
@@ -326,10 +336,9 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     }
     if (instrument) {
-#ifdef _OPENMP
         if (threads)
-            omp_set_num_threads((int)threads);
-#endif
+            sky_threads_set((int)threads);
+        report_threads(verbose);
         agreed = 1; /* it agrees on its own checks */
         rc = cli_sim_instrument(&p, instrument, (int)nside, seed, verbose, &err);
         goto done;
@@ -344,10 +353,9 @@ int sky_cmd_sim(int argc, char **argv)
         plot_png = NULL;
         goto done;
     }
-#ifdef _OPENMP
     if (threads)
-        omp_set_num_threads((int)threads);
-#endif
+        sky_threads_set((int)threads);
+    report_threads(verbose);
 
     if (nparts > 1) {
         if (smoothing) {

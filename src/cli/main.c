@@ -6,14 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "commands.h"
 #include "core/error.h"
 #include "core/heap.h"
 #include "parallel/comm.h"
+#include "parallel/threads.h"
 #include "skymodel.h"
 
 static const struct {
@@ -42,31 +40,65 @@ static void usage(FILE *f)
 
 static int run(int argc, char **argv);
 
-/* Under mpirun without a thread count (OMP_NUM_THREADS, --threads), the
- * processes of a node share its cores instead of each taking them all;
- * when the launcher bound each process to its own cores, OpenMP's default
- * (the cores it may use) is already right. */
-static void default_threads(void)
+/* Idle OpenMP threads spin before they sleep (GNU libgomp: 300,000 turns by
+ * default), which on a node whose cores are busy with other work takes the
+ * cores from the threads that have work (issue 17: an nside-256 instrument
+ * took 27 s spinning, 17 s passive, on a loaded 2-core machine, and the
+ * same 3.6 s either way on an idle one). libgomp reads its wait policy once,
+ * when it is loaded, before main: so unless the user chose one
+ * (OMP_WAIT_POLICY, GOMP_SPINCOUNT, or KMP_BLOCKTIME for LLVM's runtime) or
+ * the run has one thread anyway (and no --threads), the program sets
+ * OMP_WAIT_POLICY=passive and runs itself again, once (about 35 ms). When
+ * that cannot be done (no /proc) the run goes on as it started. A program
+ * embedding the library sets its own policy. */
+static void passive_wait(char **argv)
 {
-#ifdef _OPENMP
-    const long online = sysconf(_SC_NPROCESSORS_ONLN);
-    const int local = sky_par_local_size();
-    if (local > 1 && !getenv("OMP_NUM_THREADS") && omp_get_num_procs() == online) {
-        const int t = (int)(online / local);
-        omp_set_num_threads(t > 0 ? t : 1);
-    }
+#if defined(_OPENMP) && defined(__linux__)
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
+        return;
+    /* under valgrind the new program would run outside it */
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload"))
+        return;
+    /* processes of this run on the node, as Open MPI's launcher says
+     * (MPI itself starts later) */
+    const char *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    const int local = ls && atoi(ls) > 1 ? atoi(ls) : 1;
+    sky_threads t;
+    sky_threads_choose(local, NULL, NULL, &t);
+    int given = 0; /* --threads may ask for more */
+    for (int i = 1; argv[i] && !given; i++)
+        given = !strncmp(argv[i], "--threads", 9) || !strncmp(argv[i], "-t", 2);
+    if (t.n == 1 && !given)
+        return;
+    /* the program's own file */
+    char self[4096];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0 || (size_t)n >= sizeof self - 1)
+        return;
+    self[n] = '\0';
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
+        return;
+    fflush(NULL);
+    execv(self, argv);
+    unsetenv("OMP_WAIT_POLICY"); /* not in force in this process */
+#else
+    (void)argv;
 #endif
 }
 
 int main(int argc, char **argv)
 {
+    passive_wait(argv);
     sky_heap_reuse_buffers();
     sky_error err;
     if (sky_par_init(&argc, &argv, &err)) {
         fprintf(stderr, "skymodel: %s\n", err.msg);
         return 1;
     }
-    default_threads();
+    /* the node's cores (affinity, cgroup quota), shared by the run's
+     * processes on it; OMP_NUM_THREADS and --threads win */
+    sky_threads_apply_default(sky_par_local_size(), NULL);
     cli_cleanup_on_signals();
     const int rc = run(argc, argv);
     sky_par_finalize();

@@ -25,6 +25,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -35,6 +38,7 @@
 #include "io/outpath.h"
 #include "parallel/comm.h"
 #include "sht/sht.h"
+#include "sht/smooth.h"
 #include "sim.h"
 #include "smoothing.h"
 #include "progress.h"
@@ -255,6 +259,81 @@ done:
     return rc;
 }
 
+/* 1 when the batch's maps are best smoothed side by side: several, on
+ * several threads, each small enough for its transforms to run on one
+ * thread (sky_smooth_small). Their threads then share no work and never
+ * wait for each other, which is as fast as splitting each transform when
+ * the cores are free, and much faster when they are busy with other work. */
+static int side_by_side(const plan *pl, int nb, int nside)
+{
+#ifdef _OPENMP
+    if (nb < 2 || omp_get_max_threads() < 2)
+        return 0;
+    for (int k = 0; k < nb; k++)
+        if (!sky_smooth_small(nside, &pl[k].smooth))
+            return 0;
+    return 1;
+#else
+    (void)pl, (void)nb, (void)nside;
+    return 0;
+#endif
+}
+
+/* The batch's maps smoothed one per thread, and written in channel order
+ * (the same files, messages and bits as one after the other). After a
+ * failure no more maps are smoothed or written, and the first failure in
+ * channel order is the one reported. `last`: the maps are freed as they
+ * are written. */
+static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, int nb,
+                               int nside, int dtype, int overwrite, int verbose, int last, sky_error *err)
+{
+    int rc = SKY_OK, failed = 0;
+    cli_progress_start("smoothing %d channels side by side", nb);
+#pragma omp parallel for schedule(dynamic, 1) ordered
+    for (int k = 0; k < nb; k++) {
+        plan *q = &pl[k];
+        sky_error e = {0};
+        cli_smoothed r;
+        int stop;
+#pragma omp atomic read
+        stop = failed;
+        const double ts = sky_clock_seconds(), tsht = sky_sht_thread_seconds();
+        int krc = stop ? SKY_OK : cli_smooth_map(maps[k], nside, 3, &q->smooth, NULL, 1, &r, &e);
+        const int made = !stop && !krc;
+        const double tsmooth = sky_sht_thread_seconds() - tsht;
+#pragma omp ordered
+        {
+            if (!stop && !rc) {
+                const char *cu[3] = {q->unit, q->unit, q->unit};
+                if (made) {
+                    cli_progress_done();
+                    krc = cli_write_smoothed(&r, &q->smooth, q->beam_file, q->out, q->car, cu,
+                                             cards[k], dtype, overwrite, verbose, &e);
+                }
+                q->written = !krc;
+                if (krc) {
+                    *err = e;
+                    rc = sky_prefix(err, krc, "channel %s: ", q->ch->name);
+#pragma omp atomic write
+                    failed = 1;
+                } else if (verbose > 1) {
+                    fprintf(stderr, "skymodel: channel %s smoothed and written in %.2f s "
+                            "(transforms %.2f s), peak memory %.0f MB\n", q->ch->name,
+                            sky_clock_seconds() - ts, tsmooth, cli_peak_rss_mb());
+                }
+            }
+            if (made)
+                cli_smoothed_free(&r);
+            if (last) {
+                free(maps[k]);
+                maps[k] = NULL;
+            }
+        }
+    }
+    cli_progress_done();
+    return rc;
+}
+
 /* The smoothed channels: evaluated in batches of whole maps, then smoothed
  * and written one by one. The sky (its templates) is freed as soon as the
  * last batch is evaluated, before the transforms need their memory. */
@@ -309,6 +388,11 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         if (b0 + nb == n) {
             sky_free(*skyp);
             *skyp = NULL;
+        }
+        if (!rc && !parts && side_by_side(pl + b0, nb, nside)) {
+            rc = smooth_side_by_side(pl + b0, maps, cards, nb, nside, dtype, overwrite, verbose,
+                                     b0 + nb == n, err);
+            continue;
         }
         for (int k = 0; k < nb && !rc; k++) {
             plan *q = &pl[b0 + k];

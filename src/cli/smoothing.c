@@ -179,65 +179,104 @@ sky_prov *cli_car_prov(const sky_prov *smoothed, const sky_smooth_opts *o)
     return p;
 }
 
-int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
-                         const char *beam_file, const char *out, const char *car_path,
-                         const char *const *units, const sky_prov *prov, int dtype,
-                         int overwrite, int verbose, sky_error *err)
+int cli_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                   const char *label, int healpix, cli_smoothed *r, sky_error *err)
 {
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const int nside_out = o->nside_out ? o->nside_out : nside;
     const int64_t npo = 12 * (int64_t)nside_out * nside_out;
-    int ny = 0, nx = 0, rc;
-    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
+    int rc;
+    memset(r, 0, sizeof *r);
+    r->nside_in = nside;
+    r->nside = nside_out;
+    r->ncomp = ncomp;
+    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &r->ny, &r->nx, err)))
         return rc;
     /* the result overwrites the input when it has the same size (sky_smooth
      * has read the input by the time it writes the output); none without a
      * HEALPix output */
-    double *hp = !out                ? NULL
+    double *hp = !healpix            ? NULL
                  : nside_out == nside ? map
                                       : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
-    double *car = ny ? malloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
-    if ((out && !hp) || (ny && !car)) {
+    double *car = r->ny ? malloc((size_t)ncomp * r->ny * r->nx * sizeof *car) : NULL;
+    if ((healpix && !hp) || (r->ny && !car)) {
         if (hp != map)
             free(hp);
         free(car);
         return sky_nomem(err, "the smoothed maps");
     }
-    sky_smooth_report rep;
-    cli_progress_start("transforms of %s (nside %d, lmax %d)", out ? out : car_path, nside,
-                       o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
-    rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &rep, err);
-    cli_progress_done();
-    if (!rc && verbose > 1)
+    if (label)
+        cli_progress_start("transforms of %s (nside %d, lmax %d)", label, nside,
+                           o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
+    rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &r->rep, err);
+    if (label)
+        cli_progress_done();
+    r->hp = hp;
+    r->own = hp && hp != map;
+    r->car = car;
+    if (rc)
+        cli_smoothed_free(r);
+    return rc;
+}
+
+void cli_smoothed_free(cli_smoothed *r)
+{
+    if (r->own)
+        free(r->hp);
+    free(r->car);
+    r->hp = r->car = NULL;
+    r->own = 0;
+}
+
+int cli_write_smoothed(const cli_smoothed *r, const sky_smooth_opts *o, const char *beam_file,
+                       const char *out, const char *car_path, const char *const *units,
+                       const sky_prov *prov, int dtype, int overwrite, int verbose,
+                       sky_error *err)
+{
+    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+    int rc = SKY_OK;
+    if (verbose > 1)
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g\n",
-                rep.lmax, rep.method, rep.iterations, rep.residual);
+                r->rep.lmax, r->rep.method, r->rep.iterations, r->rep.residual);
     const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    sky_prov *hprov = rc ? NULL : cli_smoothed_prov(prov, o, beam_file, nside, &rep, 1);
-    sky_prov *cprov = hprov && car ? cli_car_prov(hprov, o) : NULL;
-    if (!rc && (!hprov || (car && !cprov)))
+    sky_prov *hprov = cli_smoothed_prov(prov, o, beam_file, r->nside_in, &r->rep, 1);
+    sky_prov *cprov = hprov && r->car ? cli_car_prov(hprov, o) : NULL;
+    if (!hprov || (r->car && !cprov))
         rc = sky_nomem(err, "the header cards");
     if (!rc && out) {
-        sky_fits_columns cols = {nside_out, ncomp, names, units, hp, dtype, coord, overwrite,
-                                 NULL};
+        sky_fits_columns cols = {r->nside, r->ncomp, names, units, r->hp, dtype, coord,
+                                 overwrite, NULL};
         rc = sky_fits_write_columns_prov(out, &cols, hprov, err);
     }
-    if (!rc && car) {
-        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite, cprov};
+    if (!rc && r->car) {
+        sky_car_image img = {r->ncomp, r->ny, r->nx, r->car, units[0], coord, dtype, overwrite,
+                             cprov};
         rc = sky_fits_write_car(car_path, &img, err);
         if (rc && out)
             unlink(out); /* all outputs or none */
     }
     if (!rc && verbose) {
         if (out)
-            printf("wrote %s (nside %d, smoothed)\n", out, nside_out);
-        if (car)
-            printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
+            printf("wrote %s (nside %d, smoothed)\n", out, r->nside);
+        if (r->car)
+            printf("wrote %s (CAR %d x %d)\n", car_path, r->ny, r->nx);
     }
     sky_prov_free(hprov);
     sky_prov_free(cprov);
-    if (hp != map)
-        free(hp);
-    free(car);
+    return rc;
+}
+
+int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                         const char *beam_file, const char *out, const char *car_path,
+                         const char *const *units, const sky_prov *prov, int dtype,
+                         int overwrite, int verbose, sky_error *err)
+{
+    cli_smoothed r;
+    int rc = cli_smooth_map(map, nside, ncomp, o, out ? out : car_path, out != NULL, &r, err);
+    if (rc)
+        return rc;
+    rc = cli_write_smoothed(&r, o, beam_file, out, car_path, units, prov, dtype, overwrite,
+                            verbose, err);
+    cli_smoothed_free(&r);
     return rc;
 }
 

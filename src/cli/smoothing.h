@@ -64,4 +64,24 @@ sky_prov *cli_smoothed_prov(const sky_prov *base, const sky_smooth_opts *o,
                             int mpi_procs);
 sky_prov *cli_car_prov(const sky_prov *smoothed, const sky_smooth_opts *o);
 
+/* The two halves of cli_smooth_and_write, for maps smoothed side by side
+ * (one per thread) and written in order: the smoothed maps, and writing
+ * them. cli_smooth_map shows progress for `label` (NULL: none, as from a
+ * thread) and touches nothing shared; cli_smoothed_free frees what it made. */
+typedef struct cli_smoothed {
+    int nside_in;             /* the map smoothed */
+    int nside, ncomp, ny, nx; /* the HEALPix output; CAR shape, or 0 */
+    double *hp, *car;         /* hp: NULL without a HEALPix output (`healpix` 0); the input
+                                 map itself unless `own` */
+    int own;
+    sky_smooth_report rep;
+} cli_smoothed;
+int cli_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                   const char *label, int healpix, cli_smoothed *r, sky_error *err);
+int cli_write_smoothed(const cli_smoothed *r, const sky_smooth_opts *o, const char *beam_file,
+                       const char *out, const char *car_path, const char *const *units,
+                       const sky_prov *prov, int dtype, int overwrite, int verbose,
+                       sky_error *err);
+void cli_smoothed_free(cli_smoothed *r);
+
 #endif

@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/heap.h"
 #include "core/numeric.h"
+#include "parallel/threads.h"
 
 int sky_hpx_nside_ok(int64_t nside)
 {
@@ -261,7 +262,7 @@ int sky_hmap_resample(const sky_hmap *in, const sky_region *r, sky_hmap *out, sk
     int failed = 0;
     for (int s = 0; s < r->nseg; s++) {
         const int64_t q0 = r->first[s], q1 = r->first[s] + r->count[s];
-#pragma omp parallel
+#pragma omp parallel if (((q1 - q0) << shift) >= SKY_OMP_MIN_WORK)
         {
             double *buf = nout < nin ? malloc(((size_t)1 << shift) * sizeof *buf) : NULL;
             if (nout < nin && !buf) {
@@ -336,7 +337,7 @@ int sky_hmap_nest_to_ring(sky_hmap *m, sky_error *err)
     int rc = sky_hmap_alloc(&out, m->nside, m->f != NULL, err);
     if (rc)
         return rc;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (out.npix >= SKY_OMP_MIN_WORK)
     for (int64_t q = 0; q < out.npix; q++) {
         const int64_t p = sky_hpx_ring2nest(out.nside, q);
         if (out.f)

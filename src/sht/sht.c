@@ -15,6 +15,7 @@
 #include <libsharp/sharp_almhelpers.h>
 #include <libsharp/sharp_geomhelpers.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@
 #include "core/heap.h"
 #include "healpix/healpix.h"
 #include "parallel/comm.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -34,6 +38,7 @@ struct sky_sht {
     int64_t npix, nalm;
     int64_t nloc;     /* pixels of the maps this process passes: npix, or its part's */
     int distributed;  /* maps and alm are shared over the processes */
+    int serial;       /* small: on the calling thread only (sky_sht_small) */
     sharp_geom_info *geom; /* NULL when the part holds no ring */
     sharp_alm_info *ainfo; /* one process: healpy's triangular layout */
     /* Distributed: the alm are split by m over the processes, process r
@@ -102,22 +107,80 @@ static int make_blocks(sky_sht *p, sky_error *err)
     return SKY_OK;
 }
 
-/* Time spent in libsharp by the process, all plans and threads together. */
+/* Time spent in libsharp by the process, all plans and threads together,
+ * and by the calling thread. */
 static _Atomic int64_t sharp_nanoseconds;
+static _Thread_local double thread_sharp_seconds;
+
+double sky_sht_work(int nside, int lmax)
+{
+    return (4.0 * nside - 1) * ((double)lmax + 1) * ((double)lmax + 1) / 2;
+}
+
+int sky_sht_small(int nside, int lmax)
+{
+    return sky_sht_work(nside, lmax) < SKY_SHT_SMALL_WORK;
+}
+
+/* 1 when OpenMP work should stay on the calling thread: small, or already
+ * inside a parallel region (whose threads are busy with other maps) */
+static int on_one_thread(int small)
+{
+#ifdef _OPENMP
+    return small || omp_in_parallel();
+#else
+    (void)small;
+    return 1;
+#endif
+}
 
 static void execute(sharp_jobtype type, int spin, void *alm, void *map,
-                    const sharp_geom_info *geom, const sharp_alm_info *ainfo, int flags)
+                    const sharp_geom_info *geom, const sharp_alm_info *ainfo, int flags,
+                    int small)
 {
     if (!geom) /* no ring here: nothing to synthesise, and analysis is done by the caller */
         return;
+    if (on_one_thread(small))
+        flags |= SHARP_NO_OPENMP;
     double t = 0;
     sharp_execute(type, spin, alm, map, geom, ainfo, flags, &t, NULL);
     atomic_fetch_add(&sharp_nanoseconds, (int64_t)(t * 1e9));
+    thread_sharp_seconds += t;
 }
 
 double sky_sht_seconds(void)
 {
     return (double)atomic_load(&sharp_nanoseconds) * 1e-9;
+}
+
+double sky_sht_thread_seconds(void)
+{
+    return thread_sharp_seconds;
+}
+
+/* libsharp picks its code for the CPU and caches it in plain statics on its
+ * first transforms: one tiny transform of each kind, once, before any two
+ * threads can make their first at the same time. */
+static pthread_once_t warm_once = PTHREAD_ONCE_INIT;
+
+static void warm_up(void)
+{
+    sharp_geom_info *g;
+    sharp_alm_info *a;
+    sharp_make_weighted_healpix_geom_info(1, 1, NULL, &g);
+    sharp_make_triangular_alm_info(2, 2, 1, &a);
+    double complex alm[3][6] = {{0}};
+    double map[3][12] = {{0}};
+    void *a0[1] = {alm[0]}, *m0[1] = {map[0]}, *a2[2] = {alm[1], alm[2]},
+         *m2[2] = {map[1], map[2]};
+    const int f = SHARP_DP | SHARP_NO_OPENMP;
+    sharp_execute(SHARP_ALM2MAP, 0, a0, m0, g, a, f, NULL, NULL);
+    sharp_execute(SHARP_ALM2MAP, 2, a2, m2, g, a, f, NULL, NULL);
+    sharp_execute(SHARP_MAP2ALM, 0, a0, m0, g, a, f, NULL, NULL);
+    sharp_execute(SHARP_MAP2ALM, 2, a2, m2, g, a, f, NULL, NULL);
+    sharp_execute(SHARP_ALM2MAP_DERIV1, 1, a0, m2, g, a, f, NULL, NULL);
+    sharp_destroy_geom_info(g);
+    sharp_destroy_alm_info(a);
 }
 
 int sky_sht_create(int nside, int lmax, sky_sht **plan, sky_error *err)
@@ -137,6 +200,7 @@ static int create_plan(int nside, int lmax, const double *ring_weights, const sk
                        int distributed, sky_sht **plan, sky_error *err)
 {
     *plan = NULL;
+    pthread_once(&warm_once, warm_up);
     if (!sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "nside %d: expected a power of two from 1 to 8192",
                         nside);
@@ -150,6 +214,7 @@ static int create_plan(int nside, int lmax, const double *ring_weights, const sk
     p->nside = nside;
     p->lmax = lmax;
     p->npix = p->nloc = sky_hpx_npix(nside);
+    p->serial = sky_sht_small(nside, lmax);
     if (!part) {
         sharp_make_weighted_healpix_geom_info(nside, 1, ring_weights, &p->geom);
     } else {
@@ -300,11 +365,11 @@ static void map2alm_shared(const sky_sht *p, int ncomp, const double *map, doubl
     if (!p->geom)
         memset(t, 0, (size_t)(ncomp * p->nalm) * sizeof *t);
     void *a0[1] = {t}, *m0[1] = {(void *)map};
-    execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP);
+    execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP, p->serial);
     if (ncomp == 3) {
         void *a2[2] = {t + p->nalm, t + 2 * p->nalm};
         void *m2[2] = {(void *)(map + p->nloc), (void *)(map + 2 * p->nloc)};
-        execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
+        execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, p->serial);
     }
     sky_sht_collect_alm(p, ncomp, alm);
 }
@@ -314,10 +379,10 @@ static void alm2map_shared(const sky_sht *p, int ncomp, const double complex *al
 {
     double complex *t = sky_sht_share_alm(p, ncomp, alm);
     void *a0[1] = {t}, *m0[1] = {map};
-    execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags);
+    execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags, p->serial);
     if (ncomp == 3) {
         void *a2[2] = {t + p->nalm, t + 2 * p->nalm}, *m2[2] = {map + p->nloc, map + 2 * p->nloc};
-        execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
+        execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags, p->serial);
     }
 }
 
@@ -328,11 +393,11 @@ void sky_sht_map2alm(const sky_sht *p, int ncomp, const double *map, double comp
         return;
     }
     void *a0[1] = {alm}, *m0[1] = {(void *)map};
-    execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP);
+    execute(SHARP_MAP2ALM, 0, a0, m0, p->geom, p->ainfo, SHARP_DP, p->serial);
     if (ncomp == 3) {
         void *a2[2] = {alm + p->nalm, alm + 2 * p->nalm};
         void *m2[2] = {(void *)(map + p->nloc), (void *)(map + 2 * p->nloc)};
-        execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP);
+        execute(SHARP_MAP2ALM, 2, a2, m2, p->geom, p->ainfo, SHARP_DP, p->serial);
     }
 }
 
@@ -344,11 +409,11 @@ static void alm2map_flags(const sky_sht *p, int ncomp, const double complex *alm
         return;
     }
     void *a0[1] = {(void *)alm}, *m0[1] = {map};
-    execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags);
+    execute(SHARP_ALM2MAP, 0, a0, m0, p->geom, p->ainfo, SHARP_DP | flags, p->serial);
     if (ncomp == 3) {
         void *a2[2] = {(void *)(alm + p->nalm), (void *)(alm + 2 * p->nalm)};
         void *m2[2] = {map + p->nloc, map + 2 * p->nloc};
-        execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
+        execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags, p->serial);
     }
 }
 
@@ -366,7 +431,7 @@ static void alm2map_pol_flags(const sky_sht *p, const double complex *alm_e,
                               const double complex *alm_b, double *q, double *u, int flags)
 {
     void *a2[2] = {(void *)alm_e, (void *)alm_b}, *m2[2] = {q, u};
-    execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags);
+    execute(SHARP_ALM2MAP, 2, a2, m2, p->geom, p->ainfo, SHARP_DP | flags, p->serial);
 }
 
 void sky_sht_alm2map_pol(const sky_sht *p, const double complex *alm_e,
@@ -385,7 +450,7 @@ void sky_sht_alm2map_der1(const sky_sht *p, const double complex *alm, double *d
                           double *dphi)
 {
     void *a[1] = {(void *)alm}, *m[2] = {dtheta, dphi};
-    execute(SHARP_ALM2MAP_DERIV1, 1, a, m, p->geom, p->ainfo, SHARP_DP);
+    execute(SHARP_ALM2MAP_DERIV1, 1, a, m, p->geom, p->ainfo, SHARP_DP, p->serial);
 }
 
 int sky_car_shape(double res_rad, int *ny, int *nx, sky_error *err)
@@ -408,6 +473,7 @@ int sky_car_shape(double res_rad, int *ny, int *nx, sky_error *err)
 int sky_sht_alm2car(int lmax, int ncomp, const double complex *alm, int ny, int nx, double *map,
                     sky_error *err)
 {
+    pthread_once(&warm_once, warm_up);
     int *nph = malloc((size_t)ny * sizeof *nph), *stride = malloc((size_t)ny * sizeof *stride);
     ptrdiff_t *ofs = malloc((size_t)ny * sizeof *ofs);
     double *phi0 = malloc((size_t)ny * sizeof *phi0), *theta = malloc((size_t)ny * sizeof *theta);
@@ -431,11 +497,12 @@ int sky_sht_alm2car(int lmax, int ncomp, const double complex *alm, int ny, int 
     sharp_make_triangular_alm_info(lmax, lmax, 1, &ainfo);
     const ptrdiff_t nalm = sharp_alm_count(ainfo), npix = (ptrdiff_t)ny * nx;
     void *a0[1] = {(void *)alm}, *m0[1] = {map};
-    execute(SHARP_ALM2MAP, 0, a0, m0, geom, ainfo, SHARP_DP);
+    const int small = (double)ny * ((double)lmax + 1) * ((double)lmax + 1) / 2 < SKY_SHT_SMALL_WORK;
+    execute(SHARP_ALM2MAP, 0, a0, m0, geom, ainfo, SHARP_DP, small);
     if (ncomp == 3) {
         void *a2[2] = {(void *)(alm + nalm), (void *)(alm + 2 * nalm)};
         void *m2[2] = {map + npix, map + 2 * npix};
-        execute(SHARP_ALM2MAP, 2, a2, m2, geom, ainfo, SHARP_DP);
+        execute(SHARP_ALM2MAP, 2, a2, m2, geom, ainfo, SHARP_DP, small);
     }
     sharp_destroy_geom_info(geom);
     sharp_destroy_alm_info(ainfo);
@@ -464,7 +531,7 @@ static void to_complex(const lsq *q, const double *x, double complex *alm)
     for (int c = 0; c < q->ncomp; c++) {
         double complex *a = alm + c * p->nalm_own;
         const double *r = x + c * q->nreal;
-#pragma omp parallel for schedule(dynamic, 8)
+#pragma omp parallel for schedule(dynamic, 8) if (!p->serial)
         for (int i = 0; i < p->nown; i++) {
             const int m = p->mown[i];
             const double *src = r + q->roff[i];
@@ -483,7 +550,7 @@ static void from_complex(const lsq *q, const double complex *alm, double f, doub
     for (int c = 0; c < q->ncomp; c++) {
         const double complex *a = alm + c * p->nalm_own;
         double *r = x + c * q->nreal;
-#pragma omp parallel for schedule(dynamic, 8)
+#pragma omp parallel for schedule(dynamic, 8) if (!p->serial)
         for (int i = 0; i < p->nown; i++) {
             const int m = p->mown[i];
             double *d = r + q->roff[i];
@@ -525,10 +592,10 @@ static void op_rmatvec_sub(lsq *q, const double *y, double beta, double *x)
  * whatever the number of threads. */
 enum { NPART = 64 };
 
-static double sum_squares(const double *v, double scale, int64_t n)
+static double sum_squares(const double *v, double scale, int64_t n, int serial)
 {
     double part[NPART];
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!serial)
     for (int k = 0; k < NPART; k++) {
         const int64_t lo = n * k / NPART, hi = n * (k + 1) / NPART;
         double s = 0;
@@ -548,7 +615,7 @@ static double sum_squares(const double *v, double scale, int64_t n)
  * (maps by rings, alm by m). */
 static double all_squares(const sky_sht *p, const double *v, double scale, int64_t n)
 {
-    const double s = sum_squares(v, scale, n);
+    const double s = sum_squares(v, scale, n, p->serial);
     return p->distributed ? sky_par_sum_ordered(s) : s;
 }
 
@@ -557,10 +624,10 @@ static double all_norm2(const sky_sht *p, const double *v, int64_t n)
     return sqrt(all_squares(p, v, 1.0, n));
 }
 
-/* v = s v, in parallel */
-static void scale(double *v, double s, int64_t n)
+/* v = s v, in parallel unless the plan is small */
+static void scale(const sky_sht *p, double *v, double s, int64_t n)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!p->serial)
     for (int64_t i = 0; i < n; i++)
         v[i] = s * v[i];
 }
@@ -618,27 +685,27 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
     /* x0 = m2a2(b) / npix * 4 pi, the plain map2alm */
     op_rmatvec_sub(&q, b, 0, x);
     const double npix = (double)p->npix;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!p->serial)
     for (int64_t i = 0; i < n; i++)
         x[i] = x[i] / npix * (4 * M_PI);
 
     const double bnorm = all_norm2(p, b, m);
     /* u = b - A x, as -((A x) + (-b)) */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!p->serial)
     for (int64_t i = 0; i < m; i++)
         u[i] = -b[i];
     op_matvec_add(&q, x, u);
-    scale(u, -1.0, m);
+    scale(p, u, -1.0, m);
     double beta = all_norm2(p, u, m), alfa = 0;
     if (beta > 0) {
-        scale(u, 1 / beta, m);
+        scale(p, u, 1 / beta, m);
         op_rmatvec_sub(&q, u, 0, v);
         alfa = all_norm2(p, v, n);
     } else {
         memcpy(v, x, (size_t)n * sizeof *v);
     }
     if (alfa > 0)
-        scale(v, 1 / alfa, n);
+        scale(p, v, 1 / alfa, n);
     memcpy(w, v, (size_t)n * sizeof *w);
     double rhobar = alfa, phibar = beta, rnorm = beta, r1norm = rnorm;
     double anorm = 0, acond = 0, ddnorm = 0, res2 = 0, xnorm = 0, xxnorm = 0, z = 0;
@@ -647,16 +714,16 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
     if (alfa * beta != 0) {
         while (itn < maxiter) {
             itn++;
-            scale(u, -alfa, m); /* u = A v - alfa u, as (-alfa) u + A v */
+            scale(p, u, -alfa, m); /* u = A v - alfa u, as (-alfa) u + A v */
             op_matvec_add(&q, v, u);
             beta = all_norm2(p, u, m);
             if (beta > 0) {
-                scale(u, 1 / beta, m);
+                scale(p, u, 1 / beta, m);
                 anorm = sqrt(anorm * anorm + alfa * alfa + beta * beta);
                 op_rmatvec_sub(&q, u, beta, v);
                 alfa = all_norm2(p, v, n);
                 if (alfa > 0)
-                    scale(v, 1 / alfa, n);
+                    scale(p, v, 1 / alfa, n);
             }
             double cs, sn, rho;
             sym_ortho(rhobar, beta, &cs, &sn, &rho);
@@ -666,7 +733,7 @@ static int lsqr(const sky_sht *p, int ncomp, const double *b, double *u, int max
             phibar = sn * phibar;
             const double tau = sn * phi, t1 = phi / rho, t2 = -theta / rho;
             const double dk2 = all_squares(p, w, 1 / rho, n); /* dk = w / rho */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!p->serial)
             for (int64_t i = 0; i < n; i++) {
                 x[i] = x[i] + t1 * w[i];
                 w[i] = v[i] + t2 * w[i];

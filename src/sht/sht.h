@@ -35,11 +35,23 @@ int sky_sht_create_part(int nside, int lmax, const double *ring_weights, const s
 int sky_sht_create_rings(int nside, int lmax, const sky_region *part, sky_sht **plan,
                          sky_error *err);
 void sky_sht_free(sky_sht *plan);
+/* The work of one spin-0 transform at (nside, lmax) in units of about a
+ * nanosecond on one core (rings x lmax^2 / 2), and whether it is small:
+ * small transforms, and any transform called from inside a parallel
+ * region, run on the calling thread (libsharp's SHARP_NO_OPENMP, and the
+ * least-squares solve's own loops), since splitting a few milliseconds of
+ * work costs more than it saves when the cores are busy with other work.
+ * Below SKY_SHT_SMALL_WORK: nside 128 at lmax 2.5 nside. */
+#define SKY_SHT_SMALL_WORK 4e7
+double sky_sht_work(int nside, int lmax);
+int sky_sht_small(int nside, int lmax);
 /* Pixels per component of the maps this process passes (npix, or its part's). */
 int64_t sky_sht_nloc(const sky_sht *plan);
 /* Wall time spent in libsharp's transforms so far by this process (every
  * plan and thread): the transform floor of what ran, for -v and benchmarks. */
 double sky_sht_seconds(void);
+/* The same for the calling thread alone. */
+double sky_sht_thread_seconds(void);
 /* Complex alm per component this process holds (all of them on one process). */
 int64_t sky_sht_nalm(const sky_sht *plan);
 /* The m this process holds: i from 0 to sky_sht_nm() - 1; a_lm is at

@@ -46,6 +46,15 @@ int sky_smooth_default_lmax(int nside, int nside_out)
     return (int)(2.5 * nside);
 }
 
+int sky_smooth_small(int nside, const sky_smooth_opts *o)
+{
+    const int nside_out = o->nside_out ? o->nside_out : nside;
+    const int lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out);
+    const double car_rings = o->car_res_rad > 0 ? M_PI / o->car_res_rad : 0;
+    return sky_sht_small(nside, lmax) && sky_sht_small(nside_out, lmax) &&
+           car_rings * ((double)lmax + 1) * ((double)lmax + 1) / 2 < SKY_SHT_SMALL_WORK;
+}
+
 /* healpy.map2alm(iter=n) without weights: Jacobi iterations on the residual. */
 static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter,
                         double complex *alm, sky_error *err)

@@ -14,6 +14,10 @@
 
 /* The lmax PySM uses for these nsides when none is given. */
 int sky_smooth_default_lmax(int nside, int nside_out);
+/* 1 when every transform of smoothing a map at nside as `o` says is small
+ * (sky_sht_small): each then runs on one thread, and several such maps are
+ * best smoothed side by side, one per thread. */
+int sky_smooth_small(int nside, const sky_smooth_opts *o);
 
 /* sky_smooth_opts, sky_smooth_report and sky_smooth are public: see skymodel.h. */
 
