@@ -229,9 +229,9 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
     }
     if (!rc && verbose) {
         if (out)
-            printf("wrote %s (nside %d, smoothed)\n", out, nside_out);
+            cli_line(stdout, "wrote %s (nside %d, smoothed)", out, nside_out);
         if (car)
-            printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
+            cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, ny, nx);
     }
     sky_prov_free(hprov);
     sky_prov_free(cprov);
