@@ -234,6 +234,9 @@ static void test_fits_header_rules(void)
                            "FITS standard requires GCOUNT"},
         {"bitpix.fits", "malformed header: BITPIX = '7' (card 2 of the extension 1): expected "
                         "8, 16, 32, 64, -32 or -64"},
+        /* cfitsio's old name of a binary table */
+        {"a3d.fits", "malformed header: TFIELDS = '5000' (card 8 of the extension 1): expected "
+                     "0 to 999 columns"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         unsigned char *c = malloc(n);
@@ -260,6 +263,12 @@ static void test_fits_header_rules(void)
         case 4:
             snprintf(card, sizeof card, "%-8s= %20s%-50s", "BITPIX", "7", "");
             memcpy(ext + 80, card, 80);
+            break;
+        case 5:
+            snprintf(card, sizeof card, "%-8s= %-70s", "XTENSION", "'A3DTABLE'");
+            memcpy(ext, card, 80);
+            snprintf(card, sizeof card, "%-8s= %20s%-50s", "TFIELDS", "5000", "");
+            memcpy(ext + 7 * 80, card, 80);
             break;
         }
         const char *p = spit(cases[i].name, c, n);

@@ -6,18 +6,25 @@
  * |BITPIX|/8 x GCOUNT x (PCOUNT + NAXIS1 x ... x NAXISn) bytes of data
  * (NAXIS1 left out of the product for random groups) padded to 2880. It
  * refuses
+ *  - a header byte outside printable ASCII (0x20-0x7E, FITS 4.0 4.1.2);
+ *  - the mandatory keywords (SIMPLE or XTENSION, BITPIX, NAXIS, NAXISn, and
+ *    PCOUNT, GCOUNT, TFIELDS in an extension) out of their order or without
+ *    a plain value, and more than 999 axes or columns: cfitsio 4.2 goes on
+ *    with an uninitialised value when it cannot parse one of them, and
+ *    spends seconds and gigabytes on TFIELDS = 20000000;
  *  - a card with a value indicator ('=' in column 9) whose value is not
  *    quoted and longer than 68 characters, unless it is a number (FITS
  *    allows integers of any length) under a keyword other than TTYPEn or
  *    TUNITn: cfitsio 4.2 copies the value of those into a 70-byte field
  *    without a bound, and a long unquoted text is malformed anywhere;
  *  - data that would run past the end of the file (or overflow 64 bits).
- * Anything else it does not understand (no SIMPLE card, no END, an unusual
- * BITPIX, junk after the last HDU) ends the scan and is left to cfitsio,
- * which reports it as before. A .gz file is scanned through zlib,
- * decompressing it once more than cfitsio does: the data are skipped, not
- * kept. Other compressed formats, which cfitsio would also expand, are
- * refused.
+ * Anything else it does not understand (no END, junk after the last HDU)
+ * ends the scan and is left to cfitsio, which reports it as before. A .gz
+ * file is scanned through zlib, decompressing it once more than cfitsio
+ * does: the data are skipped, not kept. Its stream must decompress whole,
+ * and the size in its trailer (from which cfitsio sizes its buffer) must
+ * not exceed its data. Other compressed formats, which cfitsio would also
+ * expand, are refused.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "fits_open.h"
@@ -253,7 +260,7 @@ static int card_string(const unsigned char *card, char *out, size_t n)
  * goes on with an uninitialised value when it cannot parse one of them. */
 typedef struct required {
     int count;           /* how many cards the sequence has; grows as NAXIS is read */
-    int table;           /* XTENSION is 'BINTABLE' or 'TABLE': TFIELDS follows */
+    int table;           /* XTENSION is a table (cfitsio's names): TFIELDS follows */
     long long bitpix, naxis, pcount, gcount, tfields;
     long long axes[1000];
 } required;
@@ -298,7 +305,8 @@ static int required_card(required *r, int hdu, int k, const unsigned char *card,
         if (!card_string(card, text, sizeof text))
             expected = "a quoted extension type";
         else
-            r->table = !strcmp(text, "BINTABLE") || !strcmp(text, "TABLE");
+            r->table = !strcmp(text, "BINTABLE") || !strcmp(text, "TABLE") ||
+                       !strcmp(text, "A3DTABLE") || !strcmp(text, "3DTABLE"); /* as cfitsio */
     } else if (card[9] != ' ' || !card_int(card, &v)) {
         expected = "an integer";
     } else if (k == 1) {
