@@ -22,6 +22,7 @@
 #include "io/toml.h"
 #include "models/model.h"
 #include "options.h"
+#include "progress.h"
 
 static const cli_option info_options[] = {
     {"data-dir", 'd', "DIR", "folders holding templates (repeatable; then $SKYMODEL_DATA, "
@@ -116,9 +117,9 @@ static int print_file(const char *rel, void *ctx)
     if (!path)
         printf("    %-44s missing (skymodel fetch --preset %s)\n", rel, f->name);
     else if (nside)
-        printf("    %-44s nside %-5d %s\n", rel, nside, path);
+        cli_line(stdout, "    %-44s nside %-5d %s", rel, nside, path); /* --data-dir's name */
     else
-        printf("    %-44s %-11s %s\n", rel, "", path);
+        cli_line(stdout, "    %-44s %-11s %s", rel, "", path);
     free(path);
     return 0;
 }
