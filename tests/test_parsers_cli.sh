@@ -218,4 +218,44 @@ else
     fail=1
 fi
 
+# N4: weights whose integral overflows (a NaN map with exit 0 before)
+N4="bandpass weights integrate to inf over the band: expected a finite integral"
+expect n4_weights_1e308 "--freqs: $N4" "$O" \
+    $B sim -q --nside 8 --data-dir "$TPL" --preset f1 --freqs 90,100,110 \
+    --weights 1e308,1e308,1e308 -o "$O"
+expect n4_bandpass_file_1e308 "bandpass file fuzz/regress/text_table/n4_weights_1e308.txt: $N4" \
+    "$O" $B sim -q --nside 8 --data-dir "$TPL" --preset f1 \
+    --bandpass fuzz/regress/text_table/n4_weights_1e308.txt -o "$O"
+
+# N2, N3, N5: FITS files cfitsio mishandles, refused before it reads them
+expect n2_smooth_nonprintable_card "cfitsio_nonprintable_card_for_tfields.fits: malformed header: card 8 of the extension 1 has the byte 0x19 in column 1" \
+    "$O" $B smooth fuzz/regress/fits_map/cfitsio_nonprintable_card_for_tfields.fits --fwhm 60 -o "$O"
+expect n3_smooth_tfields "TFIELDS = '20000000' (card 8 of the extension 1): expected 0 to 999 columns" \
+    "$O" $B smooth fuzz/regress/fits_map/cfitsio_tfields_20000000.fits --fwhm 60 -o "$O"
+expect n5_smooth_gzip_header "cfitsio_gzip_isize_3gb.fits.gz: truncated gzip file: expected a whole gzip-compressed FITS file" \
+    "$O" $B smooth fuzz/regress/fits_map/cfitsio_gzip_isize_3gb.fits.gz --fwhm 60 -o "$O"
+
+# F13: a carriage return echoed anywhere stays escaped on its line
+CR=$(printf '\r')
+expect f13_unit_cr "unit 'uK\\rCMB' not recognised" "$O" $SIM --preset f1 --unit "uK${CR}CMB" -o "$O"
+expect f13_option_cr "unknown option '--fr\\req'" "$O" $SIM --preset f1 "--fr${CR}eq" 30 -o "$O"
+printf '{"sky": ["f1"], "channels": [{"name": "a", "freqs_ghz": [30], "be\\ram": 1}]}' > "$T/cr.json"
+expect f13_json_key_cr "channels[0] has unknown key 'be\\ram'" "$T/inst_out" \
+    $B sim -q --nside 8 --data-dir "$TPL" --instrument "$T/cr.json" -o "$T/inst_out"
+printf '[dx]\nclass = "Modified\\rBlackBody"\n' > "$T/cr.toml"
+$B info --config "$T/cr.toml" > "$T/stdout" 2>&1
+if grep -qF 'Modified\rBlackBody' "$T/stdout" && ! grep -q "$CR" "$T/stdout"; then
+    echo "ok   f13_info_class_cr"
+else
+    echo "FAIL f13_info_class_cr: $(od -c "$T/stdout" | head -5)"
+    fail=1
+fi
+$B sim --nside 8 --freq 30 --data-dir "$TPL" --preset f1 -o "$T/a${CR}b.fits" > "$T/stdout" 2>&1
+if [ "$(cat "$T/stdout")" = "wrote $T/a\\rb.fits (nside 8, f1, uK_RJ)" ]; then
+    echo "ok   f13_wrote_cr"
+else
+    echo "FAIL f13_wrote_cr: $(od -c "$T/stdout" | head -5)"
+    fail=1
+fi
+
 exit $fail

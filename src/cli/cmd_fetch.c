@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "data/datapath.h"
 #include "options.h"
+#include "progress.h"
 
 static const cli_option fetch_options[] = {
     {"preset", 'p', "LIST", "comma-separated presets whose templates to fetch", 0},
@@ -38,7 +39,7 @@ typedef struct job {
 static void log_stderr(void *ctx, const char *line)
 {
     (void)ctx;
-    fprintf(stderr, "skymodel: %s\n", line);
+    cli_line(stderr, "skymodel: %s", line);
 }
 
 static int one_file(const char *rel, void *ctx)

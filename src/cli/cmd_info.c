@@ -22,6 +22,7 @@
 #include "io/toml.h"
 #include "models/model.h"
 #include "options.h"
+#include "progress.h"
 
 static const cli_option info_options[] = {
     {"data-dir", 'd', "DIR", "folders holding templates (repeatable; then $SKYMODEL_DATA, "
@@ -116,9 +117,9 @@ static int print_file(const char *rel, void *ctx)
     if (!path)
         printf("    %-44s missing (skymodel fetch --preset %s)\n", rel, f->name);
     else if (nside)
-        printf("    %-44s nside %-5d %s\n", rel, nside, path);
+        cli_line(stdout, "    %-44s nside %-5d %s", rel, nside, path); /* --data-dir's name */
     else
-        printf("    %-44s %-11s %s\n", rel, "", path);
+        cli_line(stdout, "    %-44s %-11s %s", rel, "", path);
     free(path);
     return 0;
 }
@@ -189,15 +190,21 @@ static int list_file(const char *path, sky_error *err)
         const int ok = known && !check;
         nentries++;
         nok += ok;
-        printf("%-8s %-6d %-44s %s\n", t->name, t->line,
-               cls && cls->kind == SKY_TOML_STRING ? cls->str : "(no class)",
+        /* names and classes as the file spells them, one line each */
+        char name[256], model[256];
+        sky_escape_controls(t->name, name, sizeof name);
+        sky_escape_controls(cls && cls->kind == SKY_TOML_STRING ? cls->str : "(no class)", model,
+                            sizeof model);
+        printf("%-8s %-6d %-44s %s\n", name, t->line, model,
                ok ? "implemented"
                : known ? "invalid parameters (see the error)"
                : cls   ? "not implemented yet"
                        : "error: no class");
     }
+    char where[1024];
+    sky_escape_controls(path, where, sizeof where);
     printf("\n%s: %d of %d components implemented ('skymodel sim --config' needs all of a "
-           "file's)\n", path, nok, nentries);
+           "file's)\n", where, nok, nentries);
     sky_toml_free(&doc);
     fflush(stdout);
     return first_rc;

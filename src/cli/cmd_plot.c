@@ -16,6 +16,7 @@
 #include "options.h"
 #include "plot.h"
 #include "plot/plot.h"
+#include "progress.h"
 
 static const cli_option plot_options[] = {
     {"output", 'o', "PNG", "the picture to write", 0},
@@ -211,7 +212,7 @@ int sky_cmd_plot(int argc, char **argv)
     else if (!(rc = cli_plot_args(&p, &a, &err)) &&
              !(rc = cli_plot_file(p.pos[0], out, &a, cli_has(&p, "force"), &err)) &&
              !cli_has(&p, "quiet"))
-        printf("wrote %s\n", out);
+        cli_line(stdout, "wrote %s", out);
     cli_parsed_free(&p);
     return rc ? cli_report(&err) : 0;
 }

@@ -80,7 +80,7 @@ double cli_peak_rss_mb(void)
 static void log_stderr(void *ctx, const char *line)
 {
     (void)ctx;
-    fprintf(stderr, "skymodel: %s\n", line);
+    cli_line(stderr, "skymodel: %s", line);
 }
 
 int cli_build_sky(const cli_parsed *p, const char *presets, int nside, long long seed,
@@ -461,7 +461,7 @@ int sky_cmd_sim(int argc, char **argv)
                 sky_clock_seconds() - t1 - t_emission, sky_clock_seconds() - t0,
                 cli_peak_rss_mb());
     if (verbose)
-        printf("wrote %s (nside %lld, %s, %s)\n", out, nside, presets, unit);
+        cli_line(stdout, "wrote %s (nside %lld, %s, %s)", out, nside, presets, unit);
 done:
     if (!rc && plot_png) { /* the picture of the map just written */
         cli_plot pa = {"I", NAN, NAN, 0, 800, 0, 0, NULL};
@@ -470,7 +470,7 @@ done:
         if (agreed)
             rc = sky_par_agree(rc, &err);
         if (!rc && verbose && sky_par_rank() == 0)
-            printf("wrote %s\n", plot_png);
+            cli_line(stdout, "wrote %s", plot_png);
         if (rc && sky_par_rank() == 0) { /* all outputs or none */
             unlink(out);
             char *car_path = smoothing && smooth.car_res_rad > 0 ? cli_car_path(&p, out) : NULL;

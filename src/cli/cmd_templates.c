@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "options.h"
+#include "progress.h"
 #include "templates/synth.h"
 
 static const cli_option templates_options[] = {
@@ -27,7 +28,7 @@ static const cli_option templates_options[] = {
 static void log_line(void *ctx, const char *line)
 {
     (void)ctx;
-    printf("wrote %s\n", line);
+    cli_line(stdout, "wrote %s", line);
 }
 
 /* --set: a comma-separated list of sets and presets */
@@ -97,7 +98,7 @@ int sky_cmd_templates(int argc, char **argv)
             rc = sky_synth_templates(p.pos[0], (int)nside, (uint64_t)seed, cli_has(&p, "force"),
                                      sets, quiet ? NULL : log_line, NULL, &err);
         if (!rc && !quiet)
-            printf("wrote synthetic templates (nside %lld, seed %lld) to %s\n", nside, seed,
+            cli_line(stdout, "wrote synthetic templates (nside %lld, seed %lld) to %s", nside, seed,
                    p.pos[0]);
     }
     cli_parsed_free(&p);

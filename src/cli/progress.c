@@ -51,3 +51,14 @@ void cli_progress_done(void)
     fflush(stderr);
     active = 0;
 }
+
+void cli_line(FILE *out, const char *fmt, ...)
+{
+    char raw[2048], line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    sky_escape_controls(raw, line, sizeof line);
+    fprintf(out, "%s\n", line);
+}

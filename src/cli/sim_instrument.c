@@ -517,7 +517,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
                 "%.0f MB%s\n", ins.nchan, ins.nchan == 1 ? "" : "s", sky_clock_seconds() - t0,
                 sky_sht_seconds(), peak, sky_par_size() > 1 ? " on the largest process" : "");
     if (verbose && sky_par_rank() == 0)
-        printf("wrote %d map%s to %s (nside %d, %s)\n", ins.nchan, ins.nchan == 1 ? "" : "s",
+        cli_line(stdout, "wrote %d map%s to %s (nside %d, %s)", ins.nchan, ins.nchan == 1 ? "" : "s",
                dir, nside, presets);
 done:
     if (rc)

@@ -117,9 +117,9 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
     rc = sky_par_agree(rc, err);
     if (!rc && verbose && rank == 0) {
         if (out_path)
-            printf("wrote %s (nside %d, smoothed; %d processes)\n", out_path, nside_out, size);
+            cli_line(stdout, "wrote %s (nside %d, smoothed; %d processes)", out_path, nside_out, size);
         if (car)
-            printf("wrote %s (CAR %d x %d)\n", car_path, ny, nx);
+            cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, ny, nx);
     }
 done:
     sky_prov_free(hprov);
@@ -183,7 +183,7 @@ done:
             fprintf(stderr, "skymodel: total %.2f s, peak memory %.0f MB on the largest "
                     "process\n", sky_clock_seconds() - t0, peak);
         if (verbose && rank == 0 && !smooth)
-            printf("wrote %s (nside %d, %s, %s; %d processes)\n", t->out, nside, t->presets,
+            cli_line(stdout, "wrote %s (nside %d, %s, %s; %d processes)", t->out, nside, t->presets,
                    t->unit, size);
     }
     free(map);
@@ -250,7 +250,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                 "%.2f s; total %.2f s, peak memory %.0f MB\n", nparts, t_read, t_emission,
                 sky_clock_seconds() - t0, cli_peak_rss_mb());
     if (verbose)
-        printf("wrote %s (nside %d, %s, %s; %d parts)\n", t->out, nside, t->presets, t->unit,
+        cli_line(stdout, "wrote %s (nside %d, %s, %s; %d parts)", t->out, nside, t->presets, t->unit,
                nparts);
     return SKY_OK;
 }

@@ -256,9 +256,9 @@ int cli_write_smoothed(const cli_smoothed *r, const sky_smooth_opts *o, const ch
     }
     if (!rc && verbose) {
         if (out)
-            printf("wrote %s (nside %d, smoothed)\n", out, r->nside);
+            cli_line(stdout, "wrote %s (nside %d, smoothed)", out, r->nside);
         if (r->car)
-            printf("wrote %s (CAR %d x %d)\n", car_path, r->ny, r->nx);
+            cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, r->ny, r->nx);
     }
     sky_prov_free(hprov);
     sky_prov_free(cprov);

@@ -6,18 +6,25 @@
  * |BITPIX|/8 x GCOUNT x (PCOUNT + NAXIS1 x ... x NAXISn) bytes of data
  * (NAXIS1 left out of the product for random groups) padded to 2880. It
  * refuses
+ *  - a header byte outside printable ASCII (0x20-0x7E, FITS 4.0 4.1.2);
+ *  - the mandatory keywords (SIMPLE or XTENSION, BITPIX, NAXIS, NAXISn, and
+ *    PCOUNT, GCOUNT, TFIELDS in an extension) out of their order or without
+ *    a plain value, and more than 999 axes or columns: cfitsio 4.2 goes on
+ *    with an uninitialised value when it cannot parse one of them, and
+ *    spends seconds and gigabytes on TFIELDS = 20000000;
  *  - a card with a value indicator ('=' in column 9) whose value is not
  *    quoted and longer than 68 characters, unless it is a number (FITS
  *    allows integers of any length) under a keyword other than TTYPEn or
  *    TUNITn: cfitsio 4.2 copies the value of those into a 70-byte field
  *    without a bound, and a long unquoted text is malformed anywhere;
  *  - data that would run past the end of the file (or overflow 64 bits).
- * Anything else it does not understand (no SIMPLE card, no END, an unusual
- * BITPIX, junk after the last HDU) ends the scan and is left to cfitsio,
- * which reports it as before. A .gz file is scanned through zlib,
- * decompressing it once more than cfitsio does: the data are skipped, not
- * kept. Other compressed formats, which cfitsio would also expand, are
- * refused.
+ * Anything else it does not understand (no END, junk after the last HDU)
+ * ends the scan and is left to cfitsio, which reports it as before. A .gz
+ * file is scanned through zlib, decompressing it once more than cfitsio
+ * does: the data are skipped, not kept. Its stream must decompress whole,
+ * and the size in its trailer (from which cfitsio sizes its buffer) must
+ * not exceed its data. Other compressed formats, which cfitsio would also
+ * expand, are refused.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "fits_open.h"
@@ -189,26 +196,202 @@ static int mul_ok(uint64_t a, uint64_t b, uint64_t *out)
     return !__builtin_mul_overflow(a, b, out);
 }
 
+/* The keyword of a card, trailing blanks removed. */
+static void card_key(const unsigned char *card, char key[9])
+{
+    memcpy(key, card, 8);
+    key[8] = '\0';
+    for (int k = 7; k >= 0 && key[k] == ' '; k--)
+        key[k] = '\0';
+}
+
+/* A FITS logical value T or F ("KEY     =                    T / ..."). */
+static int card_logical(const unsigned char *card)
+{
+    if (card[8] != '=' || card[9] != ' ')
+        return 0;
+    int i = 10;
+    while (i < CARD && card[i] == ' ')
+        i++;
+    if (i == CARD || (card[i] != 'T' && card[i] != 'F'))
+        return 0;
+    for (i++; i < CARD && card[i] == ' '; i++)
+        ;
+    return i == CARD || card[i] == '/';
+}
+
+/* A quoted FITS string value ("KEY     = 'TEXT    ' / ..."): its text,
+ * trailing blanks removed, in out[n]. */
+static int card_string(const unsigned char *card, char *out, size_t n)
+{
+    if (card[8] != '=' || card[9] != ' ')
+        return 0;
+    int i = 10;
+    while (i < CARD && card[i] == ' ')
+        i++;
+    if (i == CARD || card[i] != '\'')
+        return 0;
+    size_t k = 0;
+    for (i++; i < CARD; i++) {
+        if (card[i] == '\'') {
+            if (i + 1 < CARD && card[i + 1] == '\'') {
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (k + 1 < n)
+            out[k++] = (char)card[i];
+    }
+    if (i == CARD)
+        return 0; /* no closing quote */
+    while (k > 0 && out[k - 1] == ' ')
+        k--;
+    out[k] = '\0';
+    for (i++; i < CARD && card[i] == ' '; i++)
+        ;
+    return i == CARD || card[i] == '/';
+}
+
+/* The mandatory keywords of a header in their order (FITS 4.0, 4.4.1):
+ * SIMPLE or XTENSION, BITPIX, NAXIS, NAXIS1..NAXISn, and for an extension
+ * PCOUNT and GCOUNT, then TFIELDS for a table. Their values must be plain
+ * (an integer, T or F, a quoted name) in the fixed columns: cfitsio 4.2
+ * goes on with an uninitialised value when it cannot parse one of them. */
+typedef struct required {
+    int count;           /* how many cards the sequence has; grows as NAXIS is read */
+    int table;           /* XTENSION is a table (cfitsio's names): TFIELDS follows */
+    long long bitpix, naxis, pcount, gcount, tfields;
+    long long axes[1000];
+} required;
+
+/* The name of the k-th mandatory keyword (k from 0) in buf[n]. */
+static void required_name(const required *r, int hdu, int k, char *buf, size_t n)
+{
+    if (k == 0)
+        snprintf(buf, n, "%s", hdu == 0 ? "SIMPLE" : "XTENSION");
+    else if (k == 1)
+        snprintf(buf, n, "BITPIX");
+    else if (k == 2)
+        snprintf(buf, n, "NAXIS");
+    else if (k <= 2 + r->naxis)
+        snprintf(buf, n, "NAXIS%d", k - 2);
+    else if (k == 3 + r->naxis)
+        snprintf(buf, n, "PCOUNT");
+    else if (k == 4 + r->naxis)
+        snprintf(buf, n, "GCOUNT");
+    else
+        snprintf(buf, n, "TFIELDS");
+}
+
+/* Checks card k (from 0) of a header against the mandatory sequence. */
+static int required_card(required *r, int hdu, int k, const unsigned char *card,
+                         const char *path, const char *where, sky_error *err)
+{
+    char want[16], key[9], text[72];
+    required_name(r, hdu, k, want, sizeof want);
+    card_key(card, key);
+    if (strcmp(key, want))
+        return sky_fail(err, SKY_EFORMAT,
+                        "%s: malformed header: card %d of the %s is %s where the FITS standard "
+                        "requires %s",
+                        path, k + 1, where, key[0] ? key : "blank", want);
+    const char *expected = NULL;
+    long long v = 0;
+    if (k == 0 && hdu == 0) {
+        if (!card_logical(card))
+            expected = "T or F";
+    } else if (k == 0) {
+        if (!card_string(card, text, sizeof text))
+            expected = "a quoted extension type";
+        else
+            r->table = !strcmp(text, "BINTABLE") || !strcmp(text, "TABLE") ||
+                       !strcmp(text, "A3DTABLE") || !strcmp(text, "3DTABLE"); /* as cfitsio */
+    } else if (card[9] != ' ' || !card_int(card, &v)) {
+        expected = "an integer";
+    } else if (k == 1) {
+        r->bitpix = v;
+        if (v != 8 && v != 16 && v != 32 && v != 64 && v != -32 && v != -64)
+            expected = "8, 16, 32, 64, -32 or -64";
+    } else if (k == 2) {
+        r->naxis = v;
+        if (v < 0 || v > 999)
+            expected = "0 to 999 axes";
+        else
+            r->count = 3 + (int)v + (hdu > 0 ? 2 + r->table : 0);
+    } else if (k <= 2 + r->naxis) {
+        r->axes[k - 2] = v;
+        if (v < 0)
+            expected = "a length >= 0";
+    } else if (k == 3 + r->naxis) {
+        r->pcount = v;
+        if (v < 0)
+            expected = "a count >= 0";
+    } else if (k == 4 + r->naxis) {
+        r->gcount = v;
+        if (v < 0)
+            expected = "a count >= 0";
+    } else {
+        r->tfields = v;
+        if (v < 0 || v > 999)
+            expected = "0 to 999 columns";
+    }
+    if (!expected)
+        return SKY_OK;
+    int i = 10, end;
+    while (i < CARD && card[i] == ' ')
+        i++;
+    for (end = i; end < CARD && card[end] != '/'; end++)
+        ;
+    while (end > i && card[end - 1] == ' ')
+        end--;
+    return sky_fail(err, SKY_EFORMAT,
+                    "%s: malformed header: %s = '%.*s' (card %d of the %s): expected %s", path,
+                    want, end - i, (const char *)card + i, k + 1, where, expected);
+}
+
+/* The first byte of a card outside printable ASCII (0x20-0x7E), or -1. */
+static int unprintable(const unsigned char *card)
+{
+    for (int i = 0; i < CARD; i++)
+        if (card[i] < 0x20 || card[i] > 0x7e)
+            return i;
+    return -1;
+}
+
 /* Walks the HDUs of an opened source. */
 static int scan(source *s, const char *path, sky_error *err)
 {
     unsigned char block[BLOCK];
+    required r;
     for (int hdu = 0;; hdu++) {
-        long long bitpix = 0, naxis = -1, pcount = 0, gcount = 1, axes[1000];
-        int groups = 0, ended = 0, ok = 1;
+        long long pcount = 0, gcount = 1, *axes = r.axes;
+        int groups = 0, ended = 0;
         char where[32];
         hdu_name(hdu, where, sizeof where);
-        for (int a = 0; a < 1000; a++)
-            axes[a] = -1;
+        memset(&r, 0, sizeof r);
+        r.count = 3; /* until NAXIS is read */
         for (int b = 0; !ended; b++) {
             const long long got = source_read(s, block, BLOCK);
             if (got < BLOCK)
                 return SKY_OK; /* no more HDUs, or a short file: cfitsio's to say */
             for (int c = 0; c < BLOCK / CARD && !ended; c++) {
                 const unsigned char *card = block + c * CARD;
-                if (b == 0 && c == 0 &&
-                    !key_is(card, hdu == 0 ? "SIMPLE" : "XTENSION"))
+                const int k = b * (BLOCK / CARD) + c;
+                if (k == 0 && !key_is(card, hdu == 0 ? "SIMPLE" : "XTENSION"))
                     return SKY_OK; /* not FITS, or junk after the last HDU */
+                const int bad = unprintable(card);
+                if (bad >= 0)
+                    return sky_fail(err, SKY_EFORMAT,
+                                    "%s: malformed header: card %d of the %s has the byte 0x%02x "
+                                    "in column %d (a FITS header is printable ASCII)",
+                                    path, k + 1, where, card[bad], bad + 1);
+                if (k < r.count) {
+                    const int rc = required_card(&r, hdu, k, card, path, where, err);
+                    if (rc)
+                        return rc;
+                    continue;
+                }
                 if (key_is(card, "END")) {
                     ended = 1;
                     break;
@@ -216,46 +399,36 @@ static int scan(source *s, const char *path, sky_error *err)
                 const int len = overlong_value(card);
                 if (len) {
                     char key[9];
-                    memcpy(key, card, 8);
-                    key[8] = '\0';
-                    for (int k = 7; k >= 0 && key[k] == ' '; k--)
-                        key[k] = '\0';
+                    card_key(card, key);
                     return sky_fail(err, SKY_EFORMAT,
                                     "%s: malformed header: card %d of the %s (%s) has an unquoted "
                                     "value of %d characters (a FITS text value must be quoted)",
-                                    path, b * (BLOCK / CARD) + c + 1, where, key, len);
+                                    path, k + 1, where, key, len);
                 }
-                if (key_is(card, "BITPIX"))
-                    ok &= card_int(card, &bitpix);
-                else if (key_is(card, "NAXIS"))
-                    ok &= card_int(card, &naxis) && naxis >= 0 && naxis <= 999;
-                else if (key_is(card, "PCOUNT"))
-                    ok &= card_int(card, &pcount) && pcount >= 0;
-                else if (key_is(card, "GCOUNT"))
-                    ok &= card_int(card, &gcount) && gcount >= 0;
-                else if (key_is(card, "GROUPS"))
-                    groups = card[8] == '=' && memchr(card + 10, 'T', 20) != NULL;
-                else if (!memcmp(card, "NAXIS", 5) && card[5] >= '1' && card[5] <= '9') {
-                    int ax = 0, k = 5;
-                    while (k < 8 && card[k] >= '0' && card[k] <= '9')
-                        ax = 10 * ax + (card[k++] - '0');
-                    while (k < 8 && card[k] == ' ')
-                        k++;
-                    if (k == 8)
-                        ok &= card_int(card, &axes[ax]) && axes[ax] >= 0;
+                /* the random-groups keywords of a primary HDU (in any order) */
+                if (hdu == 0 && (key_is(card, "PCOUNT") || key_is(card, "GCOUNT"))) {
+                    long long v;
+                    if (card[9] != ' ' || !card_int(card, &v) || v < 0) {
+                        char key[9];
+                        card_key(card, key);
+                        return sky_fail(err, SKY_EFORMAT,
+                                        "%s: malformed header: %s (card %d of the %s): expected "
+                                        "an integer >= 0",
+                                        path, key, k + 1, where);
+                    }
+                    *(key_is(card, "PCOUNT") ? &pcount : &gcount) = v;
+                } else if (hdu == 0 && key_is(card, "GROUPS")) {
+                    groups = card_logical(card) && memchr(card + 10, 'T', 20) != NULL;
                 }
             }
         }
+        const long long bitpix = r.bitpix, naxis = r.naxis;
+        if (hdu > 0)
+            pcount = r.pcount, gcount = r.gcount;
         /* the size of the data */
-        if (!ok || naxis < 0 ||
-            (bitpix != 8 && bitpix != 16 && bitpix != 32 && bitpix != 64 && bitpix != -32 &&
-             bitpix != -64))
-            return SKY_OK; /* cfitsio refuses such a header itself */
         uint64_t n = naxis > 0 ? 1 : 0;
         int overflow = 0;
         for (int a = 1; a <= naxis; a++) {
-            if (axes[a] < 0)
-                return SKY_OK; /* an axis missing: cfitsio's to say */
             if (a == 1 && hdu == 0 && groups && axes[1] == 0)
                 continue;
             overflow |= !mul_ok(n, (uint64_t)axes[a], &n);
@@ -280,6 +453,32 @@ static int scan(source *s, const char *path, sky_error *err)
     }
 }
 
+/* After the scan of a .gz file: the rest of the stream decompresses
+ * without an error (zlib checks each member's CRC and length), and what
+ * cfitsio will allocate from the trailer (isize) is not more than the data. */
+static int gzip_check(source *s, uint64_t isize, const char *path, sky_error *err)
+{
+    source_skip(s, UINT64_MAX);
+    int code = Z_OK;
+    const char *why = gzerror(s->gz, &code);
+    if (code == Z_BUF_ERROR)
+        return sky_fail(err, SKY_EFORMAT,
+                        "%s: truncated gzip file: expected a whole gzip-compressed FITS file",
+                        path);
+    if (code != Z_OK) {
+        const char *fd = strstr(why, "<fd:"), *colon = fd ? strstr(fd, ": ") : NULL;
+        return sky_fail(err, SKY_EFORMAT,
+                        "%s: corrupt gzip file (%s): expected a whole gzip-compressed FITS file",
+                        path, colon ? colon + 2 : why); /* zlib names the file <fd:N> */
+    }
+    if (isize > s->pos)
+        return sky_fail(err, SKY_EFORMAT,
+                        "%s: corrupt gzip file: its trailer gives a size of %" PRIu64
+                        " bytes but it holds %" PRIu64 " bytes of data",
+                        path, isize, s->pos);
+    return SKY_OK;
+}
+
 int sky_fits_prescan(const char *path, sky_error *err)
 {
     source s = {-1, NULL, 0, UINT64_MAX};
@@ -296,7 +495,18 @@ int sky_fits_prescan(const char *path, sky_error *err)
     s.size = (uint64_t)st.st_size;
     const long long got = source_read(&s, magic, sizeof magic);
     s.pos = 0;
+    uint64_t isize = 0; /* what cfitsio will allocate for a .gz file */
     if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) { /* gzip, as cfitsio sees it */
+        /* cfitsio sizes its buffer from the trailer's ISIZE (the last 4 bytes,
+         * the uncompressed size modulo 2^32, plus 2^32 until it is at least
+         * the compressed size when that is above 10,000 bytes) */
+        unsigned char tail[4] = {0};
+        if (s.size >= 4 && pread(s.fd, tail, 4, (off_t)(s.size - 4)) == 4)
+            isize = (uint64_t)tail[0] | (uint64_t)tail[1] << 8 | (uint64_t)tail[2] << 16 |
+                    (uint64_t)tail[3] << 24;
+        if (s.size > 10000)
+            while (isize < s.size)
+                isize += UINT64_C(1) << 32;
         const int fd = s.fd;
         s.fd = -1;
         s.size = UINT64_MAX;
@@ -312,7 +522,9 @@ int sky_fits_prescan(const char *path, sky_error *err)
                         "%s: cannot open as FITS: neither a FITS file nor a gzip-compressed one",
                         path);
     }
-    const int rc = scan(&s, path, err);
+    int rc = scan(&s, path, err);
+    if (!rc && s.gz)
+        rc = gzip_check(&s, isize, path, err);
     if (s.gz)
         gzclose(s.gz);
     else

@@ -107,10 +107,20 @@ int sky_band_check(const sky_band *band, sky_error *err)
     }
     if (!nonzero)
         return sky_fail(err, SKY_EINVAL, "bandpass weights are all zero: expected some > 0");
-    if (band->n > 1 && !(sky_trapz(band->weight, band->freq_ghz, band->n) > 0))
-        return sky_fail(err, SKY_EINVAL,
-                        "bandpass weights integrate to zero over the band: expected a positive "
-                        "integral");
+    if (band->n > 1) {
+        /* the normalisation divides by this integral: weights near the
+         * largest double overflow it to Inf, and every weight to 0 or NaN */
+        const double integral = sky_trapz(band->weight, band->freq_ghz, band->n);
+        if (!(integral > 0))
+            return sky_fail(err, SKY_EINVAL,
+                            "bandpass weights integrate to zero over the band: expected a "
+                            "positive integral");
+        if (!isfinite(integral))
+            return sky_fail(err, SKY_EINVAL,
+                            "bandpass weights integrate to %g over the band: expected a finite "
+                            "integral (scale the weights down; only their shape matters)",
+                            integral);
+    }
     return SKY_OK;
 }
 
