@@ -19,7 +19,7 @@ if [ "${SKYMODEL_NO_FUZZ:-0}" != 1 ] && command -v clang >/dev/null 2>&1 &&
     # the whole project with clang (warning-free, like gcc), instrumented for
     # the fuzzer; the numerical unit tests (the same bits with clang), then
     # the fuzz tests: each corpus replayed, each target fuzzed for
-    # $SKYMODEL_FUZZ_SECONDS (default 20) seconds
+    # $SKYMODEL_FUZZ_SECONDS (default 15) seconds
     CC=clang BUILD_DIR=build-fuzz BUILD_TYPE=RelWithDebInfo sh scripts/build.sh \
         -DSKYMODEL_WERROR=ON -DSKYMODEL_FUZZ=ON
     (cd build-fuzz &&

@@ -3,7 +3,7 @@
 # target (see docs/fuzzing.md).
 #   regress: runs every file of FUZZ_DIR/corpus/NAME and FUZZ_DIR/regress/NAME
 #            once; any crash, sanitizer report or leak fails.
-#   fuzz:    fuzzes for $SKYMODEL_FUZZ_SECONDS seconds (default 20) from the
+#   fuzz:    fuzzes for $SKYMODEL_FUZZ_SECONDS seconds (default 15) from the
 #            seed corpus, with the dictionary FUZZ_DIR/dict/NAME.dict (or the
 #            one of its family: dict/fits.dict for fits_map). New
 #            inputs go to WORK_DIR/NAME/corpus (kept between runs, never
@@ -38,7 +38,7 @@ fuzz)
             break
         fi
     done
-    exec "$fuzzer" "$@" -max_total_time="${SKYMODEL_FUZZ_SECONDS:-20}" -print_final_stats=1 \
+    exec "$fuzzer" "$@" -max_total_time="${SKYMODEL_FUZZ_SECONDS:-15}" -print_final_stats=1 \
         -artifact_prefix="$work/$name/" "$work/$name/corpus" "$dir/corpus/$name"
     ;;
 *)
