@@ -333,12 +333,13 @@ static int draw_panel(cairo_t *cr, double top, int w, const sky_plot_panel *p,
     cairo_surface_destroy(img);
     if (o->graticule) {
         /* as healpy's graticule on mollview: black lines of about 1 point,
-         * every 30 degrees, dotted but for the equator and the central
-         * meridian, and the border of the ellipse */
-        const double lw = w / 600.0 > 1 ? w / 600.0 : 1, y0 = top + title_h;
-        const double dots[2] = {1.2 * lw, 2.4 * lw};
+         * every 30 degrees, dashed but for the equator and the central
+         * meridian, and the border of the ellipse; dashes longer than their
+         * gaps, so that the lines still read over a busy map */
+        const double lw = w / 500.0 > 1.2 ? w / 500.0 : 1.2, y0 = top + title_h;
+        const double dots[2] = {3.0 * lw, 2.0 * lw};
         cairo_save(cr);
-        cairo_set_source_rgba(cr, 0, 0, 0, 0.75);
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.85);
         cairo_set_line_width(cr, lw);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
         for (int pass = 0; pass < 2; pass++) /* parallels, then meridians */
