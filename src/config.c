@@ -168,7 +168,7 @@ int sky_config_check_component(const sky_config *cfg, int index, int *bad, sky_e
     const sky_model_type *type = sky_model_find(c->model_class);
     if (!type) /* sky_config_add_component refuses it */
         return sky_fail(err, SKY_EINTERNAL, "model class '%s' unknown", c->model_class);
-    return sky_params_check(&c->params, type->name, sky_model_params(type), bad, err);
+    return sky_params_check(&c->params, type->name, type->params, bad, err);
 }
 
 int sky_config_check(const sky_config *cfg, sky_error *err)

@@ -428,21 +428,19 @@ static int cmb_lensed_init(void *state, sky_params *ps, sky_loader *ld, sky_erro
     return rc;
 }
 
-const sky_param_spec sky_params_cmb_lensed[] = {
+static const sky_param_spec sky_params_cmb_lensed[] = {
     SKY_SPEC_PATH("cmb_spectra", 1), SKY_SPEC_BOOL("apply_delens"),
     SKY_SPEC_PATH("delensing_ells", 0), SKY_SPEC_NUMBER("cmb_seed", 1),
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_cmb_lensed = {
-    "CMBLensed",
-    "lensed CMB: a seeded Gaussian T/E/B/phi realisation from CAMB spectra, lensed by "
-    "third-order Taylor interpolation (taylens)",
-    sizeof(struct cmb_lensed),
-    cmb_lensed_init,
-    sky_cmb_f32,
-    NULL,
-    NULL,
-    sky_cmb_emission,
-    NULL,
+    .name = "CMBLensed",
+    .summary = "lensed CMB: a seeded Gaussian T/E/B/phi realisation from CAMB spectra, lensed by "
+        "third-order Taylor interpolation (taylens)",
+    .params = sky_params_cmb_lensed,
+    .state_size = sizeof(struct cmb_lensed),
+    .init = cmb_lensed_init,
+    .f32_output = sky_cmb_f32,
+    .emission = sky_cmb_emission,
 };

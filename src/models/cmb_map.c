@@ -78,20 +78,18 @@ void sky_cmb_emission(const void *state, const sky_bandq *band, const double *bd
     }
 }
 
-const sky_param_spec sky_params_cmb_map[] = {
+static const sky_param_spec sky_params_cmb_map[] = {
     SKY_SPEC_PATH("map_IQU", 0), SKY_SPEC_PATH("map_I", 0), SKY_SPEC_PATH("map_Q", 0),
     SKY_SPEC_PATH("map_U", 0),
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_cmb_map = {
-    "CMBMap",
-    "a CMB map in uK_CMB, converted to K_RJ over the band",
-    sizeof(struct cmb_map),
-    cmb_map_init,
-    sky_cmb_f32,
-    NULL,
-    NULL,
-    sky_cmb_emission,
-    NULL,
+    .name = "CMBMap",
+    .summary = "a CMB map in uK_CMB, converted to K_RJ over the band",
+    .params = sky_params_cmb_map,
+    .state_size = sizeof(struct cmb_map),
+    .init = cmb_map_init,
+    .f32_output = sky_cmb_f32,
+    .emission = sky_cmb_emission,
 };

@@ -333,7 +333,7 @@ static void hd2017_free(void *state)
     }
 }
 
-const sky_param_spec sky_params_hd2017[] = {
+static const sky_param_spec sky_params_hd2017[] = {
     SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_NUMBER("f_fe", 1), SKY_SPEC_NUMBER("f_car", 1),
     SKY_SPEC_BOOL("rnd_uval"), SKY_SPEC_NUMBER("uval", 0), SKY_SPEC_NUMBER("nside_uval", 0),
     SKY_SPEC_NUMBER("seed", 0),
@@ -341,14 +341,16 @@ const sky_param_spec sky_params_hd2017[] = {
 };
 
 const sky_model_type sky_model_hd2017 = {
-    "HensleyDraine2017",
-    "physical dust (Hensley & Draine 2017): silicate, carbonaceous and iron grain SEDs at a "
-    "radiation field drawn from the Commander dust maps",
-    sizeof(struct hd2017),
-    hd2017_init,
-    hd2017_f32,
-    hd2017_len,
-    hd2017_prepare,
-    hd2017_emission,
-    hd2017_free,
+    .name = "HensleyDraine2017",
+    .summary =
+        "physical dust (Hensley & Draine 2017): silicate, carbonaceous and iron grain SEDs at a "
+        "radiation field drawn from the Commander dust maps",
+    .params = sky_params_hd2017,
+    .state_size = sizeof(struct hd2017),
+    .init = hd2017_init,
+    .f32_output = hd2017_f32,
+    .band_data_len = hd2017_len,
+    .prepare = hd2017_prepare,
+    .emission = hd2017_emission,
+    .free = hd2017_free,
 };

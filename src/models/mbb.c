@@ -132,19 +132,17 @@ void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bd
     }
 }
 
-const sky_param_spec sky_params_mbb[] = {
+static const sky_param_spec sky_params_mbb[] = {
     SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_MBB_FIELDS,
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_mbb = {
-    "ModifiedBlackBody",
-    "modified black body dust: I, Q, U templates scaled by (nu/nu0)^(beta-2) B_nu(T)/B_nu0(T)",
-    sizeof(sky_mbb),
-    mbb_init,
-    NULL,
-    NULL,
-    NULL,
-    sky_mbb_emission,
-    NULL,
+    .name = "ModifiedBlackBody",
+    .summary =
+        "modified black body dust: I, Q, U templates scaled by (nu/nu0)^(beta-2) B_nu(T)/B_nu0(T)",
+    .params = sky_params_mbb,
+    .state_size = sizeof(sky_mbb),
+    .init = mbb_init,
+    .emission = sky_mbb_emission,
 };

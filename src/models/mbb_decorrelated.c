@@ -317,21 +317,21 @@ static void decorrelated_emission(const void *state, const sky_bandq *band, cons
     }
 }
 
-const sky_param_spec sky_params_mbb_decorrelated[] = {
+static const sky_param_spec sky_params_mbb_decorrelated[] = {
     SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_MBB_FIELDS,
     SKY_SPEC_NUMBER("correlation_length", 1),
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_mbb_decorrelated = {
-    "DecorrelatedModifiedBlackBody",
-    "modified black body dust with a random decorrelation factor per frequency "
-    "(Vansyngel et al. 2017)",
-    sizeof(struct mbb_decorrelated),
-    decorrelated_init,
-    decorrelated_f32,
-    decorrelated_len,
-    decorrelated_prepare,
-    decorrelated_emission,
-    NULL,
+    .name = "DecorrelatedModifiedBlackBody",
+    .summary = "modified black body dust with a random decorrelation factor per frequency "
+        "(Vansyngel et al. 2017)",
+    .params = sky_params_mbb_decorrelated,
+    .state_size = sizeof(struct mbb_decorrelated),
+    .init = decorrelated_init,
+    .f32_output = decorrelated_f32,
+    .band_data_len = decorrelated_len,
+    .prepare = decorrelated_prepare,
+    .emission = decorrelated_emission,
 };

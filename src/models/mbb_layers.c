@@ -105,21 +105,18 @@ static void layers_emission(const void *state, const sky_bandq *band, const doub
     }
 }
 
-const sky_param_spec sky_params_mbb_layers[] = {
+static const sky_param_spec sky_params_mbb_layers[] = {
     SKY_SPEC_PATH("map_layers", 1), SKY_SPEC_FREQ("freq_ref", 1), SKY_SPEC_MBB_FIELDS,
     SKY_SPEC_NUMBER("num_layers", 0), SKY_SPEC_NUMBER("color_correction", 0), SKY_SPEC_UNIT("unit_layers"),
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_mbb_layers = {
-    "ModifiedBlackBodyLayers",
-    "dust as modified black bodies in layers along the line of sight (MKD 3D dust), "
-    "each with its IQU, beta and T maps",
-    sizeof(layers),
-    layers_init,
-    NULL,
-    NULL,
-    NULL,
-    layers_emission,
-    NULL,
+    .name = "ModifiedBlackBodyLayers",
+    .summary = "dust as modified black bodies in layers along the line of sight (MKD 3D dust), "
+        "each with its IQU, beta and T maps",
+    .params = sky_params_mbb_layers,
+    .state_size = sizeof(layers),
+    .init = layers_init,
+    .emission = layers_emission,
 };

@@ -85,7 +85,7 @@ static int mbb_realization_init(void *state, sky_params *ps, sky_loader *ld, sky
     return rc;
 }
 
-const sky_param_spec sky_params_mbb_realization[] = {
+static const sky_param_spec sky_params_mbb_realization[] = {
     SKY_SPEC_REALIZATION, SKY_SPEC_PATH("galplane_fix_beta_Td", 0),
     SKY_SPEC_PATH("largescale_alm_mbb_index", 1), SKY_SPEC_PATH("small_scale_cl_mbb_index", 1),
     SKY_SPEC_PATH("largescale_alm_mbb_temperature", 1),
@@ -94,14 +94,12 @@ const sky_param_spec sky_params_mbb_realization[] = {
 };
 
 const sky_model_type sky_model_mbb_realization = {
-    "ModifiedBlackBodyRealization",
-    "modified black body dust from large-scale alm plus seeded, modulated Gaussian small "
-    "scales in I, Q, U, beta and T (log-polarisation tensor)",
-    sizeof(sky_mbb),
-    mbb_realization_init,
-    NULL,
-    NULL,
-    NULL,
-    sky_mbb_emission, /* the templates made, the sky is ModifiedBlackBody's */
-    NULL,
+    .name = "ModifiedBlackBodyRealization",
+    .summary =
+        "modified black body dust from large-scale alm plus seeded, modulated Gaussian small "
+        "scales in I, Q, U, beta and T (log-polarisation tensor)",
+    .params = sky_params_mbb_realization,
+    .state_size = sizeof(sky_mbb),
+    .init = mbb_realization_init,
+    .emission = sky_mbb_emission, /* the templates made, the sky is ModifiedBlackBody's */
 };

@@ -1,10 +1,36 @@
 /*
  * model.h - what an emission model is, and what it may call while it loads.
  *
- * A model family (PySM class) is a `sky_model_type`: a name, the size of its
- * state and three functions. Adding a family is one new file ending in its
- * `const sky_model_type` and one line in registry.c.
+ * A model family (PySM class) is a `sky_model_type`: a name, a summary, the
+ * list of parameters it reads, the size of its state and its functions.
+ * Adding a family:
  *
+ * 1. One new file src/models/NAME.c (CMake builds every file of the folder:
+ *    re-run the build, nothing to list; the whole library is compiled with
+ *    -ffp-contract=off, so the fast kernels of core/vmath.h give the same
+ *    bits on every CPU with nothing to add). It holds the state struct, its
+ *    `static const sky_param_spec` list (the SKY_SPEC_* shorthands below,
+ *    ending in SKY_SPEC_END: unknown keys, wrong types and missing required
+ *    keys are refused with it before init runs), init, emission, and ends
+ *    with the type, by designated initializers (fields left out are NULL):
+ *
+ *        const sky_model_type sky_model_NAME = {
+ *            .name = "PySMClassName",
+ *            .summary = "one line for `skymodel info`",
+ *            .params = NAME_params,
+ *            .state_size = sizeof(struct NAME),
+ *            .init = NAME_init,
+ *            .emission = NAME_emission,
+ *        };
+ *
+ * 2. One line SKY_MODEL(NAME) in registry.c's list: that declares the type
+ *    and registers it, so `class = "PySMClassName"` in a --config file finds
+ *    it and plain `skymodel info` lists it with its summary.
+ *
+ * 3. Its tests (tests/CMakeLists.txt: sky_test), e.g. a few pixels built
+ *    with a hand-written --config against a hand computation.
+ *
+ * The functions:
  * - init() reads the component's parameters and loads its templates through
  *   the loader; it is the only place that can fail. Templates come back as
  *   RING maps in the unit asked for, all at the component's evaluation nside
@@ -39,6 +65,9 @@ typedef struct sky_component sky_loader;
 typedef struct sky_model_type {
     const char *name;    /* PySM class name */
     const char *summary; /* one line for `skymodel info` */
+    /* the parameters init() reads (a SKY_SPEC_END-terminated list, checked
+     * before init runs: unknown keys, types, required keys) */
+    const sky_param_spec *params;
     size_t state_size;
     int (*init)(void *state, sky_params *ps, sky_loader *ld, sky_error *err);
     int (*f32_output)(const void *state, const sky_bandq *band);
@@ -215,8 +244,6 @@ int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_
 
 /* The model registry (registry.c). */
 const sky_model_type *sky_model_find(const char *name);
-/* The parameters a model reads (never NULL for a registered model). */
-const sky_param_spec *sky_model_params(const sky_model_type *type);
 int sky_model_count(void);
 const sky_model_type *sky_model_at(int i);
 

@@ -155,37 +155,31 @@ void sky_power_law_emission(const void *state, const sky_bandq *band, const doub
     power_law_chunks(m, band, ln_ref_i, ln_ref_p, ln_curve, first, count, out_i, out_q, out_u);
 }
 
-const sky_param_spec sky_params_power_law[] = {
+static const sky_param_spec sky_params_power_law[] = {
     SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_FIELD("map_pl_index"),
     SKY_SPEC_END,
 };
 
-const sky_param_spec sky_params_curved_power_law[] = {
+static const sky_param_spec sky_params_curved_power_law[] = {
     SKY_SPEC_IQU_TEMPLATES, SKY_SPEC_FIELD("map_pl_index"), SKY_SPEC_FIELD("spectral_curvature"),
     SKY_SPEC_FREQ("freq_curve", 1),
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_power_law = {
-    "PowerLaw",
-    "power law in K_RJ: templates scaled by (nu/nu0)^beta (synchrotron, free-free)",
-    sizeof(sky_power_law),
-    power_law_init,
-    NULL,
-    NULL,
-    NULL,
-    sky_power_law_emission,
-    NULL,
+    .name = "PowerLaw",
+    .summary = "power law in K_RJ: templates scaled by (nu/nu0)^beta (synchrotron, free-free)",
+    .params = sky_params_power_law,
+    .state_size = sizeof(sky_power_law),
+    .init = power_law_init,
+    .emission = sky_power_law_emission,
 };
 
 const sky_model_type sky_model_curved_power_law = {
-    "CurvedPowerLaw",
-    "power law with curvature: (nu/nu0)^(beta + ln((nu/nu_c)^C))",
-    sizeof(sky_power_law),
-    curved_init,
-    NULL,
-    NULL,
-    NULL,
-    sky_power_law_emission,
-    NULL,
+    .name = "CurvedPowerLaw",
+    .summary = "power law with curvature: (nu/nu0)^(beta + ln((nu/nu_c)^C))",
+    .params = sky_params_curved_power_law,
+    .state_size = sizeof(sky_power_law),
+    .init = curved_init,
+    .emission = sky_power_law_emission,
 };

@@ -62,21 +62,19 @@ static int power_law_realization_init(void *state, sky_params *ps, sky_loader *l
     return rc;
 }
 
-const sky_param_spec sky_params_power_law_realization[] = {
+static const sky_param_spec sky_params_power_law_realization[] = {
     SKY_SPEC_REALIZATION, SKY_SPEC_PATH("amplitude_modulation_beta_alm", 0),
     SKY_SPEC_PATH("largescale_alm_pl_index", 1), SKY_SPEC_PATH("small_scale_cl_pl_index", 1),
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_power_law_realization = {
-    "PowerLawRealization",
-    "synchrotron power law from large-scale alm plus seeded, modulated Gaussian small scales "
-    "in I, Q, U and beta (log-polarisation tensor)",
-    sizeof(sky_power_law),
-    power_law_realization_init,
-    NULL,
-    NULL,
-    NULL,
-    sky_power_law_emission, /* the templates made, the sky is PowerLaw's */
-    NULL,
+    .name = "PowerLawRealization",
+    .summary =
+        "synchrotron power law from large-scale alm plus seeded, modulated Gaussian small scales "
+        "in I, Q, U and beta (log-polarisation tensor)",
+    .params = sky_params_power_law_realization,
+    .state_size = sizeof(sky_power_law),
+    .init = power_law_realization_init,
+    .emission = sky_power_law_emission, /* the templates made, the sky is PowerLaw's */
 };

@@ -1,46 +1,35 @@
 /*
  * registry.c - every model family skymodel knows, by PySM class name.
- * Adding a family: its file ends with a `const sky_model_type`; declare it
- * here and add it to the table.
+ * Adding a family: its file (src/models/NAME.c, built without any change to
+ * CMakeLists.txt) ends with `const sky_model_type sky_model_NAME = {...}`
+ * filled with designated initializers, its parameter list in `.params`; add
+ * one line SKY_MODEL(NAME) below.
  */
 #include <string.h>
 
 #include "model.h"
 
-extern const sky_model_type sky_model_mbb;
-extern const sky_model_type sky_model_mbb_decorrelated;
-extern const sky_model_type sky_model_power_law;
-extern const sky_model_type sky_model_curved_power_law;
-extern const sky_model_type sky_model_spdust;
-extern const sky_model_type sky_model_spdust_pol;
-extern const sky_model_type sky_model_cmb_map;
-extern const sky_model_type sky_model_cmb_lensed;
-extern const sky_model_type sky_model_hd2017;
-extern const sky_model_type sky_model_mbb_layers;
-extern const sky_model_type sky_model_mbb_realization;
-extern const sky_model_type sky_model_power_law_realization;
+#define SKY_MODELS(SKY_MODEL)                                                                    \
+    SKY_MODEL(mbb)                                                                               \
+    SKY_MODEL(mbb_decorrelated)                                                                  \
+    SKY_MODEL(power_law)                                                                         \
+    SKY_MODEL(curved_power_law)                                                                  \
+    SKY_MODEL(spdust)                                                                            \
+    SKY_MODEL(spdust_pol)                                                                        \
+    SKY_MODEL(cmb_map)                                                                           \
+    SKY_MODEL(cmb_lensed)                                                                        \
+    SKY_MODEL(hd2017)                                                                            \
+    SKY_MODEL(mbb_layers)                                                                        \
+    SKY_MODEL(mbb_realization)                                                                   \
+    SKY_MODEL(power_law_realization)
 
-/* what each reads, declared next to its init */
-extern const sky_param_spec sky_params_mbb[], sky_params_mbb_decorrelated[],
-    sky_params_power_law[], sky_params_curved_power_law[], sky_params_spdust[],
-    sky_params_spdust_pol[], sky_params_cmb_map[], sky_params_cmb_lensed[], sky_params_hd2017[],
-    sky_params_mbb_layers[], sky_params_mbb_realization[], sky_params_power_law_realization[];
+#define SKY_MODEL_DECLARE(id) extern const sky_model_type sky_model_##id;
+SKY_MODELS(SKY_MODEL_DECLARE)
+#undef SKY_MODEL_DECLARE
 
-static const sky_model_type *const model_types[] = {
-    &sky_model_mbb,     &sky_model_mbb_decorrelated, &sky_model_power_law,  &sky_model_curved_power_law,
-    &sky_model_spdust,  &sky_model_spdust_pol, &sky_model_cmb_map, &sky_model_cmb_lensed,
-    &sky_model_hd2017,  &sky_model_mbb_layers, &sky_model_mbb_realization,
-    &sky_model_power_law_realization,
-};
-static const sky_param_spec *const model_params[] = {
-    sky_params_mbb,     sky_params_mbb_decorrelated, sky_params_power_law,  sky_params_curved_power_law,
-    sky_params_spdust,  sky_params_spdust_pol, sky_params_cmb_map, sky_params_cmb_lensed,
-    sky_params_hd2017,  sky_params_mbb_layers, sky_params_mbb_realization,
-    sky_params_power_law_realization,
-};
-_Static_assert(sizeof model_params / sizeof *model_params ==
-                   sizeof model_types / sizeof *model_types,
-               "one parameter list per model");
+#define SKY_MODEL_ENTRY(id) &sky_model_##id,
+static const sky_model_type *const model_types[] = {SKY_MODELS(SKY_MODEL_ENTRY)};
+#undef SKY_MODEL_ENTRY
 
 int sky_model_count(void)
 {
@@ -57,13 +46,5 @@ const sky_model_type *sky_model_find(const char *name)
     for (int i = 0; i < sky_model_count(); i++)
         if (!strcmp(model_types[i]->name, name))
             return model_types[i];
-    return NULL;
-}
-
-const sky_param_spec *sky_model_params(const sky_model_type *type)
-{
-    for (int i = 0; i < sky_model_count(); i++)
-        if (model_types[i] == type)
-            return model_params[i];
     return NULL;
 }

@@ -376,37 +376,34 @@ static void spdust_emission(const void *state, const sky_bandq *band, const doub
         SKY_SPEC_FREQ("freq_ref_I", 1), SKY_SPEC_FREQ("freq_ref_peak", 1),                       \
         SKY_SPEC("freq_peak", SKY_WANT_STRING | SKY_WANT_FREQ, 1)
 
-const sky_param_spec sky_params_spdust[] = {
+static const sky_param_spec sky_params_spdust[] = {
     SPDUST_SPEC,
     SKY_SPEC_END,
 };
 
-const sky_param_spec sky_params_spdust_pol[] = {
+static const sky_param_spec sky_params_spdust_pol[] = {
     SPDUST_SPEC, SKY_SPEC_NUMBER("pol_frac", 1), SKY_SPEC_PATH("angle_Q", 1),
     SKY_SPEC_PATH("angle_U", 1),
     SKY_SPEC_END,
 };
 
 const sky_model_type sky_model_spdust = {
-    "SpDust",
-    "spinning dust (AME): SpDust2 emissivity shifted to a peak frequency",
-    sizeof(struct spdust),
-    spdust_init,
-    NULL,
-    NULL,
-    NULL,
-    spdust_emission,
-    spdust_free,
+    .name = "SpDust",
+    .summary = "spinning dust (AME): SpDust2 emissivity shifted to a peak frequency",
+    .params = sky_params_spdust,
+    .state_size = sizeof(struct spdust),
+    .init = spdust_init,
+    .emission = spdust_emission,
+    .free = spdust_free,
 };
 
 const sky_model_type sky_model_spdust_pol = {
-    "SpDustPol",
-    "polarised spinning dust: SpDust with a polarisation fraction along given angles",
-    sizeof(struct spdust),
-    spdust_pol_init,
-    spdust_f32,
-    NULL,
-    NULL,
-    spdust_emission,
-    spdust_free,
+    .name = "SpDustPol",
+    .summary = "polarised spinning dust: SpDust with a polarisation fraction along given angles",
+    .params = sky_params_spdust_pol,
+    .state_size = sizeof(struct spdust),
+    .init = spdust_pol_init,
+    .f32_output = spdust_f32,
+    .emission = spdust_emission,
+    .free = spdust_free,
 };
