@@ -37,9 +37,10 @@
  * which C defines as exactly rounded: the AVX2 and AVX-512 clones turn them
  * into single instructions, the baseline clone calls libm's fma (glibc picks
  * the hardware instruction where there is one), and all give the same bits.
- * Everything else is +, -, *, / and bit moves, and the files that include
- * this header are compiled with -ffp-contract=off (the compiler fuses
- * nothing on its own): every instruction set, and the scalar remainder of a
+ * Everything else is +, -, *, / and bit moves, and the whole library is
+ * compiled with -ffp-contract=off (CMakeLists.txt; the compiler fuses
+ * nothing on its own, so a file that includes this header needs nothing
+ * more): every instruction set, and the scalar remainder of a
  * vectorised loop, gives the same bits. A pixel's value therefore does not
  * depend on the machine nor on where the pixel falls in a block.
  */
