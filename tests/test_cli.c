@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "models/model.h"
 #include "healpix/healpix.h"
 #include "io/fits_map.h"
 
@@ -54,11 +55,30 @@ static int run(const char *const *args)
     return run_to(args, NULL);
 }
 
+/* The whole of a file (empty if it cannot be read), in a buffer that grows
+ * as needed and is reused by the next call. */
 static char *read_file(const char *path)
 {
-    static char buf[8192];
+    static char *buf;
+    static size_t cap;
+    size_t n = 0;
     FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    for (;;) {
+        if (cap - n < 4096) {
+            size_t ncap = cap ? 2 * cap : 16384;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                fprintf(stderr, "test_cli: out of memory reading %s\n", path);
+                exit(1);
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = f ? fread(buf + n, 1, cap - n - 1, f) : 0;
+        n += got;
+        if (!got)
+            break;
+    }
     buf[n] = '\0';
     if (f)
         fclose(f);
@@ -290,6 +310,19 @@ static void test_info(void)
         snprintf(line, sizeof line, "\n%-6s ", sky_preset_name(i));
         CHECK(strstr(text, line) != NULL, "info lacks preset %s", sky_preset_name(i));
     }
+    /* every model family with its summary, whether a preset uses it or not */
+    for (int i = 0; i < sky_model_count(); i++) {
+        char line[512];
+        snprintf(line, sizeof line, "\n%-32s %s\n", sky_model_at(i)->name,
+                 sky_model_at(i)->summary);
+        CHECK(strstr(text, line) != NULL, "info lacks model family %s", sky_model_at(i)->name);
+        const sky_model_type *t = sky_model_at(i);
+        CHECK(t->summary && t->params && t->state_size && t->init && t->emission &&
+                  sky_model_find(t->name) == t,
+              "model family %s: summary, params, state_size, init or emission unset", t->name);
+    }
+    CHECK(strstr(text, "\nModifiedBlackBodyLayers          dust as modified black bodies") != NULL,
+          "info: the ModifiedBlackBodyLayers family line not as expected:\n%s", text);
     CHECK(strstr(text, "d1     ModifiedBlackBody                64     8192  5/5") != NULL &&
               strstr(text, "a1     2 x SpDust ") != NULL,
           "info: d1 / a1 lines not as expected:\n%s", text);

@@ -4,7 +4,9 @@
  * its header.
  *
  *   skymodel info            every preset: class, templates' nside, files here
- *                            out of those needed, description
+ *                            out of those needed, description; then every
+ *                            model family (class) with its summary, so that
+ *                            a family no preset uses is listed too
  *   skymodel info d1 a1 ...  each preset's components with every parameter
  *                            as configured, and where each file is
  */
@@ -101,6 +103,9 @@ static int list_presets(const sky_datapath *dp, sky_error *err)
                SKY_NSIDE_MAX, files, sky_preset_description(i));
         sky_config_free(cfg);
     }
+    printf("\n%-32s %s\n", "model family (class = ...)", "what it computes");
+    for (int i = 0; i < sky_model_count(); i++)
+        printf("%-32s %s\n", sky_model_at(i)->name, sky_model_at(i)->summary);
     printf("\nnside: the native resolution of the templates found here (PySM's are 512); max: "
            "the highest\noutput nside (coarser templates are evaluated at their own nside and "
            "expanded, finer ones\ndegraded). files: found here / needed. 'skymodel info "
@@ -220,7 +225,8 @@ int sky_cmd_info(int argc, char **argv)
         return cli_report(&err);
     if (cli_has(&p, "help")) {
         cli_print_help("skymodel info [PRESET ...] | --config FILE",
-                       "Lists the presets (model, templates' nside, files here, description),\n"
+                       "Lists the presets (model, templates' nside, files here, description)\n"
+                       "and the model families a --config file can name (class = ...),\n"
                        "or for the presets named, every parameter and where each file is.",
                        info_options, NOPT);
         cli_parsed_free(&p);
