@@ -27,8 +27,9 @@
  *    and registers it, so `class = "PySMClassName"` in a --config file finds
  *    it and plain `skymodel info` lists it with its summary.
  *
- * 3. Its tests (tests/CMakeLists.txt: sky_test), e.g. a few pixels built
- *    with a hand-written --config against a hand computation.
+ * 3. A test of the model on a few hand-written pixels against a hand
+ *    computation: tests/model_fixture.h writes nside-1 templates, builds the
+ *    one component and evaluates it (tests/test_model_fixture.c, PowerLaw).
  *
  * The functions:
  * - init() reads the component's parameters and loads its templates through
