@@ -31,14 +31,8 @@ static int by_first(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const double *local,
-                         sky_error *err)
-{
-    return sky_fits_write_parts_prov(path, cols, NULL, local, err);
-}
-
-int sky_fits_write_parts_prov(const char *path, const sky_fits_columns *cols,
-                              const sky_prov *prov, const double *local, sky_error *err)
+int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const sky_prov *prov,
+                         const double *local, sky_error *err)
 {
     const int rank = sky_par_rank(), size = sky_par_size(), ncol = cols->ncols;
     const int64_t npix = 12 * (int64_t)cols->nside * cols->nside;

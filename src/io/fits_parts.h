@@ -11,11 +11,9 @@
 
 /* Collective: every process calls it with its part `local` (cols->ncols
  * blocks of the part's pixel count, segments back to back); cols->data is
- * not used. Every process returns the same status. */
-int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const double *local,
-                         sky_error *err);
-/* The same with provenance cards `prov` (may be NULL; read on rank 0). */
-int sky_fits_write_parts_prov(const char *path, const sky_fits_columns *cols,
-                              const sky_prov *prov, const double *local, sky_error *err);
+ * not used; the provenance cards `prov` (may be NULL) are read on rank 0.
+ * Every process returns the same status. */
+int sky_fits_write_parts(const char *path, const sky_fits_columns *cols, const sky_prov *prov,
+                         const double *local, sky_error *err);
 
 #endif
