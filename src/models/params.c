@@ -72,14 +72,22 @@ void sky_params_free(sky_params *ps)
     ps->n = 0;
 }
 
-sky_param *sky_params_take(sky_params *ps, const char *key)
+/* The index of parameter `key`, or -1. */
+static int index_of(const sky_params *ps, const char *key)
 {
     for (int i = 0; i < ps->n; i++)
-        if (!strcmp(ps->p[i].key, key)) {
-            ps->p[i].used = 1;
-            return &ps->p[i];
-        }
-    return NULL;
+        if (!strcmp(ps->p[i].key, key))
+            return i;
+    return -1;
+}
+
+sky_param *sky_params_take(sky_params *ps, const char *key)
+{
+    const int i = index_of(ps, key);
+    if (i < 0)
+        return NULL;
+    ps->p[i].used = 1;
+    return &ps->p[i];
 }
 
 static const char *kind_name(int k)
@@ -270,12 +278,11 @@ static const sky_param_spec *spec_of(const sky_param_spec *spec, const char *key
     return NULL;
 }
 
+/* Parameter `key` without marking it used, or NULL. */
 static const sky_param *find(const sky_params *ps, const char *key)
 {
-    for (int i = 0; i < ps->n; i++)
-        if (!strcmp(ps->p[i].key, key))
-            return &ps->p[i];
-    return NULL;
+    const int i = index_of(ps, key);
+    return i < 0 ? NULL : &ps->p[i];
 }
 
 /* "a string", "a number or a template path", ... for what `want` accepts */
