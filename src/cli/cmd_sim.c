@@ -472,7 +472,8 @@ done:
         if (!rc && verbose && sky_par_rank() == 0)
             cli_line(stdout, "wrote %s", plot_png);
         if (rc && sky_par_rank() == 0) { /* all outputs or none */
-            unlink(out);
+            if (out)
+                unlink(out);
             char *car_path = smoothing && smooth.car_res_rad > 0 ? cli_car_path(&p, out) : NULL;
             if (car_path)
                 unlink(car_path);

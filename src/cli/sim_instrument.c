@@ -181,7 +181,7 @@ static int write_direct_parts(const sky_sky *sky, const sky_prov *prov, plan *pl
                                      NULL};
             rc = sky_par_agree(cp ? SKY_OK : sky_nomem(err, "the header cards"), err);
             if (!rc)
-                rc = sky_fits_write_parts_prov(pl[b0 + k].out, &cols, cp, maps[k], err);
+                rc = sky_fits_write_parts(pl[b0 + k].out, &cols, cp, maps[k], err);
             sky_prov_free(cp);
             pl[b0 + k].written = !rc;
         }
@@ -285,7 +285,8 @@ static int side_by_side(const plan *pl, int nb, int nside)
  * channel order is the one reported. `last`: the maps are freed as they
  * are written. */
 static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, int nb,
-                               int nside, int dtype, int overwrite, int verbose, int last, sky_error *err)
+                               int nside, int dtype, int overwrite, int verbose, int last,
+                               sky_error *err)
 {
     int rc = SKY_OK, failed = 0;
     cli_progress_start("smoothing %d channels side by side", nb);
@@ -517,8 +518,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
                 "%.0f MB%s\n", ins.nchan, ins.nchan == 1 ? "" : "s", sky_clock_seconds() - t0,
                 sky_sht_seconds(), peak, sky_par_size() > 1 ? " on the largest process" : "");
     if (verbose && sky_par_rank() == 0)
-        cli_line(stdout, "wrote %d map%s to %s (nside %d, %s)", ins.nchan, ins.nchan == 1 ? "" : "s",
-               dir, nside, presets);
+        cli_line(stdout, "wrote %d map%s to %s (nside %d, %s)", ins.nchan,
+                 ins.nchan == 1 ? "" : "s", dir, nside, presets);
 done:
     if (rc)
         sky_outdirs_undo(&made); /* the folders this run made, empty again */

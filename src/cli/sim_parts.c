@@ -107,7 +107,7 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
         goto done;
     sky_fits_columns cols = {nside_out, ncomp, names, units, NULL, dtype, coord, overwrite,
                              NULL};
-    if (out_path && (rc = sky_fits_write_parts_prov(out_path, &cols, hprov, out, err)))
+    if (out_path && (rc = sky_fits_write_parts(out_path, &cols, hprov, out, err)))
         goto done;
     if (car) {
         sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite, cprov};
@@ -117,7 +117,8 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
     rc = sky_par_agree(rc, err);
     if (!rc && verbose && rank == 0) {
         if (out_path)
-            cli_line(stdout, "wrote %s (nside %d, smoothed; %d processes)", out_path, nside_out, size);
+            cli_line(stdout, "wrote %s (nside %d, smoothed; %d processes)", out_path,
+                     nside_out, size);
         if (car)
             cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, ny, nx);
     }
@@ -170,7 +171,7 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
     const char *units[] = {t->unit, t->unit, t->unit};
     sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite, NULL};
     if (!smooth) {
-        rc = sky_fits_write_parts_prov(t->out, &cols, prov, map, err);
+        rc = sky_fits_write_parts(t->out, &cols, prov, map, err);
         goto done;
     }
 
@@ -183,8 +184,8 @@ done:
             fprintf(stderr, "skymodel: total %.2f s, peak memory %.0f MB on the largest "
                     "process\n", sky_clock_seconds() - t0, peak);
         if (verbose && rank == 0 && !smooth)
-            cli_line(stdout, "wrote %s (nside %d, %s, %s; %d processes)", t->out, nside, t->presets,
-                   t->unit, size);
+            cli_line(stdout, "wrote %s (nside %d, %s, %s; %d processes)", t->out, nside,
+                     t->presets, t->unit, size);
     }
     free(map);
     sky_free(sky);
@@ -250,7 +251,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                 "%.2f s; total %.2f s, peak memory %.0f MB\n", nparts, t_read, t_emission,
                 sky_clock_seconds() - t0, cli_peak_rss_mb());
     if (verbose)
-        cli_line(stdout, "wrote %s (nside %d, %s, %s; %d parts)", t->out, nside, t->presets, t->unit,
-               nparts);
+        cli_line(stdout, "wrote %s (nside %d, %s, %s; %d parts)", t->out, nside, t->presets,
+                 t->unit, nparts);
     return SKY_OK;
 }
