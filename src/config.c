@@ -256,15 +256,43 @@ static int layer_count(const sky_params *ps)
     return 1;
 }
 
+/* The files named so far, each passed on once. */
+typedef struct file_list {
+    char (*seen)[1024];
+    int nseen;
+    int (*fn)(const char *path, void *ctx);
+    void *ctx;
+} file_list;
+
+static int once(const char *name, void *ctx)
+{
+    file_list *f = ctx;
+    for (int j = 0; j < f->nseen; j++)
+        if (!strcmp(f->seen[j], name))
+            return 0;
+    char(*ns)[1024] = realloc(f->seen, (size_t)(f->nseen + 1) * sizeof *ns);
+    if (!ns)
+        return SKY_ENOMEM;
+    f->seen = ns;
+    snprintf(f->seen[f->nseen++], sizeof *ns, "%s", name);
+    return f->fn(name, f->ctx);
+}
+
 int sky_config_each_file(const sky_config *cfg, int nside,
                          int (*fn)(const char *path, void *ctx), void *ctx)
 {
-    char (*seen)[1024] = NULL;
-    int nseen = 0, rc = 0;
+    file_list f = {NULL, 0, fn, ctx};
+    int rc = 0;
     for (int i = 0; i < cfg->n && !rc; i++) {
-        const int tn = nside > 0 ? sky_templates_nside(&cfg->comp[i].params, nside, NULL) : 0;
-        for (int k = 0; k < cfg->comp[i].params.n && !rc; k++) {
-            const sky_param *p = &cfg->comp[i].params.p[k];
+        const sky_params *ps = &cfg->comp[i].params;
+        const sky_model_type *type = sky_model_find(cfg->comp[i].model_class);
+        if (type && type->files) { /* file names the model builds */
+            rc = type->files(ps, nside, once, &f);
+            continue;
+        }
+        const int tn = nside > 0 ? sky_templates_nside(ps, nside, NULL) : 0;
+        for (int k = 0; k < ps->n && !rc; k++) {
+            const sky_param *p = &ps->p[k];
             if (p->kind != SKY_PARAM_STRING || !sky_is_template_path(p->str))
                 continue;
             char pattern[1024];
@@ -272,7 +300,7 @@ int sky_config_each_file(const sky_config *cfg, int nside,
                 snprintf(pattern, sizeof pattern, "%s", p->str);
             /* one file per layer for "{layer}" (ModifiedBlackBodyLayers) */
             const char *at = strstr(pattern, "{layer}");
-            const int nlayers = at ? layer_count(&cfg->comp[i].params) : 1;
+            const int nlayers = at ? layer_count(ps) : 1;
             for (int l = 1; l <= nlayers && !rc; l++) {
                 char name[1024];
                 if (at)
@@ -280,22 +308,10 @@ int sky_config_each_file(const sky_config *cfg, int nside,
                              at + 7);
                 else
                     snprintf(name, sizeof name, "%s", pattern);
-                int dup = 0; /* named before? */
-                for (int j = 0; j < nseen && !dup; j++)
-                    dup = !strcmp(seen[j], name);
-                if (dup)
-                    continue;
-                char(*ns)[1024] = realloc(seen, (size_t)(nseen + 1) * sizeof *seen);
-                if (!ns) {
-                    rc = SKY_ENOMEM;
-                    break;
-                }
-                seen = ns;
-                snprintf(seen[nseen++], sizeof *seen, "%s", name);
-                rc = fn(name, ctx);
+                rc = once(name, &f);
             }
         }
     }
-    free(seen);
+    free(f.seen);
     return rc;
 }

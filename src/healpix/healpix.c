@@ -97,6 +97,11 @@ void sky_hpx_pix2ang_ring(int64_t nside, int64_t p, double *theta, double *phi)
     pix2ang_ring64(nside, p, theta, phi);
 }
 
+void sky_hpx_pix2vec_ring(int64_t nside, int64_t p, double vec[3])
+{
+    pix2vec_ring64(nside, p, vec);
+}
+
 int64_t sky_hpx_ang2pix_ring(int64_t nside, double theta, double phi)
 {
     int64_t p;

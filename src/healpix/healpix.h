@@ -25,6 +25,8 @@ int64_t sky_hpx_ring_of(int64_t nside, int64_t p);
 /* Pixel centre (colatitude, longitude in [0, 2 pi)) of a RING pixel, and the
  * RING pixel holding a direction (theta in [0, pi], any phi), as healpy. */
 void sky_hpx_pix2ang_ring(int64_t nside, int64_t p, double *theta, double *phi);
+/* The unit vector of pixel p's centre (healpy's pix2vec). */
+void sky_hpx_pix2vec_ring(int64_t nside, int64_t p, double vec[3]);
 int64_t sky_hpx_ang2pix_ring(int64_t nside, double theta, double phi);
 /* First RING pixel of ring r (1 .. 4 nside - 1); r = 4 nside gives npix. */
 int64_t sky_hpx_ring_start(int64_t nside, int64_t r);

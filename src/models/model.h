@@ -46,6 +46,8 @@
  *   emission() then receives it as `bdata`.
  * - free() releases what init allocated beyond loader-owned maps and tables
  *   (NULL when there is nothing).
+ * - files() lists the templates when the parameters do not name them (see
+ *   below; NULL when every template is a parameter ending in .fits etc.).
  */
 #ifndef SKY_MODELS_MODEL_H
 #define SKY_MODELS_MODEL_H
@@ -81,6 +83,13 @@ typedef struct sky_model_type {
     void (*emission)(const void *state, const sky_bandq *band, const double *bdata,
                      int64_t first, int64_t count, double *i, double *q, double *u);
     void (*free)(void *state);
+    /* Optional, for models that build their file names from parameters
+     * (rather than naming the files in them): calls fn(path, ctx) for each
+     * template a component with parameters `ps` reads at sky nside `nside`,
+     * or at any nside when `nside` is 0, and returns fn's first non-zero
+     * result; what `skymodel fetch`, `info` and --offline go by. */
+    int (*files)(const sky_params *ps, int nside, int (*fn)(const char *path, void *ctx),
+                 void *ctx);
 } sky_model_type;
 
 /* A quantity that is either one constant or a value per pixel. */

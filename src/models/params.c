@@ -227,6 +227,97 @@ int sky_parse_freq(const char *s, double *ghz)
     return 0;
 }
 
+int sky_parse_quantity(const char *s, const char *target, double *value)
+{
+    static const struct {
+        const char *unit;
+        double deg;
+    } angles[] = {{"deg", 1.0}, {"arcmin", 1.0 / 60}, {"arcsec", 1.0 / 3600},
+                  {"rad", 57.295779513082320876798}};
+    char *end;
+    const double v = strtod(s, &end);
+    if (end == s || !isfinite(v))
+        return 0;
+    end += strspn(end, " ");
+    char unit[64];
+    const size_t n = strcspn(end, " ");
+    if (n == 0 || n >= sizeof unit || end[n + strspn(end + n, " ")] != '\0')
+        return 0;
+    memcpy(unit, end, n);
+    unit[n] = '\0';
+    if (!strcmp(target, "deg")) {
+        for (size_t i = 0; i < sizeof angles / sizeof *angles; i++)
+            if (!strcmp(unit, angles[i].unit)) {
+                *value = v * angles[i].deg;
+                return 1;
+            }
+        return 0;
+    }
+    sky_unit from, to;
+    sky_error e = {0};
+    double factor;
+    if (sky_unit_parse(unit, &from, &e) || sky_unit_parse(target, &to, &e) ||
+        from.family == SKY_UNIT_NONE ||
+        sky_unit_scale(&from, &to, &factor, "", unit, target, &e))
+        return 0;
+    *value = v * factor;
+    return 1;
+}
+
+/* "a quantity like \"2.7 K_CMB\"" for a target unit */
+static const char *quantity_example(const char *target, char *buf, size_t size)
+{
+    snprintf(buf, size, "a quantity string like \"%s\"",
+             !strcmp(target, "deg") ? "48.2 deg\" (deg, arcmin, arcsec or rad)"
+             : !strcmp(target, "K_CMB") ? "3366.6 uK_CMB\" (K_CMB, mK_CMB or uK_CMB)"
+                                        : target);
+    return buf;
+}
+
+int sky_params_quantity(sky_params *ps, const char *key, int required, const char *target,
+                        double *value, sky_error *err)
+{
+    sky_param *p = sky_params_take(ps, key);
+    char want[128];
+    if (!p)
+        return required ? sky_fail(err, SKY_EINVAL, "component %s: missing parameter '%s'",
+                                   ps->owner, key)
+                        : SKY_OK;
+    if (p->kind != SKY_PARAM_STRING || !sky_parse_quantity(p->str, target, value))
+        return sky_fail(err, SKY_EINVAL, "component %s: parameter '%s' = %s%s%s: expected %s",
+                        ps->owner, key, p->kind == SKY_PARAM_STRING ? "\"" : "",
+                        p->kind == SKY_PARAM_STRING ? p->str : kind_name(p->kind),
+                        p->kind == SKY_PARAM_STRING ? "\"" : "",
+                        quantity_example(target, want, sizeof want));
+    return SKY_OK;
+}
+
+int sky_parse_str_list(const char *s, char (*out)[16], int max)
+{
+    int n = 0;
+    s = skip_space(s);
+    if (*s++ != '[')
+        return -1;
+    for (;;) {
+        s = skip_space(s);
+        if (*s == ']')
+            return *skip_space(s + 1) ? -1 : n;
+        const char q = *s;
+        if ((q != '"' && q != '\'') || n >= max)
+            return -1;
+        const char *close = strchr(s + 1, q);
+        if (!close || close - s - 1 >= 16 || memchr(s + 1, '\\', (size_t)(close - s - 1)))
+            return -1;
+        memcpy(out[n], s + 1, (size_t)(close - s - 1));
+        out[n++][close - s - 1] = '\0';
+        s = skip_space(close + 1);
+        if (*s == ',')
+            s++;
+        else if (*s != ']')
+            return -1;
+    }
+}
+
 int sky_params_freq(sky_params *ps, const char *key, int required, double *ghz, sky_error *err)
 {
     sky_param *p;
@@ -278,8 +369,7 @@ static const sky_param_spec *spec_of(const sky_param_spec *spec, const char *key
     return NULL;
 }
 
-/* Parameter `key` without marking it used, or NULL. */
-static const sky_param *find(const sky_params *ps, const char *key)
+const sky_param *sky_params_peek(const sky_params *ps, const char *key)
 {
     const int i = index_of(ps, key);
     return i < 0 ? NULL : &ps->p[i];
@@ -294,6 +384,8 @@ static const char *wanted(int want)
         return "a quantity string like \"353 GHz\"";
     if (want & SKY_WANT_UNIT)
         return "a unit string like \"uK_RJ\"";
+    if (want & SKY_WANT_QUANTITY)
+        return "a quantity string with its unit";
     return want & SKY_WANT_STRING ? "a string" : want & SKY_WANT_NUMBER ? "a number" : "a boolean";
 }
 
@@ -324,18 +416,23 @@ static int check_value(const sky_params *ps, const sky_param *p, const sky_param
 {
     const int want = s->want;
     const int kind_ok = p->kind == SKY_PARAM_STRING
-                            ? (want & (SKY_WANT_STRING | SKY_WANT_FREQ | SKY_WANT_UNIT)) != 0
+                            ? (want & (SKY_WANT_STRING | SKY_WANT_FREQ | SKY_WANT_UNIT |
+                                       SKY_WANT_QUANTITY)) != 0
                         : p->kind == SKY_PARAM_NUMBER ? (want & SKY_WANT_NUMBER) != 0
                                                       : (want & SKY_WANT_BOOL) != 0;
     if (!kind_ok && p->kind == SKY_PARAM_NUMBER && (want & SKY_WANT_FREQ))
         return sky_fail(err, SKY_EINVAL, "%s = %g has no unit: expected a quantity string like "
                         "\"353 GHz\"", p->key, p->num);
+    char example[128];
+    if (!kind_ok && (want & SKY_WANT_QUANTITY))
+        return sky_fail(err, SKY_EINVAL, "%s is %s, expected %s", p->key, kind_name(p->kind),
+                        quantity_example(s->unit, example, sizeof example));
     if (!kind_ok)
         return sky_fail(err, SKY_EINVAL, "%s is %s, expected %s", p->key, kind_name(p->kind),
                         wanted(want));
     if (p->kind == SKY_PARAM_NUMBER && !isfinite(p->num))
         return sky_fail(err, SKY_EINVAL, "%s = %g: expected a finite number", p->key, p->num);
-    if (p->kind == SKY_PARAM_NUMBER && s->unit_key && !find(ps, s->unit_key))
+    if (p->kind == SKY_PARAM_NUMBER && s->unit_key && !sky_params_peek(ps, s->unit_key))
         return sky_fail(err, SKY_EINVAL, "%s = %g has no unit: add %s = \"%s\"", p->key, p->num,
                         s->unit_key, s->unit);
     if (p->kind != SKY_PARAM_STRING)
@@ -345,11 +442,15 @@ static int check_value(const sky_params *ps, const sky_param *p, const sky_param
         !(sky_parse_freq(p->str, &ghz) && ghz > 0))
         return sky_fail(err, SKY_EINVAL, "%s = \"%s\": expected a positive frequency like "
                         "\"353 GHz\" or \"408 MHz\"", p->key, p->str);
+    double value;
+    if ((want & SKY_WANT_QUANTITY) && !sky_parse_quantity(p->str, s->unit, &value))
+        return sky_fail(err, SKY_EINVAL, "%s = \"%s\": expected %s", p->key, p->str,
+                        quantity_example(s->unit, example, sizeof example));
     sky_unit u;
     int rc;
     if ((want & SKY_WANT_UNIT) && (rc = sky_unit_parse(p->str, &u, err)))
         return sky_prefix(err, rc, "%s: ", p->key);
-    if (strstr(p->str, "{nside}") && !find(ps, "available_nside"))
+    if (strstr(p->str, "{nside}") && !sky_params_peek(ps, "available_nside"))
         return sky_fail(err, SKY_EINVAL, "%s = \"%s\" is named by {nside}: expected "
                         "available_nside too, e.g. [2048, 4096, 8192]", p->key, p->str);
     return SKY_OK;
@@ -365,7 +466,7 @@ int sky_params_check(const sky_params *ps, const char *model, const sky_param_sp
             return unknown_key(&ps->p[i], model, spec, err);
         }
     for (const sky_param_spec *s = spec; s && s->key; s++)
-        if (s->required && !find(ps, s->key))
+        if (s->required && !sky_params_peek(ps, s->key))
             return sky_fail(err, SKY_EINVAL, "%s: missing parameter of %s: expected %s", s->key, model,
                             wanted(s->want));
     for (int i = 0; i < ps->n; i++) {

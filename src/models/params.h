@@ -34,6 +34,10 @@ void sky_params_free(sky_params *ps);
 /* The entry for `key`, marked used, or NULL. */
 sky_param *sky_params_take(sky_params *ps, const char *key);
 
+/* The entry for `key` without marking it used, or NULL (for looking at a
+ * configuration before a model reads it). */
+const sky_param *sky_params_peek(const sky_params *ps, const char *key);
+
 /* Typed getters: with `required`, a missing key is an error; otherwise *out keeps
  * its default. A value of the wrong type is an error naming key and expectation. */
 int sky_params_string(sky_params *ps, const char *key, int required, const char **out,
@@ -58,6 +62,21 @@ int sky_parse_int_list(const char *s, long long *out, int max);
 /* Parses a frequency quantity string; 0 if it is not one. */
 int sky_parse_freq(const char *s, double *ghz);
 
+/* Parses a quantity string ("3366.6 uK_CMB", "263.986 deg") into its value
+ * in `target`: an angle ("deg": deg, arcmin, arcsec, rad) or a unit of
+ * units.h, converted by prefixes only (the same family); 0 if it is not
+ * one. */
+int sky_parse_quantity(const char *s, const char *target, double *value);
+
+/* A quantity parameter (SKY_WANT_QUANTITY) in `target`. */
+int sky_params_quantity(sky_params *ps, const char *key, int required, const char *target,
+                        double *value, sky_error *err);
+
+/* A list of short strings (TOML's array text, ["10", "21"]) of at most
+ * `max` items of at most 15 characters, copied into out: their count, or -1
+ * when it is not such a list. */
+int sky_parse_str_list(const char *s, char (*out)[16], int max);
+
 /*
  * What a model reads, declared next to its init (registry.c pairs each model
  * with its list), so that a configuration is checked before any template is
@@ -69,6 +88,9 @@ enum sky_param_want {
     SKY_WANT_BOOL = 4,
     SKY_WANT_FREQ = 8,  /* a frequency quantity string, "353 GHz" */
     SKY_WANT_UNIT = 16, /* a unit string, "uK_RJ" */
+    /* a quantity string in the unit `unit` names or one convertible to it
+     * by prefixes ("deg": any angle), "3366.6 uK_CMB" */
+    SKY_WANT_QUANTITY = 32,
 };
 
 typedef struct sky_param_spec {
@@ -77,7 +99,8 @@ typedef struct sky_param_spec {
     int required; /* always (requirements that depend on other keys are init's) */
     /* a number for this key has no unit of its own: it takes unit_key's,
      * which must then be given (PySM's map_mbb_temperature with
-     * unit_mbb_temperature); NULL otherwise */
+     * unit_mbb_temperature); NULL otherwise. For SKY_WANT_QUANTITY, `unit`
+     * is the unit the value is wanted in. */
     const char *unit_key, *unit;
 } sky_param_spec;
 

@@ -44,6 +44,18 @@
     S("freq_ref_I", f), S("freq_ref_P", f), N("max_nside", 8192),                               \
         S("available_nside", "[2048, 4096, 8192]")
 
+/* The extragalactic and CMB presets of PySM 3.4.5 whose models are maps or
+ * formulas. */
+#define WEBSKY_CMB(lensed)                                                                       \
+    S("websky_version", "0.4"), N("seed", 1), B("lensed", lensed),                              \
+        B("include_solar_dipole", 0), N("max_nside", 4096)
+/* NPIPE's dipole (Planck 2020 LVII), T_cmb of Fixsen 2009 */
+#define DIPOLE                                                                                   \
+    S("amp", "3366.6 uK_CMB"), S("dip_lon", "263.986 deg"), S("dip_lat", "48.247 deg"),        \
+        S("T_cmb", "2.72548 K_CMB")
+#define SZ(type, file, max) S("sz_type", type), S("template_name", file), N("max_nside", max)
+#define AGORA(what, lensed) "agora/agora_" what "NG_bahamas80_bnd_unb_1.0e+12_1.0e+18" lensed ".fits"
+
 static const sky_preset presets[] = {
     {"d0", "thermal dust, modified black body with constant beta = 1.54 and T = 20 K",
      {{NULL, "ModifiedBlackBody",
@@ -166,6 +178,38 @@ static const sky_preset presets[] = {
         B("apply_delens", 0), S("delensing_ells", "pysm_2/delens_ells.txt")}}}},
     {"c2", "CMB, a fixed lensed CMB map (uK_CMB)",
      {{NULL, "CMBMap", {S("map_IQU", "pysm_2/lensed_cmb.fits")}}}},
+    {"c3", "CMB, the WebSky 0.4 unlensed CMB map (nside 512 or 4096 files)",
+     {{NULL, "WebSkyCMB", {WEBSKY_CMB(0)}}}},
+    {"c4", "CMB, the WebSky 0.4 lensed CMB map (nside 512 or 4096 files)",
+     {{NULL, "WebSkyCMB", {WEBSKY_CMB(1)}}}},
+    {"dip1", "CMB dipole, relativistic Doppler shift of the monopole (NPIPE direction and "
+             "amplitude), intensity only",
+     {{NULL, "CMBDipole", {DIPOLE}}}},
+    {"dip2", "CMB dipole, first order with the frequency-dependent kinematic quadrupole, "
+             "intensity only",
+     {{NULL, "CMBDipole", {DIPOLE, B("quadrupole_correction", 1)}}}},
+    {"tsz1", "thermal SZ, WebSky 0.4 Compton-y map (nside 8192)",
+     {{NULL, "SimpleSZ", {SZ("thermal", "websky/0.4/tsz_8192_hp.fits", 8192)}}}},
+    {"tsz2", "thermal SZ, AGORA unlensed y map (nside 8192)",
+     {{NULL, "SimpleSZ", {SZ("thermal", AGORA("utsz", ""), 8192)}}}},
+    {"tsz3", "thermal SZ, AGORA lensed y map (nside 8192)",
+     {{NULL, "SimpleSZ", {SZ("thermal", AGORA("ltsz", "_lensed"), 8192)}}}},
+    {"tsz4", "thermal SZ, HalfDome 0.1 y map, realisation s100 (nside 8192)",
+     {{NULL, "SimpleSZ", {SZ("thermal", "halfdome/0.1/tsz/y_b16_halo_res1_s100.fits", 8192)}}}},
+    {"ksz1", "kinetic SZ, WebSky 0.4 map (nside 4096)",
+     {{NULL, "SimpleSZ", {SZ("kinetic", "websky/0.4/ksz.fits", 4096)}}}},
+    {"ksz2", "kinetic SZ, AGORA unlensed map (nside 8192)",
+     {{NULL, "SimpleSZ", {SZ("kinetic", AGORA("uksz", ""), 8192)}}}},
+    {"ksz3", "kinetic SZ, AGORA lensed map (nside 8192)",
+     {{NULL, "SimpleSZ", {SZ("kinetic", AGORA("lksz", "_lensed"), 8192)}}}},
+    {"co1", "CO lines 1-0, 2-1, 3-2 from the Planck Type 1 maps, unpolarised",
+     {{NULL, "COLines", {B("has_polarization", 0)}}}},
+    {"co2", "CO lines, co1 with 0.1% polarisation along the dust angle",
+     {{NULL, "COLines", {B("has_polarization", 1), N("polarization_fraction", 0.001)}}}},
+    {"co3", "CO lines, co2 with MCMole3D high Galactic latitude clouds",
+     {{NULL, "COLines",
+       {B("has_polarization", 1), N("polarization_fraction", 0.001),
+        B("include_high_galactic_latitude_clouds", 1)}}}},
 };
 
 int sky_preset_count(void)

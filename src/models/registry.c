@@ -21,7 +21,11 @@
     SKY_MODEL(hd2017)                                                                            \
     SKY_MODEL(mbb_layers)                                                                        \
     SKY_MODEL(mbb_realization)                                                                   \
-    SKY_MODEL(power_law_realization)
+    SKY_MODEL(power_law_realization)                                                             \
+    SKY_MODEL(cmb_dipole)                                                                        \
+    SKY_MODEL(websky_cmb)                                                                        \
+    SKY_MODEL(simple_sz)                                                                         \
+    SKY_MODEL(co_lines)
 
 #define SKY_MODEL_DECLARE(id) extern const sky_model_type sky_model_##id;
 SKY_MODELS(SKY_MODEL_DECLARE)
