@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -46,13 +47,20 @@ static void fixture_open(model_fixture *fx, const char *model_class)
     CHECK(fx->ok, "fixture %s: %s", model_class, err.msg);
 }
 
-/* A template `name` in the fixture's folder: nmaps (1 or 3) columns of 12
- * RING pixels, back to back, with TUNIT `unit`. */
+/* A template `name` (a path relative to the fixture's folder, its folders
+ * made) : nmaps (1 or 3) columns of 12 RING pixels, back to back, with TUNIT
+ * `unit`. */
 static void fixture_map(model_fixture *fx, const char *name, int nmaps, const double *maps,
                         const char *unit)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", fx->dir, name);
+    for (char *slash = strchr(path + strlen(fx->dir) + 1, '/'); slash;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path, 0755);
+        *slash = '/';
+    }
     sky_map_header hdr = {unit, "G", SKY_FLOAT64, 1, NULL, NULL};
     sky_error err = {0};
     int rc = sky_write_map(path, 1, nmaps, maps, &hdr, &err);
@@ -72,6 +80,14 @@ static void fixture_number(model_fixture *fx, const char *key, double value)
 {
     sky_error err = {0};
     int rc = sky_config_set_number(fx->cfg, fx->index, key, value, &err);
+    CHECK(rc == SKY_OK, "fixture %s: %s", key, err.msg);
+    fx->ok = fx->ok && rc == SKY_OK;
+}
+
+static void fixture_bool(model_fixture *fx, const char *key, int value)
+{
+    sky_error err = {0};
+    int rc = sky_config_set_bool(fx->cfg, fx->index, key, value, &err);
     CHECK(rc == SKY_OK, "fixture %s: %s", key, err.msg);
     fx->ok = fx->ok && rc == SKY_OK;
 }

@@ -264,13 +264,16 @@ int sky_parse_quantity(const char *s, const char *target, double *value)
     return 1;
 }
 
-/* "a quantity like \"2.7 K_CMB\"" for a target unit */
+/* what a quantity for `target` looks like, for messages */
 static const char *quantity_example(const char *target, char *buf, size_t size)
 {
-    snprintf(buf, size, "a quantity string like \"%s\"",
-             !strcmp(target, "deg") ? "48.2 deg\" (deg, arcmin, arcsec or rad)"
-             : !strcmp(target, "K_CMB") ? "3366.6 uK_CMB\" (K_CMB, mK_CMB or uK_CMB)"
-                                        : target);
+    if (!strcmp(target, "deg"))
+        snprintf(buf, size, "a quantity string like \"48.2 deg\" (deg, arcmin, arcsec or rad)");
+    else if (!strcmp(target, "K_CMB"))
+        snprintf(buf, size, "a quantity string like \"3366.6 uK_CMB\" (K_CMB, mK_CMB or "
+                 "uK_CMB)");
+    else
+        snprintf(buf, size, "a quantity string in %s", target);
     return buf;
 }
 
