@@ -362,6 +362,15 @@ def independent_checks():
     res.append(("co2_pfrac_n32_230GHz_uKRJ", "U", rel(pg32 * i_l * s32, r[2])))
     res.append(("co2_pfrac_n32_230GHz_uKRJ", "Q64", rel(pg64 * i_l * c64, r[1])))
     res.append(("co2_pfrac_n32_230GHz_uKRJ", "U64", rel(pg64 * i_l * s64, r[2])))
+    # CO in a band holding one line (co3, nside 16): (T + HGL) at the line times the
+    # RJ-normalised weight w nu^2 / trapz(w nu^2), linearly interpolated at the line
+    nu = np.array(lin(107, 121, 8))
+    wt = np.array(ZERO_EDGE) * nu**2
+    wt /= np.trapz(wt, nu)
+    t16 = read_at("co/HFI_CompMap_CO-Type1_512_R2.00_ring.fits", 16).astype(np.float64)
+    hgl16 = read_at("co/mcmoleCO_HGL_512.fits", 16).astype(np.float64)
+    i = (t16 + hgl16) * kcmb_to_krj(115.271) * 1e6 * np.interp(115.271, nu, wt)
+    res.append(("co3_n16_band_oneline_uKRJ", "I", rel(i, ref("co3_n16_band_oneline_uKRJ")[0])))
     # CO off every line alone: exact zeros
     res.append(("co1_n32_100GHz_offline_zero", "IQU", float(np.abs(ref("co1_n32_100GHz_offline_zero")).max())))
     # dipole: the relativistic formula (dip1) and the first-order one (dip2)
