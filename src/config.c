@@ -168,7 +168,10 @@ int sky_config_check_component(const sky_config *cfg, int index, int *bad, sky_e
     const sky_model_type *type = sky_model_find(c->model_class);
     if (!type) /* sky_config_add_component refuses it */
         return sky_fail(err, SKY_EINTERNAL, "model class '%s' unknown", c->model_class);
-    return sky_params_check(&c->params, type->name, type->params, bad, err);
+    rc = sky_params_check(&c->params, type->name, type->params, bad, err);
+    if (!rc && type->check)
+        rc = type->check(&c->params, bad, err);
+    return rc;
 }
 
 int sky_config_check(const sky_config *cfg, sky_error *err)

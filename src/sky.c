@@ -155,7 +155,8 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         /* PySM stores max_nside and never uses it: a finer sky is simply
          * upgraded; said once, as a warning */
         const sky_param *mx = sky_params_peek(&cc->params, "max_nside");
-        if (mx && mx->kind == SKY_PARAM_NUMBER && opt->nside > mx->num && opt->verbose >= 1)
+        if (mx && mx->kind == SKY_PARAM_NUMBER && opt->nside > mx->num && opt->verbose >= 1 &&
+            sky->comp[i]->nmaps > 0)
             sky_logf(opt->log, opt->log_ctx,
                      "warning: component %s: nside %d is above its max_nside %g: its templates "
                      "are upgraded (pixel copies) and add no detail beyond nside %g",

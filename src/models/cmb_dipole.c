@@ -37,28 +37,60 @@ struct cmb_dipole {
     int quadrupole;
 };
 
+/* The value of quantity `key` (already checked by the parameter list). */
+static double quantity(const sky_params *ps, const char *key, const char *unit)
+{
+    const sky_param *p = sky_params_peek(ps, key);
+    double v = 0;
+    if (p && p->kind == SKY_PARAM_STRING)
+        sky_parse_quantity(p->str, unit, &v);
+    return v;
+}
+
+/* *bad for the value of `key` (the check's message is in err) */
+static int refused(const sky_params *ps, const char *key, int *bad)
+{
+    const sky_param *p = sky_params_peek(ps, key);
+    *bad = p ? (int)(p - ps->p) : -1;
+    return SKY_EINVAL;
+}
+
+static int dipole_check(const sky_params *ps, int *bad, sky_error *err)
+{
+    const double amp = quantity(ps, "amp", "K_CMB"), t = quantity(ps, "T_cmb", "K_CMB");
+    const double lat = quantity(ps, "dip_lat", "deg");
+    if (!(t > 0)) {
+        sky_fail(err, SKY_EINVAL, "T_cmb = %g K_CMB: expected a positive temperature", t);
+        return refused(ps, "T_cmb", bad);
+    }
+    if (!(fabs(lat) <= 90)) {
+        sky_fail(err, SKY_EINVAL, "dip_lat = %g deg: expected a latitude from -90 to 90 deg",
+                 lat);
+        return refused(ps, "dip_lat", bad);
+    }
+    if (!(amp > -t)) {
+        sky_fail(err, SKY_EINVAL, "amp = %g K_CMB: expected more than -T_cmb (a speed below "
+                 "that of light)", amp);
+        return refused(ps, "amp", bad);
+    }
+    return SKY_OK;
+}
+
 static int dipole_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     struct cmb_dipole *d = state;
     double amp, lon, lat;
-    int rc;
+    int bad, rc;
+    if ((rc = dipole_check(ps, &bad, err))) /* sky_create checked it: for direct callers */
+        return sky_prefix(err, rc, "component %s: ", ps->owner);
     if ((rc = sky_params_quantity(ps, "amp", 1, "K_CMB", &amp, err)) ||
         (rc = sky_params_quantity(ps, "T_cmb", 1, "K_CMB", &d->t_cmb, err)) ||
         (rc = sky_params_quantity(ps, "dip_lon", 1, "deg", &lon, err)) ||
         (rc = sky_params_quantity(ps, "dip_lat", 1, "deg", &lat, err)) ||
         (rc = sky_params_bool(ps, "quadrupole_correction", 0, &d->quadrupole, err)))
         return rc;
-    if (!(d->t_cmb > 0))
-        return sky_fail(err, SKY_EINVAL, "component %s: T_cmb = %g K_CMB: expected a positive "
-                        "temperature", ps->owner, d->t_cmb);
-    if (!(fabs(lat) <= 90))
-        return sky_fail(err, SKY_EINVAL, "component %s: dip_lat = %g deg: expected a latitude "
-                        "from -90 to 90 deg", ps->owner, lat);
     const double delta = amp / d->t_cmb;
     d->beta = delta * (delta + 2) / (delta * delta + 2 * delta + 2);
-    if (!(fabs(d->beta) < 1))
-        return sky_fail(err, SKY_EINVAL, "component %s: amp = %g K_CMB: expected an amplitude "
-                        "above -T_cmb (a speed below that of light)", ps->owner, amp);
     d->gamma = 1 / sqrt(1 - d->beta * d->beta);
     /* healpy's ang2vec(lon, lat, lonlat=True) */
     const double deg = 0.017453292519943295769, theta = (90 - lat) * deg, phi = lon * deg;
@@ -137,4 +169,5 @@ const sky_model_type sky_model_cmb_dipole = {
     .band_data_len = dipole_band_data_len,
     .prepare = dipole_prepare,
     .emission = dipole_emission,
+    .check = dipole_check,
 };

@@ -14,9 +14,9 @@
  * [first, last] band frequency, weighted by the RJ-normalised band weight
  * interpolated linearly at the line (a single frequency: only exactly on
  * it), converted K_CMB -> uK_RJ at the line. I += T k w; polarised,
- * Q, U += p g T (cos 2 psi, sin 2 psi) k w. As in PySM, these products are
- * float32 (numpy rounds a float32 map times a scalar to float32 at every
- * step) and the lines add up in double. Outside every line: zeros.
+ * Q, U += p g T (cos 2 psi, sin 2 psi) k w. As in PySM, T is in double
+ * (healpy's ud_grade of PySM's map returns double), while p g and the cosine
+ * and sine of the float32 angle map are float32. Outside every line: zeros.
  */
 #include <math.h>
 #include <stdio.h>
@@ -75,10 +75,37 @@ static int parse_lines(const sky_param *p, int *id)
     return n;
 }
 
+/* The index of `key` in ps (for check()'s *bad), or -1. */
+static int at(const sky_params *ps, const sky_param *p)
+{
+    return p ? (int)(p - ps->p) : -1;
+}
+
+static int co_check(const sky_params *ps, int *bad, sky_error *err)
+{
+    int id[CO_NLINES];
+    const sky_param *mc = sky_params_peek(ps, "run_mcmole3d");
+    const sky_param *lp = sky_params_peek(ps, "lines");
+    if (mc && mc->num != 0) {
+        *bad = at(ps, mc);
+        return sky_fail(err, SKY_EINVAL, "run_mcmole3d = true needs the mcmole3d Python "
+                        "package, which skymodel cannot run: use run_mcmole3d = false (the "
+                        "clouds then come from co/mcmoleCO_HGL_*.fits)");
+    }
+    if (parse_lines(lp, id) < 0) {
+        *bad = at(ps, lp);
+        return sky_fail(err, SKY_EINVAL, "lines = %s: expected a list of distinct lines among "
+                        "\"10\", \"21\" and \"32\", e.g. [\"10\", \"21\"]",
+                        lp->kind == SKY_PARAM_STRING ? lp->str : "(not a list)");
+    }
+    return SKY_OK;
+}
+
 static int co_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     struct co_lines *m = state;
     int pol = 1, clouds = 0, mcmole = 0, verbose = 0, rc;
+    (void)mcmole;
     double theta = 20, seed = 1234567;
     m->pol_frac = 0.001;
     if ((rc = sky_params_bool(ps, "has_polarization", 0, &pol, err)) ||
@@ -89,15 +116,10 @@ static int co_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
         (rc = sky_params_bool(ps, "verbose", 0, &verbose, err)) ||
         (rc = sky_params_bool(ps, "run_mcmole3d", 0, &mcmole, err)))
         return rc;
-    if (mcmole)
-        return sky_fail(err, SKY_EINVAL, "component %s: run_mcmole3d = true needs the mcmole3d "
-                        "Python package, which skymodel cannot run: use run_mcmole3d = false "
-                        "(the clouds then come from co/mcmoleCO_HGL_*.fits)", ps->owner);
-    const sky_param *lp = sky_params_take(ps, "lines");
-    if ((m->n = parse_lines(lp, m->id)) < 0)
-        return sky_fail(err, SKY_EINVAL, "component %s: lines = %s: expected a list of distinct "
-                        "lines among \"10\", \"21\" and \"32\", e.g. [\"10\", \"21\"]",
-                        ps->owner, lp->kind == SKY_PARAM_STRING ? lp->str : "(not a list)");
+    int bad;
+    if ((rc = co_check(ps, &bad, err))) /* sky_create checked it: for direct callers */
+        return sky_prefix(err, rc, "component %s: ", ps->owner);
+    m->n = parse_lines(sky_params_take(ps, "lines"), m->id);
     const int tn = set_nside(sky_loader_nside(ld));
     char path[128];
     int fields[CO_NLINES];
@@ -168,13 +190,12 @@ static double interp(double x, const double *xp, const double *fp, int n)
 }
 
 /* Band data: per line simulated, 1 if it is in the band, then its K_CMB ->
- * uK_RJ factor and interpolated weight rounded to float32 (as numpy casts a
- * scalar meeting a float32 array), then both in double. */
+ * uK_RJ factor and interpolated weight. */
 static int co_band_data_len(const void *state, const sky_bandq *band)
 {
     (void)band;
     const struct co_lines *m = state;
-    return 5 * m->n;
+    return 3 * m->n;
 }
 
 static int co_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, double *bdata,
@@ -185,8 +206,8 @@ static int co_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
     const double lo = band->freq[0], hi = band->freq[band->n - 1];
     for (int k = 0; k < m->n; k++) {
         const double nu = co_line[m->id[k]].ghz;
-        double *b = bdata + 5 * k;
-        b[0] = b[1] = b[2] = b[3] = b[4] = 0;
+        double *b = bdata + 3 * k;
+        b[0] = b[1] = b[2] = 0;
         if (!(nu >= lo && nu <= hi))
             continue;
         double conv;
@@ -194,17 +215,14 @@ static int co_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
         if (rc)
             return rc;
         b[0] = 1;
-        b[3] = conv;
-        b[4] = interp(nu, band->freq, band->weight, band->n);
-        b[1] = (float)b[3];
-        b[2] = (float)b[4];
+        b[1] = conv;
+        b[2] = interp(nu, band->freq, band->weight, band->n);
     }
     return SKY_OK;
 }
 
-/* x rounded to float32 when the array it belongs to is float32: numpy keeps
- * a float32 array float32 when multiplied by a scalar, and a product of two
- * arrays is float32 when both are. */
+/* x rounded to float32 when the array it belongs to is float32 (numpy keeps
+ * a float32 array float32 when multiplied by a scalar). */
 static inline double as(double x, int f32)
 {
     return f32 ? (double)(float)x : x;
@@ -221,24 +239,20 @@ static void co_emission(const void *state, const sky_bandq *band, const double *
         const int64_t p = first + k;
         double i = 0, q = 0, u = 0;
         for (int l = 0; l < m->n; l++) {
-            const double *b = bdata + 5 * l;
+            const double *b = bdata + 3 * l;
             if (b[0] == 0)
                 continue;
-            const int t32 = m->t[l]->f != NULL;
-            const double kf = t32 ? b[1] : b[3], wf = t32 ? b[2] : b[4];
             double t = sky_hmap_at(m->t[l], p);
-            if (m->hgl[l]) /* added in place: the template's type */
-                t = as(t + sky_hmap_at(m->hgl[l], p), t32);
+            if (m->hgl[l])
+                t += sky_hmap_at(m->hgl[l], p);
             if (m->psi) {
                 const double psi2 = as(2.0 * sky_hmap_at(m->psi, p), psi32);
                 const double c = as(cos(psi2), psi32), s = as(sin(psi2), psi32);
-                const int p32 = g32 && t32, q32 = p32 && psi32;
-                const double g = as(sky_hmap_at(m->g, p) * as(m->pol_frac, g32), g32);
-                const double pmap = as(g * t, p32);
-                q += as(as(as(pmap * c, q32) * (q32 ? b[1] : b[3]), q32) * (q32 ? b[2] : b[4]), q32);
-                u += as(as(as(pmap * s, q32) * (q32 ? b[1] : b[3]), q32) * (q32 ? b[2] : b[4]), q32);
+                const double pmap = as(as(m->pol_frac, g32) * sky_hmap_at(m->g, p), g32) * t;
+                q += pmap * c * b[1] * b[2];
+                u += pmap * s * b[1] * b[2];
             }
-            i += as(as(t * kf, t32) * wf, t32);
+            i += t * b[1] * b[2];
         }
         out_i[k] = i;
         out_q[k] = q;
@@ -269,4 +283,5 @@ const sky_model_type sky_model_co_lines = {
     .prepare = co_prepare,
     .emission = co_emission,
     .files = co_files,
+    .check = co_check,
 };

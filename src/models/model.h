@@ -48,6 +48,8 @@
  *   (NULL when there is nothing).
  * - files() lists the templates when the parameters do not name them (see
  *   below; NULL when every template is a parameter ending in .fits etc.).
+ * - check() refuses values the parameter list cannot (ranges, names), so
+ *   that a bad value is reported before any template is looked for.
  */
 #ifndef SKY_MODELS_MODEL_H
 #define SKY_MODELS_MODEL_H
@@ -90,6 +92,11 @@ typedef struct sky_model_type {
      * result; what `skymodel fetch`, `info` and --offline go by. */
     int (*files)(const sky_params *ps, int nside, int (*fn)(const char *path, void *ctx),
                  void *ctx);
+    /* Optional: checks of the values that `params` cannot express (a range,
+     * a list of names, a combination), run with it before any file is read;
+     * the message starts with the key, *bad is the index in ps of the value
+     * at fault (as sky_params_check). */
+    int (*check)(const sky_params *ps, int *bad, sky_error *err);
 } sky_model_type;
 
 /* A quantity that is either one constant or a value per pixel. */

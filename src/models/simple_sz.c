@@ -34,6 +34,19 @@ static double y_to_uk_cmb(double nu)
     return 1e6 * t * (x / tanh(x / 2) - 4);
 }
 
+/* PySM takes any other word for kinetic; a misspelt "thermal" would silently
+ * give the kinetic effect, so only the two names are taken */
+static int sz_check(const sky_params *ps, int *bad, sky_error *err)
+{
+    const sky_param *t = sky_params_peek(ps, "sz_type");
+    if (t && t->kind == SKY_PARAM_STRING && strcmp(t->str, "thermal") && strcmp(t->str, "kinetic")) {
+        *bad = (int)(t - ps->p);
+        return sky_fail(err, SKY_EINVAL, "sz_type = \"%s\": expected \"thermal\" or "
+                        "\"kinetic\"", t->str);
+    }
+    return SKY_OK;
+}
+
 static int sz_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     struct simple_sz *m = state;
@@ -42,11 +55,9 @@ static int sz_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
     if ((rc = sky_params_string(ps, "template_name", 1, &path, err)) ||
         (rc = sky_params_string(ps, "sz_type", 1, &type, err)))
         return rc;
-    /* PySM takes any other word for kinetic; a misspelt "thermal" would
-     * silently give the kinetic effect, so only the two names are taken */
-    if (strcmp(type, "thermal") && strcmp(type, "kinetic"))
-        return sky_fail(err, SKY_EINVAL, "component %s: sz_type = \"%s\": expected \"thermal\" "
-                        "or \"kinetic\"", ps->owner, type);
+    int bad;
+    if ((rc = sz_check(ps, &bad, err)))
+        return sky_prefix(err, rc, "component %s: ", ps->owner);
     m->thermal = !strcmp(type, "thermal");
     const int f0 = 0;
     return sky_load_maps(ld, path, 1, &f0, "uK_CMB", "uK_CMB", &m->map, err);
@@ -108,4 +119,5 @@ const sky_model_type sky_model_simple_sz = {
     .band_data_len = sz_band_data_len,
     .prepare = sz_prepare,
     .emission = sz_emission,
+    .check = sz_check,
 };

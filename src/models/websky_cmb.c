@@ -57,6 +57,17 @@ static void file_name(const websky_names *n, char stokes, int tnside, char *out,
              tnside);
 }
 
+static int websky_cmb_check(const sky_params *ps, int *bad, sky_error *err)
+{
+    const sky_param *s = sky_params_peek(ps, "seed");
+    if (s && s->kind == SKY_PARAM_NUMBER && !(s->num >= 0 && s->num == floor(s->num) && s->num < 1e15)) {
+        *bad = (int)(s - ps->p);
+        return sky_fail(err, SKY_EINVAL, "seed = %g: expected a non-negative integer (it names "
+                        "the files; no random numbers are drawn)", s->num);
+    }
+    return SKY_OK;
+}
+
 static int websky_cmb_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     struct websky_cmb *m = state;
@@ -64,17 +75,14 @@ static int websky_cmb_init(void *state, sky_params *ps, sky_loader *ld, sky_erro
     double seed = 1;
     int flag, rc;
     /* typed reads (marking the keys used); names_of formats them */
-    sky_param *v = sky_params_take(ps, "websky_version");
-    if (v && v->kind == SKY_PARAM_BOOL)
-        return sky_fail(err, SKY_EINVAL, "component %s: parameter 'websky_version' is a "
-                        "boolean, expected a version like \"0.4\"", ps->owner);
+    sky_params_take(ps, "websky_version");
     if ((rc = sky_params_number(ps, "seed", 0, &seed, err)) ||
         (rc = sky_params_bool(ps, "lensed", 0, &flag, err)) ||
         (rc = sky_params_bool(ps, "include_solar_dipole", 0, &flag, err)))
         return rc;
-    if (!(seed >= 0 && seed == floor(seed) && seed < 1e15))
-        return sky_fail(err, SKY_EINVAL, "component %s: seed = %g: expected a non-negative "
-                        "integer (it names the files)", ps->owner, seed);
+    int bad;
+    if ((rc = websky_cmb_check(ps, &bad, err)))
+        return sky_prefix(err, rc, "component %s: ", ps->owner);
     names_of(ps, &n);
     const int tnside = set_nside(sky_loader_nside(ld));
     const sky_hmap **out[3] = {&m->maps.i, &m->maps.q, &m->maps.u};
@@ -125,4 +133,5 @@ const sky_model_type sky_model_websky_cmb = {
     .f32_output = sky_cmb_f32,
     .emission = sky_cmb_emission,
     .files = websky_cmb_files,
+    .check = websky_cmb_check,
 };
