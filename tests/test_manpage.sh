@@ -16,18 +16,21 @@ for cmd in sim smooth fetch templates info plot; do
         esac
     done
 done
-for p in $("$SKY" info | awk 'NR > 1 && /^[a-z][0-9]+ / { print $1 }'); do
+for p in $("$SKY" info | awk 'NR > 1 && /^[a-z]+[0-9]+ / { print $1 }'); do
     if ! printf '%s\n' "$text" | awk -v p="$p" '
-        BEGIN { letter = substr(p, 1, 1); n = substr(p, 2) + 0 }
+        BEGIN { match(p, /[0-9]+$/); letter = substr(p, 1, RSTART - 1); n = substr(p, RSTART) + 0 }
         {
             line = $0
-            while (match(line, /[a-z][0-9]+(-[a-z][0-9]+)?/)) {
+            while (match(line, /[a-z]+[0-9]+(-[a-z]+[0-9]+)?/)) {
                 tok = substr(line, RSTART, RLENGTH)
                 line = substr(line, RSTART + RLENGTH)
                 if (tok == p) found = 1
                 split(tok, r, "-")
-                if (r[2] != "" && substr(r[1], 1, 1) == letter && substr(r[2], 1, 1) == letter &&
-                    substr(r[1], 2) + 0 <= n && n <= substr(r[2], 2) + 0) found = 1
+                if (r[2] != "") {
+                    match(r[1], /[0-9]+$/); l1 = substr(r[1], 1, RSTART - 1); n1 = substr(r[1], RSTART) + 0
+                    match(r[2], /[0-9]+$/); l2 = substr(r[2], 1, RSTART - 1); n2 = substr(r[2], RSTART) + 0
+                    if (l1 == letter && l2 == letter && n1 <= n && n <= n2) found = 1
+                }
             }
         }
         END { exit !found }'; then
