@@ -68,6 +68,9 @@ run d8_n16 0 -p d8,s3 -n 16 -f 220
 run d11_s6 0 -c data/realization/d11.toml -c data/realization/s6.toml -n 32 -f 100
 run d11_random 0 -c data/realization/d11.toml -n 16 -f 100 --seed 99
 run d12 0 -c data/hires/d12.toml -n 32 -f 100
+# the dipole (pixel vectors per process), WebSky CMB, SZ (a template finer
+# than the sky), CO on a line: issue 18's presets
+run extragalactic 0 -p dip2,c4,tsz1,ksz1,co3,d1 -n 32 --freqs 220,230,240 -u uK_CMB
 
 # transforms distributed over the processes
 run lsq10 1e-10 -p d1,s1 -n 64 -f 100 -u uK_CMB --fwhm 60
