@@ -92,9 +92,11 @@ static void fixture_bool(model_fixture *fx, const char *key, int value)
     fx->ok = fx->ok && rc == SKY_OK;
 }
 
-/* The component at one frequency (GHz) in `unit`: I, Q, U of 12 pixels into
- * out (3 x 12). Returns 0 on success. */
-static int fixture_emission(model_fixture *fx, double freq_ghz, const char *unit, double *out)
+/* The component over a band (n frequencies in GHz, raw weights or NULL for
+ * a top-hat) in `unit`: I, Q, U of 12 pixels into out (3 x 12). Returns 0
+ * on success. */
+static int fixture_band_emission(model_fixture *fx, int n, const double *freqs,
+                                 const double *weights, const char *unit, double *out)
 {
     if (!fx->ok)
         return -1;
@@ -106,14 +108,21 @@ static int fixture_emission(model_fixture *fx, double freq_ghz, const char *unit
     opt.offline = 1;
     sky_sky *sky = NULL;
     sky_error err = {0};
-    double w = 1;
-    sky_band band = {1, &freq_ghz, &w};
+    sky_band band = {n, freqs, weights};
     int rc = sky_create(fx->cfg, &opt, &sky, &err);
     if (rc == SKY_OK)
         rc = sky_emission(sky, &band, unit, out, &err);
-    CHECK(rc == SKY_OK, "fixture emission at %g GHz: %s", freq_ghz, err.msg);
+    CHECK(rc == SKY_OK, "fixture emission at %g GHz%s: %s", freqs[0], n > 1 ? " and up" : "",
+          err.msg);
     sky_free(sky);
     return rc;
+}
+
+/* The same at one frequency. */
+static int fixture_emission(model_fixture *fx, double freq_ghz, const char *unit, double *out)
+{
+    const double w = 1;
+    return fixture_band_emission(fx, 1, &freq_ghz, &w, unit, out);
 }
 
 /* Removes the fixture's files and folder. */

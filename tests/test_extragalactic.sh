@@ -11,6 +11,7 @@ set -u
 SKY=$1
 TMPL=$2
 CMP=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cd "$D" || exit 1
@@ -20,22 +21,7 @@ fail() {
     fails=$((fails + 1))
 }
 
-# expect WANT_STDERR_LINE ARGS... : exit 2, that one line, no output file
-expect() {
-    want=$1
-    shift
-    rm -f out.fits
-    "$SKY" "$@" >stdout 2>stderr </dev/null
-    rc=$?
-    got=$(cat stderr)
-    lines=$(wc -l <stderr)
-    if [ "$rc" != 2 ] || [ "$lines" != 1 ] || [ "$got" != "$want" ] || [ -e out.fits ]; then
-        fail "skymodel $*"
-        echo "  exit $rc (want 2), $lines stderr line(s), out.fits $( [ -e out.fits ] && echo written || echo absent)"
-        echo "  got:  $got"
-        echo "  want: $want"
-    fi
-}
+. "$HERE/expect.sh" # expect WANT_STDERR_LINE ARGS...
 
 SIM="sim --nside 8 --freq 100 -d $TMPL --offline -o out.fits"
 dipole='[dip]

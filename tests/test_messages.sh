@@ -5,28 +5,13 @@
 set -u
 SKY=$1
 TMPL=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cd "$D" || exit 1
 fails=0
 
-# expect WANT_STDERR_LINE ARGS... : exit 2, that one line, no output file
-expect() {
-    want=$1
-    shift
-    rm -f out.fits
-    "$SKY" "$@" >stdout 2>stderr
-    rc=$?
-    got=$(cat stderr)
-    lines=$(wc -l <stderr)
-    if [ "$rc" != 2 ] || [ "$lines" != 1 ] || [ "$got" != "$want" ] || [ -e out.fits ]; then
-        echo "FAIL: skymodel $*"
-        echo "  exit $rc (want 2), $lines stderr line(s), out.fits $( [ -e out.fits ] && echo written || echo absent)"
-        echo "  got:  $got"
-        echo "  want: $want"
-        fails=$((fails + 1))
-    fi
-}
+. "$HERE/expect.sh" # expect WANT_STDERR_LINE ARGS...
 
 SIM="sim --nside 8 --freq 100 -d $TMPL --offline -o out.fits"
 
