@@ -86,6 +86,13 @@ static uint64_t rng_next(rng *r)
     return result;
 }
 
+uint64_t synth_stream_key(uint64_t seed, const char *stream)
+{
+    rng r;
+    synth_rng_init(&r, seed, stream);
+    return r.s[0];
+}
+
 double synth_rng_uniform(rng *r) /* in (-1, 1) */
 {
     return ((rng_next(r) >> 11) * 0x1.0p-53) * 2.0 - 1.0;
@@ -415,14 +422,21 @@ void synth_gen_release(gen *g)
 int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite, int sets,
                         void (*log)(void *ctx, const char *line), void *log_ctx, sky_error *err)
 {
-    if (!sky_hpx_nside_ok(nside))
+    const int real = nside == SKY_SYNTH_REAL_NSIDE, list = (sets & SKY_SYNTH_LIST) != 0;
+    sets &= ~SKY_SYNTH_LIST;
+    if (list && (sets & ~SKY_SYNTH_EXTRAGALACTIC))
+        return sky_fail(err, SKY_EINVAL, "templates: a listing only for the extragalactic sets");
+    if (real && (sets & ~SKY_SYNTH_EXTRAGALACTIC))
+        return sky_fail(err, SKY_EINVAL, "templates at PySM's nsides: only for the extragalactic "
+                        "sets (websky, agora, halfdome, co and their presets)");
+    if (!real && !sky_hpx_nside_ok(nside))
         return sky_fail(err, SKY_EINVAL, "nside %d: expected a power of two from 1 to 8192",
                         nside);
     if (!dir || !*dir)
         return sky_fail(err, SKY_EINVAL, "templates: expected an output folder");
     char sub[4096];
     snprintf(sub, sizeof sub, (sets & SKY_SYNTH_PYSM2) ? "%s/pysm_2" : "%s", dir);
-    int rc = synth_mkdir_p(sub, err);
+    int rc = list ? SKY_OK : synth_mkdir_p(sub, err);
     if (rc)
         return rc;
     gen g = {0};
@@ -432,13 +446,16 @@ int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite
     g.overwrite = overwrite;
     g.log = log;
     g.log_ctx = log_ctx;
-    synth_gen_setup(&g, nside);
+    g.list = list;
+    synth_gen_setup(&g, real ? GEN_NSIDE_MAX : nside);
     if (sets & SKY_SYNTH_PYSM2)
         rc = synth_pysm2_files(&g, err);
     if (!rc && (sets & (SKY_SYNTH_GNILC | SKY_SYNTH_SYNCH | SKY_SYNTH_MKD)))
         rc = synth_hires_files(&g, sets, err);
     if (!rc && (sets & SKY_SYNTH_REALIZATION))
         rc = synth_realization_files(&g, err);
+    if (!rc && (sets & SKY_SYNTH_EXTRAGALACTIC))
+        rc = synth_extragalactic_files(&g, sets, real, err);
     synth_gen_release(&g);
     return rc;
 }

@@ -40,6 +40,31 @@ void synth_rng_init(rng *r, uint64_t seed, const char *stream);
 double synth_rng_uniform(rng *r); /* in (-1, 1) */
 double synth_rng_gauss(rng *r);
 
+/* Counter-based randomness for per-pixel detail, so that files of any nside
+ * are filled in parallel chunks: a key from the seed and a stream name,
+ * then a uniform in [0, 1) or a Gaussian for each index. */
+uint64_t synth_stream_key(uint64_t seed, const char *stream);
+
+static inline uint64_t synth_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static inline double synth_hash_u01(uint64_t key, uint64_t i)
+{
+    return (synth_mix(key + 0x9e3779b97f4a7c15ULL * (2 * i + 1)) >> 11) * 0x1.0p-53;
+}
+
+static inline double synth_hash_gauss(uint64_t key, uint64_t i)
+{
+    const double u = ((synth_mix(key + 0x9e3779b97f4a7c15ULL * (2 * i + 1)) >> 11) + 0.5) *
+                     0x1.0p-53;
+    const double v = (synth_mix(key + 0x9e3779b97f4a7c15ULL * (2 * i + 2)) >> 11) * 0x1.0p-53;
+    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
 /* ---------------------------------------------------------------------- */
 /* the generator                                                           */
 
@@ -55,6 +80,7 @@ typedef struct gen {
     void (*log)(void *, const char *);
     void *log_ctx;
     int nfiles;
+    int list; /* log the files' paths and nsides, write nothing */
 } gen;
 
 /* Spectrum of one stream's fields: cl[l] for l = 0..lmax. */
@@ -166,5 +192,10 @@ int synth_hires_files(gen *g, int which, sky_error *err);
 
 /* dust_gnilc/raw/, synch/raw/: d11's and s6's alm, spectra and plane maps */
 int synth_realization_files(gen *g, sky_error *err);
+
+/* websky/, agora/, halfdome/, co/: the files of the extragalactic bits of
+ * `which`, at g's nside or, with `real`, each at the nside of PySM's file
+ * (g then set up at nside GEN_NSIDE_MAX) */
+int synth_extragalactic_files(gen *g, int which, int real, sky_error *err);
 
 #endif
