@@ -17,9 +17,9 @@
  * - co/ (co1-co3): the three CO lines (1-0, 2-1, 3-2) in K_CMB, in a thin
  *   Galactic plane (scale height |sin b| ~ 0.035) brighter towards the
  *   inner Galaxy, in ratios near 1 : 0.5 : 0.3; a smooth polarisation angle
- *   in (-pi/2, pi/2], perpendicular to the plane on it; a depolarisation
- *   factor in [0, 1], low in the plane; high-latitude cloud blobs (where a
- *   smooth field exceeds 2 sigma) at |b| > 20 deg, exactly zero elsewhere.
+ *   in (-pi/2, pi/2]; a depolarisation factor in [0, 1], low in the plane;
+ *   high-latitude cloud blobs (where a smooth field exceeds 2 sigma) at
+ *   |b| > 20 deg, exactly zero elsewhere.
  *
  * Fields are made at up to nside 512 (keep_low) and every file is written
  * in chunks with per-pixel detail from counter-based randomness, so memory
@@ -256,8 +256,9 @@ static void fill_co_lines(const gen *g, const void *ctx, int64_t p, int64_t q, d
 
 static void fill_co_psi(const gen *g, const void *ctx, int64_t p, int64_t q, double *v)
 {
+    (void)g, (void)p;
     const co_maps *c = ctx;
-    const double a = 0.5 * M_PI * exp(-lat_sin(g, p) / 0.1) + 0.4 * M_PI * c->psi[q];
+    const double a = 0.15 * M_PI * c->psi[q]; /* wraps only beyond 3.3 sigma */
     v[0] = 0.5 * atan2(sin(2.0 * a), cos(2.0 * a)); /* in (-pi/2, pi/2] */
 }
 
@@ -291,7 +292,7 @@ static int co_files(gen *g, const place *pl, int which, sky_error *err)
                      (rc = synth_unit_field(g, "co/ratio32", 2.8, &c.r32, err)) ||
                      (rc = synth_unit_field(g, "co/psi", 3.0, &c.psi, err)) ||
                      (rc = synth_unit_field(g, "co/depolarisation", 2.8, &c.dep, err)) ||
-                     (rc = synth_unit_field(g, "co/hgl", 3.0, &c.hgl, err))))
+                     (rc = synth_unit_field(g, "co/hgl", 2.5, &c.hgl, err))))
         goto done;
     for (int k = 0; k < 2 && !rc; k++) {
         char name[128];
