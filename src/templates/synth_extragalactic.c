@@ -287,12 +287,13 @@ static int co_files(gen *g, const place *pl, int which, sky_error *err)
     memset(&c, 0, sizeof c);
     c.pixels = synth_stream_key(g->seed, "co/pixels");
     int rc = SKY_OK;
+    const int pol = (which & SKY_SYNTH_CO_POL) != 0, hgl = (which & SKY_SYNTH_CO_HGL) != 0;
     if (!g->list && ((rc = synth_unit_field(g, "co/lines", 2.4, &c.i, err)) ||
                      (rc = synth_unit_field(g, "co/ratio21", 2.8, &c.r21, err)) ||
                      (rc = synth_unit_field(g, "co/ratio32", 2.8, &c.r32, err)) ||
-                     (rc = synth_unit_field(g, "co/psi", 3.0, &c.psi, err)) ||
-                     (rc = synth_unit_field(g, "co/depolarisation", 2.8, &c.dep, err)) ||
-                     (rc = synth_unit_field(g, "co/hgl", 2.5, &c.hgl, err))))
+                     (pol && (rc = synth_unit_field(g, "co/psi", 3.0, &c.psi, err))) ||
+                     (pol && (rc = synth_unit_field(g, "co/depolarisation", 2.8, &c.dep, err))) ||
+                     (hgl && (rc = synth_unit_field(g, "co/hgl", 2.5, &c.hgl, err)))))
         goto done;
     for (int k = 0; k < 2 && !rc; k++) {
         char name[128];
@@ -302,7 +303,7 @@ static int co_files(gen *g, const place *pl, int which, sky_error *err)
             if ((rc = write_at(g, pl, n, "co", name, 3, lines, kcmb, fill_co_lines, &c, err)))
                 break;
         }
-        if (which & SKY_SYNTH_CO_POL) {
+        if (pol) {
             snprintf(name, sizeof name, "psimap_dust90_%d.fits", n);
             if ((rc = write_at(g, pl, n, "co", name, 1, psi, rad, fill_co_psi, &c, err)))
                 break;
@@ -310,7 +311,7 @@ static int co_files(gen *g, const place *pl, int which, sky_error *err)
             if ((rc = write_at(g, pl, n, "co", name, 1, dep, none, fill_co_dep, &c, err)))
                 break;
         }
-        if (which & SKY_SYNTH_CO_HGL) {
+        if (hgl) {
             snprintf(name, sizeof name, "mcmoleCO_HGL_%d.fits", n);
             rc = write_at(g, pl, n, "co", name, 3, lines, kcmb, fill_co_hgl, &c, err);
         }
