@@ -182,7 +182,7 @@ static stats stats_of(const float *v, int64_t n)
     return s;
 }
 
-/* mean of v over pixels with |sin b| below lo (lo > 0) or above -lo */
+/* mean of v over the pixels with sinb_lo <= |sin b| < sinb_hi */
 static double band_mean(const float *v, int nside, double sinb_lo, double sinb_hi)
 {
     double s = 0;
@@ -243,7 +243,8 @@ static void check_file(const char *dir, int i, int nside)
         const double r21 = s[1].mean / s[0].mean, r32 = s[2].mean / s[0].mean;
         CHECK(r21 > 0.4 && r21 < 0.6 && r32 > 0.2 && r32 < 0.4, "%s: line ratios %g %g", name,
               r21, r32);
-        const double in = band_mean(m[0].f, nside, 0, 0.05), out = band_mean(m[0].f, nside, 0.5, 1.1);
+        const double in = band_mean(m[0].f, nside, 0, 0.05);
+        const double out = band_mean(m[0].f, nside, 0.5, 1.1);
         CHECK(in > 100 * out, "%s: plane mean %g, high latitude %g", name, in, out);
         break;
     }
@@ -409,8 +410,9 @@ int main(int argc, char **argv)
     CHECK(access(a, F_OK) == 0, "--set tsz2 wrote no %s", a);
 
     snprintf(sub, sizeof sub, "%s/real", other);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s/co' && : > '%s/co/HFI_CompMap_CO-Type1_2048_R2.00_ring.fits'",
-             sub, sub);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/co' && : > '%s/co/HFI_CompMap_CO-Type1_2048_R2.00_ring.fits'", sub,
+             sub);
     CHECK(system(cmd) == 0, "%s", cmd);
     int code = run((const char *[]){"templates", "--real-nside", "--set", "co2", sub, NULL});
     CHECK(code == 2, "--real-nside --set co2 over an existing file: exit %d", code);
