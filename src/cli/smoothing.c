@@ -35,14 +35,11 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
     sky_smooth_opts_init(o);
     *on = fwhm || bw || lmax || iter || onside || rot || car;
     if (car) {
-        double *f;
-        int n, ny, nx;
-        if ((rc = cli_double_list("--car-resol", car, &f, &n, err)))
+        double arcmin;
+        int ny, nx;
+        if ((rc = cli_double("--car-resol", car, "one finite value (arcmin)", &arcmin, err)))
             return rc;
-        o->car_res_rad = f[0] / 60.0 * M_PI / 180.0;
-        free(f);
-        if (n != 1)
-            return sky_fail(err, SKY_EINVAL, "--car-resol '%s': expected one value", car);
+        o->car_res_rad = arcmin / 60.0 * M_PI / 180.0;
         if ((rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
             return sky_prefix(err, rc, "--car-resol: ");
     } else if (cli_get(p, "car-output")) {
@@ -56,15 +53,12 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
         o->rot_to = rot[2];
     }
     if (fwhm) {
-        double *f;
-        int n;
-        if ((rc = cli_double_list("--fwhm", fwhm, &f, &n, err)))
+        static const char what[] = "one finite value >= 0 (arcmin)";
+        double arcmin;
+        if ((rc = cli_double("--fwhm", fwhm, what, &arcmin, err)))
             return rc;
-        double arcmin = f[0];
-        free(f);
-        if (n != 1 || !(arcmin >= 0) || !isfinite(arcmin))
-            return sky_fail(err, SKY_EINVAL, "--fwhm '%s': expected one finite value >= 0 "
-                            "(arcmin)", fwhm);
+        if (!(arcmin >= 0))
+            return sky_fail(err, SKY_EINVAL, "--fwhm '%s': expected %s", fwhm, what);
         o->fwhm_rad = arcmin / 60.0 * M_PI / 180.0;
     }
     if (fwhm && bw)
