@@ -338,6 +338,58 @@ SKY_API int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth
                        double *out, double *car, sky_smooth_report *rep, sky_error *err);
 
 /* ------------------------------------------------------------------------ */
+/* Channels: the pipeline of a simulation (skymodel sim, the Python module)  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A channel is one output map: a band evaluated in a unit, then (optionally)
+ * smoothed, rotated and brought to another nside, and written in a dtype.
+ * Every block of a channel's map that the functions below compute passes
+ * through one step (the channel's block step) before it is returned,
+ * smoothed or written: the shells (the CLI, the Python module) evaluate
+ * channels only through them, so that they make the same maps.
+ */
+typedef struct sky_channel {
+    sky_band band;                 /* the bandpass */
+    const char *unit;              /* output unit (sky_unit_check); NULL: "uK_RJ" */
+    const sky_smooth_opts *smooth; /* beam, rotation, lmax, output nside, CAR map;
+                                      NULL: none (the map as evaluated) */
+    int dtype;                     /* enum sky_dtype of the file written */
+    /* Called for every computed block, in the block step, after the library's
+     * own changes: `index` is the channel's place in the list evaluated,
+     * `iqu` holds I, Q, U blocks of `count` pixels from RING pixel `first`.
+     * A non-zero return (with `err` filled) stops the evaluation with that
+     * status (e.g. a shell's interruption). NULL: none. */
+    int (*block_hook)(void *ctx, int index, int64_t first, int64_t count, double *iqu,
+                      sky_error *err);
+    void *block_ctx;
+} sky_channel;
+
+/** Defaults: no band, unit "uK_RJ", no smoothing, SKY_FLOAT32, no hook. */
+SKY_API void sky_channel_init(sky_channel *ch);
+
+/**
+ * The `nchan` channels over the RING pixels [first, first + count) in one pass
+ * (sky_emission_channels), each block then through its channel's block step:
+ * out[c] holds 3 * count doubles (I, Q, U blocks of `count`).
+ */
+SKY_API int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel *chans,
+                               int64_t first, int64_t count, double *const *out,
+                               sky_error *err);
+
+/** Number of pixels a sky holds: sky_npix, or its part's (sky_part_ranges). */
+SKY_API int64_t sky_held_npix(const sky_sky *sky);
+
+/**
+ * The channels over every pixel the sky holds (sky_channels_range over its
+ * ranges): out[c] holds 3 * sky_held_npix doubles, I, Q and U blocks, each
+ * with the ranges back to back (a part's band of rings, then its mirror).
+ * The channels' smoothing is not applied.
+ */
+SKY_API int sky_channels_evaluate(const sky_sky *sky, int nchan, const sky_channel *chans,
+                                  double *const *out, sky_error *err);
+
+/* ------------------------------------------------------------------------ */
 /* Provenance: the header cards that say how a map was made                 */
 /* ------------------------------------------------------------------------ */
 

@@ -175,6 +175,28 @@ fail:
     return rc;
 }
 
+void cli_base_channel(const cli_parsed *p, sky_channel *ch)
+{
+    const char *unit = cli_get(p, "unit"), *dtype = cli_get(p, "dtype");
+    sky_channel_init(ch);
+    if (unit)
+        ch->unit = unit;
+    ch->dtype = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
+}
+
+/* Where the map of channel `ch` goes: -o `out` (NULL: a CAR map alone), and
+ * the CAR map `car` (or NULL). */
+static cli_sim_target sim_target(const cli_parsed *p, const sky_channel *ch,
+                                 const char *presets, const char *out, const char *car)
+{
+    return (cli_sim_target){.ch = *ch,
+                            .presets = presets,
+                            .out = out,
+                            .car = car,
+                            .overwrite = cli_has(p, "force"),
+                            .bandpass = cli_get(p, "bandpass")};
+}
+
 /* The band from --freq, --freqs/--weights or --bandpass (exactly one). */
 static int read_band(const cli_parsed *p, double **freq, double **weight, int *n, sky_error *err)
 {
@@ -343,8 +365,6 @@ int sky_cmd_sim(int argc, char **argv)
         rc = cli_sim_instrument(&p, instrument, (int)nside, seed, verbose, &err);
         goto done;
     }
-    if (!unit)
-        unit = "uK_RJ";
     if ((rc = cli_read_smoothing(&p, (int)nside, &smooth, &smoothing, &beam, &err)))
         goto done;
     if ((rc = read_band(&p, &freq, &weight, &nfreq, &err)))
@@ -357,30 +377,27 @@ int sky_cmd_sim(int argc, char **argv)
         sky_threads_set((int)threads);
     report_threads(verbose);
 
+    sky_channel ch; /* the one channel of the command line */
+    cli_base_channel(&p, &ch);
+    ch.band = (sky_band){nfreq, freq, weight};
+    ch.smooth = smoothing ? &smooth : NULL;
     if (nparts > 1) {
         if (smoothing) {
             rc = sky_fail(&err, SKY_EINVAL, "--parts %lld: for unsmoothed maps only (the "
                           "transforms need the whole map; use mpirun to share it)", nparts);
             goto done;
         }
-        sky_band b = {nfreq, freq, weight};
-        cli_sim_target t = {presets, unit, out, NULL,
-                            dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                            cli_has(&p, "force"), cli_get(&p, "bandpass")};
-        rc = cli_sim_in_parts(&p, (int)nside, seed, verbose, &b, &t, (int)nparts, &err);
+        cli_sim_target t = sim_target(&p, &ch, presets, out, NULL);
+        rc = cli_sim_in_parts(&p, (int)nside, seed, verbose, &t, (int)nparts, &err);
         goto done;
     }
     if (sky_par_size() > 1) { /* under mpirun: every process its part */
         agreed = 1;
         if ((rc = sky_par_agree(SKY_OK, &err)))
             goto done;
-        sky_band b = {nfreq, freq, weight};
         char *car_path = smoothing && smooth.car_res_rad > 0 ? cli_car_path(&p, out) : NULL;
-        cli_sim_target t = {presets, unit, out, car_path,
-                            dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                            cli_has(&p, "force"), cli_get(&p, "bandpass")};
-        rc = cli_sim_parts(&p, (int)nside, seed, verbose, &b, smoothing ? &smooth : NULL, &t,
-                           &err);
+        cli_sim_target t = sim_target(&p, &ch, presets, out, car_path);
+        rc = cli_sim_parts(&p, (int)nside, seed, verbose, &t, &err);
         if (car_only)
             car_plot = car_path; /* what --plot draws */
         else
@@ -396,13 +413,11 @@ int sky_cmd_sim(int argc, char **argv)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 cli_peak_rss_mb());
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-    const char *units[] = {unit, unit, unit};
-    sky_fits_columns cols = {(int)nside, 3, names, units, NULL,
-                             dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32, "G",
+    const char *units[] = {ch.unit, ch.unit, ch.unit};
+    sky_fits_columns cols = {(int)nside, 3, names, units, NULL, ch.dtype, "G",
                              cli_has(&p, "force"), NULL};
     const int64_t npix = sky_npix(sky);
-    sky_band band = {nfreq, freq, weight};
-    if ((rc = sky_prov_add_band(prov, &band, cli_get(&p, "bandpass"))) &&
+    if ((rc = sky_prov_add_band(prov, &ch.band, cli_get(&p, "bandpass"))) &&
         (rc = sky_prov_status(prov, &err)))
         goto done;
 
@@ -414,7 +429,7 @@ int sky_cmd_sim(int argc, char **argv)
             goto done;
         }
         cli_progress_start("emission over %d frequenc%s", nfreq, nfreq == 1 ? "y" : "ies");
-        rc = sky_emission(sky, &band, unit, iqu, &err);
+        rc = sky_channels_evaluate(sky, 1, &ch, &iqu, &err);
         cli_progress_done();
         if (!rc)
             rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, cli_get(&p, "beam-window"),
@@ -441,7 +456,7 @@ int sky_cmd_sim(int argc, char **argv)
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
         double ta = sky_clock_seconds();
-        rc = sky_emission_range(sky, &band, unit, first, count, iqu, &err);
+        rc = sky_channels_range(sky, 1, &ch, first, count, &iqu, &err);
         t_emission += sky_clock_seconds() - ta;
         if (!rc)
             rc = sky_fits_writer_write(writer, first, count, iqu, &err);
@@ -461,7 +476,7 @@ int sky_cmd_sim(int argc, char **argv)
                 sky_clock_seconds() - t1 - t_emission, sky_clock_seconds() - t0,
                 cli_peak_rss_mb());
     if (verbose)
-        cli_line(stdout, "wrote %s (nside %lld, %s, %s)", out, nside, presets, unit);
+        cli_line(stdout, "wrote %s (nside %lld, %s, %s)", out, nside, presets, ch.unit);
 done:
     if (!rc && plot_png) { /* the picture of the map just written */
         cli_plot pa = {"I", NAN, NAN, 0, 800, 0, 0, NULL};

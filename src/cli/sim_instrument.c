@@ -56,7 +56,7 @@ static const double SMOOTH_BATCH_BYTES = 512.0 * 1024 * 1024;
 
 typedef struct plan {
     const cli_channel *ch;
-    const char *unit;
+    sky_channel chan; /* its band, unit and dtype (the smoothing is `smooth`) */
     sky_smooth_opts smooth;
     sky_table beam; /* the channel's own beam window */
     const char *beam_file; /* its file (or --beam-window's), for the header */
@@ -65,11 +65,6 @@ typedef struct plan {
     int written;
 } plan;
 
-static sky_band plan_band(const plan *q)
-{
-    return (sky_band){q->ch->nfreq, q->ch->freq, q->ch->weight};
-}
-
 /* The header of a channel's map: the sky's cards, the channel and its band. */
 static sky_prov *channel_prov(const sky_prov *base, const plan *q)
 {
@@ -77,8 +72,7 @@ static sky_prov *channel_prov(const sky_prov *base, const plan *q)
     if (!p)
         return NULL;
     sky_prov_set_string(p, "CHANNEL", q->ch->name, "instrument channel");
-    const sky_band b = plan_band(q);
-    sky_prov_add_band(p, &b, q->ch->bandpass_file);
+    sky_prov_add_band(p, &q->chan.band, q->ch->bandpass_file);
     return p;
 }
 
@@ -117,7 +111,12 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
     for (int c = 0; c < ins->nchan; c++) {
         plan *q = &pl[c];
         const cli_channel *ch = q->ch = &ins->chan[c];
-        q->unit = cli_unit ? cli_unit : ch->unit ? ch->unit : ins->unit ? ins->unit : "uK_RJ";
+        cli_base_channel(p, &q->chan);
+        q->chan.band = (sky_band){ch->nfreq, ch->freq, ch->weight};
+        q->chan.unit = cli_unit    ? cli_unit
+                       : ch->unit  ? ch->unit
+                       : ins->unit ? ins->unit
+                                   : "uK_RJ";
         q->smooth = base;
         q->smoothed = base_on;
         q->beam_file = cli_get(p, "beam-window");
@@ -154,28 +153,22 @@ static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
 static int write_direct_parts(const sky_sky *sky, const sky_prov *prov, plan *pl, int n,
                               int dtype, int overwrite, int verbose, sky_error *err)
 {
-    int64_t first[2], count[2], nloc = 0;
-    const int nseg = sky_part_ranges(sky, first, count);
-    for (int s = 0; s < nseg; s++)
-        nloc += count[s];
+    const int64_t nloc = sky_held_npix(sky);
     int batch = (int)(SMOOTH_BATCH_BYTES / (3.0 * (double)sky_npix(sky) * 8));
     batch = batch < 1 ? 1 : batch > n ? n : batch;
-    sky_band *bands = calloc((size_t)batch, sizeof *bands);
-    const char **units = calloc((size_t)batch, sizeof *units);
+    sky_channel *chans = calloc((size_t)batch, sizeof *chans);
     double **maps = calloc((size_t)batch, sizeof *maps);
-    int rc = bands && units && maps ? SKY_OK : sky_nomem(err, "the channel list");
+    int rc = chans && maps ? SKY_OK : sky_nomem(err, "the channel list");
     for (int k = 0; k < batch && !rc; k++)
         if (!(maps[k] = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *maps[k])))
             rc = sky_nomem(err, "the channel maps");
     for (int b0 = 0; b0 < n && !rc; b0 += batch) {
         const int nb = n - b0 < batch ? n - b0 : batch;
-        for (int k = 0; k < nb; k++) {
-            bands[k] = plan_band(&pl[b0 + k]);
-            units[k] = pl[b0 + k].unit;
-        }
-        rc = sky_par_agree(cli_evaluate_part(sky, nb, bands, units, maps, err), err);
+        for (int k = 0; k < nb; k++)
+            chans[k] = pl[b0 + k].chan;
+        rc = sky_par_agree(sky_channels_evaluate(sky, nb, chans, maps, err), err);
         for (int k = 0; k < nb && !rc; k++) {
-            const char *cu[3] = {units[k], units[k], units[k]};
+            const char *cu[3] = {chans[k].unit, chans[k].unit, chans[k].unit};
             sky_prov *cp = channel_prov(prov, &pl[b0 + k]);
             sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
                                      NULL};
@@ -190,8 +183,7 @@ static int write_direct_parts(const sky_sky *sky, const sky_prov *prov, plan *pl
         fprintf(stderr, "skymodel: %d channel%s without beam written\n", n, n == 1 ? "" : "s");
     for (int k = 0; maps && k < batch; k++)
         free(maps[k]);
-    free(bands);
-    free(units);
+    free(chans);
     free(maps);
     return sky_par_agree(rc, err);
 }
@@ -204,18 +196,16 @@ static int write_direct(const sky_sky *sky, const sky_prov *prov, plan *pl, int 
         return write_direct_parts(sky, prov, pl, n, dtype, overwrite, verbose, err);
     const int64_t npix = sky_npix(sky), chunk = cli_channel_chunk(npix, n);
     sky_fits_writer **w = calloc((size_t)n, sizeof *w);
-    sky_band *bands = calloc((size_t)n, sizeof *bands);
-    const char **units = calloc((size_t)n, sizeof *units);
+    sky_channel *chans = calloc((size_t)n, sizeof *chans);
     double **maps = calloc((size_t)n, sizeof *maps);
     int rc = SKY_OK;
-    if (!w || !bands || !units || !maps) {
+    if (!w || !chans || !maps) {
         rc = sky_nomem(err, "the channel list");
         goto done;
     }
     for (int c = 0; c < n && !rc; c++) {
-        bands[c] = plan_band(&pl[c]);
-        units[c] = pl[c].unit;
-        const char *cu[3] = {units[c], units[c], units[c]};
+        chans[c] = pl[c].chan;
+        const char *cu[3] = {chans[c].unit, chans[c].unit, chans[c].unit};
         sky_prov *cp = channel_prov(prov, &pl[c]);
         sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
                                  NULL};
@@ -230,7 +220,7 @@ static int write_direct(const sky_sky *sky, const sky_prov *prov, plan *pl, int 
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
         double ta = sky_clock_seconds();
-        rc = sky_emission_channels(sky, n, bands, units, first, count, maps, err);
+        rc = sky_channels_range(sky, n, chans, first, count, maps, err);
         t_emission += sky_clock_seconds() - ta;
         for (int c = 0; c < n && !rc; c++)
             rc = sky_fits_writer_write(w[c], first, count, maps[c], err);
@@ -253,8 +243,7 @@ done:
     for (int c = 0; maps && c < n; c++)
         free(maps[c]);
     free(w);
-    free(bands);
-    free(units);
+    free(chans);
     free(maps);
     return rc;
 }
@@ -305,7 +294,7 @@ static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, 
 #pragma omp ordered
         {
             if (!stop && !rc) {
-                const char *cu[3] = {q->unit, q->unit, q->unit};
+                const char *cu[3] = {q->chan.unit, q->chan.unit, q->chan.unit};
                 if (made) {
                     cli_progress_done();
                     krc = cli_write_smoothed(&r, &q->smooth, q->beam_file, q->out, q->car, cu,
@@ -343,10 +332,8 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
 {
     const int nside = sky_nside(*skyp);
     /* under mpirun each process holds its part (else the whole sky) */
-    int64_t first[2], count[2], npix = 0;
-    const int nseg = sky_part_ranges(*skyp, first, count), parts = sky_par_size() > 1;
-    for (int s = 0; s < nseg; s++)
-        npix += count[s];
+    const int64_t npix = sky_held_npix(*skyp);
+    const int parts = sky_par_size() > 1;
     sky_region part;
     sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
     /* batches as large as one process would make them: under mpirun each
@@ -357,18 +344,16 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         batch = 1;
     if (batch > n)
         batch = n;
-    sky_band *bands = calloc((size_t)batch, sizeof *bands);
-    const char **units = calloc((size_t)batch, sizeof *units);
+    sky_channel *chans = calloc((size_t)batch, sizeof *chans);
     double **maps = calloc((size_t)batch, sizeof *maps);
     sky_prov **cards = calloc((size_t)batch, sizeof *cards);
     int rc = SKY_OK;
-    if (!bands || !units || !maps || !cards)
+    if (!chans || !maps || !cards)
         rc = sky_nomem(err, "the channel list");
     for (int b0 = 0; b0 < n && !rc; b0 += batch) {
         const int nb = n - b0 < batch ? n - b0 : batch;
         for (int k = 0; k < nb && !rc; k++) {
-            bands[k] = plan_band(&pl[b0 + k]);
-            units[k] = pl[b0 + k].unit;
+            chans[k] = pl[b0 + k].chan;
             sky_prov_free(cards[k]);
             if (!(cards[k] = channel_prov(prov, &pl[b0 + k])))
                 rc = sky_nomem(err, "the header cards");
@@ -379,8 +364,7 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         double ta = sky_clock_seconds();
         cli_progress_start("emission of %d channel%s", nb, nb == 1 ? "" : "s");
         if (!rc)
-            rc = parts ? cli_evaluate_part(*skyp, nb, bands, units, maps, err)
-                       : sky_emission_channels(*skyp, nb, bands, units, 0, npix, maps, err);
+            rc = sky_channels_evaluate(*skyp, nb, chans, maps, err);
         cli_progress_done();
         rc = sky_par_agree(rc, err);
         if (!rc && verbose > 1 && sky_par_rank() == 0)
@@ -397,7 +381,7 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         }
         for (int k = 0; k < nb && !rc; k++) {
             plan *q = &pl[b0 + k];
-            const char *cu[3] = {q->unit, q->unit, q->unit};
+            const char *cu[3] = {q->chan.unit, q->chan.unit, q->chan.unit};
             const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
             rc = parts ? cli_smooth_part_and_write(maps[k], &part, 3, &q->smooth, q->beam_file,
                                                    q->out, q->car, cu, cards[k], dtype,
@@ -422,8 +406,7 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         free(maps[k]);
     for (int k = 0; cards && k < batch; k++)
         sky_prov_free(cards[k]);
-    free(bands);
-    free(units);
+    free(chans);
     free(maps);
     free(cards);
     return rc;

@@ -25,37 +25,7 @@
 #include "smoothing.h"
 #include "progress.h"
 
-enum { CHUNK = 1 << 20 }; /* pixels evaluated at a time, then spread into I, Q, U */
-
-int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
-                      const char *const *units, double *const *out, sky_error *err)
-{
-    int64_t first[2], count[2];
-    const int nseg = sky_part_ranges(sky, first, count);
-    int64_t nloc = 0;
-    for (int s = 0; s < nseg; s++)
-        nloc += count[s];
-    double **tmp = calloc((size_t)nchan, sizeof *tmp);
-    int rc = tmp ? SKY_OK : sky_nomem(err, "evaluation chunks");
-    for (int c = 0; c < nchan && !rc; c++)
-        if (!(tmp[c] = malloc((size_t)(3 * CHUNK) * sizeof *tmp[c])))
-            rc = sky_nomem(err, "evaluation chunks");
-    int64_t off = 0;
-    for (int s = 0; s < nseg && !rc; s++)
-        for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
-            const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a : CHUNK;
-            if ((rc = sky_emission_channels(sky, nchan, bands, units, a, n, tmp, err)))
-                break;
-            for (int c = 0; c < nchan; c++)
-                for (int k = 0; k < 3; k++)
-                    memcpy(out[c] + k * nloc + off, tmp[c] + k * n, (size_t)n * sizeof(double));
-            off += n;
-        }
-    for (int c = 0; tmp && c < nchan; c++)
-        free(tmp[c]);
-    free(tmp);
-    return rc;
-}
+enum { CHUNK = 1 << 20 }; /* pixels evaluated and written at a time with --parts */
 
 int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
                               const sky_smooth_opts *o, const char *beam_file,
@@ -132,9 +102,9 @@ done:
 }
 
 int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
-                  const sky_band *band, const sky_smooth_opts *smooth, const cli_sim_target *t,
-                  sky_error *err)
+                  const cli_sim_target *t, sky_error *err)
 {
+    const sky_smooth_opts *smooth = t->ch.smooth;
     const int rank = sky_par_rank(), size = sky_par_size();
     const int say = verbose > 1 && rank == 0;
     sky_config *cfg = NULL;
@@ -148,7 +118,8 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
 
     int rc = cli_build_sky(p, cli_get(p, "preset"), nside, seed, verbose, &cfg, &sky, &prov, err);
     if (!rc)
-        rc = sky_prov_add_band(prov, band, t->bandpass) ? sky_prov_status(prov, err) : SKY_OK;
+        rc = sky_prov_add_band(prov, &t->ch.band, t->bandpass) ? sky_prov_status(prov, err)
+                                                               : SKY_OK;
     if (!rc && !(map = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *map)))
         rc = sky_nomem(err, "this process's part of the map");
     if ((rc = sky_par_agree(rc, err)))
@@ -158,7 +129,7 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
                 sky_clock_seconds() - t0);
     const double t1 = sky_clock_seconds();
     cli_progress_start("emission of each process's part");
-    rc = cli_evaluate_part(sky, 1, band, &t->unit, &map, err);
+    rc = sky_channels_evaluate(sky, 1, &t->ch, &map, err);
     cli_progress_done();
     sky_free(sky); /* the templates are not needed again */
     sky = NULL;
@@ -168,15 +139,15 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
         fprintf(stderr, "skymodel: emission in %.2f s\n", sky_clock_seconds() - t1);
 
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-    const char *units[] = {t->unit, t->unit, t->unit};
-    sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite, NULL};
+    const char *units[] = {t->ch.unit, t->ch.unit, t->ch.unit};
+    sky_fits_columns cols = {nside, 3, names, units, NULL, t->ch.dtype, "G", t->overwrite, NULL};
     if (!smooth) {
         rc = sky_fits_write_parts(t->out, &cols, prov, map, err);
         goto done;
     }
 
     rc = cli_smooth_part_and_write(map, &part, 3, smooth, cli_get(p, "beam-window"), t->out,
-                                   t->car, units, prov, t->dtype, t->overwrite, verbose, err);
+                                   t->car, units, prov, t->ch.dtype, t->overwrite, verbose, err);
 done:
     if (!rc) {
         const double peak = sky_par_max(cli_peak_rss_mb());
@@ -185,7 +156,7 @@ done:
                     "process\n", sky_clock_seconds() - t0, peak);
         if (verbose && rank == 0 && !smooth)
             cli_line(stdout, "wrote %s (nside %d, %s, %s; %d processes)", t->out, nside,
-                     t->presets, t->unit, size);
+                     t->presets, t->ch.unit, size);
     }
     free(map);
     sky_free(sky);
@@ -195,10 +166,10 @@ done:
 }
 
 int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose,
-                     const sky_band *band, const cli_sim_target *t, int nparts, sky_error *err)
+                     const cli_sim_target *t, int nparts, sky_error *err)
 {
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-    const char *units[] = {t->unit, t->unit, t->unit};
+    const char *units[] = {t->ch.unit, t->ch.unit, t->ch.unit};
     sky_fits_writer *w = NULL;
     sky_prov *prov = NULL;
     double t_read = 0, t_emission = 0;
@@ -215,9 +186,9 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                                 nparts, &cfg, &sky, k == 0 ? &prov : NULL, err);
         cli_progress_done();
         if (!rc && !w) { /* the header (seeds included) from the first part's sky */
-            sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite,
-                                     NULL};
-            if (sky_prov_add_band(prov, band, t->bandpass))
+            sky_fits_columns cols = {nside, 3, names, units, NULL, t->ch.dtype, "G",
+                                     t->overwrite, NULL};
+            if (sky_prov_add_band(prov, &t->ch.band, t->bandpass))
                 rc = sky_prov_status(prov, err);
             if (!rc)
                 rc = sky_fits_writer_open_prov(t->out, &cols, prov, &w, err);
@@ -231,7 +202,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
             for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
                 const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a
                                                                   : CHUNK;
-                if (!(rc = sky_emission_range(sky, band, t->unit, a, n, buf, err)))
+                if (!(rc = sky_channels_range(sky, 1, &t->ch, a, n, &buf, err)))
                     rc = sky_fits_writer_write(w, a, n, buf, err);
             }
         cli_progress_done();
@@ -252,6 +223,6 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                 sky_clock_seconds() - t0, cli_peak_rss_mb());
     if (verbose)
         cli_line(stdout, "wrote %s (nside %d, %s, %s; %d parts)", t->out, nside, t->presets,
-                 t->unit, nparts);
+                 t->ch.unit, nparts);
     return SKY_OK;
 }
