@@ -352,6 +352,7 @@ SKY_API int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth
 typedef struct sky_channel {
     sky_band band;                 /* the bandpass */
     const char *unit;              /* output unit (sky_unit_check); NULL: "uK_RJ" */
+    double scale;                  /* every value multiplied by this (sky_channel_init: 1) */
     const sky_smooth_opts *smooth; /* beam, rotation, lmax, output nside, CAR map;
                                       NULL: none (the map as evaluated) */
     int dtype;                     /* enum sky_dtype of the file written */
@@ -365,7 +366,7 @@ typedef struct sky_channel {
     void *block_ctx;
 } sky_channel;
 
-/** Defaults: no band, unit "uK_RJ", no smoothing, SKY_FLOAT32, no hook. */
+/** Defaults: no band, unit "uK_RJ", scale 1, no smoothing, SKY_FLOAT32, no hook. */
 SKY_API void sky_channel_init(sky_channel *ch);
 
 /**

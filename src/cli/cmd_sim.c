@@ -57,6 +57,7 @@ static const cli_option sim_options[] = {
                             "--car-output: the CAR map alone", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
+    {"scale", 0, "X", "multiply every output map by X (default 1)", 0},
     {"plot", 0, "PNG", "also draw the map's I in Mollweide projection (see skymodel plot)", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
     {"parts", 0, "K", "build and evaluate the sky in K parts one after the other, each reading "
@@ -159,6 +160,9 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
         const char *dtype = cli_get(p, "dtype");
         sky_prov_add_sky(*prov, *cfg, *sky);
         sky_prov_set_string(*prov, "DTYPE", dtype ? dtype : "float32", "--dtype");
+        if (cli_get(p, "scale")) /* checked by cli_base_channel */
+            sky_prov_set_real(*prov, "SCALE", strtod(cli_get(p, "scale"), NULL),
+                              "--scale: the map multiplied by this");
         if ((rc = sky_prov_status(*prov, err)))
             goto fail;
     }
@@ -175,13 +179,15 @@ fail:
     return rc;
 }
 
-void cli_base_channel(const cli_parsed *p, sky_channel *ch)
+int cli_base_channel(const cli_parsed *p, sky_channel *ch, sky_error *err)
 {
-    const char *unit = cli_get(p, "unit"), *dtype = cli_get(p, "dtype");
+    const char *unit = cli_get(p, "unit"), *dtype = cli_get(p, "dtype"),
+               *scale = cli_get(p, "scale");
     sky_channel_init(ch);
     if (unit)
         ch->unit = unit;
     ch->dtype = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
+    return scale ? cli_double("--scale", scale, "a finite number", &ch->scale, err) : SKY_OK;
 }
 
 /* Where the map of channel `ch` goes: -o `out` (NULL: a CAR map alone), and
@@ -351,6 +357,9 @@ int sky_cmd_sim(int argc, char **argv)
     }
     if (unit && (rc = sky_unit_check(unit, &err)))
         goto done;
+    sky_channel ch; /* the one channel of the command line, every channel's start */
+    if ((rc = cli_base_channel(&p, &ch, &err)))
+        goto done;
     if (instrument && plot_png) {
         rc = sky_fail(&err, SKY_EINVAL, "--plot cannot be used with --instrument (draw each "
                       "channel's map with skymodel plot)");
@@ -377,8 +386,6 @@ int sky_cmd_sim(int argc, char **argv)
         sky_threads_set((int)threads);
     report_threads(verbose);
 
-    sky_channel ch; /* the one channel of the command line */
-    cli_base_channel(&p, &ch);
     ch.band = (sky_band){nfreq, freq, weight};
     ch.smooth = smoothing ? &smooth : NULL;
     if (nparts > 1) {

@@ -26,8 +26,9 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
                        sky_prov **prov, sky_error *err);
 
 /* The channel every map of the command line starts from (sky_channel_init,
- * then --unit and --dtype); the band and smoothing are the caller's. */
-void cli_base_channel(const cli_parsed *p, sky_channel *ch);
+ * then --unit, --dtype and --scale); the band and smoothing are the
+ * caller's. SKY_EINVAL for a bad --scale. */
+int cli_base_channel(const cli_parsed *p, sky_channel *ch, sky_error *err);
 
 /* Where one band's map goes: fill with designated initializers (cmd_sim.c's
  * sim_target), never positionally. */

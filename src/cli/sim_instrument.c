@@ -111,7 +111,8 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
     for (int c = 0; c < ins->nchan; c++) {
         plan *q = &pl[c];
         const cli_channel *ch = q->ch = &ins->chan[c];
-        cli_base_channel(p, &q->chan);
+        if ((rc = cli_base_channel(p, &q->chan, err)))
+            return rc;
         q->chan.band = (sky_band){ch->nfreq, ch->freq, ch->weight};
         q->chan.unit = cli_unit    ? cli_unit
                        : ch->unit  ? ch->unit

@@ -20,6 +20,7 @@ void sky_channel_init(sky_channel *ch)
 {
     memset(ch, 0, sizeof *ch);
     ch->unit = "uK_RJ";
+    ch->scale = 1.0;
     ch->dtype = SKY_FLOAT32;
 }
 
@@ -28,6 +29,9 @@ void sky_channel_init(sky_channel *ch)
 static int block_step(const sky_channel *ch, int index, int64_t first, int64_t count,
                       double *iqu, sky_error *err)
 {
+    if (ch->scale != 1.0)
+        for (int64_t i = 0; i < 3 * count; i++)
+            iqu[i] *= ch->scale;
     if (ch->block_hook)
         return ch->block_hook(ch->block_ctx, index, first, count, iqu, err);
     return SKY_OK;
