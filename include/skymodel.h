@@ -390,6 +390,48 @@ SKY_API int64_t sky_held_npix(const sky_sky *sky);
 SKY_API int sky_channels_evaluate(const sky_sky *sky, int nchan, const sky_channel *chans,
                                   double *const *out, sky_error *err);
 
+/**
+ * The channels' final maps in memory, as the CLI writes them: evaluated over
+ * every pixel the sky holds (sky_channels_evaluate), then each channel with
+ * `smooth` smoothed, rotated and brought to its output nside (sky_smooth;
+ * its CAR map is not made). maps[c] receives a malloc'ed array of 3 x npix
+ * doubles (npix: 12 nside_out^2, or sky_held_npix unsmoothed) that the
+ * caller frees; all NULL on failure. Smoothing needs a whole sky.
+ */
+SKY_API int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans,
+                              double **maps, sky_error *err);
+
+/** A map after sky_smooth_map: the HEALPix result and the CAR map. */
+typedef struct sky_smoothed {
+    int nside_in;             /* the map smoothed */
+    int nside, ncomp, ny, nx; /* the HEALPix output; CAR shape, or 0 */
+    double *hp, *car;         /* hp: NULL without a HEALPix output; the input map itself
+                                 (the caller's) unless `own`; car: NULL without a CAR map */
+    int own;                  /* hp was allocated here (sky_smoothed_free frees it) */
+    sky_smooth_report rep;
+} sky_smoothed;
+
+/**
+ * Smooths `map` (ncomp 1 or 3 maps at nside; used as scratch) as `o` says:
+ * a HEALPix result unless `healpix` is 0 (written over `map` when the
+ * output nside is the input's) and the CAR map `o` asks for. Touches
+ * nothing shared: maps may be smoothed side by side, one per thread.
+ */
+SKY_API int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                           int healpix, sky_smoothed *r, sky_error *err);
+SKY_API void sky_smoothed_free(sky_smoothed *r);
+
+/**
+ * Writes a smoothed map: the HEALPix result to `out` (unless NULL) and the
+ * CAR map to `car_path` (when made), with `units` (one per component) and
+ * the cards of `prov` plus the smoothing's (sky_prov_smoothed, sky_prov_car;
+ * `beam_file` names the beam window, or NULL). All outputs or none.
+ */
+SKY_API int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o,
+                               const char *beam_file, const char *out, const char *car_path,
+                               const char *const *units, const struct sky_prov *prov,
+                               int dtype, int overwrite, sky_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Provenance: the header cards that say how a map was made                 */
 /* ------------------------------------------------------------------------ */
@@ -464,6 +506,17 @@ SKY_API int sky_prov_add_band(sky_prov *p, const sky_band *band, const char *ban
  */
 SKY_API int sky_prov_add_smoothing(sky_prov *p, const sky_smooth_opts *o, const char *beam_file,
                                    int nside_in, const sky_smooth_report *rep);
+/**
+ * The cards of a smoothed map: a copy of `base` with the smoothing's
+ * (sky_prov_add_smoothing); `mpi_procs` > 1 adds NPROCS (the order of the
+ * alm sums changes the last bits), else an NPROCS of `base` is removed.
+ * NULL when out of memory.
+ */
+SKY_API sky_prov *sky_prov_smoothed(const sky_prov *base, const sky_smooth_opts *o,
+                                    const char *beam_file, int nside_in,
+                                    const sky_smooth_report *rep, int mpi_procs);
+/** The cards of its CAR map: a copy of `smoothed` with CARRES. NULL when out of memory. */
+SKY_API sky_prov *sky_prov_car(const sky_prov *smoothed, const sky_smooth_opts *o);
 /**
  * The cards of the map header (first extension) of a FITS file that are
  * not structural (table layout, HEALPix geometry, ordering, coordinates,

@@ -4,7 +4,8 @@
  * for the whole sky and for a part (its ranges back to back); the block
  * step sees every pixel of every channel exactly once, and a hook that
  * fails stops the evaluation with its status; a channel's scale multiplies
- * its map.
+ * its map; sky_channels_maps gives the unsmoothed channels as evaluated and
+ * a smoothed one equal to sky_smooth of its unsmoothed map.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -170,11 +171,67 @@ static void test_scale(void)
     sky_free(sky);
 }
 
+/* sky_channels_maps: unsmoothed as sky_channels_evaluate, smoothed (beam,
+ * rotation, lower output nside) as sky_smooth of the unsmoothed map */
+static void test_maps(void)
+{
+    const int nside = 16;
+    sky_sky *sky = make_sky("d1,s1", nside, 0, 1);
+    if (!sky)
+        return;
+    const int64_t npix = sky_npix(sky);
+    sky_smooth_opts o;
+    sky_smooth_opts_init(&o);
+    o.fwhm_rad = 120.0 / 60 * 3.14159265358979323846 / 180;
+    o.rot_from = 'G';
+    o.rot_to = 'C';
+    o.nside_out = nside / 2;
+    o.car_res_rad = 0.2; /* not made by sky_channels_maps */
+    sky_channel ch[NCHAN];
+    channels(ch);
+    ch[1].smooth = &o;
+    double *maps[NCHAN], *plain[NCHAN];
+    sky_error err;
+    int rc = sky_channels_maps(sky, NCHAN, ch, maps, &err);
+    CHECK(rc == SKY_OK, "sky_channels_maps: %s", err.msg);
+    ch[1].smooth = NULL;
+    for (int c = 0; c < NCHAN; c++)
+        plain[c] = malloc((size_t)(3 * npix) * sizeof *plain[c]);
+    rc = rc ? rc : sky_channels_evaluate(sky, NCHAN, ch, plain, &err);
+    CHECK(rc == SKY_OK, "sky_channels_evaluate: %s", err.msg);
+    if (!rc) {
+        CHECK(!memcmp(maps[0], plain[0], (size_t)(3 * npix) * sizeof(double)) &&
+                  !memcmp(maps[2], plain[2], (size_t)(3 * npix) * sizeof(double)),
+              "sky_channels_maps: an unsmoothed channel differs from its evaluation");
+        const int64_t nout = 12 * (int64_t)o.nside_out * o.nside_out;
+        double *want = malloc((size_t)(3 * nout) * sizeof *want);
+        o.car_res_rad = 0;
+        rc = sky_smooth(plain[1], nside, 3, &o, want, NULL, NULL, &err);
+        CHECK(rc == SKY_OK, "sky_smooth: %s", err.msg);
+        CHECK(!rc && !memcmp(maps[1], want, (size_t)(3 * nout) * sizeof(double)),
+              "sky_channels_maps: the smoothed channel is not sky_smooth of its map");
+        free(want);
+    }
+    for (int c = 0; c < NCHAN; c++) {
+        free(maps[c]);
+        free(plain[c]);
+    }
+    sky_free(sky);
+    /* a part of the sky cannot be smoothed alone */
+    sky = make_sky("d1", nside, 0, 2);
+    ch[1].smooth = &o;
+    rc = sky ? sky_channels_maps(sky, NCHAN, ch, maps, &err) : SKY_OK;
+    CHECK(rc == SKY_EINVAL && maps[0] == NULL && strstr(err.msg, "whole sky"),
+          "sky_channels_maps on a part: %d %s", rc, err.msg);
+    sky_free(sky);
+}
+
 int main(void)
 {
     test_evaluate("d1,s1,f1", 16, 0, 1);
     test_evaluate("d1,s1,f1", 16, 1, 3); /* a band of rings and its mirror */
     test_evaluate("a2,c2,d6", 8, 0, 2);
     test_scale();
+    test_maps();
     return check_report("test_pipeline");
 }

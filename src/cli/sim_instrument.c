@@ -284,7 +284,7 @@ static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, 
     for (int k = 0; k < nb; k++) {
         plan *q = &pl[k];
         sky_error e = {0};
-        cli_smoothed r;
+        sky_smoothed r;
         int stop;
 #pragma omp atomic read
         stop = failed;
@@ -314,7 +314,7 @@ static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, 
                 }
             }
             if (made)
-                cli_smoothed_free(&r);
+                sky_smoothed_free(&r);
             if (last) {
                 free(maps[k]);
                 maps[k] = NULL;

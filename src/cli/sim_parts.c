@@ -70,8 +70,8 @@ int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
                 "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
                 rep.residual, sky_clock_seconds() - t0, sky_sht_seconds() - tsht);
     const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    hprov = cli_smoothed_prov(prov, o, beam_file, nside, &rep, size);
-    cprov = hprov && ny ? cli_car_prov(hprov, o) : NULL;
+    hprov = sky_prov_smoothed(prov, o, beam_file, nside, &rep, size);
+    cprov = hprov && ny ? sky_prov_car(hprov, o) : NULL;
     rc = !hprov || (ny && !cprov) ? sky_nomem(err, "the header cards") : SKY_OK;
     if ((rc = sky_par_agree(rc, err)))
         goto done;
