@@ -401,6 +401,21 @@ SKY_API int sky_channels_evaluate(const sky_sky *sky, int nchan, const sky_chann
 SKY_API int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans,
                               double **maps, sky_error *err);
 
+/**
+ * Writes the unsmoothed channels' maps (HEALPix RING at the sky's nside,
+ * columns I_STOKES, Q_STOKES, U_STOKES in the channel's unit and dtype,
+ * COORDSYS G) to paths[c] with the cards of provs[c] (may be NULL), each
+ * through a temporary name: a whole sky in one pass over the pixels, in
+ * chunks streamed to the files (memory does not grow with nside); a part of
+ * the sky (under mpirun, every process calling with its part) in batches of
+ * whole maps, written by rank 0 from the parts. All maps or none: on
+ * failure those already written are removed. `emission_seconds` (may be
+ * NULL) receives the time spent evaluating, for a whole sky.
+ */
+SKY_API int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel *chans,
+                               const char *const *paths, const struct sky_prov *const *provs,
+                               int overwrite, double *emission_seconds, sky_error *err);
+
 /** A map after sky_smooth_map: the HEALPix result and the CAR map. */
 typedef struct sky_smoothed {
     int nside_in;             /* the map smoothed */

@@ -5,12 +5,17 @@
  * step sees every pixel of every channel exactly once, and a hook that
  * fails stops the evaluation with its status; a channel's scale multiplies
  * its map; sky_channels_maps gives the unsmoothed channels as evaluated and
- * a smoothed one equal to sky_smooth of its unsmoothed map.
+ * a smoothed one equal to sky_smooth of its unsmoothed map; sky_channels_write
+ * writes the evaluated maps, and none when one of them fails.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
+#include "io/fits_map.h"
 #include "skymodel.h"
 
 static sky_sky *make_sky(const char *presets, int nside, int part, int nparts)
@@ -226,6 +231,70 @@ static void test_maps(void)
     sky_free(sky);
 }
 
+/* sky_channels_write: each file holds its channel's map as evaluated (float64,
+ * its unit); a path that cannot be written leaves no file of the call */
+static void test_write(void)
+{
+    sky_sky *sky = make_sky("d1,s1", 8, 0, 1);
+    if (!sky)
+        return;
+    const int64_t npix = sky_npix(sky);
+    char dir[] = "/tmp/test_pipeline_XXXXXX", paths[NCHAN][64];
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    const char *p[NCHAN];
+    for (int c = 0; c < NCHAN; c++) {
+        snprintf(paths[c], sizeof paths[c], "%s/ch%d.fits", dir, c);
+        p[c] = paths[c];
+    }
+    sky_channel ch[NCHAN];
+    channels(ch);
+    for (int c = 0; c < NCHAN; c++)
+        ch[c].dtype = SKY_FLOAT64;
+    ch[2].scale = 3;
+    const struct sky_prov *cards[NCHAN] = {NULL, NULL, NULL};
+    sky_error err;
+    double t = -1;
+    int rc = sky_channels_write(sky, NCHAN, ch, p, cards, 0, &t, &err);
+    CHECK(rc == SKY_OK && t >= 0, "sky_channels_write: %s", err.msg);
+    double *maps[NCHAN];
+    for (int c = 0; c < NCHAN; c++)
+        maps[c] = malloc((size_t)(3 * npix) * sizeof *maps[c]);
+    rc = rc ? rc : sky_channels_evaluate(sky, NCHAN, ch, maps, &err);
+    for (int c = 0; c < NCHAN && !rc; c++) {
+        sky_hmap m[3];
+        char units[3][64];
+        const int fields[3] = {0, 1, 2};
+        int r = sky_fits_read_map(p[c], 3, fields, m, units, &err);
+        CHECK(r == SKY_OK, "%s: %s", p[c], err.msg);
+        int64_t bad = 0;
+        for (int k = 0; k < 3 && !r; k++) {
+            for (int64_t i = 0; i < npix; i++)
+                bad += !m[k].d || m[k].d[i] != maps[c][k * npix + i];
+            bad += strcmp(units[k], ch[c].unit) != 0;
+            sky_hmap_free(&m[k]);
+        }
+        CHECK(bad == 0, "%s: %lld values or units not the channel's", p[c], (long long)bad);
+    }
+    for (int c = 0; c < NCHAN; c++) {
+        free(maps[c]);
+        unlink(p[c]);
+    }
+    /* channel 2 to a folder that does not exist: no file at all */
+    snprintf(paths[2], sizeof paths[2], "%s/missing/ch2.fits", dir);
+    rc = sky_channels_write(sky, NCHAN, ch, p, cards, 0, NULL, &err);
+    CHECK(rc != SKY_OK, "sky_channels_write to a missing folder succeeded");
+    CHECK(access(p[0], F_OK) != 0 && access(p[1], F_OK) != 0,
+          "sky_channels_write: a failed call left files");
+    /* smoothed channels are refused */
+    sky_smooth_opts o;
+    sky_smooth_opts_init(&o);
+    ch[0].smooth = &o;
+    rc = sky_channels_write(sky, NCHAN, ch, p, cards, 0, NULL, &err);
+    CHECK(rc == SKY_EINVAL && strstr(err.msg, "channel 0: smoothed"), "smoothed: %s", err.msg);
+    rmdir(dir);
+    sky_free(sky);
+}
+
 int main(void)
 {
     test_evaluate("d1,s1,f1", 16, 0, 1);
@@ -233,5 +302,6 @@ int main(void)
     test_evaluate("a2,c2,d6", 8, 0, 2);
     test_scale();
     test_maps();
+    test_write();
     return check_report("test_pipeline");
 }

@@ -21,7 +21,6 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
-#include "io/fits_map.h"
 #include "io/text_table.h"
 #include "parallel/comm.h"
 #include "parallel/threads.h"
@@ -279,7 +278,6 @@ int sky_cmd_sim(int argc, char **argv)
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
     double *freq = NULL, *weight = NULL, *iqu = NULL;
-    sky_fits_writer *writer = NULL;
     sky_prov *prov = NULL;
     char *car_plot = NULL; /* the CAR map alone, drawn by --plot */
     sky_smooth_opts smooth;
@@ -419,10 +417,8 @@ int sky_cmd_sim(int argc, char **argv)
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 cli_peak_rss_mb());
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const char *units[] = {ch.unit, ch.unit, ch.unit};
-    sky_fits_columns cols = {(int)nside, 3, names, units, NULL, ch.dtype, "G",
-                             cli_has(&p, "force"), NULL};
+    const int overwrite = cli_has(&p, "force");
     const int64_t npix = sky_npix(sky);
     if ((rc = sky_prov_add_band(prov, &ch.band, cli_get(&p, "bandpass"))) &&
         (rc = sky_prov_status(prov, &err)))
@@ -440,7 +436,7 @@ int sky_cmd_sim(int argc, char **argv)
         cli_progress_done();
         if (!rc)
             rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, cli_get(&p, "beam-window"),
-                                      out, car_path, units, prov, cols.dtype, cols.overwrite,
+                                      out, car_path, units, prov, ch.dtype, overwrite,
                                       verbose, &err);
         if (car_only)
             car_plot = car_path; /* what --plot draws */
@@ -449,35 +445,18 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     }
 
-    /* Evaluate and write in chunks of pixels, so that the output map never has
-     * to be held whole (3.2 GB per Stokes component in double at nside 8192). */
-    const int64_t chunk = npix < (1 << 21) ? npix : (1 << 21);
-    if (!(iqu = sky_big_alloc((size_t)(3 * chunk) * sizeof *iqu))) {
-        rc = sky_nomem(&err, "the output map");
-        goto done;
-    }
-    if ((rc = sky_fits_writer_open_prov(out, &cols, prov, &writer, &err)))
-        goto done;
+    /* Evaluated and written in chunks of pixels, so that the output map never
+     * has to be held whole (3.2 GB per Stokes component in double at nside 8192). */
     double t_emission = 0;
+    const sky_prov *cards = prov;
     cli_progress_start("emission and writing, %lld pixels", (long long)npix);
-    for (int64_t first = 0; first < npix && !rc; first += chunk) {
-        const int64_t count = npix - first < chunk ? npix - first : chunk;
-        double ta = sky_clock_seconds();
-        rc = sky_channels_range(sky, 1, &ch, first, count, &iqu, &err);
-        t_emission += sky_clock_seconds() - ta;
-        if (!rc)
-            rc = sky_fits_writer_write(writer, first, count, iqu, &err);
-    }
+    rc = sky_channels_write(sky, 1, &ch, &out, &cards, overwrite, &t_emission, &err);
     cli_progress_done();
     if (rc)
         goto done;
     if (verbose > 1)
         fprintf(stderr, "skymodel: emission over %d frequenc%s in %.2f s, peak memory %.0f MB\n",
-                nfreq, nfreq == 1 ? "y" : "ies", t_emission, cli_peak_rss_mb());
-    rc = sky_fits_writer_commit(writer, &err);
-    writer = NULL;
-    if (rc)
-        goto done;
+                nfreq, nfreq == 1 ? "" : "ies", t_emission, cli_peak_rss_mb());
     if (verbose > 1)
         fprintf(stderr, "skymodel: map written in %.2f s; total %.2f s, peak memory %.0f MB\n",
                 sky_clock_seconds() - t1 - t_emission, sky_clock_seconds() - t0,
@@ -508,7 +487,6 @@ done:
         sky_outdirs_undo(&made);
     else
         sky_outdirs_free(&made);
-    sky_fits_writer_abort(writer);
     sky_prov_free(prov);
     free(car_plot);
     sky_table_free(&beam);

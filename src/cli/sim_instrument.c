@@ -33,8 +33,6 @@
 #include "core/error.h"
 #include "core/heap.h"
 #include "instrument.h"
-#include "io/fits_map.h"
-#include "io/fits_parts.h"
 #include "io/outpath.h"
 #include "parallel/comm.h"
 #include "sht/sht.h"
@@ -147,105 +145,48 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
     return SKY_OK;
 }
 
-static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-
-/* Under mpirun: the unsmoothed channels evaluated on this process's part, in
- * batches of the smoothing budget, each written by rank 0 from the parts. */
-static int write_direct_parts(const sky_sky *sky, const sky_prov *prov, plan *pl, int n,
-                              int dtype, int overwrite, int verbose, sky_error *err)
-{
-    const int64_t nloc = sky_held_npix(sky);
-    int batch = (int)(SMOOTH_BATCH_BYTES / (3.0 * (double)sky_npix(sky) * 8));
-    batch = batch < 1 ? 1 : batch > n ? n : batch;
-    sky_channel *chans = calloc((size_t)batch, sizeof *chans);
-    double **maps = calloc((size_t)batch, sizeof *maps);
-    int rc = chans && maps ? SKY_OK : sky_nomem(err, "the channel list");
-    for (int k = 0; k < batch && !rc; k++)
-        if (!(maps[k] = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *maps[k])))
-            rc = sky_nomem(err, "the channel maps");
-    for (int b0 = 0; b0 < n && !rc; b0 += batch) {
-        const int nb = n - b0 < batch ? n - b0 : batch;
-        for (int k = 0; k < nb; k++)
-            chans[k] = pl[b0 + k].chan;
-        rc = sky_par_agree(sky_channels_evaluate(sky, nb, chans, maps, err), err);
-        for (int k = 0; k < nb && !rc; k++) {
-            const char *cu[3] = {chans[k].unit, chans[k].unit, chans[k].unit};
-            sky_prov *cp = channel_prov(prov, &pl[b0 + k]);
-            sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
-                                     NULL};
-            rc = sky_par_agree(cp ? SKY_OK : sky_nomem(err, "the header cards"), err);
-            if (!rc)
-                rc = sky_fits_write_parts(pl[b0 + k].out, &cols, cp, maps[k], err);
-            sky_prov_free(cp);
-            pl[b0 + k].written = !rc;
-        }
-    }
-    if (!rc && verbose > 1 && sky_par_rank() == 0)
-        fprintf(stderr, "skymodel: %d channel%s without beam written\n", n, n == 1 ? "" : "s");
-    for (int k = 0; maps && k < batch; k++)
-        free(maps[k]);
-    free(chans);
-    free(maps);
-    return sky_par_agree(rc, err);
-}
-
-/* The unsmoothed channels: one pass, streamed to their files in chunks. */
-static int write_direct(const sky_sky *sky, const sky_prov *prov, plan *pl, int n, int dtype,
+/* The unsmoothed channels: one pass, streamed to their files in chunks (under
+ * mpirun: in batches, written by rank 0 from the parts). */
+static int write_direct(const sky_sky *sky, const sky_prov *prov, plan *pl, int n,
                         int overwrite, int verbose, sky_error *err)
 {
-    if (sky_par_size() > 1)
-        return write_direct_parts(sky, prov, pl, n, dtype, overwrite, verbose, err);
-    const int64_t npix = sky_npix(sky), chunk = cli_channel_chunk(npix, n);
-    sky_fits_writer **w = calloc((size_t)n, sizeof *w);
+    const int parts = sky_par_size() > 1;
     sky_channel *chans = calloc((size_t)n, sizeof *chans);
-    double **maps = calloc((size_t)n, sizeof *maps);
-    int rc = SKY_OK;
-    if (!w || !chans || !maps) {
-        rc = sky_nomem(err, "the channel list");
-        goto done;
-    }
+    const char **paths = calloc((size_t)n, sizeof *paths);
+    sky_prov **cards = calloc((size_t)n, sizeof *cards);
+    int rc = chans && paths && cards ? SKY_OK : sky_nomem(err, "the channel list");
     for (int c = 0; c < n && !rc; c++) {
         chans[c] = pl[c].chan;
-        const char *cu[3] = {chans[c].unit, chans[c].unit, chans[c].unit};
-        sky_prov *cp = channel_prov(prov, &pl[c]);
-        sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
-                                 NULL};
-        if (!cp || !(maps[c] = sky_big_alloc((size_t)(3 * chunk) * sizeof *maps[c])))
-            rc = sky_nomem(err, "the output chunks");
-        else
-            rc = sky_fits_writer_open_prov(pl[c].out, &cols, cp, &w[c], err);
-        sky_prov_free(cp);
+        paths[c] = pl[c].out;
+        if (!(cards[c] = channel_prov(prov, &pl[c])))
+            rc = sky_nomem(err, parts ? "the header cards" : "the output chunks");
     }
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
     double t_emission = 0, t0 = sky_clock_seconds();
-    cli_progress_start("%d channel%s without beam: emission and writing", n, n == 1 ? "" : "s");
-    for (int64_t first = 0; first < npix && !rc; first += chunk) {
-        const int64_t count = npix - first < chunk ? npix - first : chunk;
-        double ta = sky_clock_seconds();
-        rc = sky_channels_range(sky, n, chans, first, count, maps, err);
-        t_emission += sky_clock_seconds() - ta;
-        for (int c = 0; c < n && !rc; c++)
-            rc = sky_fits_writer_write(w[c], first, count, maps[c], err);
-    }
-    cli_progress_done();
-    for (int c = 0; c < n && !rc; c++) {
-        rc = sky_fits_writer_commit(w[c], err);
-        w[c] = NULL;
-        pl[c].written = !rc;
-    }
-    if (!rc && verbose > 1)
+    if (!parts)
+        cli_progress_start("%d channel%s without beam: emission and writing", n,
+                           n == 1 ? "" : "s");
+    rc = sky_channels_write(sky, n, chans, paths, (const sky_prov *const *)cards, overwrite,
+                            &t_emission, err);
+    if (!parts)
+        cli_progress_done();
+    for (int c = 0; c < n && !rc; c++)
+        pl[c].written = 1;
+    if (!rc && verbose > 1 && parts && sky_par_rank() == 0)
+        fprintf(stderr, "skymodel: %d channel%s without beam written\n", n, n == 1 ? "" : "s");
+    else if (!rc && verbose > 1 && !parts)
         fprintf(stderr,
                 "skymodel: %d channel%s without beam: emission %.2f s, writing %.2f s, peak "
                 "memory %.0f MB\n",
                 n, n == 1 ? "" : "s", t_emission, sky_clock_seconds() - t0 - t_emission,
                 cli_peak_rss_mb());
 done:
-    for (int c = 0; w && c < n; c++)
-        sky_fits_writer_abort(w[c]);
-    for (int c = 0; maps && c < n; c++)
-        free(maps[c]);
-    free(w);
+    for (int c = 0; cards && c < n; c++)
+        sky_prov_free(cards[c]);
     free(chans);
-    free(maps);
+    free(paths);
+    free(cards);
     return rc;
 }
 
@@ -479,7 +420,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
     const int overwrite = cli_has(p, "force");
     if (ndirect)
-        rc = write_direct(sky, prov, direct, ndirect, dt, overwrite, verbose, err);
+        rc = write_direct(sky, prov, direct, ndirect, overwrite, verbose, err);
     if (!rc && nsmoothed)
         rc = write_smoothed(&sky, prov, smoothed, nsmoothed, dt, overwrite, verbose, err);
     if (rc && sky_par_rank() == 0) { /* all maps or none */

@@ -11,9 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
 #include "io/fits_map.h"
+#include "io/fits_parts.h"
+#include "parallel/comm.h"
 #include "sht/sht.h"
 #include "sht/smooth.h"
 #include "skymodel.h"
@@ -153,5 +156,125 @@ int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans, d
             free(maps[c]);
             maps[c] = NULL;
         }
+    return rc;
+}
+
+static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
+
+/* Whole maps evaluated at once for a part of the sky: at most this many
+ * bytes (of whole-sky maps: each process's share falls with their number),
+ * but always at least one channel. */
+static const double PART_BATCH_BYTES = 512.0 * 1024 * 1024;
+
+/* Pixels evaluated at a time for `nchan` streamed channels: about 256 MB of
+ * double IQU over all of them, at most 2^21, in whole 1024-pixel FITS rows. */
+static int64_t stream_chunk(int64_t npix, int nchan)
+{
+    int64_t chunk = ((int64_t)(256 << 20) / (24 * (int64_t)nchan)) / 1024 * 1024;
+    if (chunk < 1024)
+        chunk = 1024;
+    if (chunk > (1 << 21))
+        chunk = 1 << 21;
+    return chunk < npix ? chunk : npix;
+}
+
+/* A part of the sky under mpirun: the channels evaluated in batches, each
+ * map written by rank 0 from the processes' parts. Every process calls it. */
+static int write_parts(const sky_sky *sky, int nchan, const sky_channel *chans,
+                       const char *const *paths, const struct sky_prov *const *provs,
+                       int overwrite, int *written, sky_error *err)
+{
+    const int64_t nloc = sky_held_npix(sky);
+    int batch = (int)(PART_BATCH_BYTES / (3.0 * (double)sky_npix(sky) * 8));
+    batch = batch < 1 ? 1 : batch > nchan ? nchan : batch;
+    double **maps = calloc((size_t)batch, sizeof *maps);
+    int rc = maps ? SKY_OK : sky_nomem(err, "the channel list");
+    for (int k = 0; k < batch && !rc; k++)
+        if (!(maps[k] = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *maps[k])))
+            rc = sky_nomem(err, "the channel maps");
+    for (int b0 = 0; b0 < nchan && !rc; b0 += batch) {
+        const int nb = nchan - b0 < batch ? nchan - b0 : batch;
+        rc = sky_par_agree(sky_channels_evaluate(sky, nb, chans + b0, maps, err), err);
+        for (int k = 0; k < nb && !rc; k++) {
+            const sky_channel *ch = &chans[b0 + k];
+            const char *cu[3] = {ch->unit, ch->unit, ch->unit};
+            sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, ch->dtype, "G",
+                                     overwrite, NULL};
+            rc = sky_fits_write_parts(paths[b0 + k], &cols, provs[b0 + k], maps[k], err);
+            written[b0 + k] = !rc;
+        }
+    }
+    for (int k = 0; maps && k < batch; k++)
+        free(maps[k]);
+    free(maps);
+    return sky_par_agree(rc, err);
+}
+
+int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel *chans,
+                       const char *const *paths, const struct sky_prov *const *provs,
+                       int overwrite, double *emission_seconds, sky_error *err)
+{
+    if (emission_seconds)
+        *emission_seconds = 0;
+    if (!sky || !chans || !paths || !provs || nchan < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_channels_write: NULL argument or no channel");
+    for (int c = 0; c < nchan; c++)
+        if (chans[c].smooth || !paths[c])
+            return sky_fail(err, SKY_EINVAL, "sky_channels_write: channel %d: %s", c,
+                            paths[c] ? "smoothed (use sky_smooth_map and sky_write_smoothed)"
+                                     : "no path");
+    const int64_t npix = sky_npix(sky);
+    const int part = sky_held_npix(sky) != npix;
+    if (part && sky_par_size() < 2)
+        return sky_fail(err, SKY_EINVAL, "sky_channels_write: a part of the sky is written by "
+                        "the MPI processes holding the others");
+    int *written = calloc((size_t)nchan, sizeof *written);
+    if (!written)
+        return sky_nomem(err, "the channel list");
+    int rc = SKY_OK;
+    if (part) {
+        rc = write_parts(sky, nchan, chans, paths, provs, overwrite, written, err);
+        goto done;
+    }
+    const int64_t chunk = stream_chunk(npix, nchan);
+    sky_fits_writer **w = calloc((size_t)nchan, sizeof *w);
+    double **maps = calloc((size_t)nchan, sizeof *maps);
+    if (!w || !maps)
+        rc = sky_nomem(err, "the channel list");
+    for (int c = 0; c < nchan && !rc; c++) {
+        const char *cu[3] = {chans[c].unit, chans[c].unit, chans[c].unit};
+        sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, chans[c].dtype, "G",
+                                 overwrite, NULL};
+        if (!(maps[c] = sky_big_alloc((size_t)(3 * chunk) * sizeof *maps[c])))
+            rc = sky_nomem(err, "the output chunks");
+        else
+            rc = sky_fits_writer_open_prov(paths[c], &cols, provs[c], &w[c], err);
+    }
+    for (int64_t first = 0; first < npix && !rc; first += chunk) {
+        const int64_t count = npix - first < chunk ? npix - first : chunk;
+        const double ta = sky_clock_seconds();
+        rc = sky_channels_range(sky, nchan, chans, first, count, maps, err);
+        if (emission_seconds)
+            *emission_seconds += sky_clock_seconds() - ta;
+        for (int c = 0; c < nchan && !rc; c++)
+            rc = sky_fits_writer_write(w[c], first, count, maps[c], err);
+    }
+    for (int c = 0; c < nchan && !rc; c++) {
+        rc = sky_fits_writer_commit(w[c], err);
+        w[c] = NULL;
+        written[c] = !rc;
+    }
+    for (int c = 0; w && c < nchan; c++)
+        sky_fits_writer_abort(w[c]);
+    for (int c = 0; maps && c < nchan; c++)
+        free(maps[c]);
+    free(w);
+    free(maps);
+done:
+    if (rc && sky_par_rank() == 0) /* all maps or none */
+        for (int c = 0; c < nchan; c++)
+            if (written[c])
+                unlink(paths[c]);
+    free(written);
     return rc;
 }
