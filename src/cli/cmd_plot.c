@@ -55,9 +55,10 @@ int cli_plot_args(const cli_parsed *p, cli_plot *a, sky_error *err)
         return sky_fail(err, SKY_EINVAL, "--coord '%s': expected G, C or E", c);
     a->coord = c ? c[0] : 0;
     int rc;
-    if (cli_get(p, "min") && (rc = cli_double("--min", cli_get(p, "min"), "a finite number", &a->vmin, err)))
+    static const char number[] = "a finite number";
+    if (cli_get(p, "min") && (rc = cli_double("--min", cli_get(p, "min"), number, &a->vmin, err)))
         return rc;
-    if (cli_get(p, "max") && (rc = cli_double("--max", cli_get(p, "max"), "a finite number", &a->vmax, err)))
+    if (cli_get(p, "max") && (rc = cli_double("--max", cli_get(p, "max"), number, &a->vmax, err)))
         return rc;
     if (!isnan(a->vmin) && !isnan(a->vmax) && !(a->vmin < a->vmax))
         return sky_fail(err, SKY_EINVAL, "--min %g --max %g: expected min < max", a->vmin,
