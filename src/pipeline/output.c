@@ -166,9 +166,7 @@ static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
  * but always at least one channel. */
 static const double PART_BATCH_BYTES = 512.0 * 1024 * 1024;
 
-/* Pixels evaluated at a time for `nchan` streamed channels: about 256 MB of
- * double IQU over all of them, at most 2^21, in whole 1024-pixel FITS rows. */
-static int64_t stream_chunk(int64_t npix, int nchan)
+int64_t sky_channels_chunk(int64_t npix, int nchan)
 {
     int64_t chunk = ((int64_t)(256 << 20) / (24 * (int64_t)nchan)) / 1024 * 1024;
     if (chunk < 1024)
@@ -236,7 +234,7 @@ int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel *chans,
         rc = write_parts(sky, nchan, chans, paths, provs, overwrite, written, err);
         goto done;
     }
-    const int64_t chunk = stream_chunk(npix, nchan);
+    const int64_t chunk = sky_channels_chunk(npix, nchan);
     sky_fits_writer **w = calloc((size_t)nchan, sizeof *w);
     double **maps = calloc((size_t)nchan, sizeof *maps);
     if (!w || !maps)
