@@ -441,6 +441,28 @@ SKY_API int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_o
 SKY_API void sky_smoothed_free(sky_smoothed *r);
 
 /**
+ * Under mpirun (every process calls it): smooths the map each process holds
+ * the part of (the part sky_create gives its rank at `nside`: the I, Q, U
+ * blocks of its ranges back to back, as sky_channels_evaluate gives), the
+ * alm summed over the processes (the last bits differ from a serial run).
+ * r->hp: this process's part of the result at the output nside (`map`
+ * itself when that is `nside`; none unless `healpix`); r->car: the CAR map,
+ * on rank 0 only (r->ny, r->nx on every rank). In one process (no mpirun,
+ * or one rank) it is sky_smooth_map.
+ */
+SKY_API int sky_smooth_map_parts(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                                 int healpix, sky_smoothed *r, sky_error *err);
+/** Writes what sky_smooth_map_parts made as sky_write_smoothed does, rank 0
+ * writing the HEALPix map from the processes' parts (NPROCS in its cards)
+ * and the CAR map. Every process calls it; all return the same status. In
+ * one process it is sky_write_smoothed. */
+SKY_API int sky_write_smoothed_parts(const sky_smoothed *r, const sky_smooth_opts *o,
+                                     const char *beam_file, const char *out,
+                                     const char *car_path, const char *const *units,
+                                     const struct sky_prov *prov, int dtype, int overwrite,
+                                     sky_error *err);
+
+/**
  * Writes a smoothed map: the HEALPix result to `out` (unless NULL) and the
  * CAR map to `car_path` (when made), with `units` (one per component) and
  * the cards of `prov` plus the smoothing's (sky_prov_smoothed, sky_prov_car;

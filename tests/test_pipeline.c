@@ -215,6 +215,19 @@ static void test_maps(void)
         CHECK(rc == SKY_OK, "sky_smooth: %s", err.msg);
         CHECK(!rc && !memcmp(maps[1], want, (size_t)(3 * nout) * sizeof(double)),
               "sky_channels_maps: the smoothed channel is not sky_smooth of its map");
+        /* one process: the distributed smoothing's part is the whole map */
+        sky_smoothed r;
+        rc = sky_smooth_map_parts(plain[1], nside, 3, &o, 1, &r, &err);
+        CHECK(rc == SKY_OK && r.nside == o.nside_out && r.own && !r.car,
+              "sky_smooth_map_parts: %s", err.msg);
+        double worst = 0, peak = 0;
+        for (int64_t i = 0; !rc && i < 3 * nout; i++) {
+            worst = fmax(worst, fabs(r.hp[i] - want[i]));
+            peak = fmax(peak, fabs(want[i]));
+        }
+        CHECK(worst <= 1e-12 * peak, "sky_smooth_map_parts: %g from sky_smooth", worst / peak);
+        if (!rc)
+            sky_smoothed_free(&r);
         free(want);
     }
     for (int c = 0; c < NCHAN; c++) {

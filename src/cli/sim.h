@@ -56,7 +56,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
 
 /* Smooths this process's part `map` (ncomp blocks, destroyed) with the other
  * processes and writes the file (rank 0), and the CAR map when o asks. */
-int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
+int cli_smooth_part_and_write(double *map, int nside, int ncomp,
                               const sky_smooth_opts *o, const char *beam_file,
                               const char *out_path, const char *car_path,
                               const char *const *units, const sky_prov *prov, int dtype,

@@ -276,8 +276,6 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
     /* under mpirun each process holds its part (else the whole sky) */
     const int64_t npix = sky_held_npix(*skyp);
     const int parts = sky_par_size() > 1;
-    sky_region part;
-    sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
     /* batches as large as one process would make them: under mpirun each
      * process's share of the memory then falls with the number of processes */
     const double map_bytes = 3.0 * (double)sky_npix(*skyp) * sizeof(double);
@@ -325,7 +323,7 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->chan.unit, q->chan.unit, q->chan.unit};
             const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
-            rc = parts ? cli_smooth_part_and_write(maps[k], &part, 3, &q->smooth, q->beam_file,
+            rc = parts ? cli_smooth_part_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,
                                                    q->out, q->car, cu, cards[k], dtype,
                                                    overwrite, verbose, err)
                        : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,

@@ -27,77 +27,36 @@
 
 enum { CHUNK = 1 << 20 }; /* pixels evaluated and written at a time with --parts */
 
-int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
+int cli_smooth_part_and_write(double *map, int nside, int ncomp,
                               const sky_smooth_opts *o, const char *beam_file,
                               const char *out_path, const char *car_path,
                               const char *const *units, const sky_prov *prov, int dtype,
                               int overwrite, int verbose, sky_error *err)
 {
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const int rank = sky_par_rank(), size = sky_par_size();
-    const int nside = part->nside, nside_out = o->nside_out ? o->nside_out : nside;
-    sky_region out_part;
-    sky_region_part(nside_out, rank, size, &out_part);
-    const sky_region *op = nside_out == nside ? part : &out_part;
-    const int64_t nout = sky_region_npix(op);
-    double *out = NULL, *car = NULL;
-    sky_prov *hprov = NULL, *cprov = NULL;
-    int ny = 0, nx = 0, rc = SKY_OK;
-    if (o->car_res_rad > 0)
-        rc = sky_car_shape(o->car_res_rad, &ny, &nx, err);
-    if (!rc) {
-        /* no HEALPix map for a CAR map alone */
-        out = !out_path ? NULL
-              : nside_out == nside
-                  ? map
-                  : sky_big_alloc((size_t)(ncomp * (nout > 0 ? nout : 1)) * sizeof *out);
-        if ((out_path && !out) ||
-            (rank == 0 && ny && !(car = malloc((size_t)ncomp * ny * nx * sizeof *car))))
-            rc = sky_nomem(err, "the smoothed maps");
-    }
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
     const double t0 = sky_clock_seconds(), tsht = sky_sht_seconds();
-    sky_smooth_report rep;
+    sky_smoothed r;
     cli_progress_start("transforms of %s over %d processes", out_path ? out_path : car_path,
                        size);
-    rc = sky_smooth_part(map, part, ncomp, o, op, out, car, &rep, err);
+    int rc = sky_smooth_map_parts(map, nside, ncomp, o, out_path != NULL, &r, err);
     cli_progress_done();
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
+    if (rc)
+        return rc;
     if (verbose > 1 && rank == 0)
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g in "
-                "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
-                rep.residual, sky_clock_seconds() - t0, sky_sht_seconds() - tsht);
-    const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    hprov = sky_prov_smoothed(prov, o, beam_file, nside, &rep, size);
-    cprov = hprov && ny ? sky_prov_car(hprov, o) : NULL;
-    rc = !hprov || (ny && !cprov) ? sky_nomem(err, "the header cards") : SKY_OK;
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
-    sky_fits_columns cols = {nside_out, ncomp, names, units, NULL, dtype, coord, overwrite,
-                             NULL};
-    if (out_path && (rc = sky_fits_write_parts(out_path, &cols, hprov, out, err)))
-        goto done;
-    if (car) {
-        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite, cprov};
-        if ((rc = sky_fits_write_car(car_path, &img, err)) && out_path)
-            remove(out_path); /* all outputs or none */
-    }
-    rc = sky_par_agree(rc, err);
+                "%.2f s (libsharp %.2f s on rank 0)\n", r.rep.lmax, r.rep.method,
+                r.rep.iterations, r.rep.residual, sky_clock_seconds() - t0,
+                sky_sht_seconds() - tsht);
+    rc = sky_write_smoothed_parts(&r, o, beam_file, out_path, car_path, units, prov, dtype,
+                                  overwrite, err);
     if (!rc && verbose && rank == 0) {
         if (out_path)
-            cli_line(stdout, "wrote %s (nside %d, smoothed; %d processes)", out_path,
-                     nside_out, size);
-        if (car)
-            cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, ny, nx);
+            cli_line(stdout, "wrote %s (nside %d, smoothed; %d processes)", out_path, r.nside,
+                     size);
+        if (r.car)
+            cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, r.ny, r.nx);
     }
-done:
-    sky_prov_free(hprov);
-    sky_prov_free(cprov);
-    if (out != map)
-        free(out);
-    free(car);
+    sky_smoothed_free(&r);
     return rc;
 }
 
@@ -146,7 +105,7 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
         goto done;
     }
 
-    rc = cli_smooth_part_and_write(map, &part, 3, smooth, cli_get(p, "beam-window"), t->out,
+    rc = cli_smooth_part_and_write(map, nside, 3, smooth, cli_get(p, "beam-window"), t->out,
                                    t->car, units, prov, t->ch.dtype, t->overwrite, verbose, err);
 done:
     if (!rc) {

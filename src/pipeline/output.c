@@ -17,6 +17,7 @@
 #include "io/fits_map.h"
 #include "io/fits_parts.h"
 #include "parallel/comm.h"
+#include "parallel/region.h"
 #include "sht/sht.h"
 #include "sht/smooth.h"
 #include "skymodel.h"
@@ -274,5 +275,77 @@ done:
             if (written[c])
                 unlink(paths[c]);
     free(written);
+    return rc;
+}
+
+int sky_smooth_map_parts(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                         int healpix, sky_smoothed *r, sky_error *err)
+{
+    const int rank = sky_par_rank(), size = sky_par_size();
+    if (size < 2) /* one process: its part is the whole map */
+        return sky_smooth_map(map, nside, ncomp, o, healpix, r, err);
+    const int nside_out = o->nside_out ? o->nside_out : nside;
+    sky_region part, out_part;
+    sky_region_part(nside, rank, size, &part);
+    sky_region_part(nside_out, rank, size, &out_part);
+    const int64_t nout = sky_region_npix(&out_part);
+    double *out = NULL, *car = NULL;
+    int rc = SKY_OK;
+    memset(r, 0, sizeof *r);
+    r->nside_in = nside;
+    r->nside = nside_out;
+    r->ncomp = ncomp;
+    if (o->car_res_rad > 0)
+        rc = sky_car_shape(o->car_res_rad, &r->ny, &r->nx, err);
+    if (!rc) {
+        out = !healpix ? NULL
+              : nside_out == nside
+                  ? map
+                  : sky_big_alloc((size_t)(ncomp * (nout > 0 ? nout : 1)) * sizeof *out);
+        if ((healpix && !out) ||
+            (rank == 0 && r->ny && !(car = malloc((size_t)ncomp * r->ny * r->nx * sizeof *car))))
+            rc = sky_nomem(err, "the smoothed maps");
+    }
+    if (!(rc = sky_par_agree(rc, err)))
+        rc = sky_par_agree(sky_smooth_part(map, &part, ncomp, o, nside_out == nside ? &part
+                                                                                 : &out_part,
+                                           out, car, &r->rep, err), err);
+    r->hp = out;
+    r->own = out && out != map;
+    r->car = car;
+    if (rc)
+        sky_smoothed_free(r);
+    return rc;
+}
+
+int sky_write_smoothed_parts(const sky_smoothed *r, const sky_smooth_opts *o,
+                             const char *beam_file, const char *out, const char *car_path,
+                             const char *const *units, const struct sky_prov *prov, int dtype,
+                             int overwrite, sky_error *err)
+{
+    if (sky_par_size() < 2)
+        return sky_write_smoothed(r, o, beam_file, out, car_path, units, prov, dtype, overwrite,
+                                  err);
+    const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
+    sky_prov *hprov = sky_prov_smoothed(prov, o, beam_file, r->nside_in, &r->rep,
+                                        sky_par_size());
+    sky_prov *cprov = hprov && r->ny ? sky_prov_car(hprov, o) : NULL;
+    int rc = !hprov || (r->ny && !cprov) ? sky_nomem(err, "the header cards") : SKY_OK;
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    sky_fits_columns cols = {r->nside, r->ncomp, NAMES, units, NULL, dtype, coord, overwrite,
+                             NULL};
+    if (out && (rc = sky_fits_write_parts(out, &cols, hprov, r->hp, err)))
+        goto done;
+    if (r->car) { /* rank 0 */
+        sky_car_image img = {r->ncomp, r->ny, r->nx, r->car, units[0], coord, dtype, overwrite,
+                             cprov};
+        if ((rc = sky_fits_write_car(car_path, &img, err)) && out)
+            remove(out); /* all outputs or none */
+    }
+    rc = sky_par_agree(rc, err);
+done:
+    sky_prov_free(hprov);
+    sky_prov_free(cprov);
     return rc;
 }
