@@ -352,7 +352,9 @@ SKY_API int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth
 typedef struct sky_channel {
     sky_band band;                 /* the bandpass */
     const char *unit;              /* output unit (sky_unit_check); NULL: "uK_RJ" */
-    double scale;                  /* every value multiplied by this (sky_channel_init: 1) */
+    double scale;                  /* every value multiplied by this (sky_channel_init: 1);
+                                      0 is refused, so that a channel not from
+                                      sky_channel_init cannot give an all-zero map */
     const sky_smooth_opts *smooth; /* beam, rotation, lmax, output nside, CAR map;
                                       NULL: none (the map as evaluated) */
     int dtype;                     /* enum sky_dtype of the file written */

@@ -85,10 +85,10 @@ with tempfile.TemporaryDirectory() as tmp:
         for ch, exact in (("A", True), ("B", False)):
             compare("instrument " + ch, os.path.join(tmp, "ins1", ch + ".fits"),
                     os.path.join(tmp, "ins2", ch + ".fits"), exact)
-    for bad in ("x", "nan", "1,2", ""):
+    for bad in ("x", "nan", "1,2", "", "0", "-0", "inf"):
         r = subprocess.run([binary, "sim", *band, "--scale", bad, "-o", "bad.fits"], cwd=tmp,
                            capture_output=True, text=True)
-        want = f"skymodel: --scale '{bad}': expected a finite number\n"
+        want = f"skymodel: --scale '{bad}': expected a finite number other than 0\n"
         check(r.returncode == 2 and r.stderr == want,
               f"--scale '{bad}': exit {r.returncode}, {r.stderr!r}, expected {want!r}")
         check(not os.path.exists(os.path.join(tmp, "bad.fits")), f"--scale '{bad}': a file")

@@ -166,6 +166,11 @@ static void test_scale(void)
     for (int64_t i = 0; i < 3 * count; i++)
         bad += b[i] != -2.5 * a[i];
     CHECK(bad == 0, "scale -2.5: %lld values not -2.5 times the unscaled map", (long long)bad);
+    /* a channel not from sky_channel_init (scale 0) is refused */
+    sky_channel zero = {.band = ch[0].band, .unit = "uK_RJ"};
+    rc = sky_channels_range(sky, 1, &zero, first, count, &a, &err);
+    CHECK(rc == SKY_EINVAL && strstr(err.msg, "sky_channel_init"), "scale 0: %d %s", rc,
+          err.msg);
     sky_channel d;
     sky_channel_init(&d);
     CHECK(d.scale == 1 && d.unit && !strcmp(d.unit, "uK_RJ") && !d.smooth &&

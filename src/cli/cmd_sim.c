@@ -186,7 +186,11 @@ int cli_base_channel(const cli_parsed *p, sky_channel *ch, sky_error *err)
     if (unit)
         ch->unit = unit;
     ch->dtype = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
-    return scale ? cli_double("--scale", scale, "a finite number", &ch->scale, err) : SKY_OK;
+    static const char what[] = "a finite number other than 0";
+    int rc = scale ? cli_double("--scale", scale, what, &ch->scale, err) : SKY_OK;
+    if (!rc && ch->scale == 0)
+        rc = sky_fail(err, SKY_EINVAL, "--scale '%s': expected %s", scale, what);
+    return rc;
 }
 
 /* Where the map of channel `ch` goes: -o `out` (NULL: a CAR map alone), and

@@ -8,6 +8,7 @@
  * smooths, writes or returns it. A change to what a channel's map is
  * (a scale, an offset) is made in block_step alone.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,10 @@ int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel *chans, 
     sky_band *bands = nchan == 1 ? &one_band : malloc((size_t)nchan * sizeof *bands);
     const char **units = nchan == 1 ? &one_unit : malloc((size_t)nchan * sizeof *units);
     int rc = bands && units ? SKY_OK : sky_nomem(err, "the channel list");
+    for (int c = 0; c < nchan && !rc; c++) /* a channel not from sky_channel_init */
+        if (!(chans[c].scale != 0) || !isfinite(chans[c].scale))
+            rc = sky_fail(err, SKY_EINVAL, "channel %d: scale %g: expected a finite number "
+                          "other than 0 (start from sky_channel_init)", c, chans[c].scale);
     for (int c = 0; c < nchan && !rc; c++) {
         bands[c] = chans[c].band;
         units[c] = chans[c].unit ? chans[c].unit : "uK_RJ";
