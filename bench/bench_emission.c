@@ -59,7 +59,7 @@ static void sample_chunk(sample *s, int n, double *const *maps, int64_t first, i
 /* Evaluates `n` bands in chunks; returns the seconds spent in sky_emission_channels. */
 static double run(const sky_sky *sky, int n, const sky_band *bands, sample *s, int record)
 {
-    const int64_t npix = sky_npix(sky), chunk = cli_channel_chunk(npix, n); /* as the CLI */
+    const int64_t npix = sky_npix(sky), chunk = sky_channels_chunk(npix, n); /* as the CLI */
     double **maps = calloc((size_t)n, sizeof *maps);
     const char **units = calloc((size_t)n, sizeof *units);
     double *rms_acc = calloc((size_t)(3 * n), sizeof(double));

@@ -338,6 +338,144 @@ SKY_API int sky_smooth(const double *map, int nside, int ncomp, const sky_smooth
                        double *out, double *car, sky_smooth_report *rep, sky_error *err);
 
 /* ------------------------------------------------------------------------ */
+/* Channels: the pipeline of a simulation (skymodel sim, the Python module)  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A channel is one output map: a band evaluated in a unit, then (optionally)
+ * smoothed, rotated and brought to another nside, and written in a dtype.
+ * Every block of a channel's map that the functions below compute passes
+ * through one step (the channel's block step) before it is returned,
+ * smoothed or written: the shells (the CLI, the Python module) evaluate
+ * channels only through them, so that they make the same maps.
+ */
+typedef struct sky_channel {
+    sky_band band;                 /* the bandpass */
+    const char *unit;              /* output unit (sky_unit_check); NULL: "uK_RJ" */
+    double scale;                  /* every value multiplied by this (sky_channel_init: 1);
+                                      0 is refused, so that a channel not from
+                                      sky_channel_init cannot give an all-zero map */
+    const sky_smooth_opts *smooth; /* beam, rotation, lmax, output nside, CAR map;
+                                      NULL: none (the map as evaluated) */
+    int dtype;                     /* enum sky_dtype of the file written */
+    /* Called for every computed block, in the block step, after the library's
+     * own changes: `index` is the channel's place in the list evaluated,
+     * `iqu` holds I, Q, U blocks of `count` pixels from RING pixel `first`.
+     * A non-zero return (with `err` filled) stops the evaluation with that
+     * status (e.g. a shell's interruption). NULL: none. */
+    int (*block_hook)(void *ctx, int index, int64_t first, int64_t count, double *iqu,
+                      sky_error *err);
+    void *block_ctx;
+} sky_channel;
+
+/** Defaults: no band, unit "uK_RJ", scale 1, no smoothing, SKY_FLOAT32, no hook. */
+SKY_API void sky_channel_init(sky_channel *ch);
+
+/**
+ * The `nchan` channels over the RING pixels [first, first + count) in one pass
+ * (sky_emission_channels), each block then through its channel's block step:
+ * out[c] holds 3 * count doubles (I, Q, U blocks of `count`).
+ */
+SKY_API int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel *chans,
+                               int64_t first, int64_t count, double *const *out,
+                               sky_error *err);
+
+/** Number of pixels a sky holds: sky_npix, or its part's (sky_part_ranges). */
+SKY_API int64_t sky_held_npix(const sky_sky *sky);
+
+/**
+ * The channels over every pixel the sky holds (sky_channels_range over its
+ * ranges): out[c] holds 3 * sky_held_npix doubles, I, Q and U blocks, each
+ * with the ranges back to back (a part's band of rings, then its mirror).
+ * The channels' smoothing is not applied.
+ */
+SKY_API int sky_channels_evaluate(const sky_sky *sky, int nchan, const sky_channel *chans,
+                                  double *const *out, sky_error *err);
+
+/**
+ * The channels' final maps in memory, as the CLI writes them: evaluated over
+ * every pixel the sky holds (sky_channels_evaluate), then each channel with
+ * `smooth` smoothed, rotated and brought to its output nside (sky_smooth;
+ * its CAR map is not made). maps[c] receives a malloc'ed array of 3 x npix
+ * doubles (npix: 12 nside_out^2, or sky_held_npix unsmoothed) that the
+ * caller frees; all NULL on failure. Smoothing needs a whole sky.
+ */
+SKY_API int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans,
+                              double **maps, sky_error *err);
+
+/**
+ * Writes the unsmoothed channels' maps (HEALPix RING at the sky's nside,
+ * columns I_STOKES, Q_STOKES, U_STOKES in the channel's unit and dtype,
+ * COORDSYS G) to paths[c] with the cards of provs[c] (may be NULL), each
+ * through a temporary name: a whole sky in one pass over the pixels, in
+ * chunks streamed to the files (memory does not grow with nside); a part of
+ * the sky (under mpirun, every process calling with its part) in batches of
+ * whole maps, written by rank 0 from the parts. All maps or none: on
+ * failure those already written are removed. `emission_seconds` (may be
+ * NULL) receives the time spent evaluating, for a whole sky.
+ */
+SKY_API int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel *chans,
+                               const char *const *paths, const struct sky_prov *const *provs,
+                               int overwrite, double *emission_seconds, sky_error *err);
+/** The pixels sky_channels_write evaluates at a time for `nchan` channels of a
+ * sky of `npix` pixels: about 256 MB of double I, Q, U over all of them, at
+ * most 2^21, in whole 1024-pixel FITS rows. */
+SKY_API int64_t sky_channels_chunk(int64_t npix, int nchan);
+
+/** A map after sky_smooth_map: the HEALPix result and the CAR map. */
+typedef struct sky_smoothed {
+    int nside_in;             /* the map smoothed */
+    int nside, ncomp, ny, nx; /* the HEALPix output; CAR shape, or 0 */
+    double *hp, *car;         /* hp: NULL without a HEALPix output; the input map itself
+                                 (the caller's) unless `own`; car: NULL without a CAR map */
+    int own;                  /* hp was allocated here (sky_smoothed_free frees it) */
+    sky_smooth_report rep;
+} sky_smoothed;
+
+/**
+ * Smooths `map` (ncomp 1 or 3 maps at nside; used as scratch) as `o` says:
+ * a HEALPix result unless `healpix` is 0 (written over `map` when the
+ * output nside is the input's) and the CAR map `o` asks for. Touches
+ * nothing shared: maps may be smoothed side by side, one per thread.
+ */
+SKY_API int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                           int healpix, sky_smoothed *r, sky_error *err);
+SKY_API void sky_smoothed_free(sky_smoothed *r);
+
+/**
+ * Under mpirun (every process calls it): smooths the map each process holds
+ * the part of (the part sky_create gives its rank at `nside`: the I, Q, U
+ * blocks of its ranges back to back, as sky_channels_evaluate gives), the
+ * alm summed over the processes (the last bits differ from a serial run).
+ * r->hp: this process's part of the result at the output nside (`map`
+ * itself when that is `nside`; none unless `healpix`); r->car: the CAR map,
+ * on rank 0 only (r->ny, r->nx on every rank). In one process (no mpirun,
+ * or one rank) it is sky_smooth_map.
+ */
+SKY_API int sky_smooth_map_parts(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                                 int healpix, sky_smoothed *r, sky_error *err);
+/** Writes what sky_smooth_map_parts made as sky_write_smoothed does, rank 0
+ * writing the HEALPix map from the processes' parts (NPROCS in its cards)
+ * and the CAR map. Every process calls it; all return the same status. In
+ * one process it is sky_write_smoothed. */
+SKY_API int sky_write_smoothed_parts(const sky_smoothed *r, const sky_smooth_opts *o,
+                                     const char *beam_file, const char *out,
+                                     const char *car_path, const char *const *units,
+                                     const struct sky_prov *prov, int dtype, int overwrite,
+                                     sky_error *err);
+
+/**
+ * Writes a smoothed map: the HEALPix result to `out` (unless NULL) and the
+ * CAR map to `car_path` (when made), with `units` (one per component) and
+ * the cards of `prov` plus the smoothing's (sky_prov_smoothed, sky_prov_car;
+ * `beam_file` names the beam window, or NULL). All outputs or none.
+ */
+SKY_API int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o,
+                               const char *beam_file, const char *out, const char *car_path,
+                               const char *const *units, const struct sky_prov *prov,
+                               int dtype, int overwrite, sky_error *err);
+
+/* ------------------------------------------------------------------------ */
 /* Provenance: the header cards that say how a map was made                 */
 /* ------------------------------------------------------------------------ */
 
@@ -411,6 +549,17 @@ SKY_API int sky_prov_add_band(sky_prov *p, const sky_band *band, const char *ban
  */
 SKY_API int sky_prov_add_smoothing(sky_prov *p, const sky_smooth_opts *o, const char *beam_file,
                                    int nside_in, const sky_smooth_report *rep);
+/**
+ * The cards of a smoothed map: a copy of `base` with the smoothing's
+ * (sky_prov_add_smoothing); `mpi_procs` > 1 adds NPROCS (the order of the
+ * alm sums changes the last bits), else an NPROCS of `base` is removed.
+ * NULL when out of memory.
+ */
+SKY_API sky_prov *sky_prov_smoothed(const sky_prov *base, const sky_smooth_opts *o,
+                                    const char *beam_file, int nside_in,
+                                    const sky_smooth_report *rep, int mpi_procs);
+/** The cards of its CAR map: a copy of `smoothed` with CARRES. NULL when out of memory. */
+SKY_API sky_prov *sky_prov_car(const sky_prov *smoothed, const sky_smooth_opts *o);
 /**
  * The cards of the map header (first extension) of a FITS file that are
  * not structural (table layout, HEALPix geometry, ordering, coordinates,

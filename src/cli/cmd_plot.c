@@ -36,15 +36,6 @@ static const cli_option plot_options[] = {
 };
 #define NOPT ((int)(sizeof plot_options / sizeof *plot_options))
 
-static int number(const char *opt, const char *s, double *v, sky_error *err)
-{
-    char *end;
-    *v = strtod(s, &end);
-    if (!*s || *end || !isfinite(*v))
-        return sky_fail(err, SKY_EINVAL, "--%s '%s': expected a finite number", opt, s);
-    return SKY_OK;
-}
-
 int cli_plot_args(const cli_parsed *p, cli_plot *a, sky_error *err)
 {
     const char *f = cli_get(p, "field"), *n = cli_get(p, "norm"), *c = cli_get(p, "coord");
@@ -64,9 +55,10 @@ int cli_plot_args(const cli_parsed *p, cli_plot *a, sky_error *err)
         return sky_fail(err, SKY_EINVAL, "--coord '%s': expected G, C or E", c);
     a->coord = c ? c[0] : 0;
     int rc;
-    if (cli_get(p, "min") && (rc = number("min", cli_get(p, "min"), &a->vmin, err)))
+    static const char number[] = "a finite number";
+    if (cli_get(p, "min") && (rc = cli_double("--min", cli_get(p, "min"), number, &a->vmin, err)))
         return rc;
-    if (cli_get(p, "max") && (rc = number("max", cli_get(p, "max"), &a->vmax, err)))
+    if (cli_get(p, "max") && (rc = cli_double("--max", cli_get(p, "max"), number, &a->vmax, err)))
         return rc;
     if (!isnan(a->vmin) && !isnan(a->vmax) && !(a->vmin < a->vmax))
         return sky_fail(err, SKY_EINVAL, "--min %g --max %g: expected min < max", a->vmin,

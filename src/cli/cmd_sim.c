@@ -21,7 +21,6 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
-#include "io/fits_map.h"
 #include "io/text_table.h"
 #include "parallel/comm.h"
 #include "parallel/threads.h"
@@ -57,6 +56,7 @@ static const cli_option sim_options[] = {
                             "--car-output: the CAR map alone", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
+    {"scale", 0, "X", "multiply every output map by X (default 1)", 0},
     {"plot", 0, "PNG", "also draw the map's I in Mollweide projection (see skymodel plot)", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
     {"parts", 0, "K", "build and evaluate the sky in K parts one after the other, each reading "
@@ -159,6 +159,9 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
         const char *dtype = cli_get(p, "dtype");
         sky_prov_add_sky(*prov, *cfg, *sky);
         sky_prov_set_string(*prov, "DTYPE", dtype ? dtype : "float32", "--dtype");
+        if (cli_get(p, "scale")) /* checked by cli_base_channel */
+            sky_prov_set_real(*prov, "SCALE", strtod(cli_get(p, "scale"), NULL),
+                              "--scale: the map multiplied by this");
         if ((rc = sky_prov_status(*prov, err)))
             goto fail;
     }
@@ -173,6 +176,34 @@ fail:
         *prov = NULL;
     }
     return rc;
+}
+
+int cli_base_channel(const cli_parsed *p, sky_channel *ch, sky_error *err)
+{
+    const char *unit = cli_get(p, "unit"), *dtype = cli_get(p, "dtype"),
+               *scale = cli_get(p, "scale");
+    sky_channel_init(ch);
+    if (unit)
+        ch->unit = unit;
+    ch->dtype = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
+    static const char what[] = "a finite number other than 0";
+    int rc = scale ? cli_double("--scale", scale, what, &ch->scale, err) : SKY_OK;
+    if (!rc && ch->scale == 0)
+        rc = sky_fail(err, SKY_EINVAL, "--scale '%s': expected %s", scale, what);
+    return rc;
+}
+
+/* Where the map of channel `ch` goes: -o `out` (NULL: a CAR map alone), and
+ * the CAR map `car` (or NULL). */
+static cli_sim_target sim_target(const cli_parsed *p, const sky_channel *ch,
+                                 const char *presets, const char *out, const char *car)
+{
+    return (cli_sim_target){.ch = *ch,
+                            .presets = presets,
+                            .out = out,
+                            .car = car,
+                            .overwrite = cli_has(p, "force"),
+                            .bandpass = cli_get(p, "bandpass")};
 }
 
 /* The band from --freq, --freqs/--weights or --bandpass (exactly one). */
@@ -251,7 +282,6 @@ int sky_cmd_sim(int argc, char **argv)
     sky_config *cfg = NULL;
     sky_sky *sky = NULL;
     double *freq = NULL, *weight = NULL, *iqu = NULL;
-    sky_fits_writer *writer = NULL;
     sky_prov *prov = NULL;
     char *car_plot = NULL; /* the CAR map alone, drawn by --plot */
     sky_smooth_opts smooth;
@@ -329,6 +359,9 @@ int sky_cmd_sim(int argc, char **argv)
     }
     if (unit && (rc = sky_unit_check(unit, &err)))
         goto done;
+    sky_channel ch; /* the one channel of the command line, every channel's start */
+    if ((rc = cli_base_channel(&p, &ch, &err)))
+        goto done;
     if (instrument && plot_png) {
         rc = sky_fail(&err, SKY_EINVAL, "--plot cannot be used with --instrument (draw each "
                       "channel's map with skymodel plot)");
@@ -343,8 +376,6 @@ int sky_cmd_sim(int argc, char **argv)
         rc = cli_sim_instrument(&p, instrument, (int)nside, seed, verbose, &err);
         goto done;
     }
-    if (!unit)
-        unit = "uK_RJ";
     if ((rc = cli_read_smoothing(&p, (int)nside, &smooth, &smoothing, &beam, &err)))
         goto done;
     if ((rc = read_band(&p, &freq, &weight, &nfreq, &err)))
@@ -357,30 +388,25 @@ int sky_cmd_sim(int argc, char **argv)
         sky_threads_set((int)threads);
     report_threads(verbose);
 
+    ch.band = (sky_band){nfreq, freq, weight};
+    ch.smooth = smoothing ? &smooth : NULL;
     if (nparts > 1) {
         if (smoothing) {
             rc = sky_fail(&err, SKY_EINVAL, "--parts %lld: for unsmoothed maps only (the "
                           "transforms need the whole map; use mpirun to share it)", nparts);
             goto done;
         }
-        sky_band b = {nfreq, freq, weight};
-        cli_sim_target t = {presets, unit, out, NULL,
-                            dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                            cli_has(&p, "force"), cli_get(&p, "bandpass")};
-        rc = cli_sim_in_parts(&p, (int)nside, seed, verbose, &b, &t, (int)nparts, &err);
+        cli_sim_target t = sim_target(&p, &ch, presets, out, NULL);
+        rc = cli_sim_in_parts(&p, (int)nside, seed, verbose, &t, (int)nparts, &err);
         goto done;
     }
     if (sky_par_size() > 1) { /* under mpirun: every process its part */
         agreed = 1;
         if ((rc = sky_par_agree(SKY_OK, &err)))
             goto done;
-        sky_band b = {nfreq, freq, weight};
         char *car_path = smoothing && smooth.car_res_rad > 0 ? cli_car_path(&p, out) : NULL;
-        cli_sim_target t = {presets, unit, out, car_path,
-                            dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32,
-                            cli_has(&p, "force"), cli_get(&p, "bandpass")};
-        rc = cli_sim_parts(&p, (int)nside, seed, verbose, &b, smoothing ? &smooth : NULL, &t,
-                           &err);
+        cli_sim_target t = sim_target(&p, &ch, presets, out, car_path);
+        rc = cli_sim_parts(&p, (int)nside, seed, verbose, &t, &err);
         if (car_only)
             car_plot = car_path; /* what --plot draws */
         else
@@ -395,14 +421,10 @@ int sky_cmd_sim(int argc, char **argv)
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 cli_peak_rss_mb());
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-    const char *units[] = {unit, unit, unit};
-    sky_fits_columns cols = {(int)nside, 3, names, units, NULL,
-                             dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32, "G",
-                             cli_has(&p, "force"), NULL};
+    const char *units[] = {ch.unit, ch.unit, ch.unit};
+    const int overwrite = cli_has(&p, "force");
     const int64_t npix = sky_npix(sky);
-    sky_band band = {nfreq, freq, weight};
-    if ((rc = sky_prov_add_band(prov, &band, cli_get(&p, "bandpass"))) &&
+    if ((rc = sky_prov_add_band(prov, &ch.band, cli_get(&p, "bandpass"))) &&
         (rc = sky_prov_status(prov, &err)))
         goto done;
 
@@ -414,11 +436,11 @@ int sky_cmd_sim(int argc, char **argv)
             goto done;
         }
         cli_progress_start("emission over %d frequenc%s", nfreq, nfreq == 1 ? "y" : "ies");
-        rc = sky_emission(sky, &band, unit, iqu, &err);
+        rc = sky_channels_evaluate(sky, 1, &ch, &iqu, &err);
         cli_progress_done();
         if (!rc)
             rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, cli_get(&p, "beam-window"),
-                                      out, car_path, units, prov, cols.dtype, cols.overwrite,
+                                      out, car_path, units, prov, ch.dtype, overwrite,
                                       verbose, &err);
         if (car_only)
             car_plot = car_path; /* what --plot draws */
@@ -427,41 +449,24 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     }
 
-    /* Evaluate and write in chunks of pixels, so that the output map never has
-     * to be held whole (3.2 GB per Stokes component in double at nside 8192). */
-    const int64_t chunk = npix < (1 << 21) ? npix : (1 << 21);
-    if (!(iqu = sky_big_alloc((size_t)(3 * chunk) * sizeof *iqu))) {
-        rc = sky_nomem(&err, "the output map");
-        goto done;
-    }
-    if ((rc = sky_fits_writer_open_prov(out, &cols, prov, &writer, &err)))
-        goto done;
+    /* Evaluated and written in chunks of pixels, so that the output map never
+     * has to be held whole (3.2 GB per Stokes component in double at nside 8192). */
     double t_emission = 0;
+    const sky_prov *cards = prov;
     cli_progress_start("emission and writing, %lld pixels", (long long)npix);
-    for (int64_t first = 0; first < npix && !rc; first += chunk) {
-        const int64_t count = npix - first < chunk ? npix - first : chunk;
-        double ta = sky_clock_seconds();
-        rc = sky_emission_range(sky, &band, unit, first, count, iqu, &err);
-        t_emission += sky_clock_seconds() - ta;
-        if (!rc)
-            rc = sky_fits_writer_write(writer, first, count, iqu, &err);
-    }
+    rc = sky_channels_write(sky, 1, &ch, &out, &cards, overwrite, &t_emission, &err);
     cli_progress_done();
     if (rc)
         goto done;
     if (verbose > 1)
         fprintf(stderr, "skymodel: emission over %d frequenc%s in %.2f s, peak memory %.0f MB\n",
-                nfreq, nfreq == 1 ? "y" : "ies", t_emission, cli_peak_rss_mb());
-    rc = sky_fits_writer_commit(writer, &err);
-    writer = NULL;
-    if (rc)
-        goto done;
+                nfreq, nfreq == 1 ? "" : "ies", t_emission, cli_peak_rss_mb());
     if (verbose > 1)
         fprintf(stderr, "skymodel: map written in %.2f s; total %.2f s, peak memory %.0f MB\n",
                 sky_clock_seconds() - t1 - t_emission, sky_clock_seconds() - t0,
                 cli_peak_rss_mb());
     if (verbose)
-        cli_line(stdout, "wrote %s (nside %lld, %s, %s)", out, nside, presets, unit);
+        cli_line(stdout, "wrote %s (nside %lld, %s, %s)", out, nside, presets, ch.unit);
 done:
     if (!rc && plot_png) { /* the picture of the map just written */
         cli_plot pa = {"I", NAN, NAN, 0, 800, 0, 0, NULL};
@@ -486,7 +491,6 @@ done:
         sky_outdirs_undo(&made);
     else
         sky_outdirs_free(&made);
-    sky_fits_writer_abort(writer);
     sky_prov_free(prov);
     free(car_plot);
     sky_table_free(&beam);

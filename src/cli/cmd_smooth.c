@@ -162,7 +162,7 @@ int sky_cmd_smooth(int argc, char **argv)
     if (sky_par_size() > 1) {
         agreed = 1;
         if (!(rc = sky_par_agree(SKY_OK, &err)))
-            rc = cli_smooth_part_and_write(map, &part, nin, &o, cli_get(&p, "beam-window"),
+            rc = cli_smooth_part_and_write(map, nside, nin, &o, cli_get(&p, "beam-window"),
                                            outpath, o.car_res_rad > 0 ? car_path : NULL, u, prov,
                                            dt, cli_has(&p, "force"), verbose, &err);
         goto done;

@@ -50,16 +50,6 @@ typedef struct cli_instrument {
     cli_channel *chan;
 } cli_instrument;
 
-/* Pixels evaluated at a time for `nchan` unsmoothed channels: about 256 MB
- * of double IQU over all of them, in whole 1024-pixel FITS rows. */
-static inline int64_t cli_channel_chunk(int64_t npix, int nchan)
-{
-    int64_t chunk = ((int64_t)(256 << 20) / (24 * (int64_t)nchan)) / 1024 * 1024;
-    if (chunk < 1024)
-        chunk = 1024;
-    return chunk < npix ? chunk : npix;
-}
-
 int cli_instrument_read(const char *path, cli_instrument *ins, sky_error *err);
 void cli_instrument_free(cli_instrument *ins);
 

@@ -175,6 +175,18 @@ int cli_int(const char *opt, const char *s, long long lo, long long hi, long lon
     return SKY_OK;
 }
 
+int cli_double(const char *opt, const char *s, const char *what, double *out, sky_error *err)
+{
+    char *end;
+    const double v = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (end == s || *end || !isfinite(v))
+        return sky_fail(err, SKY_EINVAL, "%s '%s': expected %s", opt, s, what);
+    *out = v;
+    return SKY_OK;
+}
+
 int cli_double_list(const char *opt, const char *s, double **out, int *n, sky_error *err)
 {
     int cap = 1;

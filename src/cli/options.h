@@ -48,6 +48,9 @@ void cli_print_help(const char *usage, const char *intro, const cli_option *tabl
 int cli_int(const char *opt, const char *s, long long lo, long long hi, long long *out,
             sky_error *err);
 int cli_double_list(const char *opt, const char *s, double **out, int *n, sky_error *err);
+/* One finite number, nothing before or after it but blanks; otherwise
+ * "<opt> '<s>': expected <what>" (what: e.g. "a finite number"). */
+int cli_double(const char *opt, const char *s, const char *what, double *out, sky_error *err);
 
 /* Adds each preset of a comma-separated --preset list to cfg. */
 int cli_add_presets(sky_config *cfg, const char *list, sky_error *err);

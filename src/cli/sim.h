@@ -25,36 +25,38 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
                        int verbose, int part, int nparts, sky_config **cfg, sky_sky **sky,
                        sky_prov **prov, sky_error *err);
 
-/* Where one band's map goes. */
+/* The channel every map of the command line starts from (sky_channel_init,
+ * then --unit, --dtype and --scale); the band and smoothing are the
+ * caller's. SKY_EINVAL for a bad --scale. */
+int cli_base_channel(const cli_parsed *p, sky_channel *ch, sky_error *err);
+
+/* Where one band's map goes: fill with designated initializers (cmd_sim.c's
+ * sim_target), never positionally. */
 typedef struct cli_sim_target {
-    const char *presets, *unit, *out, *car; /* out: NULL for a CAR map alone; car: NULL
+    sky_channel ch;                         /* what the map is (band, unit, dtype, smoothing) */
+    const char *presets;                    /* what the sky is made of, for messages */
+    const char *out, *car;                  /* out: NULL for a CAR map alone; car: NULL
                                                unless a CAR map is asked for */
-    int dtype, overwrite;
+    int overwrite;
     const char *bandpass;                   /* the band's file, for the header, or NULL */
 } cli_sim_target;
 
 /* `skymodel sim` of one band under mpirun (sim_parts.c): each process builds
  * and evaluates its part of the sky, the transforms (smooth != NULL) are
- * distributed, rank 0 writes the file. Every process calls it; all return
+ * distributed (t->ch.smooth), rank 0 writes the file. Every process calls it; all return
  * the same status. */
 int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
-                  const sky_band *band, const sky_smooth_opts *smooth, const cli_sim_target *t,
-                  sky_error *err);
+                  const cli_sim_target *t, sky_error *err);
 
 /* `skymodel sim --parts K` of one band, unsmoothed, in one process: the sky
  * built, evaluated and written part after part (templates read for one
  * part at a time), so that peak memory is about 1/K of a whole-sky run. */
 int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose,
-                     const sky_band *band, const cli_sim_target *t, int nparts, sky_error *err);
-
-/* The values of `nchan` channels on this process's part of the sky: out[c]
- * holds 3 blocks (I, Q, U) of the part's pixel count, segments back to back. */
-int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
-                      const char *const *units, double *const *out, sky_error *err);
+                     const cli_sim_target *t, int nparts, sky_error *err);
 
 /* Smooths this process's part `map` (ncomp blocks, destroyed) with the other
  * processes and writes the file (rank 0), and the CAR map when o asks. */
-int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
+int cli_smooth_part_and_write(double *map, int nside, int ncomp,
                               const sky_smooth_opts *o, const char *beam_file,
                               const char *out_path, const char *car_path,
                               const char *const *units, const sky_prov *prov, int dtype,

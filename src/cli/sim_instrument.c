@@ -33,8 +33,6 @@
 #include "core/error.h"
 #include "core/heap.h"
 #include "instrument.h"
-#include "io/fits_map.h"
-#include "io/fits_parts.h"
 #include "io/outpath.h"
 #include "parallel/comm.h"
 #include "sht/sht.h"
@@ -56,7 +54,7 @@ static const double SMOOTH_BATCH_BYTES = 512.0 * 1024 * 1024;
 
 typedef struct plan {
     const cli_channel *ch;
-    const char *unit;
+    sky_channel chan; /* its band, unit and dtype (the smoothing is `smooth`) */
     sky_smooth_opts smooth;
     sky_table beam; /* the channel's own beam window */
     const char *beam_file; /* its file (or --beam-window's), for the header */
@@ -65,11 +63,6 @@ typedef struct plan {
     int written;
 } plan;
 
-static sky_band plan_band(const plan *q)
-{
-    return (sky_band){q->ch->nfreq, q->ch->freq, q->ch->weight};
-}
-
 /* The header of a channel's map: the sky's cards, the channel and its band. */
 static sky_prov *channel_prov(const sky_prov *base, const plan *q)
 {
@@ -77,8 +70,7 @@ static sky_prov *channel_prov(const sky_prov *base, const plan *q)
     if (!p)
         return NULL;
     sky_prov_set_string(p, "CHANNEL", q->ch->name, "instrument channel");
-    const sky_band b = plan_band(q);
-    sky_prov_add_band(p, &b, q->ch->bandpass_file);
+    sky_prov_add_band(p, &q->chan.band, q->ch->bandpass_file);
     return p;
 }
 
@@ -117,7 +109,13 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
     for (int c = 0; c < ins->nchan; c++) {
         plan *q = &pl[c];
         const cli_channel *ch = q->ch = &ins->chan[c];
-        q->unit = cli_unit ? cli_unit : ch->unit ? ch->unit : ins->unit ? ins->unit : "uK_RJ";
+        if ((rc = cli_base_channel(p, &q->chan, err)))
+            return rc;
+        q->chan.band = (sky_band){ch->nfreq, ch->freq, ch->weight};
+        q->chan.unit = cli_unit    ? cli_unit
+                       : ch->unit  ? ch->unit
+                       : ins->unit ? ins->unit
+                                   : "uK_RJ";
         q->smooth = base;
         q->smoothed = base_on;
         q->beam_file = cli_get(p, "beam-window");
@@ -147,115 +145,48 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
     return SKY_OK;
 }
 
-static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-
-/* Under mpirun: the unsmoothed channels evaluated on this process's part, in
- * batches of the smoothing budget, each written by rank 0 from the parts. */
-static int write_direct_parts(const sky_sky *sky, const sky_prov *prov, plan *pl, int n,
-                              int dtype, int overwrite, int verbose, sky_error *err)
-{
-    int64_t first[2], count[2], nloc = 0;
-    const int nseg = sky_part_ranges(sky, first, count);
-    for (int s = 0; s < nseg; s++)
-        nloc += count[s];
-    int batch = (int)(SMOOTH_BATCH_BYTES / (3.0 * (double)sky_npix(sky) * 8));
-    batch = batch < 1 ? 1 : batch > n ? n : batch;
-    sky_band *bands = calloc((size_t)batch, sizeof *bands);
-    const char **units = calloc((size_t)batch, sizeof *units);
-    double **maps = calloc((size_t)batch, sizeof *maps);
-    int rc = bands && units && maps ? SKY_OK : sky_nomem(err, "the channel list");
-    for (int k = 0; k < batch && !rc; k++)
-        if (!(maps[k] = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *maps[k])))
-            rc = sky_nomem(err, "the channel maps");
-    for (int b0 = 0; b0 < n && !rc; b0 += batch) {
-        const int nb = n - b0 < batch ? n - b0 : batch;
-        for (int k = 0; k < nb; k++) {
-            bands[k] = plan_band(&pl[b0 + k]);
-            units[k] = pl[b0 + k].unit;
-        }
-        rc = sky_par_agree(cli_evaluate_part(sky, nb, bands, units, maps, err), err);
-        for (int k = 0; k < nb && !rc; k++) {
-            const char *cu[3] = {units[k], units[k], units[k]};
-            sky_prov *cp = channel_prov(prov, &pl[b0 + k]);
-            sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
-                                     NULL};
-            rc = sky_par_agree(cp ? SKY_OK : sky_nomem(err, "the header cards"), err);
-            if (!rc)
-                rc = sky_fits_write_parts(pl[b0 + k].out, &cols, cp, maps[k], err);
-            sky_prov_free(cp);
-            pl[b0 + k].written = !rc;
-        }
-    }
-    if (!rc && verbose > 1 && sky_par_rank() == 0)
-        fprintf(stderr, "skymodel: %d channel%s without beam written\n", n, n == 1 ? "" : "s");
-    for (int k = 0; maps && k < batch; k++)
-        free(maps[k]);
-    free(bands);
-    free(units);
-    free(maps);
-    return sky_par_agree(rc, err);
-}
-
-/* The unsmoothed channels: one pass, streamed to their files in chunks. */
-static int write_direct(const sky_sky *sky, const sky_prov *prov, plan *pl, int n, int dtype,
+/* The unsmoothed channels: one pass, streamed to their files in chunks (under
+ * mpirun: in batches, written by rank 0 from the parts). */
+static int write_direct(const sky_sky *sky, const sky_prov *prov, plan *pl, int n,
                         int overwrite, int verbose, sky_error *err)
 {
-    if (sky_par_size() > 1)
-        return write_direct_parts(sky, prov, pl, n, dtype, overwrite, verbose, err);
-    const int64_t npix = sky_npix(sky), chunk = cli_channel_chunk(npix, n);
-    sky_fits_writer **w = calloc((size_t)n, sizeof *w);
-    sky_band *bands = calloc((size_t)n, sizeof *bands);
-    const char **units = calloc((size_t)n, sizeof *units);
-    double **maps = calloc((size_t)n, sizeof *maps);
-    int rc = SKY_OK;
-    if (!w || !bands || !units || !maps) {
-        rc = sky_nomem(err, "the channel list");
+    const int parts = sky_par_size() > 1;
+    sky_channel *chans = calloc((size_t)n, sizeof *chans);
+    const char **paths = calloc((size_t)n, sizeof *paths);
+    sky_prov **cards = calloc((size_t)n, sizeof *cards);
+    int rc = chans && paths && cards ? SKY_OK : sky_nomem(err, "the channel list");
+    for (int c = 0; c < n && !rc; c++) {
+        chans[c] = pl[c].chan;
+        paths[c] = pl[c].out;
+        if (!(cards[c] = channel_prov(prov, &pl[c])))
+            rc = sky_nomem(err, parts ? "the header cards" : "the output chunks");
+    }
+    if ((rc = sky_par_agree(rc, err)))
         goto done;
-    }
-    for (int c = 0; c < n && !rc; c++) {
-        bands[c] = plan_band(&pl[c]);
-        units[c] = pl[c].unit;
-        const char *cu[3] = {units[c], units[c], units[c]};
-        sky_prov *cp = channel_prov(prov, &pl[c]);
-        sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, dtype, "G", overwrite,
-                                 NULL};
-        if (!cp || !(maps[c] = sky_big_alloc((size_t)(3 * chunk) * sizeof *maps[c])))
-            rc = sky_nomem(err, "the output chunks");
-        else
-            rc = sky_fits_writer_open_prov(pl[c].out, &cols, cp, &w[c], err);
-        sky_prov_free(cp);
-    }
     double t_emission = 0, t0 = sky_clock_seconds();
-    cli_progress_start("%d channel%s without beam: emission and writing", n, n == 1 ? "" : "s");
-    for (int64_t first = 0; first < npix && !rc; first += chunk) {
-        const int64_t count = npix - first < chunk ? npix - first : chunk;
-        double ta = sky_clock_seconds();
-        rc = sky_emission_channels(sky, n, bands, units, first, count, maps, err);
-        t_emission += sky_clock_seconds() - ta;
-        for (int c = 0; c < n && !rc; c++)
-            rc = sky_fits_writer_write(w[c], first, count, maps[c], err);
-    }
-    cli_progress_done();
-    for (int c = 0; c < n && !rc; c++) {
-        rc = sky_fits_writer_commit(w[c], err);
-        w[c] = NULL;
-        pl[c].written = !rc;
-    }
-    if (!rc && verbose > 1)
+    if (!parts)
+        cli_progress_start("%d channel%s without beam: emission and writing", n,
+                           n == 1 ? "" : "s");
+    rc = sky_channels_write(sky, n, chans, paths, (const sky_prov *const *)cards, overwrite,
+                            &t_emission, err);
+    if (!parts)
+        cli_progress_done();
+    for (int c = 0; c < n && !rc; c++)
+        pl[c].written = 1;
+    if (!rc && verbose > 1 && parts && sky_par_rank() == 0)
+        fprintf(stderr, "skymodel: %d channel%s without beam written\n", n, n == 1 ? "" : "s");
+    else if (!rc && verbose > 1 && !parts)
         fprintf(stderr,
                 "skymodel: %d channel%s without beam: emission %.2f s, writing %.2f s, peak "
                 "memory %.0f MB\n",
                 n, n == 1 ? "" : "s", t_emission, sky_clock_seconds() - t0 - t_emission,
                 cli_peak_rss_mb());
 done:
-    for (int c = 0; w && c < n; c++)
-        sky_fits_writer_abort(w[c]);
-    for (int c = 0; maps && c < n; c++)
-        free(maps[c]);
-    free(w);
-    free(bands);
-    free(units);
-    free(maps);
+    for (int c = 0; cards && c < n; c++)
+        sky_prov_free(cards[c]);
+    free(chans);
+    free(paths);
+    free(cards);
     return rc;
 }
 
@@ -294,7 +225,7 @@ static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, 
     for (int k = 0; k < nb; k++) {
         plan *q = &pl[k];
         sky_error e = {0};
-        cli_smoothed r;
+        sky_smoothed r;
         int stop;
 #pragma omp atomic read
         stop = failed;
@@ -305,7 +236,7 @@ static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, 
 #pragma omp ordered
         {
             if (!stop && !rc) {
-                const char *cu[3] = {q->unit, q->unit, q->unit};
+                const char *cu[3] = {q->chan.unit, q->chan.unit, q->chan.unit};
                 if (made) {
                     cli_progress_done();
                     krc = cli_write_smoothed(&r, &q->smooth, q->beam_file, q->out, q->car, cu,
@@ -324,7 +255,7 @@ static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, 
                 }
             }
             if (made)
-                cli_smoothed_free(&r);
+                sky_smoothed_free(&r);
             if (last) {
                 free(maps[k]);
                 maps[k] = NULL;
@@ -343,12 +274,8 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
 {
     const int nside = sky_nside(*skyp);
     /* under mpirun each process holds its part (else the whole sky) */
-    int64_t first[2], count[2], npix = 0;
-    const int nseg = sky_part_ranges(*skyp, first, count), parts = sky_par_size() > 1;
-    for (int s = 0; s < nseg; s++)
-        npix += count[s];
-    sky_region part;
-    sky_region_part(nside, sky_par_rank(), sky_par_size(), &part);
+    const int64_t npix = sky_held_npix(*skyp);
+    const int parts = sky_par_size() > 1;
     /* batches as large as one process would make them: under mpirun each
      * process's share of the memory then falls with the number of processes */
     const double map_bytes = 3.0 * (double)sky_npix(*skyp) * sizeof(double);
@@ -357,18 +284,16 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         batch = 1;
     if (batch > n)
         batch = n;
-    sky_band *bands = calloc((size_t)batch, sizeof *bands);
-    const char **units = calloc((size_t)batch, sizeof *units);
+    sky_channel *chans = calloc((size_t)batch, sizeof *chans);
     double **maps = calloc((size_t)batch, sizeof *maps);
     sky_prov **cards = calloc((size_t)batch, sizeof *cards);
     int rc = SKY_OK;
-    if (!bands || !units || !maps || !cards)
+    if (!chans || !maps || !cards)
         rc = sky_nomem(err, "the channel list");
     for (int b0 = 0; b0 < n && !rc; b0 += batch) {
         const int nb = n - b0 < batch ? n - b0 : batch;
         for (int k = 0; k < nb && !rc; k++) {
-            bands[k] = plan_band(&pl[b0 + k]);
-            units[k] = pl[b0 + k].unit;
+            chans[k] = pl[b0 + k].chan;
             sky_prov_free(cards[k]);
             if (!(cards[k] = channel_prov(prov, &pl[b0 + k])))
                 rc = sky_nomem(err, "the header cards");
@@ -379,8 +304,7 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         double ta = sky_clock_seconds();
         cli_progress_start("emission of %d channel%s", nb, nb == 1 ? "" : "s");
         if (!rc)
-            rc = parts ? cli_evaluate_part(*skyp, nb, bands, units, maps, err)
-                       : sky_emission_channels(*skyp, nb, bands, units, 0, npix, maps, err);
+            rc = sky_channels_evaluate(*skyp, nb, chans, maps, err);
         cli_progress_done();
         rc = sky_par_agree(rc, err);
         if (!rc && verbose > 1 && sky_par_rank() == 0)
@@ -397,9 +321,9 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         }
         for (int k = 0; k < nb && !rc; k++) {
             plan *q = &pl[b0 + k];
-            const char *cu[3] = {q->unit, q->unit, q->unit};
+            const char *cu[3] = {q->chan.unit, q->chan.unit, q->chan.unit};
             const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
-            rc = parts ? cli_smooth_part_and_write(maps[k], &part, 3, &q->smooth, q->beam_file,
+            rc = parts ? cli_smooth_part_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,
                                                    q->out, q->car, cu, cards[k], dtype,
                                                    overwrite, verbose, err)
                        : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,
@@ -422,8 +346,7 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         free(maps[k]);
     for (int k = 0; cards && k < batch; k++)
         sky_prov_free(cards[k]);
-    free(bands);
-    free(units);
+    free(chans);
     free(maps);
     free(cards);
     return rc;
@@ -495,7 +418,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
     const int overwrite = cli_has(p, "force");
     if (ndirect)
-        rc = write_direct(sky, prov, direct, ndirect, dt, overwrite, verbose, err);
+        rc = write_direct(sky, prov, direct, ndirect, overwrite, verbose, err);
     if (!rc && nsmoothed)
         rc = write_smoothed(&sky, prov, smoothed, nsmoothed, dt, overwrite, verbose, err);
     if (rc && sky_par_rank() == 0) { /* all maps or none */

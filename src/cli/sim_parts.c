@@ -25,116 +25,45 @@
 #include "smoothing.h"
 #include "progress.h"
 
-enum { CHUNK = 1 << 20 }; /* pixels evaluated at a time, then spread into I, Q, U */
+enum { CHUNK = 1 << 20 }; /* pixels evaluated and written at a time with --parts */
 
-int cli_evaluate_part(const sky_sky *sky, int nchan, const sky_band *bands,
-                      const char *const *units, double *const *out, sky_error *err)
-{
-    int64_t first[2], count[2];
-    const int nseg = sky_part_ranges(sky, first, count);
-    int64_t nloc = 0;
-    for (int s = 0; s < nseg; s++)
-        nloc += count[s];
-    double **tmp = calloc((size_t)nchan, sizeof *tmp);
-    int rc = tmp ? SKY_OK : sky_nomem(err, "evaluation chunks");
-    for (int c = 0; c < nchan && !rc; c++)
-        if (!(tmp[c] = malloc((size_t)(3 * CHUNK) * sizeof *tmp[c])))
-            rc = sky_nomem(err, "evaluation chunks");
-    int64_t off = 0;
-    for (int s = 0; s < nseg && !rc; s++)
-        for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
-            const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a : CHUNK;
-            if ((rc = sky_emission_channels(sky, nchan, bands, units, a, n, tmp, err)))
-                break;
-            for (int c = 0; c < nchan; c++)
-                for (int k = 0; k < 3; k++)
-                    memcpy(out[c] + k * nloc + off, tmp[c] + k * n, (size_t)n * sizeof(double));
-            off += n;
-        }
-    for (int c = 0; tmp && c < nchan; c++)
-        free(tmp[c]);
-    free(tmp);
-    return rc;
-}
-
-int cli_smooth_part_and_write(double *map, const sky_region *part, int ncomp,
+int cli_smooth_part_and_write(double *map, int nside, int ncomp,
                               const sky_smooth_opts *o, const char *beam_file,
                               const char *out_path, const char *car_path,
                               const char *const *units, const sky_prov *prov, int dtype,
                               int overwrite, int verbose, sky_error *err)
 {
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
     const int rank = sky_par_rank(), size = sky_par_size();
-    const int nside = part->nside, nside_out = o->nside_out ? o->nside_out : nside;
-    sky_region out_part;
-    sky_region_part(nside_out, rank, size, &out_part);
-    const sky_region *op = nside_out == nside ? part : &out_part;
-    const int64_t nout = sky_region_npix(op);
-    double *out = NULL, *car = NULL;
-    sky_prov *hprov = NULL, *cprov = NULL;
-    int ny = 0, nx = 0, rc = SKY_OK;
-    if (o->car_res_rad > 0)
-        rc = sky_car_shape(o->car_res_rad, &ny, &nx, err);
-    if (!rc) {
-        /* no HEALPix map for a CAR map alone */
-        out = !out_path ? NULL
-              : nside_out == nside
-                  ? map
-                  : sky_big_alloc((size_t)(ncomp * (nout > 0 ? nout : 1)) * sizeof *out);
-        if ((out_path && !out) ||
-            (rank == 0 && ny && !(car = malloc((size_t)ncomp * ny * nx * sizeof *car))))
-            rc = sky_nomem(err, "the smoothed maps");
-    }
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
     const double t0 = sky_clock_seconds(), tsht = sky_sht_seconds();
-    sky_smooth_report rep;
+    sky_smoothed r;
     cli_progress_start("transforms of %s over %d processes", out_path ? out_path : car_path,
                        size);
-    rc = sky_smooth_part(map, part, ncomp, o, op, out, car, &rep, err);
+    int rc = sky_smooth_map_parts(map, nside, ncomp, o, out_path != NULL, &r, err);
     cli_progress_done();
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
+    if (rc)
+        return rc;
     if (verbose > 1 && rank == 0)
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g in "
-                "%.2f s (libsharp %.2f s on rank 0)\n", rep.lmax, rep.method, rep.iterations,
-                rep.residual, sky_clock_seconds() - t0, sky_sht_seconds() - tsht);
-    const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    hprov = cli_smoothed_prov(prov, o, beam_file, nside, &rep, size);
-    cprov = hprov && ny ? cli_car_prov(hprov, o) : NULL;
-    rc = !hprov || (ny && !cprov) ? sky_nomem(err, "the header cards") : SKY_OK;
-    if ((rc = sky_par_agree(rc, err)))
-        goto done;
-    sky_fits_columns cols = {nside_out, ncomp, names, units, NULL, dtype, coord, overwrite,
-                             NULL};
-    if (out_path && (rc = sky_fits_write_parts(out_path, &cols, hprov, out, err)))
-        goto done;
-    if (car) {
-        sky_car_image img = {ncomp, ny, nx, car, units[0], coord, dtype, overwrite, cprov};
-        if ((rc = sky_fits_write_car(car_path, &img, err)) && out_path)
-            remove(out_path); /* all outputs or none */
-    }
-    rc = sky_par_agree(rc, err);
+                "%.2f s (libsharp %.2f s on rank 0)\n", r.rep.lmax, r.rep.method,
+                r.rep.iterations, r.rep.residual, sky_clock_seconds() - t0,
+                sky_sht_seconds() - tsht);
+    rc = sky_write_smoothed_parts(&r, o, beam_file, out_path, car_path, units, prov, dtype,
+                                  overwrite, err);
     if (!rc && verbose && rank == 0) {
         if (out_path)
-            cli_line(stdout, "wrote %s (nside %d, smoothed; %d processes)", out_path,
-                     nside_out, size);
-        if (car)
-            cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, ny, nx);
+            cli_line(stdout, "wrote %s (nside %d, smoothed; %d processes)", out_path, r.nside,
+                     size);
+        if (r.car)
+            cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, r.ny, r.nx);
     }
-done:
-    sky_prov_free(hprov);
-    sky_prov_free(cprov);
-    if (out != map)
-        free(out);
-    free(car);
+    sky_smoothed_free(&r);
     return rc;
 }
 
 int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
-                  const sky_band *band, const sky_smooth_opts *smooth, const cli_sim_target *t,
-                  sky_error *err)
+                  const cli_sim_target *t, sky_error *err)
 {
+    const sky_smooth_opts *smooth = t->ch.smooth;
     const int rank = sky_par_rank(), size = sky_par_size();
     const int say = verbose > 1 && rank == 0;
     sky_config *cfg = NULL;
@@ -148,7 +77,8 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
 
     int rc = cli_build_sky(p, cli_get(p, "preset"), nside, seed, verbose, &cfg, &sky, &prov, err);
     if (!rc)
-        rc = sky_prov_add_band(prov, band, t->bandpass) ? sky_prov_status(prov, err) : SKY_OK;
+        rc = sky_prov_add_band(prov, &t->ch.band, t->bandpass) ? sky_prov_status(prov, err)
+                                                               : SKY_OK;
     if (!rc && !(map = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof *map)))
         rc = sky_nomem(err, "this process's part of the map");
     if ((rc = sky_par_agree(rc, err)))
@@ -158,7 +88,7 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
                 sky_clock_seconds() - t0);
     const double t1 = sky_clock_seconds();
     cli_progress_start("emission of each process's part");
-    rc = cli_evaluate_part(sky, 1, band, &t->unit, &map, err);
+    rc = sky_channels_evaluate(sky, 1, &t->ch, &map, err);
     cli_progress_done();
     sky_free(sky); /* the templates are not needed again */
     sky = NULL;
@@ -168,15 +98,15 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
         fprintf(stderr, "skymodel: emission in %.2f s\n", sky_clock_seconds() - t1);
 
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-    const char *units[] = {t->unit, t->unit, t->unit};
-    sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite, NULL};
+    const char *units[] = {t->ch.unit, t->ch.unit, t->ch.unit};
+    sky_fits_columns cols = {nside, 3, names, units, NULL, t->ch.dtype, "G", t->overwrite, NULL};
     if (!smooth) {
         rc = sky_fits_write_parts(t->out, &cols, prov, map, err);
         goto done;
     }
 
-    rc = cli_smooth_part_and_write(map, &part, 3, smooth, cli_get(p, "beam-window"), t->out,
-                                   t->car, units, prov, t->dtype, t->overwrite, verbose, err);
+    rc = cli_smooth_part_and_write(map, nside, 3, smooth, cli_get(p, "beam-window"), t->out,
+                                   t->car, units, prov, t->ch.dtype, t->overwrite, verbose, err);
 done:
     if (!rc) {
         const double peak = sky_par_max(cli_peak_rss_mb());
@@ -185,7 +115,7 @@ done:
                     "process\n", sky_clock_seconds() - t0, peak);
         if (verbose && rank == 0 && !smooth)
             cli_line(stdout, "wrote %s (nside %d, %s, %s; %d processes)", t->out, nside,
-                     t->presets, t->unit, size);
+                     t->presets, t->ch.unit, size);
     }
     free(map);
     sky_free(sky);
@@ -195,10 +125,10 @@ done:
 }
 
 int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose,
-                     const sky_band *band, const cli_sim_target *t, int nparts, sky_error *err)
+                     const cli_sim_target *t, int nparts, sky_error *err)
 {
     static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-    const char *units[] = {t->unit, t->unit, t->unit};
+    const char *units[] = {t->ch.unit, t->ch.unit, t->ch.unit};
     sky_fits_writer *w = NULL;
     sky_prov *prov = NULL;
     double t_read = 0, t_emission = 0;
@@ -215,9 +145,9 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                                 nparts, &cfg, &sky, k == 0 ? &prov : NULL, err);
         cli_progress_done();
         if (!rc && !w) { /* the header (seeds included) from the first part's sky */
-            sky_fits_columns cols = {nside, 3, names, units, NULL, t->dtype, "G", t->overwrite,
-                                     NULL};
-            if (sky_prov_add_band(prov, band, t->bandpass))
+            sky_fits_columns cols = {nside, 3, names, units, NULL, t->ch.dtype, "G",
+                                     t->overwrite, NULL};
+            if (sky_prov_add_band(prov, &t->ch.band, t->bandpass))
                 rc = sky_prov_status(prov, err);
             if (!rc)
                 rc = sky_fits_writer_open_prov(t->out, &cols, prov, &w, err);
@@ -231,7 +161,7 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
             for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
                 const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a
                                                                   : CHUNK;
-                if (!(rc = sky_emission_range(sky, band, t->unit, a, n, buf, err)))
+                if (!(rc = sky_channels_range(sky, 1, &t->ch, a, n, &buf, err)))
                     rc = sky_fits_writer_write(w, a, n, buf, err);
             }
         cli_progress_done();
@@ -252,6 +182,6 @@ int cli_sim_in_parts(const cli_parsed *p, int nside, long long seed, int verbose
                 sky_clock_seconds() - t0, cli_peak_rss_mb());
     if (verbose)
         cli_line(stdout, "wrote %s (nside %d, %s, %s; %d parts)", t->out, nside, t->presets,
-                 t->unit, nparts);
+                 t->ch.unit, nparts);
     return SKY_OK;
 }

@@ -35,14 +35,11 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
     sky_smooth_opts_init(o);
     *on = fwhm || bw || lmax || iter || onside || rot || car;
     if (car) {
-        double *f;
-        int n, ny, nx;
-        if ((rc = cli_double_list("--car-resol", car, &f, &n, err)))
+        double arcmin;
+        int ny, nx;
+        if ((rc = cli_double("--car-resol", car, "one finite value (arcmin)", &arcmin, err)))
             return rc;
-        o->car_res_rad = f[0] / 60.0 * M_PI / 180.0;
-        free(f);
-        if (n != 1)
-            return sky_fail(err, SKY_EINVAL, "--car-resol '%s': expected one value", car);
+        o->car_res_rad = arcmin / 60.0 * M_PI / 180.0;
         if ((rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
             return sky_prefix(err, rc, "--car-resol: ");
     } else if (cli_get(p, "car-output")) {
@@ -56,15 +53,12 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
         o->rot_to = rot[2];
     }
     if (fwhm) {
-        double *f;
-        int n;
-        if ((rc = cli_double_list("--fwhm", fwhm, &f, &n, err)))
+        static const char what[] = "one finite value >= 0 (arcmin)";
+        double arcmin;
+        if ((rc = cli_double("--fwhm", fwhm, what, &arcmin, err)))
             return rc;
-        double arcmin = f[0];
-        free(f);
-        if (n != 1 || !(arcmin >= 0) || !isfinite(arcmin))
-            return sky_fail(err, SKY_EINVAL, "--fwhm '%s': expected one finite value >= 0 "
-                            "(arcmin)", fwhm);
+        if (!(arcmin >= 0))
+            return sky_fail(err, SKY_EINVAL, "--fwhm '%s': expected %s", fwhm, what);
         o->fwhm_rad = arcmin / 60.0 * M_PI / 180.0;
     }
     if (fwhm && bw)
@@ -155,113 +149,35 @@ char *cli_car_path(const cli_parsed *p, const char *out)
     return path;
 }
 
-sky_prov *cli_smoothed_prov(const sky_prov *base, const sky_smooth_opts *o,
-                            const char *beam_file, int nside, const sky_smooth_report *rep,
-                            int mpi_procs)
-{
-    sky_prov *p = sky_prov_copy(base);
-    if (!p)
-        return NULL;
-    sky_prov_add_smoothing(p, o, beam_file, nside, rep);
-    if (mpi_procs > 1)
-        sky_prov_set_int(p, "NPROCS", mpi_procs, "MPI processes (order of the alm sums)");
-    else /* an input's, made by another run */
-        sky_prov_remove(p, "NPROCS");
-    return p;
-}
-
-sky_prov *cli_car_prov(const sky_prov *smoothed, const sky_smooth_opts *o)
-{
-    sky_prov *p = sky_prov_copy(smoothed);
-    if (p)
-        sky_prov_set_real(p, "CARRES", o->car_res_rad * 180 / M_PI * 60,
-                          "[arcmin] CAR resolution (pixell fejer1)");
-    return p;
-}
-
 int cli_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
-                   const char *label, int healpix, cli_smoothed *r, sky_error *err)
+                   const char *label, int healpix, sky_smoothed *r, sky_error *err)
 {
     const int nside_out = o->nside_out ? o->nside_out : nside;
-    const int64_t npo = 12 * (int64_t)nside_out * nside_out;
-    int rc;
-    memset(r, 0, sizeof *r);
-    r->nside_in = nside;
-    r->nside = nside_out;
-    r->ncomp = ncomp;
-    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &r->ny, &r->nx, err)))
-        return rc;
-    /* the result overwrites the input when it has the same size (sky_smooth
-     * has read the input by the time it writes the output); none without a
-     * HEALPix output */
-    double *hp = !healpix            ? NULL
-                 : nside_out == nside ? map
-                                      : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
-    double *car = r->ny ? malloc((size_t)ncomp * r->ny * r->nx * sizeof *car) : NULL;
-    if ((healpix && !hp) || (r->ny && !car)) {
-        if (hp != map)
-            free(hp);
-        free(car);
-        return sky_nomem(err, "the smoothed maps");
-    }
     if (label)
         cli_progress_start("transforms of %s (nside %d, lmax %d)", label, nside,
                            o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
-    rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &r->rep, err);
+    const int rc = sky_smooth_map(map, nside, ncomp, o, healpix, r, err);
     if (label)
         cli_progress_done();
-    r->hp = hp;
-    r->own = hp && hp != map;
-    r->car = car;
-    if (rc)
-        cli_smoothed_free(r);
     return rc;
 }
 
-void cli_smoothed_free(cli_smoothed *r)
-{
-    if (r->own)
-        free(r->hp);
-    free(r->car);
-    r->hp = r->car = NULL;
-    r->own = 0;
-}
-
-int cli_write_smoothed(const cli_smoothed *r, const sky_smooth_opts *o, const char *beam_file,
+int cli_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o, const char *beam_file,
                        const char *out, const char *car_path, const char *const *units,
                        const sky_prov *prov, int dtype, int overwrite, int verbose,
                        sky_error *err)
 {
-    static const char *names[] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
-    int rc = SKY_OK;
     if (verbose > 1)
         fprintf(stderr, "skymodel: transforms at lmax %d, %s, %d iterations, residual %.3g\n",
                 r->rep.lmax, r->rep.method, r->rep.iterations, r->rep.residual);
-    const char coord[2] = {o->rot_to ? o->rot_to : 'G', '\0'};
-    sky_prov *hprov = cli_smoothed_prov(prov, o, beam_file, r->nside_in, &r->rep, 1);
-    sky_prov *cprov = hprov && r->car ? cli_car_prov(hprov, o) : NULL;
-    if (!hprov || (r->car && !cprov))
-        rc = sky_nomem(err, "the header cards");
-    if (!rc && out) {
-        sky_fits_columns cols = {r->nside, r->ncomp, names, units, r->hp, dtype, coord,
-                                 overwrite, NULL};
-        rc = sky_fits_write_columns_prov(out, &cols, hprov, err);
-    }
-    if (!rc && r->car) {
-        sky_car_image img = {r->ncomp, r->ny, r->nx, r->car, units[0], coord, dtype, overwrite,
-                             cprov};
-        rc = sky_fits_write_car(car_path, &img, err);
-        if (rc && out)
-            unlink(out); /* all outputs or none */
-    }
+    const int rc = sky_write_smoothed(r, o, beam_file, out, car_path, units, prov, dtype,
+                                      overwrite, err);
     if (!rc && verbose) {
         if (out)
             cli_line(stdout, "wrote %s (nside %d, smoothed)", out, r->nside);
         if (r->car)
             cli_line(stdout, "wrote %s (CAR %d x %d)", car_path, r->ny, r->nx);
     }
-    sky_prov_free(hprov);
-    sky_prov_free(cprov);
     return rc;
 }
 
@@ -270,13 +186,13 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
                          const char *const *units, const sky_prov *prov, int dtype,
                          int overwrite, int verbose, sky_error *err)
 {
-    cli_smoothed r;
+    sky_smoothed r;
     int rc = cli_smooth_map(map, nside, ncomp, o, out ? out : car_path, out != NULL, &r, err);
     if (rc)
         return rc;
     rc = cli_write_smoothed(&r, o, beam_file, out, car_path, units, prov, dtype, overwrite,
                             verbose, err);
-    cli_smoothed_free(&r);
+    sky_smoothed_free(&r);
     return rc;
 }
 

@@ -55,33 +55,15 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
                          const char *const *units, const sky_prov *prov, int dtype,
                          int overwrite, int verbose, sky_error *err);
 
-/* The provenance of a smoothed map (a copy of `base` with the smoothing's
- * cards; `mpi_procs` > 1 adds NPROCS, whose order of sums changes the last
- * bits) and of its CAR map (that, DTYPE-free, with CARRES); NULL when out of
- * memory. */
-sky_prov *cli_smoothed_prov(const sky_prov *base, const sky_smooth_opts *o,
-                            const char *beam_file, int nside, const sky_smooth_report *rep,
-                            int mpi_procs);
-sky_prov *cli_car_prov(const sky_prov *smoothed, const sky_smooth_opts *o);
-
 /* The two halves of cli_smooth_and_write, for maps smoothed side by side
- * (one per thread) and written in order: the smoothed maps, and writing
- * them. cli_smooth_map shows progress for `label` (NULL: none, as from a
- * thread) and touches nothing shared; cli_smoothed_free frees what it made. */
-typedef struct cli_smoothed {
-    int nside_in;             /* the map smoothed */
-    int nside, ncomp, ny, nx; /* the HEALPix output; CAR shape, or 0 */
-    double *hp, *car;         /* hp: NULL without a HEALPix output (`healpix` 0); the input
-                                 map itself unless `own` */
-    int own;
-    sky_smooth_report rep;
-} cli_smoothed;
+ * (one per thread) and written in order: sky_smooth_map with progress for
+ * `label` (NULL: none, as from a thread), and sky_write_smoothed with the
+ * run's messages (verbose 2: the transforms' report; 1: what was written). */
 int cli_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
-                   const char *label, int healpix, cli_smoothed *r, sky_error *err);
-int cli_write_smoothed(const cli_smoothed *r, const sky_smooth_opts *o, const char *beam_file,
+                   const char *label, int healpix, sky_smoothed *r, sky_error *err);
+int cli_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o, const char *beam_file,
                        const char *out, const char *car_path, const char *const *units,
                        const sky_prov *prov, int dtype, int overwrite, int verbose,
                        sky_error *err);
-void cli_smoothed_free(cli_smoothed *r);
 
 #endif

@@ -1,0 +1,111 @@
+/*
+ * channels.c - the evaluation half of a simulation's pipeline (skymodel.h,
+ * "Channels"): a list of channels evaluated over the pixels a sky holds.
+ *
+ * Every block of a channel's map that the library computes for a shell (the
+ * CLI's files, streamed or whole; the Python module's arrays) comes out of
+ * sky_channels_range, and passes there through block_step before anyone
+ * smooths, writes or returns it. A change to what a channel's map is
+ * (a scale, an offset) is made in block_step alone.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "skymodel.h"
+
+enum { CHUNK = 1 << 20 }; /* pixels evaluated at a time for a part, then spread into I, Q, U */
+
+void sky_channel_init(sky_channel *ch)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->unit = "uK_RJ";
+    ch->scale = 1.0;
+    ch->dtype = SKY_FLOAT32;
+}
+
+/* What becomes of each computed block of channel `ch`: `count` pixels from
+ * `first`, I, Q and U blocks of `count` in `iqu`. */
+static int block_step(const sky_channel *ch, int index, int64_t first, int64_t count,
+                      double *iqu, sky_error *err)
+{
+    if (ch->scale != 1.0)
+        for (int64_t i = 0; i < 3 * count; i++)
+            iqu[i] *= ch->scale;
+    if (ch->block_hook)
+        return ch->block_hook(ch->block_ctx, index, first, count, iqu, err);
+    return SKY_OK;
+}
+
+int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel *chans, int64_t first,
+                       int64_t count, double *const *out, sky_error *err)
+{
+    if (!chans || nchan < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_channels: NULL argument or no channel");
+    sky_band one_band;
+    const char *one_unit;
+    sky_band *bands = nchan == 1 ? &one_band : malloc((size_t)nchan * sizeof *bands);
+    const char **units = nchan == 1 ? &one_unit : malloc((size_t)nchan * sizeof *units);
+    int rc = bands && units ? SKY_OK : sky_nomem(err, "the channel list");
+    for (int c = 0; c < nchan && !rc; c++) /* a channel not from sky_channel_init */
+        if (!(chans[c].scale != 0) || !isfinite(chans[c].scale))
+            rc = sky_fail(err, SKY_EINVAL, "channel %d: scale %g: expected a finite number "
+                          "other than 0 (start from sky_channel_init)", c, chans[c].scale);
+    for (int c = 0; c < nchan && !rc; c++) {
+        bands[c] = chans[c].band;
+        units[c] = chans[c].unit ? chans[c].unit : "uK_RJ";
+    }
+    if (!rc)
+        rc = sky_emission_channels(sky, nchan, bands, units, first, count, out, err);
+    for (int c = 0; c < nchan && !rc; c++)
+        rc = block_step(&chans[c], c, first, count, out[c], err);
+    if (nchan > 1) {
+        free(bands);
+        free(units);
+    }
+    return rc;
+}
+
+int64_t sky_held_npix(const sky_sky *sky)
+{
+    int64_t first[2], count[2], n = 0;
+    const int nseg = sky_part_ranges(sky, first, count);
+    for (int s = 0; s < nseg; s++)
+        n += count[s];
+    return n;
+}
+
+int sky_channels_evaluate(const sky_sky *sky, int nchan, const sky_channel *chans,
+                          double *const *out, sky_error *err)
+{
+    if (!sky || !out || nchan < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_channels: NULL argument or no channel");
+    int64_t first[2], count[2];
+    const int nseg = sky_part_ranges(sky, first, count);
+    const int64_t nloc = sky_held_npix(sky);
+    if (nseg == 1) /* one range: straight into the maps */
+        return sky_channels_range(sky, nchan, chans, first[0], count[0], out, err);
+    /* two ranges (a part and its mirror): evaluated in chunks, each spread
+     * into the I, Q and U blocks of the maps, segments back to back */
+    double **tmp = calloc((size_t)nchan, sizeof *tmp);
+    int rc = tmp ? SKY_OK : sky_nomem(err, "evaluation chunks");
+    for (int c = 0; c < nchan && !rc; c++)
+        if (!(tmp[c] = malloc((size_t)(3 * CHUNK) * sizeof *tmp[c])))
+            rc = sky_nomem(err, "evaluation chunks");
+    int64_t off = 0;
+    for (int s = 0; s < nseg && !rc; s++)
+        for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
+            const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a : CHUNK;
+            if ((rc = sky_channels_range(sky, nchan, chans, a, n, tmp, err)))
+                break;
+            for (int c = 0; c < nchan; c++)
+                for (int k = 0; k < 3; k++)
+                    memcpy(out[c] + k * nloc + off, tmp[c] + k * n, (size_t)n * sizeof(double));
+            off += n;
+        }
+    for (int c = 0; tmp && c < nchan; c++)
+        free(tmp[c]);
+    free(tmp);
+    return rc;
+}
