@@ -466,3 +466,30 @@ int sky_emission(const sky_sky *sky, const sky_band *band, const char *unit, dou
         return sky_fail(err, SKY_EINVAL, "sky_emission: NULL sky");
     return sky_emission_range(sky, band, unit, 0, sky->npix, iqu, err);
 }
+
+int sky_emission_f32(const sky_sky *sky, const sky_band *band, const char *unit, int *f32,
+                     sky_error *err)
+{
+    if (!sky || !band || !unit || !f32)
+        return sky_fail(err, SKY_EINVAL, "sky_emission_f32: NULL argument");
+    *f32 = 0;
+    sky_unit out_unit;
+    sky_bandq bq;
+    int rc;
+    memset(&bq, 0, sizeof bq);
+    if ((rc = sky_unit_parse_output(unit, &out_unit, err)) ||
+        (rc = sky_bandq_prepare(band, &bq, err))) {
+        sky_bandq_free(&bq);
+        return rc;
+    }
+    /* channel_block: the total is typed as the first group's sum, which is
+     * typed as its first component; the unit factor keeps float32 when scalar */
+    int top_f32 = 0;
+    if (sky->ncomp > 0) {
+        const sky_component *c = sky->comp[0];
+        top_f32 = c->type->f32_output ? c->type->f32_output(c->state, &bq) : 0;
+    }
+    *f32 = top_f32 && (band->n > 1 || out_unit.family == SKY_UNIT_K_RJ);
+    sky_bandq_free(&bq);
+    return SKY_OK;
+}
