@@ -260,6 +260,18 @@ SKY_API int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band 
                                   double *const *out, sky_error *err);
 
 /**
+ * sky_emission_channels writing each channel's Stokes rows `stride` (>= count)
+ * doubles apart: out[c][s * stride + k] is Stokes s of pixel first + k. A
+ * shell evaluating a full map in pieces (to stay responsive between them)
+ * writes each piece in place: out[c] = map + (first - map's first pixel),
+ * stride = the map's pixel count.
+ */
+SKY_API int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band *bands,
+                                          const char *const *units, int64_t first,
+                                          int64_t count, double *const *out, int64_t stride,
+                                          sky_error *err);
+
+/**
  * Whether sky_emission's values for `band` in `unit` are float32 numbers
  * (*f32 = 1) or float64 ones (0), as PySM 3.4.5's array would be typed: the
  * sum takes the type of its first component (float32 for SpDustPol, a CMBMap

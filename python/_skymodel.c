@@ -360,8 +360,8 @@ static void get_ranges(const sky_sky *sky, pixel_ranges *r)
 
 /* nchan channels over the sky's pixels in chunks of `chunk`, into out[c]
  * (3 x total doubles each: the I, Q, U rows over the held pixels in order),
- * signals checked between chunks. Returns 0, or -1 with a Python error set.
- * Called with the GIL held. */
+ * each chunk written in place; signals checked between chunks. Returns 0, or
+ * -1 with a Python error set. Called with the GIL held. */
 static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const char *const *units,
                     double *const *out, int64_t chunk)
 {
@@ -369,55 +369,40 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
     get_ranges(self->sky, &r);
     if (chunk < 1024)
         chunk = 1024;
-    const int direct = r.n == 1 && r.count[0] <= chunk; /* one chunk: no scratch */
-    double **scratch = calloc((size_t)nchan, sizeof *scratch);
-    int status = 0;
-    if (!scratch)
-        goto nomem;
-    for (int c = 0; c < nchan && !direct; c++)
-        if (!(scratch[c] = malloc((size_t)(3 * chunk) * sizeof(double))))
-            goto nomem;
+    double **at = calloc((size_t)nchan, sizeof *at);
+    if (!at) {
+        PyErr_NoMemory();
+        return -1;
+    }
     sky_error err = {0, ""};
+    int status = 0;
     int64_t done = 0; /* pixels written so far, over the ranges */
     for (int i = 0; i < r.n && !status; i++)
         for (int64_t p = r.first[i]; p < r.first[i] + r.count[i]; p += chunk) {
-            const int64_t m = r.first[i] + r.count[i] - p < chunk ? r.first[i] + r.count[i] - p
-                                                                   : chunk;
+            const int64_t end = r.first[i] + r.count[i], m = end - p < chunk ? end - p : chunk;
+            for (int c = 0; c < nchan; c++)
+                at[c] = out[c] + done;
             int rc;
             Py_BEGIN_ALLOW_THREADS
 #ifdef _OPENMP
             if (self->threads > 0)
                 omp_set_num_threads(self->threads);
 #endif
-            rc = sky_emission_channels(self->sky, nchan, bands, units, p, m,
-                                       direct ? out : scratch, &err);
-            if (!rc && !direct)
-                for (int c = 0; c < nchan; c++)
-                    for (int s = 0; s < 3; s++)
-                        memcpy(out[c] + s * r.total + done, scratch[c] + s * m,
-                               (size_t)m * sizeof(double));
+            rc = sky_emission_channels_strided(self->sky, nchan, bands, units, p, m, at, r.total,
+                                               &err);
             Py_END_ALLOW_THREADS
             done += m;
             if (rc) {
                 raise_sky(rc, &err);
                 status = -1;
-                break;
-            }
-            if (PyErr_CheckSignals() < 0) {
+            } else if (PyErr_CheckSignals() < 0) {
                 status = -1;
-                break;
             }
+            if (status)
+                break;
         }
-    for (int c = 0; c < nchan; c++)
-        free(scratch[c]);
-    free(scratch);
+    free(at);
     return status;
-nomem:
-    for (int c = 0; scratch && c < nchan; c++)
-        free(scratch[c]);
-    free(scratch);
-    PyErr_NoMemory();
-    return -1;
 }
 
 /* channels given as a sequence of (freqs, weights, unit): a list of arrays */
@@ -425,7 +410,7 @@ static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject
 {
     static char *kwlist[] = {"channels", "chunk", NULL};
     PyObject *chans;
-    long long chunk = 1 << 18;
+    long long chunk = 1 << 20;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|L", kwlist, &chans, &chunk))
         return NULL;
     if (check_sky(self))
@@ -503,7 +488,7 @@ static PyObject *Sky_emission(SkyObject *self, PyObject *args, PyObject *kw)
     static char *kwlist[] = {"freq", "weights", "unit", "chunk", NULL};
     PyObject *f, *w;
     const char *unit;
-    long long chunk = 1 << 18;
+    long long chunk = 1 << 20;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "OOs|L", kwlist, &f, &w, &unit, &chunk))
         return NULL;
     PyObject *ch = Py_BuildValue("[(OOs)]", f, w, unit);
@@ -575,10 +560,10 @@ static PyObject *Sky_get_ranges(SkyObject *self, void *closure)
 
 static PyMethodDef Sky_methods[] = {
     {"emission", (PyCFunction)(void (*)(void))Sky_emission, METH_VARARGS | METH_KEYWORDS,
-     "emission(freq, weights, unit, chunk=262144): (3, npix) map"},
+     "emission(freq, weights, unit, chunk=1048576): (3, npix) map"},
     {"emission_channels", (PyCFunction)(void (*)(void))Sky_emission_channels,
      METH_VARARGS | METH_KEYWORDS,
-     "emission_channels([(freq, weights, unit), ...], chunk=262144): list of maps"},
+     "emission_channels([(freq, weights, unit), ...], chunk=1048576): list of maps"},
     {"is_float32", (PyCFunction)Sky_f32, METH_VARARGS,
      "is_float32(freq, weights, unit): whether the map is float32 (PySM's dtype)"},
     {NULL, NULL, 0, NULL}};

@@ -32,7 +32,7 @@ __all__ = ["Sky", "presets", "bandpass_unit_conversion", "apply_smoothing_and_co
 
 # pixels evaluated between two checks for Ctrl-C (the GIL is released
 # while each chunk is computed)
-CHUNK = 1 << 18
+CHUNK = 1 << 20
 
 
 def presets():
