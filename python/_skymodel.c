@@ -721,7 +721,7 @@ static PyObject *mod_smooth(PyObject *self, PyObject *args, PyObject *kw)
         raise_sky(rc, &err);
         goto done;
     }
-    if (nside_out < 0 || nside_out > 8192) {
+    if (nside_out < 0 || nside_out > 8192 || (nside_out & (nside_out - 1))) {
         PyErr_Format(PyExc_ValueError, "output_nside %d: expected a power of two from 1 to 8192",
                      nside_out);
         goto done;

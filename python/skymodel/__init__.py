@@ -288,12 +288,12 @@ def _rot_pair(rot):
         return s
     if isinstance(rot, (list, tuple)) and len(rot) == 2 and all(isinstance(c, str) for c in rot):
         return (rot[0][:1] + rot[1][:1]).upper()
+    rots = getattr(rot, "rots", None)
+    if rots is not None and any(np.any(np.asarray(r) != 0) for r in rots):
+        raise NotImplementedError("rot: a Rotator with Euler angles; only coordinate changes "
+                                  "(healpy.Rotator(coord=['G', 'C'])) are supported")
     coords = getattr(rot, "coordin", None), getattr(rot, "coordout", None)
     if coords[0] and coords[1]:
-        rots = getattr(rot, "rots", None)
-        if rots is not None and any(np.any(np.asarray(r[0]) != 0) for r in rots):
-            raise NotImplementedError("rot: a Rotator with Euler angles; only coordinate "
-                                      "changes (coord=['G', 'C']) are supported")
         return (coords[0][:1] + coords[1][:1]).upper()
     raise ValueError(f"rot {rot!r}: expected a healpy Rotator with coord=(from, to) or a pair "
                      "of letters among G, C, E")

@@ -25,3 +25,20 @@ for _p in ("u", "m", "n", "k", "M"):
         if _p + _f not in globals():
             globals()[_p + _f] = _u.Unit(_p + _f)
 del _p, _f
+
+
+def cmb_equivalencies(spec):
+    """Equivalencies between K_RJ, K_CMB and Jy/sr at one frequency, as
+    pysm3.units.cmb_equivalencies: ``m.to(u.uK_CMB,
+    equivalencies=u.cmb_equivalencies(100 * u.GHz))``. The factors are the
+    C library's (PySM's conversions at that frequency)."""
+    from . import _skymodel
+    ghz = float(_u.Quantity(spec).to_value(_u.GHz, equivalencies=_u.spectral()))
+    base = {"K_RJ": _u.Unit("K_RJ"), "K_CMB": _u.Unit("K_CMB"), "Jy/sr": _u.Jy / _u.sr}
+    eq = []
+    for a, ua in base.items():
+        for b, ub in base.items():
+            if a < b:
+                f = _skymodel.bandpass_unit_conversion([ghz], None, a, b)
+                eq.append((ua, ub, lambda x, f=f: x * f, lambda x, f=f: x / f))
+    return eq
