@@ -164,7 +164,10 @@ class Sky:
     data_dir: a folder or list of folders searched for the templates first;
     seed: one seed for every stochastic component (default: each preset's);
     threads: OpenMP threads (default: the cores available);
-    offline: never download a template.
+    offline: never download a template;
+    comm: an mpi4py communicator: each rank reads and evaluates only its
+    band of rings (as `mpirun skymodel sim`); get_emission then returns the
+    rank's pixels (pixel_ranges) and gather() assembles the map on rank 0.
     """
 
     def __init__(self, nside=None, max_nside=None, preset_strings=None, component_config=None,
@@ -207,7 +210,48 @@ class Sky:
 
     @property
     def npix(self):
+        """Pixels of the full sky."""
         return self._sky.npix
+
+    @property
+    def pixel_ranges(self):
+        """The RING pixel ranges this process holds, [(first, count), ...]:
+        the whole sky, or with comm= its band of rings and the mirror band.
+        get_emission's columns are these pixels, in this order."""
+        return self._sky.pixel_ranges
+
+    def gather(self, local_map, root=0):
+        """With comm=: the full (3, npix) map on rank `root` (None on the
+        others) from each rank's get_emission. Without comm: the map."""
+        if self.comm is None:
+            return local_map
+        unit = getattr(local_map, "unit", None)
+        local = np.ascontiguousarray(local_map.value if _is_quantity(local_map) else local_map)
+        comm = self.comm
+        ranges = comm.gather(self.pixel_ranges, root=root)
+        counts = comm.gather(local.size, root=root)
+        recv = full = None
+        if comm.Get_rank() == root:
+            recv = np.empty(sum(counts), dtype=local.dtype)
+            offsets = [0]
+            for c in counts[:-1]:
+                offsets.append(offsets[-1] + c)
+            from mpi4py import MPI
+            comm.Gatherv(local.ravel(), [recv, (counts, offsets), MPI._typedict[recv.dtype.char]],
+                         root=root)
+            full = np.empty((local.shape[0], self.npix), dtype=local.dtype)
+            for r, rr in enumerate(ranges):
+                n = sum(c for _, c in rr)
+                block = recv[offsets[r]:offsets[r] + local.shape[0] * n].reshape(-1, n)
+                at = 0
+                for first, count in rr:
+                    full[:, first:first + count] = block[:, at:at + count]
+                    at += count
+        else:
+            comm.Gatherv(local.ravel(), None, root=root)
+        if full is None or unit is None:
+            return full
+        return _as_map(full, unit.to_string() if hasattr(unit, "to_string") else unit)
 
     def get_emission(self, freq, weights=None):
         """The sky integrated over a band, in output_unit: an astropy
