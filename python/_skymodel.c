@@ -11,8 +11,10 @@
  * chunk's time. Library errors become ValueError (SKY_EINVAL),
  * FileNotFoundError (SKY_ENOTFOUND), OSError (SKY_EFORMAT, SKY_EIO),
  * MemoryError or RuntimeError (a bug), with the library's one-line message.
- * Maps are allocated here and handed to NumPy without a copy: the array's
- * base is a capsule that frees the buffer.
+ * Maps are allocated here (sky_big_alloc: transparent huge pages, as NumPy
+ * asks for its large arrays; 4 KB page faults made an nside-512 evaluation
+ * 1.6 times slower) and handed to NumPy without a copy: the array's base is
+ * a capsule that frees the buffer.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -26,6 +28,7 @@
 #include <omp.h>
 #endif
 
+#include "core/heap.h"
 #include "parallel/threads.h"
 #include "sht/sht.h"
 #include "skymodel.h"
@@ -450,7 +453,7 @@ static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject
         }
     }
     for (Py_ssize_t c = 0; c < n; c++)
-        if (!(out[c] = malloc((size_t)(3 * (r.total > 0 ? r.total : 1)) * sizeof(double)))) {
+        if (!(out[c] = sky_big_alloc((size_t)(3 * (r.total > 0 ? r.total : 1)) * sizeof(double)))) {
             PyErr_NoMemory();
             goto done;
         }
@@ -727,8 +730,8 @@ static PyObject *mod_smooth(PyObject *self, PyObject *args, PyObject *kw)
         goto done;
     }
     const size_t nout_pix = (size_t)12 * nout * nout;
-    out = car_res > 0 ? NULL : malloc((size_t)ncomp * nout_pix * sizeof *out);
-    car = car_res > 0 ? malloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
+    out = car_res > 0 ? NULL : sky_big_alloc((size_t)ncomp * nout_pix * sizeof *out);
+    car = car_res > 0 ? sky_big_alloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
     if (car_res > 0 ? !car : !out) {
         PyErr_NoMemory();
         goto done;
