@@ -653,20 +653,23 @@ static int nside_of(npy_intp npix)
     return nside >= 1 && 12 * (npy_intp)nside * nside == npix ? nside : 0;
 }
 
-/* smooth(map, fwhm_rad, beam, lmax, lsq_maxiter, nside_out, rot, car_res_rad):
- * map (npix,) or (ncomp, npix) -> (healpix map or None, car map or None) */
+/* smooth(map, fwhm_rad, beam, lmax, lsq_maxiter, nside_out, rot, car_res_rad,
+ * healpix): map (npix,) or (ncomp, npix) -> (HEALPix map or None, CAR map or
+ * None); the HEALPix map always without car_res_rad, else when `healpix`. */
 static PyObject *mod_smooth(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
     static char *kwlist[] = {"map", "fwhm_rad", "beam", "lmax", "lsq_maxiter", "nside_out",
-                             "rot", "car_res_rad", NULL};
+                             "rot", "car_res_rad", "healpix", NULL};
     PyObject *mo, *beamo = Py_None;
     double fwhm = 0, car_res = 0;
-    int lmax = -1, maxiter = 10, nside_out = 0;
+    int lmax = -1, maxiter = 10, nside_out = 0, healpix = 1;
     const char *rot = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|dOiiizd", kwlist, &mo, &fwhm, &beamo, &lmax,
-                                     &maxiter, &nside_out, &rot, &car_res))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|dOiiizdp", kwlist, &mo, &fwhm, &beamo, &lmax,
+                                     &maxiter, &nside_out, &rot, &car_res, &healpix))
         return NULL;
+    if (!(car_res > 0))
+        healpix = 1;
     PyArrayObject *m = (PyArrayObject *)PyArray_FROMANY(mo, NPY_DOUBLE, 1, 2,
                                                          NPY_ARRAY_CARRAY | NPY_ARRAY_FORCECAST);
     if (!m) {
@@ -730,9 +733,9 @@ static PyObject *mod_smooth(PyObject *self, PyObject *args, PyObject *kw)
         goto done;
     }
     const size_t nout_pix = (size_t)12 * nout * nout;
-    out = car_res > 0 ? NULL : sky_big_alloc((size_t)ncomp * nout_pix * sizeof *out);
+    out = healpix ? sky_big_alloc((size_t)ncomp * nout_pix * sizeof *out) : NULL;
     car = car_res > 0 ? sky_big_alloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
-    if (car_res > 0 ? !car : !out) {
+    if ((healpix && !out) || (car_res > 0 && !car)) {
         PyErr_NoMemory();
         goto done;
     }
@@ -743,17 +746,27 @@ static PyObject *mod_smooth(PyObject *self, PyObject *args, PyObject *kw)
         raise_sky(rc, &err);
         goto done;
     }
-    if (car) {
-        npy_intp dims[3] = {ncomp, ny, nx};
-        res = one_d ? wrap_buffer(car, 2, dims + 1, NPY_FLOAT64)
-                    : wrap_buffer(car, 3, dims, NPY_FLOAT64);
-        car = NULL;
-    } else {
+    PyObject *hmap = Py_None, *cmap = Py_None;
+    Py_INCREF(hmap);
+    Py_INCREF(cmap);
+    if (out) {
         npy_intp dims[2] = {ncomp, (npy_intp)nout_pix};
-        res = one_d ? wrap_buffer(out, 1, dims + 1, NPY_FLOAT64)
-                    : wrap_buffer(out, 2, dims, NPY_FLOAT64);
+        Py_DECREF(hmap);
+        hmap = one_d ? wrap_buffer(out, 1, dims + 1, NPY_FLOAT64)
+                     : wrap_buffer(out, 2, dims, NPY_FLOAT64);
         out = NULL;
     }
+    if (car && hmap) {
+        npy_intp dims[3] = {ncomp, ny, nx};
+        Py_DECREF(cmap);
+        cmap = one_d ? wrap_buffer(car, 2, dims + 1, NPY_FLOAT64)
+                     : wrap_buffer(car, 3, dims, NPY_FLOAT64);
+        car = NULL;
+    }
+    if (hmap && cmap)
+        res = PyTuple_Pack(2, hmap, cmap);
+    Py_XDECREF(hmap);
+    Py_XDECREF(cmap);
 done:
     free(out);
     free(car);
@@ -777,7 +790,7 @@ static PyMethodDef module_methods[] = {
      "bandpass_unit_conversion(freqs_ghz, weights, input_unit, output_unit): factor"},
     {"smooth", (PyCFunction)(void (*)(void))mod_smooth, METH_VARARGS | METH_KEYWORDS,
      "smooth(map, fwhm_rad=0, beam=None, lmax=-1, lsq_maxiter=10, nside_out=0, rot=None, "
-     "car_res_rad=0): smoothed (and rotated) map"},
+     "car_res_rad=0, healpix=True): (HEALPix map or None, CAR map or None)"},
     {"threads", mod_threads, METH_NOARGS, "threads(): (count, why) of the default"},
     {NULL, NULL, 0, NULL}};
 

@@ -345,7 +345,7 @@ def _rot_pair(rot):
 
 def apply_smoothing_and_coord_transform(input_map, fwhm=None, beam_window=None, rot=None,
                                         lmax=None, output_nside=None, output_car_resol=None,
-                                        return_healpix=True, return_car=False,
+                                        return_healpix=None, return_car=None,
                                         map2alm_lsq_maxiter=None):
     """PySM's apply_smoothing_and_coord_transform over the library's
     sky_smooth: a Gaussian beam (fwhm, an angle Quantity or radians) or a
@@ -353,7 +353,8 @@ def apply_smoothing_and_coord_transform(input_map, fwhm=None, beam_window=None, 
     (rot: a healpy Rotator's coord pair, or "GC"), lmax (default 2.5 nside,
     1.5 nside when output_nside is lower), output_nside, map2alm_lsq_maxiter
     (default 10; 0 for a plain map2alm). With output_car_resol (an angle),
-    the CAR map (pixell fejer1 geometry, ncomp x ny x nx) instead."""
+    the CAR map (pixell fejer1 geometry, ncomp x ny x nx) instead, or with
+    return_healpix=True too, the tuple (HEALPix map, CAR map)."""
     unit = getattr(input_map, "unit", None)
     values = input_map.value if _is_quantity(input_map) else np.asarray(input_map)
     if beam_window is not None:
@@ -363,15 +364,26 @@ def apply_smoothing_and_coord_transform(input_map, fwhm=None, beam_window=None, 
     else:
         bw = None
     car = 0.0
-    if output_car_resol is not None:
+    if output_car_resol is not None and return_car is not False:
         car = _radians(output_car_resol, "output_car_resol")
-    out = _c.smooth(values, fwhm_rad=_radians(fwhm, "fwhm"), beam=bw,
-                    lmax=-1 if lmax is None else int(lmax),
-                    lsq_maxiter=10 if map2alm_lsq_maxiter is None else int(map2alm_lsq_maxiter),
-                    nside_out=0 if output_nside is None else int(output_nside),
-                    rot=_rot_pair(rot), car_res_rad=car)
+    elif return_car:
+        raise ValueError("return_car: needs output_car_resol, the CAR pixel size")
+    healpix = bool(return_healpix) if return_healpix is not None else not car
+    if not healpix and not car:
+        raise ValueError("return_healpix=False and no CAR map: nothing to return")
+    hmap, cmap = _c.smooth(values, fwhm_rad=_radians(fwhm, "fwhm"), beam=bw,
+                           lmax=-1 if lmax is None else int(lmax),
+                           lsq_maxiter=10 if map2alm_lsq_maxiter is None
+                           else int(map2alm_lsq_maxiter),
+                           nside_out=0 if output_nside is None else int(output_nside),
+                           rot=_rot_pair(rot), car_res_rad=car, healpix=healpix)
+    out = [_with_unit(m, unit) for m in (hmap, cmap) if m is not None]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _with_unit(m, unit):
     if unit is None:
-        return out
+        return m
     if _u is not None and isinstance(unit, _u.UnitBase):
-        return _u.Quantity(out, unit, copy=False)
-    return _as_map(out, unit)
+        return _u.Quantity(m, unit, copy=False)
+    return _as_map(m, unit)

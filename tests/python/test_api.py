@@ -117,7 +117,13 @@ def test_smoothing_forms():
     np.testing.assert_allclose(e.value, f.value, atol=1e-9 * np.abs(f.value).max())
     car = skymodel.apply_smoothing_and_coord_transform(m, fwhm=1 * u.deg,
                                                        output_car_resol=5 * u.deg)
-    assert car.shape == (3, 36, 72)
+    assert car.shape == (3, 36, 72) and car.unit == m.unit
+    both = skymodel.apply_smoothing_and_coord_transform(m, fwhm=1 * u.deg, return_healpix=True,
+                                                        output_car_resol=5 * u.deg)
+    np.testing.assert_array_equal(both[1].value, car.value)
+    np.testing.assert_array_equal(
+        both[0].value,
+        skymodel.apply_smoothing_and_coord_transform(m, fwhm=1 * u.deg).value)
     with pytest.raises(NotImplementedError):
         skymodel.apply_smoothing_and_coord_transform(m, rot=hp.Rotator(rot=[10, 0, 0]))
 
