@@ -259,6 +259,39 @@ SKY_API int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band 
                                   const char *const *units, int64_t first, int64_t count,
                                   double *const *out, sky_error *err);
 
+/**
+ * sky_emission_channels writing each channel's Stokes rows `stride` (>= count)
+ * doubles apart: out[c][s * stride + k] is Stokes s of pixel first + k. A
+ * shell evaluating a full map in pieces (to stay responsive between them)
+ * writes each piece in place: out[c] = map + (first - map's first pixel),
+ * stride = the map's pixel count.
+ */
+SKY_API int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band *bands,
+                                          const char *const *units, int64_t first,
+                                          int64_t count, double *const *out, int64_t stride,
+                                          sky_error *err);
+
+/**
+ * Whether sky_emission's values for `band` in `unit` are float32 numbers
+ * (*f32 = 1) or float64 ones (0), as PySM 3.4.5's array would be typed: the
+ * sum takes the type of its first component (float32 for SpDustPol, a CMBMap
+ * over a band), and a float32 sum stays float32 when multiplied by a scalar
+ * unit factor (a band, or K_RJ output). Shells returning typed arrays (the
+ * Python module) use it to give PySM's dtype; the values are already rounded.
+ */
+SKY_API int sky_emission_f32(const sky_sky *sky, const sky_band *band, const char *unit,
+                             int *f32, sky_error *err);
+
+/**
+ * PySM's bandpass_unit_conversion: the factor turning a map integrated over
+ * `band` in `input_unit` into `output_unit` (units as sky_unit_check accepts).
+ * One frequency: the plain conversion at that frequency; a band: the ratio of
+ * the weighted integrals of each unit's Jy/sr equivalent.
+ */
+SKY_API int sky_bandpass_unit_conversion(const sky_band *band, const char *input_unit,
+                                         const char *output_unit, double *factor,
+                                         sky_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Maps on disk                                                             */
 /* ------------------------------------------------------------------------ */

@@ -329,10 +329,10 @@ enum { BLOCK = 1024 };
 /* One channel over the pixel block [p0, p0 + m) of the range starting at
  * `first`: components evaluated (or gathered from their coarse maps), summed
  * per group and over groups in PySM's precision, times the unit factor, into
- * out (I, Q, U blocks of `count`) at offset p0 - first. `scratch` holds
+ * out (I, Q, U rows `stride` apart) at offset p0 - first. `scratch` holds
  * 9 BLOCK doubles and `parent` BLOCK parent indices, computed for
  * *parent_nside (updated). */
-static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, int64_t count,
+static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, int64_t stride,
                           int64_t p0, int64_t m, double *out, double *scratch, int64_t *parent,
                           int *parent_nside)
 {
@@ -382,7 +382,7 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
     const int64_t b = p0 - first;
     for (int s = 0; s < 3; s++) {
         const double *x = a + s * BLOCK;
-        double *o = out + s * count + b;
+        double *o = out + s * stride + b;
         if (top_f32 && ch->factor_is_scalar)
             for (int64_t k = 0; k < m; k++)
                 o[k] = (double)(float)(x[k] * factor32);
@@ -392,13 +392,16 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
     }
 }
 
-int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,
-                          const char *const *units, int64_t first, int64_t count,
-                          double *const *out, sky_error *err)
+int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band *bands,
+                                  const char *const *units, int64_t first, int64_t count,
+                                  double *const *out, int64_t stride, sky_error *err)
 {
     int rc = SKY_OK;
     if (!sky || !bands || !units || !out || nchan < 1)
         return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
+    if (stride < count)
+        return sky_fail(err, SKY_EINVAL, "sky_emission: stride %lld below the %lld pixels",
+                        (long long)stride, (long long)count);
     for (int c = 0; c < nchan; c++)
         if (!out[c] || !units[c])
             return sky_fail(err, SKY_EINVAL, "sky_emission: channel %d: NULL map or unit", c);
@@ -436,7 +439,7 @@ int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,
             const int64_t m = count - b < BLOCK ? count - b : BLOCK;
             int parent_nside = 0;
             for (int c = 0; c < nchan; c++)
-                channel_block(sky, &ch[c], first, count, first + b, m, out[c], scratch, parent,
+                channel_block(sky, &ch[c], first, stride, first + b, m, out[c], scratch, parent,
                               &parent_nside);
         }
         free(scratch);
@@ -449,6 +452,13 @@ done:
         channel_free(&ch[c], sky->ncomp);
     free(ch);
     return rc;
+}
+
+int sky_emission_channels(const sky_sky *sky, int nchan, const sky_band *bands,
+                          const char *const *units, int64_t first, int64_t count,
+                          double *const *out, sky_error *err)
+{
+    return sky_emission_channels_strided(sky, nchan, bands, units, first, count, out, count, err);
 }
 
 int sky_emission_range(const sky_sky *sky, const sky_band *band, const char *unit,
@@ -465,4 +475,31 @@ int sky_emission(const sky_sky *sky, const sky_band *band, const char *unit, dou
     if (!sky)
         return sky_fail(err, SKY_EINVAL, "sky_emission: NULL sky");
     return sky_emission_range(sky, band, unit, 0, sky->npix, iqu, err);
+}
+
+int sky_emission_f32(const sky_sky *sky, const sky_band *band, const char *unit, int *f32,
+                     sky_error *err)
+{
+    if (!sky || !band || !unit || !f32)
+        return sky_fail(err, SKY_EINVAL, "sky_emission_f32: NULL argument");
+    *f32 = 0;
+    sky_unit out_unit;
+    sky_bandq bq;
+    int rc;
+    memset(&bq, 0, sizeof bq);
+    if ((rc = sky_unit_parse_output(unit, &out_unit, err)) ||
+        (rc = sky_bandq_prepare(band, &bq, err))) {
+        sky_bandq_free(&bq);
+        return rc;
+    }
+    /* channel_block: the total is typed as the first group's sum, which is
+     * typed as its first component; the unit factor keeps float32 when scalar */
+    int top_f32 = 0;
+    if (sky->ncomp > 0) {
+        const sky_component *c = sky->comp[0];
+        top_f32 = c->type->f32_output ? c->type->f32_output(c->state, &bq) : 0;
+    }
+    *f32 = top_f32 && (band->n > 1 || out_unit.family == SKY_UNIT_K_RJ);
+    sky_bandq_free(&bq);
+    return SKY_OK;
 }

@@ -230,3 +230,17 @@ double sky_band_unit_factor(const sky_band *band, const sky_unit *in, const sky_
     free(buf);
     return factor;
 }
+
+int sky_bandpass_unit_conversion(const sky_band *band, const char *input_unit,
+                                 const char *output_unit, double *factor, sky_error *err)
+{
+    sky_unit in, out;
+    int rc;
+    if (!band || !input_unit || !output_unit || !factor)
+        return sky_fail(err, SKY_EINVAL, "bandpass_unit_conversion: NULL argument");
+    if ((rc = sky_band_check(band, err)) || (rc = sky_unit_parse_output(input_unit, &in, err)) ||
+        (rc = sky_unit_parse_output(output_unit, &out, err)))
+        return rc;
+    *factor = sky_band_unit_factor(band, &in, &out);
+    return SKY_OK;
+}
