@@ -392,12 +392,13 @@ typedef struct sky_channel {
                                       NULL: none (the map as evaluated) */
     int dtype;                     /* enum sky_dtype of the file written */
     /* Called for every computed block, in the block step, after the library's
-     * own changes: `index` is the channel's place in the list evaluated,
-     * `iqu` holds I, Q, U blocks of `count` pixels from RING pixel `first`.
-     * A non-zero return (with `err` filled) stops the evaluation with that
-     * status (e.g. a shell's interruption). NULL: none. */
+     * own changes: `index` is the channel's place in the list evaluated, the
+     * block is `count` pixels from RING pixel `first`, I at iqu, Q at
+     * iqu + stride, U at iqu + 2 stride. A non-zero return (with `err`
+     * filled) stops the evaluation with that status (e.g. a shell's
+     * interruption). NULL: none. */
     int (*block_hook)(void *ctx, int index, int64_t first, int64_t count, double *iqu,
-                      sky_error *err);
+                      int64_t stride, sky_error *err);
     void *block_ctx;
 } sky_channel;
 
@@ -413,6 +414,14 @@ SKY_API int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel 
                                int64_t first, int64_t count, double *const *out,
                                sky_error *err);
 
+/**
+ * The same written in place into larger maps: out[c] + k * stride receives
+ * the I, Q, U values of the range (k = 0, 1, 2), e.g. a chunk of a whole map
+ * with stride = its pixel count, as a shell evaluating in pieces does.
+ */
+SKY_API int sky_channels_range_strided(const sky_sky *sky, int nchan, const sky_channel *chans,
+                                       int64_t first, int64_t count, double *const *out,
+                                       int64_t stride, sky_error *err);
 /** Number of pixels a sky holds: sky_npix, or its part's (sky_part_ranges). */
 SKY_API int64_t sky_held_npix(const sky_sky *sky);
 

@@ -363,8 +363,9 @@ static void get_ranges(const sky_sky *sky, pixel_ranges *r)
 
 /* nchan channels over the sky's pixels in chunks of `chunk`, into out[c]
  * (3 x total doubles each: the I, Q, U rows over the held pixels in order),
- * each chunk written in place; signals checked between chunks. Returns 0, or
- * -1 with a Python error set. Called with the GIL held. */
+ * each chunk written in place through the library's channel pipeline (its
+ * block step, as the command line's maps); signals checked between chunks.
+ * Returns 0, or -1 with a Python error set. Called with the GIL held. */
 static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const char *const *units,
                     double *const *out, int64_t chunk)
 {
@@ -373,9 +374,17 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
     if (chunk < 1024)
         chunk = 1024;
     double **at = calloc((size_t)nchan, sizeof *at);
-    if (!at) {
+    sky_channel *chans = calloc((size_t)nchan, sizeof *chans);
+    if (!at || !chans) {
+        free(at);
+        free(chans);
         PyErr_NoMemory();
         return -1;
+    }
+    for (int c = 0; c < nchan; c++) {
+        sky_channel_init(&chans[c]);
+        chans[c].band = bands[c];
+        chans[c].unit = units[c];
     }
     sky_error err = {0, ""};
     int status = 0;
@@ -391,8 +400,7 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
             if (self->threads > 0)
                 omp_set_num_threads(self->threads);
 #endif
-            rc = sky_emission_channels_strided(self->sky, nchan, bands, units, p, m, at, r.total,
-                                               &err);
+            rc = sky_channels_range_strided(self->sky, nchan, chans, p, m, at, r.total, &err);
             Py_END_ALLOW_THREADS
             done += m;
             if (rc) {
@@ -405,6 +413,7 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
                 break;
         }
     free(at);
+    free(chans);
     return status;
 }
 

@@ -66,10 +66,11 @@ typedef struct seen {
 } seen;
 
 static int count_block(void *ctx, int index, int64_t first, int64_t count, double *iqu,
-                       sky_error *err)
+                       int64_t stride, sky_error *err)
 {
     seen *s = ctx;
     (void)iqu;
+    (void)stride;
     if (++s->calls == s->fail_at) {
         snprintf(err->msg, sizeof err->msg, "stopped");
         return err->code = SKY_EIO;

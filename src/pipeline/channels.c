@@ -26,20 +26,28 @@ void sky_channel_init(sky_channel *ch)
 }
 
 /* What becomes of each computed block of channel `ch`: `count` pixels from
- * `first`, I, Q and U blocks of `count` in `iqu`. */
+ * `first`, I, Q and U at iqu, iqu + stride, iqu + 2 stride. */
 static int block_step(const sky_channel *ch, int index, int64_t first, int64_t count,
-                      double *iqu, sky_error *err)
+                      double *iqu, int64_t stride, sky_error *err)
 {
     if (ch->scale != 1.0)
-        for (int64_t i = 0; i < 3 * count; i++)
-            iqu[i] *= ch->scale;
+        for (int s = 0; s < 3; s++)
+            for (int64_t i = 0; i < count; i++)
+                iqu[s * stride + i] *= ch->scale;
     if (ch->block_hook)
-        return ch->block_hook(ch->block_ctx, index, first, count, iqu, err);
+        return ch->block_hook(ch->block_ctx, index, first, count, iqu, stride, err);
     return SKY_OK;
 }
 
 int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel *chans, int64_t first,
                        int64_t count, double *const *out, sky_error *err)
+{
+    return sky_channels_range_strided(sky, nchan, chans, first, count, out, count, err);
+}
+
+int sky_channels_range_strided(const sky_sky *sky, int nchan, const sky_channel *chans,
+                               int64_t first, int64_t count, double *const *out, int64_t stride,
+                               sky_error *err)
 {
     if (!chans || nchan < 1)
         return sky_fail(err, SKY_EINVAL, "sky_channels: NULL argument or no channel");
@@ -57,9 +65,10 @@ int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel *chans, 
         units[c] = chans[c].unit ? chans[c].unit : "uK_RJ";
     }
     if (!rc)
-        rc = sky_emission_channels(sky, nchan, bands, units, first, count, out, err);
+        rc = sky_emission_channels_strided(sky, nchan, bands, units, first, count, out, stride,
+                                           err);
     for (int c = 0; c < nchan && !rc; c++)
-        rc = block_step(&chans[c], c, first, count, out[c], err);
+        rc = block_step(&chans[c], c, first, count, out[c], stride, err);
     if (nchan > 1) {
         free(bands);
         free(units);
