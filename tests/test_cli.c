@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "run_cli.h"
 #include "models/model.h"
 #include "healpix/healpix.h"
 #include "io/fits_map.h"
@@ -29,25 +30,7 @@ static char tmp[256], out[512], errfile[512];
  * leaves stderr in `errfile` and stdout in `outpath` (NULL: discarded). */
 static int run_to(const char *const *args, const char *outpath)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int nul = outpath ? open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644)
-                          : open("/dev/null", O_WRONLY);
-        dup2(fd, 2);
-        dup2(nul, 1);
-        const char *argv[64];
-        int n = 0;
-        argv[n++] = bin;
-        for (; args[n - 1] && n < 63; n++)
-            argv[n] = args[n - 1];
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return run_cli(bin, errfile, outpath, args);
 }
 
 static int run(const char *const *args)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "run_cli.h"
 #include "io/fits_map.h"
 #include "plot/plot.h"
 #include "skymodel.h"
@@ -34,23 +35,7 @@ static char dir[256], errfile[320];
 /* Runs the program with args (NULL-terminated), stderr to errfile. */
 static int run(const char *const *args)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644), nul = open("/dev/null", O_WRONLY);
-        dup2(fd, 2);
-        dup2(nul, 1);
-        const char *argv[64];
-        int n = 0;
-        argv[n++] = bin;
-        for (; args[n - 1] && n < 63; n++)
-            argv[n] = args[n - 1];
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return run_cli(bin, errfile, NULL, args);
 }
 
 static char *read_err(void)

@@ -24,6 +24,7 @@
 #include <chealpix.h>
 
 #include "check.h"
+#include "run_cli.h"
 #include "io/fits_map.h"
 #include "templates/synth.h"
 
@@ -120,24 +121,7 @@ static int count_files(const char *dir)
 
 static int run(const char *const *args)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int nul = open("/dev/null", O_WRONLY);
-        dup2(fd, 2);
-        dup2(nul, 1);
-        const char *argv[32];
-        int n = 0;
-        argv[n++] = bin;
-        for (; args[n - 1] && n < 31; n++)
-            argv[n] = args[n - 1];
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return run_cli(bin, errfile, NULL, args);
 }
 
 /* exit 2 with `needle` in a one-line message, and no file written in dir */
