@@ -280,6 +280,22 @@ static void channel_free(channel *ch, int nc)
     sky_bandq_free(&ch->bq);
 }
 
+/* Whether the unit factor is a numpy scalar in PySM (a band, or one frequency
+ * in K_RJ: no equivalency) rather than a one-element array: a scalar keeps a
+ * float32 sum float32. */
+static int factor_is_scalar(const sky_band *band, const sky_unit *out_unit)
+{
+    return band->n > 1 || out_unit->family == SKY_UNIT_K_RJ;
+}
+
+/* Whether the sky's sum is float32 before the unit factor: typed as the first
+ * group's sum, itself typed as its first component. */
+static int sum_is_f32(const sky_sky *sky, const sky_bandq *bq)
+{
+    const sky_component *c = sky->ncomp > 0 ? sky->comp[0] : NULL;
+    return c && c->type->f32_output ? c->type->f32_output(c->state, bq) : 0;
+}
+
 static int channel_prepare(const sky_sky *sky, const sky_band *band, const char *unit,
                            int64_t first, int64_t count, channel *ch, sky_error *err)
 {
@@ -292,7 +308,7 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
         return rc;
     const sky_unit uk_rj = {SKY_UNIT_K_RJ, 1e-6};
     ch->factor = sky_band_unit_factor(band, &uk_rj, &out_unit);
-    ch->factor_is_scalar = band->n > 1 || out_unit.family == SKY_UNIT_K_RJ;
+    ch->factor_is_scalar = factor_is_scalar(band, &out_unit);
     ch->cs = calloc((size_t)nc, sizeof *ch->cs);
     ch->f32 = calloc((size_t)nc, sizeof *ch->f32);
     ch->bdata = calloc((size_t)nc, sizeof *ch->bdata);
@@ -492,14 +508,8 @@ int sky_emission_f32(const sky_sky *sky, const sky_band *band, const char *unit,
         sky_bandq_free(&bq);
         return rc;
     }
-    /* channel_block: the total is typed as the first group's sum, which is
-     * typed as its first component; the unit factor keeps float32 when scalar */
-    int top_f32 = 0;
-    if (sky->ncomp > 0) {
-        const sky_component *c = sky->comp[0];
-        top_f32 = c->type->f32_output ? c->type->f32_output(c->state, &bq) : 0;
-    }
-    *f32 = top_f32 && (band->n > 1 || out_unit.family == SKY_UNIT_K_RJ);
+    /* as channel_block rounds */
+    *f32 = sum_is_f32(sky, &bq) && factor_is_scalar(band, &out_unit);
     sky_bandq_free(&bq);
     return SKY_OK;
 }

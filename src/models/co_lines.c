@@ -105,7 +105,6 @@ static int co_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
 {
     struct co_lines *m = state;
     int pol = 1, clouds = 0, mcmole = 0, verbose = 0, rc;
-    (void)mcmole;
     double theta = 20, seed = 1234567;
     m->pol_frac = 0.001;
     if ((rc = sky_params_bool(ps, "has_polarization", 0, &pol, err)) ||

@@ -15,8 +15,6 @@
 #include "core/error.h"
 #include "skymodel.h"
 
-enum { CHUNK = 1 << 20 }; /* pixels evaluated at a time for a part, then spread into I, Q, U */
-
 void sky_channel_init(sky_channel *ch)
 {
     memset(ch, 0, sizeof *ch);
@@ -93,28 +91,16 @@ int sky_channels_evaluate(const sky_sky *sky, int nchan, const sky_channel *chan
     int64_t first[2], count[2];
     const int nseg = sky_part_ranges(sky, first, count);
     const int64_t nloc = sky_held_npix(sky);
-    if (nseg == 1) /* one range: straight into the maps */
-        return sky_channels_range(sky, nchan, chans, first[0], count[0], out, err);
-    /* two ranges (a part and its mirror): evaluated in chunks, each spread
-     * into the I, Q and U blocks of the maps, segments back to back */
-    double **tmp = calloc((size_t)nchan, sizeof *tmp);
-    int rc = tmp ? SKY_OK : sky_nomem(err, "evaluation chunks");
-    for (int c = 0; c < nchan && !rc; c++)
-        if (!(tmp[c] = malloc((size_t)(3 * CHUNK) * sizeof *tmp[c])))
-            rc = sky_nomem(err, "evaluation chunks");
+    /* each range (a part and its mirror) in place, its I, Q and U rows nloc
+     * apart, the ranges back to back */
+    double **at = malloc((size_t)nchan * sizeof *at);
+    int rc = at ? SKY_OK : sky_nomem(err, "the channel list");
     int64_t off = 0;
-    for (int s = 0; s < nseg && !rc; s++)
-        for (int64_t a = first[s]; a < first[s] + count[s] && !rc; a += CHUNK) {
-            const int64_t n = first[s] + count[s] - a < CHUNK ? first[s] + count[s] - a : CHUNK;
-            if ((rc = sky_channels_range(sky, nchan, chans, a, n, tmp, err)))
-                break;
-            for (int c = 0; c < nchan; c++)
-                for (int k = 0; k < 3; k++)
-                    memcpy(out[c] + k * nloc + off, tmp[c] + k * n, (size_t)n * sizeof(double));
-            off += n;
-        }
-    for (int c = 0; tmp && c < nchan; c++)
-        free(tmp[c]);
-    free(tmp);
+    for (int s = 0; s < nseg && !rc; off += count[s++]) {
+        for (int c = 0; c < nchan; c++)
+            at[c] = out[c] + off;
+        rc = sky_channels_range_strided(sky, nchan, chans, first[s], count[s], at, nloc, err);
+    }
+    free(at);
     return rc;
 }
