@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/instrument.h"
+
 #include "core/clock.h"
 #include "core/heap.h"
 #include "skymodel.h"
@@ -133,8 +133,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_emission: %s\n", err.msg);
             return 1;
         }
-    cli_instrument ins;
-    if (sky_create(cfg, &opt, &sky, &err) || cli_instrument_read(argv[3], &ins, &err)) {
+    sky_instrument ins;
+    if (sky_create(cfg, &opt, &sky, &err) || sky_instrument_read(argv[3], &ins, &err)) {
         fprintf(stderr, "bench_emission: %s\n", err.msg);
         return 1;
     }
@@ -168,7 +168,7 @@ int main(int argc, char **argv)
     if (s.ref)
         fclose(s.ref);
     free(bn);
-    cli_instrument_free(&ins);
+    sky_instrument_free(&ins);
     sky_free(sky);
     sky_config_free(cfg);
     return 0;

@@ -518,6 +518,73 @@ SKY_API int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o,
                                int dtype, int overwrite, sky_error *err);
 
 /* ------------------------------------------------------------------------ */
+/* Instruments: channels read from an instrument file                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An instrument file (docs/instrument.md) is a JSON object with the sky and
+ * the channels to simulate it for, in the format of the PySM 3 paper's
+ * benchmark:
+ *
+ *   { "sky": ["a1", "d1", "s1", "f1"],          presets (optional)
+ *     "output_unit": "uK_RJ",                    (optional)
+ *     "description": "...",                      (ignored)
+ *     "channels": [
+ *       { "name": "ch1",                         its maps are <name>.fits
+ *         "band_low_GHz": 25.0, "band_high_GHz": 35.0, "npoints": 10,
+ *                                                numpy.linspace, top-hat; or
+ *         "freqs_ghz": [...], "weights": [...],  weights optional; or
+ *         "bandpass_file": "ch1.txt",            GHz and weight columns
+ *         "center_GHz": 30.0,                    (ignored)
+ *         "fwhm_arcmin": 30.0,                   Gaussian beam (optional)
+ *         "beam_window": "bl.txt",               or a beam window (optional)
+ *         "unit": "K_CMB" },                     (optional)
+ *       ... ] }
+ *
+ * Relative file names are taken from the instrument file's folder. Unknown
+ * keys are errors, so that a misspelt option cannot be silently ignored.
+ * Both shells read instruments here: `skymodel sim --instrument` and the
+ * Python module's Instrument.
+ */
+
+/* A channel name is a file name of at most this many bytes, and the bands of
+ * all channels together hold at most SKY_INSTRUMENT_MAX_SAMPLES frequencies,
+ * which bounds the memory the bands and the spectra evaluated over them take
+ * (a few hundred bytes a frequency). */
+#define SKY_CHANNEL_NAME_MAX 200
+#define SKY_INSTRUMENT_MAX_SAMPLES 1000000
+
+typedef struct sky_instrument_channel {
+    char *name;
+    int nfreq;
+    double *freq, *weight; /* GHz; weight NULL: top-hat */
+    char *unit;            /* NULL: the instrument's, or the caller's default */
+    double fwhm_arcmin;    /* 0: none */
+    char *beam_window;     /* its path (from the instrument's folder), NULL: none */
+    char *bandpass_file;   /* the band's file, NULL when the band is given inline */
+} sky_instrument_channel;
+
+typedef struct sky_instrument {
+    char *presets; /* "a1,d1,s1,f1", or NULL when the file has no "sky" */
+    char *unit;    /* output_unit, or NULL */
+    int nchan;
+    sky_instrument_channel *chan;
+} sky_instrument;
+
+/** Reads instrument file `path`; on failure `ins` holds nothing to free. */
+SKY_API int sky_instrument_read(const char *path, sky_instrument *ins, sky_error *err);
+SKY_API void sky_instrument_free(sky_instrument *ins);
+
+/**
+ * A beam window file: text (one column, T, E and B alike, or three: T, E,
+ * B) or a FITS table (its first three columns, or one), every value finite.
+ * *bl receives ncols columns of nrows values each, one after the other
+ * (malloc'ed, the caller frees), as sky_smooth_opts.beam takes them.
+ */
+SKY_API int sky_beam_window_read(const char *path, double **bl, int *ncols, int *nrows,
+                                 sky_error *err);
+
+/* ------------------------------------------------------------------------ */
 /* Provenance: the header cards that say how a map was made                 */
 /* ------------------------------------------------------------------------ */
 

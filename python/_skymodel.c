@@ -784,6 +784,78 @@ done:
     return res;
 }
 
+/* a copy of n doubles as a new 1-D array, or None for NULL */
+static PyObject *vector_copy(const double *v, int n)
+{
+    if (!v)
+        Py_RETURN_NONE;
+    npy_intp dim = n;
+    PyObject *a = PyArray_SimpleNew(1, &dim, NPY_FLOAT64);
+    if (a)
+        memcpy(PyArray_DATA((PyArrayObject *)a), v, (size_t)n * sizeof *v);
+    return a;
+}
+
+/* read_instrument(path): {"presets": str or None, "unit": str or None,
+ * "channels": [{"name", "freqs", "weights", "unit", "fwhm_arcmin",
+ * "beam_window", "bandpass_file"}, ...]}, the library's reading (paths
+ * from the file's folder, every check of `skymodel sim --instrument`). */
+static PyObject *mod_read_instrument(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *po;
+    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &po))
+        return NULL;
+    sky_instrument ins;
+    sky_error err = {0, ""};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = sky_instrument_read(PyBytes_AS_STRING(po), &ins, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(po);
+    if (rc)
+        return raise_sky(rc, &err);
+    PyObject *chans = PyList_New(ins.nchan), *res = NULL;
+    for (int c = 0; chans && c < ins.nchan; c++) {
+        const sky_instrument_channel *ch = &ins.chan[c];
+        PyObject *d = Py_BuildValue("{s:s,s:N,s:N,s:z,s:d,s:z,s:z}", "name", ch->name, "freqs",
+                                    vector_copy(ch->freq, ch->nfreq), "weights",
+                                    vector_copy(ch->weight, ch->nfreq), "unit", ch->unit,
+                                    "fwhm_arcmin", ch->fwhm_arcmin, "beam_window",
+                                    ch->beam_window, "bandpass_file", ch->bandpass_file);
+        if (!d) {
+            Py_CLEAR(chans);
+            break;
+        }
+        PyList_SET_ITEM(chans, c, d);
+    }
+    if (chans)
+        res = Py_BuildValue("{s:z,s:z,s:N}", "presets", ins.presets, "unit", ins.unit,
+                            "channels", chans);
+    sky_instrument_free(&ins);
+    return res;
+}
+
+/* read_beam_window(path): B_l as an array (ncols, nrows), ncols 1 or 3 */
+static PyObject *mod_read_beam_window(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *po;
+    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &po))
+        return NULL;
+    double *bl;
+    int ncols, nrows, rc;
+    sky_error err = {0, ""};
+    Py_BEGIN_ALLOW_THREADS
+    rc = sky_beam_window_read(PyBytes_AS_STRING(po), &bl, &ncols, &nrows, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(po);
+    if (rc)
+        return raise_sky(rc, &err);
+    npy_intp dims[2] = {ncols, nrows};
+    return wrap_buffer(bl, 2, dims, NPY_FLOAT64);
+}
+
 static PyObject *mod_threads(PyObject *self, PyObject *noargs)
 {
     (void)self;
@@ -801,6 +873,10 @@ static PyMethodDef module_methods[] = {
      "smooth(map, fwhm_rad=0, beam=None, lmax=-1, lsq_maxiter=10, nside_out=0, rot=None, "
      "car_res_rad=0, healpix=True): (HEALPix map or None, CAR map or None)"},
     {"threads", mod_threads, METH_NOARGS, "threads(): (count, why) of the default"},
+    {"read_instrument", mod_read_instrument, METH_VARARGS,
+     "read_instrument(path): {presets, unit, channels: [{name, freqs, weights, ...}]}"},
+    {"read_beam_window", mod_read_beam_window, METH_VARARGS,
+     "read_beam_window(path): B_l of shape (1 or 3, lmax + 1)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module_def = {

@@ -27,8 +27,8 @@ except ImportError:  # maps are plain arrays with a .unit string then
 __version__ = _c.version
 __pysm_version__ = _c.pysm_version
 
-__all__ = ["Sky", "presets", "bandpass_unit_conversion", "apply_smoothing_and_coord_transform",
-           "__version__"]
+__all__ = ["Sky", "Instrument", "presets", "bandpass_unit_conversion",
+           "apply_smoothing_and_coord_transform", "__version__"]
 
 # pixels evaluated between two checks for Ctrl-C (the GIL is released
 # while each chunk is computed)
@@ -269,26 +269,26 @@ class Sky:
         block of pixels are read once for all channels): a list of maps.
 
         bands: a list whose items are a frequency or frequencies (as
-        get_emission's freq) or a (freq, weights) tuple. units: one unit
-        for all (default output_unit) or one per channel. With fwhm (one
-        value or one per channel), beam_window, rot, lmax or output_nside,
-        each map is then passed through apply_smoothing_and_coord_transform."""
-        chans = []
+        get_emission's freq) or a (freq, weights) tuple; or an Instrument,
+        whose channels give the bands, units and beams (fwhm and beam_window
+        then replace every channel's beam, units every channel's unit, as
+        on the command line). units: one unit for all (default output_unit)
+        or one per channel. With fwhm (one value or one per channel),
+        beam_window, rot, lmax or output_nside, each map is then passed
+        through apply_smoothing_and_coord_transform; for an Instrument,
+        the channels with a beam are smoothed even without them."""
+        if isinstance(bands, Instrument):
+            return self._instrument_channels(bands, units, fwhm, beam_window, rot, lmax,
+                                             output_nside, map2alm_lsq_maxiter)
         n = len(bands)
-        if units is None or isinstance(units, str) or (_u is not None and
-                                                       isinstance(units, _u.UnitBase)):
-            units = [units if units is not None else self.output_unit] * n
-        units = [_unit_str(x) for x in units]
-        if len(units) != n:
-            raise ValueError(f"units has {len(units)} values for {n} bands: expected one "
-                             "unit, or one per band")
+        units = self._channel_units(units, n)
+        chans = []
         for b, unit in zip(bands, units):
             if isinstance(b, tuple) and len(b) == 2:
                 chans.append((_ghz(b[0]), _weights(b[1]), unit))
             else:
                 chans.append((_ghz(b), None, unit))
-        maps = self._sky.emission_channels(chans, chunk=CHUNK)
-        out = [_as_map(m, u) for m, u in zip(maps, units)]
+        out = self._evaluate_channels(chans)
         smooth = any(x is not None for x in (fwhm, beam_window, rot, lmax, output_nside))
         if not smooth:
             return out
@@ -300,6 +300,123 @@ class Sky:
                                                     lmax=lmax, output_nside=output_nside,
                                                     map2alm_lsq_maxiter=map2alm_lsq_maxiter)
                 for m, f in zip(out, fw)]
+
+    def _channel_units(self, units, n):
+        if units is None or isinstance(units, str) or (_u is not None and
+                                                       isinstance(units, _u.UnitBase)):
+            units = [units if units is not None else self.output_unit] * n
+        units = [_unit_str(x) for x in units]
+        if len(units) != n:
+            raise ValueError(f"units has {len(units)} values for {n} bands: expected one "
+                             "unit, or one per band")
+        return units
+
+    def _evaluate_channels(self, chans):
+        maps = self._sky.emission_channels(chans, chunk=CHUNK)
+        return [_as_map(m, c[2]) for m, c in zip(maps, chans)]
+
+    def _instrument_channels(self, ins, units, fwhm, beam_window, rot, lmax, output_nside,
+                             maxiter):
+        """An Instrument's channels as `skymodel sim --instrument` makes
+        them: unit = units, else the channel's, the file's output_unit, the
+        sky's; beam = fwhm or beam_window, else the channel's own; every
+        channel smoothed when a rotation, lmax or output nside is given."""
+        n = len(ins.channels)
+        if units is None:
+            units = [c.unit or ins.output_unit or self.output_unit for c in ins.channels]
+        units = self._channel_units(units, n)
+        maps = self._evaluate_channels([(c.freqs_ghz, c.weights, u)
+                                        for c, u in zip(ins.channels, units)])
+        override = fwhm is not None or beam_window is not None
+        every = override or any(x is not None for x in (rot, lmax, output_nside))
+        out = []
+        for k, (c, m) in enumerate(zip(ins.channels, maps)):
+            fw, bw = (fwhm, beam_window) if override else (c.fwhm, c.read_beam_window())
+            if every or fw is not None or bw is not None:
+                m = apply_smoothing_and_coord_transform(m, fwhm=fw, beam_window=bw, rot=rot,
+                                                        lmax=lmax, output_nside=output_nside,
+                                                        map2alm_lsq_maxiter=maxiter)
+            maps[k] = None  # each unsmoothed map freed as its smoothed one is made
+            out.append(m)
+        return out
+
+
+class Channel:
+    """One channel of an Instrument: name, freqs_ghz and weights (None:
+    top-hat) arrays, unit (None: the instrument's), fwhm (an astropy angle,
+    or radians without astropy; None: no Gaussian beam), beam_window (the
+    path of its B_l file, or None) and bandpass_file (or None)."""
+
+    def __init__(self, d):
+        self.name = d["name"]
+        self.freqs_ghz = d["freqs"]
+        self.weights = d["weights"]
+        self.unit = d["unit"]
+        fw = d["fwhm_arcmin"]
+        if not fw:
+            self.fwhm = None
+        elif _u is not None:
+            self.fwhm = fw * _u.arcmin
+        else:
+            self.fwhm = np.radians(fw / 60.0)
+        self.beam_window = d["beam_window"]
+        self.bandpass_file = d["bandpass_file"]
+
+    @property
+    def freqs(self):
+        """The band's frequencies, an astropy Quantity in GHz (an array
+        without astropy)."""
+        return self.freqs_ghz * _u.GHz if _u is not None else self.freqs_ghz
+
+    def read_beam_window(self):
+        """B_l of the channel's beam window file, (1 or 3, lmax + 1), or None."""
+        return None if self.beam_window is None else _c.read_beam_window(self.beam_window)
+
+    def __repr__(self):
+        return f"Channel({self.name!r}, {len(self.freqs_ghz)} frequencies)"
+
+
+class Instrument:
+    """An instrument file (docs/instrument.md), read and checked by the
+    library as `skymodel sim --instrument` reads it:
+
+        ins = skymodel.Instrument("instrument.json")
+        sky = ins.sky(nside=512)                    # its "sky" presets
+        maps = dict(zip(ins.names, sky.get_emission_channels(ins)))
+
+    presets: the file's "sky" (a list, or None); output_unit (or None);
+    channels: a list of Channel; names: the channel names."""
+
+    def __init__(self, path):
+        d = _c.read_instrument(os.fspath(path))
+        self.path = os.fspath(path)
+        self.presets = d["presets"].split(",") if d["presets"] else None
+        self.output_unit = d["unit"]
+        self.channels = [Channel(c) for c in d["channels"]]
+
+    @property
+    def names(self):
+        return [c.name for c in self.channels]
+
+    def __len__(self):
+        return len(self.channels)
+
+    def __iter__(self):
+        return iter(self.channels)
+
+    def sky(self, nside, **kwargs):
+        """A Sky of the file's presets (preset_strings= overrides them) in its
+        output_unit (output_unit= overrides it); other arguments as Sky's."""
+        kwargs.setdefault("preset_strings", self.presets)
+        if kwargs["preset_strings"] is None and kwargs.get("component_config") is None:
+            raise ValueError(f"{self.path} has no \"sky\": give preset_strings or "
+                             "component_config")
+        if self.output_unit is not None:
+            kwargs.setdefault("output_unit", self.output_unit)
+        return Sky(nside=nside, **kwargs)
+
+    def __repr__(self):
+        return f"Instrument({self.path!r}, {len(self.channels)} channels)"
 
 
 def bandpass_unit_conversion(freqs, weights=None, output_unit=None, input_unit="uK_RJ"):

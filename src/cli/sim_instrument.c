@@ -32,7 +32,6 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
-#include "instrument.h"
 #include "io/outpath.h"
 #include "parallel/comm.h"
 #include "sht/sht.h"
@@ -53,7 +52,7 @@
 static const double SMOOTH_BATCH_BYTES = 512.0 * 1024 * 1024;
 
 typedef struct plan {
-    const cli_channel *ch;
+    const sky_instrument_channel *ch;
     sky_channel chan; /* its band, unit and dtype (the smoothing is `smooth`) */
     sky_smooth_opts smooth;
     sky_table beam; /* the channel's own beam window */
@@ -96,7 +95,7 @@ static int exists(const char *path)
 /* Checks every channel's options and outputs; nothing is written. The
  * command line's smoothing options (and its beam window, read once into
  * `cli_beam_table`) are every channel's starting point. */
-static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char *dir, int nside,
+static int make_plans(const cli_parsed *p, const sky_instrument *ins, const char *dir, int nside,
                       plan *pl, sky_table *cli_beam_table, sky_error *err)
 {
     const char *cli_unit = cli_get(p, "unit");
@@ -108,7 +107,7 @@ static int make_plans(const cli_parsed *p, const cli_instrument *ins, const char
         return rc;
     for (int c = 0; c < ins->nchan; c++) {
         plan *q = &pl[c];
-        const cli_channel *ch = q->ch = &ins->chan[c];
+        const sky_instrument_channel *ch = q->ch = &ins->chan[c];
         if ((rc = cli_base_channel(p, &q->chan, err)))
             return rc;
         q->chan.band = (sky_band){ch->nfreq, ch->freq, ch->weight};
@@ -359,7 +358,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
                                             "car-output", NULL};
     /* every check of every process ends in one agreement (under mpirun) */
     const char *dir = cli_get(p, "output"), *dtype = cli_get(p, "dtype");
-    cli_instrument ins;
+    sky_instrument ins;
     memset(&ins, 0, sizeof ins);
     const char *presets = NULL;
     sky_config *cfg = NULL;
@@ -377,7 +376,7 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         rc = sky_fail(err, SKY_EINVAL, "-o/--output is required: the folder for the maps");
     if (!rc && !*dir)
         rc = sky_fail(err, SKY_EINVAL, "-o '': expected a folder name");
-    if (!rc && (rc = cli_instrument_read(file, &ins, err)))
+    if (!rc && (rc = sky_instrument_read(file, &ins, err)))
         memset(&ins, 0, sizeof ins);
     if (!rc) {
         presets = cli_get(p, "preset") ? cli_get(p, "preset") : ins.presets;
@@ -460,6 +459,6 @@ done:
     sky_free(sky);
     sky_config_free(cfg);
     sky_prov_free(prov);
-    cli_instrument_free(&ins);
+    sky_instrument_free(&ins);
     return rc;
 }

@@ -89,37 +89,15 @@ int cli_read_smoothing(const cli_parsed *p, int nside, sky_smooth_opts *o, int *
 int cli_read_beam_window(const char *bw, int nside, sky_smooth_opts *o, sky_table *beam,
                          sky_error *err)
 {
-    int rc;
-    size_t n = strlen(bw);
-    const int is_fits = (n > 5 && !strcmp(bw + n - 5, ".fits")) ||
-                        (n > 4 && !strcmp(bw + n - 4, ".fit"));
-    double *cm = NULL; /* column-major, beam->nrows per column */
-    if (is_fits) {
-        long rows = 0;
-        int cols = 0;
-        if ((rc = sky_fits_read_table(bw, 3, &cm, &cols, &rows, NULL, err)))
-            return sky_prefix(err, rc, "beam window: ");
-        beam->data = cm;
-        beam->ncols = cols >= 3 ? 3 : 1;
-        beam->nrows = (int)rows;
-    } else {
-        if ((rc = sky_table_read(bw, "beam window", beam, err)))
-            return rc;
-        if (beam->ncols != 1 && beam->ncols != 3)
-            return sky_fail(err, SKY_EFORMAT, "beam window %s: %d columns, expected 1 (T, E, "
-                            "B alike) or 3 (T, E, B)", bw, beam->ncols);
-        if (!(cm = malloc((size_t)beam->nrows * beam->ncols * sizeof *cm)))
-            return sky_nomem(err, "the beam window");
-        for (int r = 0; r < beam->nrows; r++)
-            for (int c = 0; c < beam->ncols; c++)
-                cm[(int64_t)c * beam->nrows + r] = sky_table_at(beam, r, c);
-        free(beam->data);
-        beam->data = cm;
-    }
-    for (int64_t i = 0; i < (int64_t)beam->nrows * beam->ncols; i++)
-        if (!isfinite(cm[i]))
-            return sky_fail(err, SKY_EFORMAT, "beam window %s: row %lld is not finite", bw,
-                            (long long)(i % beam->nrows + 1));
+    double *cm;
+    int cols, rows;
+    int rc = sky_beam_window_read(bw, &cm, &cols, &rows, err);
+    if (rc)
+        return rc;
+    /* the table owns the columns (its layout is not row-major here) */
+    beam->data = cm;
+    beam->ncols = cols;
+    beam->nrows = rows;
     int need = o->lmax >= 0 ? o->lmax
                             : sky_smooth_default_lmax(nside, o->nside_out ? o->nside_out : nside);
     if (beam->nrows < need + 1)

@@ -1,12 +1,11 @@
 /*
- * fuzz_instrument.c - instrument JSON files (cli/instrument.c), as `skymodel
+ * fuzz_instrument.c - instrument JSON files (pipeline/instrument.c), as `skymodel
  * sim --instrument` reads them. A bandpass file "bp.txt" and a beam window
  * "bl.txt" lie beside the input, for channels that name them.
  */
 #include "fuzz.h"
-
 #include "band_check.h"
-#include "cli/instrument.h"
+
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,19 +18,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ready = 1;
     }
     sky_error err = {0};
-    cli_instrument ins;
+    sky_instrument ins;
     const char *path = fuzz_file("instrument.json", data, size);
-    int rc = cli_instrument_read(path, &ins, &err);
+    int rc = sky_instrument_read(path, &ins, &err);
     fuzz_check(rc, &err);
     if (!rc) {
         for (int c = 0; c < ins.nchan; c++) { /* what the reader promises */
-            const cli_channel *ch = &ins.chan[c];
+            const sky_instrument_channel *ch = &ins.chan[c];
             if (!ch->name || ch->nfreq < 1 || !ch->freq)
                 abort();
             sky_band band = {ch->nfreq, ch->freq, ch->weight};
             fuzz_check_band(&band);
         }
-        cli_instrument_free(&ins);
+        sky_instrument_free(&ins);
     }
     return 0;
 }

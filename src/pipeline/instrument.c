@@ -1,8 +1,8 @@
 /*
- * instrument.c - reading instrument files (see instrument.h) with jansson.
+ * instrument.c - reading instrument files (skymodel.h, "Instruments") with jansson.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "instrument.h"
+#include "skymodel.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -15,10 +15,10 @@
 #include "core/numeric.h"
 #include "io/textfile.h"
 
-void cli_instrument_free(cli_instrument *ins)
+void sky_instrument_free(sky_instrument *ins)
 {
     for (int c = 0; ins->chan && c < ins->nchan; c++) {
-        cli_channel *ch = &ins->chan[c];
+        sky_instrument_channel *ch = &ins->chan[c];
         free(ch->name);
         free(ch->freq);
         free(ch->weight);
@@ -112,7 +112,7 @@ static int get_numbers(const char *path, const char *where, json_t *v, const cha
 static int portable_name(const char *s)
 {
     const size_t n = strlen(s);
-    if (!n || n > CLI_CHANNEL_NAME_MAX || s[0] == '.' || s[0] == '-')
+    if (!n || n > SKY_CHANNEL_NAME_MAX || s[0] == '.' || s[0] == '-')
         return 0;
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)s[i]) && !strchr("._+-", s[i]))
@@ -120,8 +120,8 @@ static int portable_name(const char *s)
     return 1;
 }
 
-static int read_channel(const char *path, int index, json_t *obj, const cli_instrument *ins,
-                        cli_channel *ch, sky_error *err)
+static int read_channel(const char *path, int index, json_t *obj, const sky_instrument *ins,
+                        sky_instrument_channel *ch, sky_error *err)
 {
     static const char *const keys[] = {"name",      "band_low_GHz", "band_high_GHz",
                                        "npoints",   "freqs_ghz",    "weights",
@@ -142,7 +142,7 @@ static int read_channel(const char *path, int index, json_t *obj, const cli_inst
         return sky_fail(err, SKY_EINVAL,
                         "%s: %s.name '%s': expected a file name of at most %d letters, digits "
                         "and . _ + - (not starting with '.' or '-')",
-                        path, where, ch->name, CLI_CHANNEL_NAME_MAX);
+                        path, where, ch->name, SKY_CHANNEL_NAME_MAX);
     for (int c = 0; c < index; c++)
         if (!strcmp(ins->chan[c].name, ch->name))
             return sky_fail(err, SKY_EINVAL, "%s: %s.name '%s': already the name of channels[%d]",
@@ -225,7 +225,7 @@ static int read_channel(const char *path, int index, json_t *obj, const cli_inst
     return SKY_OK;
 }
 
-int cli_instrument_read(const char *path, cli_instrument *ins, sky_error *err)
+int sky_instrument_read(const char *path, sky_instrument *ins, sky_error *err)
 {
     static const char *const keys[] = {"description", "sky", "output_unit", "channels", NULL};
     json_error_t jerr;
@@ -292,15 +292,15 @@ int cli_instrument_read(const char *path, cli_instrument *ins, sky_error *err)
     for (int c = 0; c < n && !rc; c++) {
         ins->nchan = c + 1;
         rc = read_channel(path, c, json_array_get(chans, (size_t)c), ins, &ins->chan[c], err);
-        if (!rc && (samples += ins->chan[c].nfreq) > CLI_MAX_SAMPLES)
+        if (!rc && (samples += ins->chan[c].nfreq) > SKY_INSTRUMENT_MAX_SAMPLES)
             rc = sky_fail(err, SKY_EINVAL,
                           "%s: channels[%d]: the bands of channels[0..%d] hold %lld frequencies: "
                           "at most %d in all",
-                          path, c, c, samples, CLI_MAX_SAMPLES);
+                          path, c, c, samples, SKY_INSTRUMENT_MAX_SAMPLES);
     }
 done:
     json_decref(root);
     if (rc)
-        cli_instrument_free(ins);
+        sky_instrument_free(ins);
     return rc;
 }
