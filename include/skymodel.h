@@ -225,6 +225,59 @@ SKY_API int sky_freq_check(double freq_ghz, sky_error *err);
 SKY_API int sky_band_read(const char *path, double **freq_ghz, double **weight, int *n,
                           sky_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Bandpass sampling (PySM 3.4.4's bandpass_sampler)                         */
+/* ------------------------------------------------------------------------ */
+
+/** A bandpass made by sky_bandpass_sample: n frequencies (GHz) and weights
+ * normalised to unit area, with their centroid and bandwidth (GHz). */
+typedef struct sky_band_sample {
+    int n;
+    double *freq_ghz, *weight;
+    double centroid, bandwidth;
+} sky_band_sample;
+
+#define SKY_BANDPASS_MAX_COUNT 100000
+#define SKY_BANDPASS_MAX_BOOTSTRAP 10000
+
+/**
+ * Centroid (first moment) and bandwidth (standard deviation) in GHz of a
+ * bandpass with weights, as PySM's compute_moments: trapezoid integrals of
+ * the weights normalised to unit area.
+ */
+SKY_API int sky_bandpass_moments(const sky_band *band, double *centroid, double *bandwidth,
+                                 sky_error *err);
+
+/**
+ * `count` bandpasses resampled from `band` as PySM's resample_bandpass does
+ * (docs/instrument.md, "Sampling bandpasses"): the band as a density over
+ * frequency; `bootstrap_size` draws from its inverse CDF (numpy's
+ * default_rng(seed), bit for bit) choose a Gaussian kernel width by
+ * leave-one-out likelihood (*kernel_sigma, GHz, may be NULL); then each
+ * bandpass is the kernel density of a new set of draws on bootstrap_size
+ * frequencies spanning the input's range. out[0 .. count) are filled (free
+ * them with sky_band_samples_free). SKY_EINVAL for a band sky_band_check
+ * refuses, fewer than 2 frequencies, no weights, a zero area, a count or
+ * size out of range.
+ */
+SKY_API int sky_bandpass_sample(const sky_band *band, int count, int bootstrap_size,
+                                uint64_t seed, sky_band_sample *out, double *kernel_sigma,
+                                sky_error *err);
+SKY_API void sky_band_samples_free(sky_band_sample *s, int count);
+/**
+ * Writes `count` bandpasses to folder `dir` (which must exist): <stem>_<k>.txt
+ * for k = 0 .. count-1 (two columns, GHz and weight, after '#' lines with
+ * `header` (may be NULL), the centroid and the bandwidth) and
+ * instrument.json naming them as channels <stem>_<k> (docs/instrument.md),
+ * all through temporary names: all files or none. Existing files are
+ * refused unless `overwrite`.
+ */
+SKY_API int sky_band_samples_write(const char *dir, const char *stem, const sky_band_sample *s,
+                                   int count, const char *header, int overwrite,
+                                   sky_error *err);
+/** A seed from the system's entropy (getrandom), for runs not given one. */
+SKY_API uint64_t sky_random_seed(void);
+
 /**
  * Checks a unit string: K_RJ, K_CMB, Jy/sr (also "Jy / sr"), with an SI prefix
  * (uK_RJ, mK_CMB, MJy/sr ...). SKY_EINVAL with the list of valid forms otherwise.

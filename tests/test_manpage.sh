@@ -8,7 +8,7 @@ MAN=$2
 fails=0
 # the page's text with groff's escaped hyphens plain
 text=$(sed 's/\\-/-/g' "$MAN")
-for cmd in sim smooth fetch templates info plot; do
+for cmd in sim smooth fetch templates info plot "bandpass sample"; do
     for opt in $("$SKY" $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
         case "$text" in
         *"$opt"*) ;;

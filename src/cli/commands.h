@@ -12,6 +12,7 @@ int sky_cmd_smooth(int argc, char **argv);
 int sky_cmd_fetch(int argc, char **argv);
 int sky_cmd_info(int argc, char **argv);
 int sky_cmd_plot(int argc, char **argv);
+int sky_cmd_bandpass(int argc, char **argv);
 
 /* Signals remove the temporary files of outputs being written (signals.c). */
 void cli_cleanup_on_signals(void);

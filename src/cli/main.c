@@ -25,6 +25,7 @@ static const struct {
     {"plot", sky_cmd_plot, "a Mollweide picture (PNG) of a map, as healpy.mollview draws it"},
     {"info", sky_cmd_info, "the presets: models, parameters, files and whether they are here"},
     {"templates", sky_cmd_templates, "write a synthetic template set in PySM's layout"},
+    {"bandpass", sky_cmd_bandpass, "resample a bandpass as PySM's sampler does (sample), with an instrument file"},
 };
 
 static void usage(FILE *f)
