@@ -151,6 +151,9 @@ typedef struct sky_options {
     int verbose;                   /* 0 quiet, 1 progress, 2 timings (to the log callback) */
     void (*log)(void *ctx, const char *line); /* receives progress lines; NULL: none */
     void *log_ctx;
+    int exact_sed;                 /* 1: every band sample evaluated exactly; 0 (default):
+                                      bands of many samples integrated through tabulated
+                                      spectra where a model has them (sky_fast_sed) */
 } sky_options;
 
 #define SKY_SEED_PRESET (-1)
@@ -325,6 +328,22 @@ SKY_API int sky_emission_channels_strided(const sky_sky *sky, int nchan, const s
                                           sky_error *err);
 
 /**
+ * Bands prepared once for evaluations over many pixel ranges: what a band
+ * needs besides the pixels (integration coefficients, unit factor, each
+ * component's band data such as the fast path's tables, sky_fast_sed) is
+ * computed by sky_bands_prepare, then sky_bands_emission evaluates any range
+ * as sky_emission_channels_strided does, with the same results. A shell
+ * evaluating a map in chunks prepares its bands once. The sky must outlive
+ * the prepared bands; several threads may evaluate the same prepared bands.
+ */
+typedef struct sky_bands sky_bands;
+SKY_API int sky_bands_prepare(const sky_sky *sky, int nchan, const sky_band *bands,
+                              const char *const *units, sky_bands **out, sky_error *err);
+SKY_API int sky_bands_emission(const sky_bands *prepared, int64_t first, int64_t count,
+                               double *const *out, int64_t stride, sky_error *err);
+SKY_API void sky_bands_free(sky_bands *prepared);
+
+/**
  * Whether sky_emission's values for `band` in `unit` are float32 numbers
  * (*f32 = 1) or float64 ones (0), as PySM 3.4.5's array would be typed: the
  * sum takes the type of its first component (float32 for SpDustPol, a CMBMap
@@ -475,6 +494,29 @@ SKY_API int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel 
 SKY_API int sky_channels_range_strided(const sky_sky *sky, int nchan, const sky_channel *chans,
                                        int64_t first, int64_t count, double *const *out,
                                        int64_t stride, sky_error *err);
+/**
+ * 1 when `band` is integrated through tabulated spectra (the fast path of
+ * parametric models: modified black bodies, power laws and their
+ * realisations; docs/models.md) rather than sample by sample: a band of at
+ * least 3 samples on a sky of nside 128 or more, unless the sky was made with
+ * sky_options.exact_sed. Tables agree with the exact sums to about 1e-9.
+ */
+SKY_API int sky_fast_sed(const sky_sky *sky, const sky_band *band);
+/** How many components of the sky have the fast path; their labels,
+ * comma-separated, into names (size bytes, may be truncated). */
+SKY_API int sky_fast_sed_components(const sky_sky *sky, char *names, size_t size);
+
+/**
+ * The channels' bands prepared once (sky_bands_prepare) for
+ * sky_channels_range_prepared over many ranges, as sky_channels_write and
+ * sky_channels_evaluate do; free with sky_bands_free.
+ */
+SKY_API int sky_channels_prepare(const sky_sky *sky, int nchan, const sky_channel *chans,
+                                 sky_bands **out, sky_error *err);
+/** sky_channels_range_strided with bands from sky_channels_prepare of the same channels. */
+SKY_API int sky_channels_range_prepared(const sky_bands *prepared, int nchan,
+                                        const sky_channel *chans, int64_t first, int64_t count,
+                                        double *const *out, int64_t stride, sky_error *err);
 /** Number of pixels a sky holds: sky_npix, or its part's (sky_part_ranges). */
 SKY_API int64_t sky_held_npix(const sky_sky *sky);
 

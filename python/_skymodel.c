@@ -244,14 +244,14 @@ static int Sky_init(SkyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"nside", "presets", "components", "config_files", "data_dirs",
                              "seed", "threads", "offline", "part", "nparts", "cache_dir",
-                             "data_url", NULL};
-    int nside, threads = 0, offline = 0, part = 0, nparts = 1;
+                             "data_url", "exact_sed", NULL};
+    int nside, threads = 0, offline = 0, part = 0, nparts = 1, exact_sed = 0;
     long long seed = SKY_SEED_PRESET;
     PyObject *presets, *comps, *files, *dirs;
     const char *cache_dir = NULL, *data_url = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "iOOOO|Lipiizz", kwlist, &nside, &presets, &comps,
-                                     &files, &dirs, &seed, &threads, &offline, &part, &nparts,
-                                     &cache_dir, &data_url))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "iOOOO|Lipiizzp", kwlist, &nside, &presets,
+                                     &comps, &files, &dirs, &seed, &threads, &offline, &part,
+                                     &nparts, &cache_dir, &data_url, &exact_sed))
         return -1;
     if (self->sky) {
         sky_free(self->sky);
@@ -310,6 +310,7 @@ static int Sky_init(SkyObject *self, PyObject *args, PyObject *kw)
     opt.nside = nside;
     opt.data_dirs = dirv;
     opt.offline = offline;
+    opt.exact_sed = exact_sed;
     opt.seed = seed;
     opt.part = part;
     opt.nparts = nparts;
@@ -389,6 +390,15 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
     sky_error err = {0, ""};
     int status = 0;
     int64_t done = 0; /* pixels written so far, over the ranges */
+    sky_bands *prepared = NULL; /* once for every chunk */
+    int prc;
+    Py_BEGIN_ALLOW_THREADS
+    prc = sky_channels_prepare(self->sky, nchan, chans, &prepared, &err);
+    Py_END_ALLOW_THREADS
+    if (prc) {
+        raise_sky(prc, &err);
+        status = -1;
+    }
     for (int i = 0; i < r.n && !status; i++)
         for (int64_t p = r.first[i]; p < r.first[i] + r.count[i]; p += chunk) {
             const int64_t end = r.first[i] + r.count[i], m = end - p < chunk ? end - p : chunk;
@@ -400,7 +410,7 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
             if (self->threads > 0)
                 omp_set_num_threads(self->threads);
 #endif
-            rc = sky_channels_range_strided(self->sky, nchan, chans, p, m, at, r.total, &err);
+            rc = sky_channels_range_prepared(prepared, nchan, chans, p, m, at, r.total, &err);
             Py_END_ALLOW_THREADS
             done += m;
             if (rc) {
@@ -412,6 +422,7 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
             if (status)
                 break;
         }
+    sky_bands_free(prepared);
     free(at);
     free(chans);
     return status;

@@ -35,6 +35,7 @@
 #include "models/component.h"
 #include "parallel/threads.h"
 #include "spectra/bandpass.h"
+#include "spectra/sed_table.h"
 #include "spectra/units.h"
 
 struct sky_sky {
@@ -46,6 +47,7 @@ struct sky_sky {
     sky_component **comp;
     int *group; /* group id of each component, non-decreasing */
     sky_datapath dp;
+    int exact_sed; /* sky_options.exact_sed */
 };
 
 const char *sky_version(void)
@@ -126,6 +128,7 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
                         (long long)opt->seed);
     }
     sky->seed = opt->seed >= 0 ? (uint32_t)opt->seed : 0u;
+    sky->exact_sed = opt->exact_sed != 0;
     sky->npix = sky_hpx_npix(opt->nside);
     if (opt->nparts < 0 || (opt->nparts > 1 && (opt->part < 0 || opt->part >= opt->nparts))) {
         sky_free(sky);
@@ -258,26 +261,38 @@ static inline double add(double acc, double v, int f32)
 }
 
 /* What one channel needs besides the pixels: its prepared band, unit factor,
- * per-component output precision, band data and coarse evaluations. */
+ * per-component output precision and band data (sky_bands), then for one
+ * pixel range the coarse evaluations. */
 typedef struct channel {
     sky_bandq bq;
     double factor;
     int factor_is_scalar;
     int *f32;
     double **bdata;
-    coarse *cs;
+    coarse *cs; /* per evaluation, NULL between them */
 } channel;
+
+struct sky_bands {
+    const sky_sky *sky;
+    int nchan;
+    channel *ch;
+};
 
 static void channel_free(channel *ch, int nc)
 {
-    for (int i = 0; ch->cs && i < nc; i++)
-        free(ch->cs[i].iqu);
     for (int i = 0; ch->bdata && i < nc; i++)
         free(ch->bdata[i]);
-    free(ch->cs);
     free(ch->bdata);
     free(ch->f32);
     sky_bandq_free(&ch->bq);
+}
+
+static void coarse_free(channel *ch, int nc)
+{
+    for (int i = 0; ch->cs && i < nc; i++)
+        free(ch->cs[i].iqu);
+    free(ch->cs);
+    ch->cs = NULL;
 }
 
 /* Whether the unit factor is a numpy scalar in PySM (a band, or one frequency
@@ -296,8 +311,32 @@ static int sum_is_f32(const sky_sky *sky, const sky_bandq *bq)
     return c && c->type->f32_output ? c->type->f32_output(c->state, bq) : 0;
 }
 
+int sky_fast_sed(const sky_sky *sky, const sky_band *band)
+{
+    return sky && band && !sky->exact_sed && band->n >= SKY_FAST_SED_MIN_SAMPLES &&
+           sky->nside >= SKY_FAST_SED_MIN_NSIDE;
+}
+
+int sky_fast_sed_components(const sky_sky *sky, char *names, size_t size)
+{
+    int n = 0;
+    size_t used = 0;
+    if (size)
+        names[0] = '\0';
+    for (int i = 0; sky && i < sky->ncomp; i++) {
+        const sky_component *c = sky->comp[i];
+        if (!c->type->band_data_len || !c->type->fast_sed || !c->type->fast_sed(c->state))
+            continue;
+        n++;
+        if (used < size)
+            used += (size_t)snprintf(names + used, size - used, "%s%s", n > 1 ? ", " : "",
+                                     c->label);
+    }
+    return n;
+}
+
 static int channel_prepare(const sky_sky *sky, const sky_band *band, const char *unit,
-                           int64_t first, int64_t count, channel *ch, sky_error *err)
+                           channel *ch, sky_error *err)
 {
     sky_unit out_unit;
     const int nc = sky->ncomp;
@@ -306,16 +345,14 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
     if ((rc = sky_unit_parse_output(unit, &out_unit, err)) ||
         (rc = sky_bandq_prepare(band, &ch->bq, err)))
         return rc;
+    ch->bq.fast = sky_fast_sed(sky, band);
     const sky_unit uk_rj = {SKY_UNIT_K_RJ, 1e-6};
     ch->factor = sky_band_unit_factor(band, &uk_rj, &out_unit);
     ch->factor_is_scalar = factor_is_scalar(band, &out_unit);
-    ch->cs = calloc((size_t)nc, sizeof *ch->cs);
     ch->f32 = calloc((size_t)nc, sizeof *ch->f32);
     ch->bdata = calloc((size_t)nc, sizeof *ch->bdata);
-    if (!ch->cs || !ch->f32 || !ch->bdata)
+    if (!ch->f32 || !ch->bdata)
         return sky_nomem(err, "evaluation scratch");
-    if (count == 0)
-        return SKY_OK;
     /* Band data (random draws) in component order from one generator seeded
      * for this evaluation: every call, every channel and every pixel range
      * sees the same. */
@@ -334,10 +371,63 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
     for (int i = 0; i < nc && !rc; i++) {
         const sky_component *c = sky->comp[i];
         ch->f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &ch->bq) : 0;
+    }
+    return rc;
+}
+
+/* The components evaluated at a coarser nside, over what [first, first +
+ * count) needs of them. */
+static int channel_coarse(const sky_sky *sky, channel *ch, int64_t first, int64_t count,
+                          sky_error *err)
+{
+    const int nc = sky->ncomp;
+    if (!(ch->cs = calloc((size_t)nc, sizeof *ch->cs)))
+        return sky_nomem(err, "evaluation scratch");
+    int rc = SKY_OK;
+    for (int i = 0; i < nc && !rc && count > 0; i++) {
+        const sky_component *c = sky->comp[i];
         if (c->eval_nside != sky->nside)
             rc = evaluate_coarse(sky, c, &ch->bq, ch->bdata[i], first, count, &ch->cs[i], err);
     }
     return rc;
+}
+
+int sky_bands_prepare(const sky_sky *sky, int nchan, const sky_band *bands,
+                      const char *const *units, sky_bands **out, sky_error *err)
+{
+    *out = NULL;
+    if (!sky || !bands || !units || nchan < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
+    for (int c = 0; c < nchan; c++)
+        if (!units[c])
+            return sky_fail(err, SKY_EINVAL, "sky_emission: channel %d: NULL unit", c);
+    sky_bands *b = calloc(1, sizeof *b);
+    if (!b || !(b->ch = calloc((size_t)nchan, sizeof *b->ch))) {
+        free(b);
+        return sky_nomem(err, "evaluation scratch");
+    }
+    b->sky = sky;
+    int rc = SKY_OK;
+    for (; b->nchan < nchan && !rc; b->nchan++)
+        rc = channel_prepare(sky, &bands[b->nchan], units[b->nchan], &b->ch[b->nchan], err);
+    if (rc) {
+        sky_bands_free(b);
+        return rc;
+    }
+    *out = b;
+    return SKY_OK;
+}
+
+void sky_bands_free(sky_bands *b)
+{
+    if (!b)
+        return;
+    for (int c = 0; c < b->nchan; c++) {
+        coarse_free(&b->ch[c], b->sky->ncomp);
+        channel_free(&b->ch[c], b->sky->ncomp);
+    }
+    free(b->ch);
+    free(b);
 }
 
 enum { BLOCK = 1024 };
@@ -408,19 +498,21 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
     }
 }
 
-int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band *bands,
-                                  const char *const *units, int64_t first, int64_t count,
-                                  double *const *out, int64_t stride, sky_error *err)
+int sky_bands_emission(const sky_bands *prepared, int64_t first, int64_t count,
+                       double *const *out, int64_t stride, sky_error *err)
 {
+    if (!prepared || !out)
+        return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument");
+    const sky_sky *sky = prepared->sky;
+    const int nchan = prepared->nchan;
+    channel *ch = prepared->ch;
     int rc = SKY_OK;
-    if (!sky || !bands || !units || !out || nchan < 1)
-        return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
     if (stride < count)
         return sky_fail(err, SKY_EINVAL, "sky_emission: stride %lld below the %lld pixels",
                         (long long)stride, (long long)count);
     for (int c = 0; c < nchan; c++)
-        if (!out[c] || !units[c])
-            return sky_fail(err, SKY_EINVAL, "sky_emission: channel %d: NULL map or unit", c);
+        if (!out[c])
+            return sky_fail(err, SKY_EINVAL, "sky_emission: channel %d: NULL map", c);
     if (first < 0 || count < 0 || first + count > sky->npix)
         return sky_fail(err, SKY_EINVAL, "pixel range [%lld, %lld): expected within [0, %lld)",
                         (long long)first, (long long)(first + count), (long long)sky->npix);
@@ -428,13 +520,12 @@ int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band 
         return sky_fail(err, SKY_EINVAL, "pixel range [%lld, %lld): not within the part of the "
                         "sky this sky holds (see sky_part_ranges)",
                         (long long)first, (long long)(first + count));
-    channel *ch = calloc((size_t)nchan, sizeof *ch);
-    if (!ch)
-        return sky_nomem(err, "evaluation scratch");
-    int nprep = 0;
-    for (; nprep < nchan && !rc; nprep++)
-        rc = channel_prepare(sky, &bands[nprep], units[nprep], first, count, &ch[nprep], err);
-    if (rc || count == 0)
+    if (count == 0)
+        return SKY_OK;
+    int ncoarse = 0;
+    for (; ncoarse < nchan && !rc; ncoarse++)
+        rc = channel_coarse(sky, &ch[ncoarse], first, count, err);
+    if (rc)
         goto done;
 
     /* One pass over the pixels: each block is evaluated for every channel
@@ -464,9 +555,22 @@ int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band 
     if (nomem)
         rc = sky_nomem(err, "evaluation scratch");
 done:
-    for (int c = 0; c < nprep; c++)
-        channel_free(&ch[c], sky->ncomp);
-    free(ch);
+    for (int c = 0; c < ncoarse; c++)
+        coarse_free(&ch[c], sky->ncomp);
+    return rc;
+}
+
+int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band *bands,
+                                  const char *const *units, int64_t first, int64_t count,
+                                  double *const *out, int64_t stride, sky_error *err)
+{
+    if (!sky || !bands || !units || !out || nchan < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
+    sky_bands *b;
+    int rc = sky_bands_prepare(sky, nchan, bands, units, &b, err);
+    if (!rc)
+        rc = sky_bands_emission(b, first, count, out, stride, err);
+    sky_bands_free(b);
     return rc;
 }
 

@@ -165,6 +165,9 @@ class Sky:
     seed: one seed for every stochastic component (default: each preset's);
     threads: OpenMP threads (default: the cores available);
     offline: never download a template;
+    exact_sed: evaluate every sample of every band (by default bands of 3 or
+    more samples at nside >= 128 go through tabulated spectra, within about
+    1e-9 of the exact sums: docs/models.md);
     comm: an mpi4py communicator: each rank reads and evaluates only its
     band of rings (as `mpirun skymodel sim`); get_emission then returns the
     rank's pixels (pixel_ranges) and gather() assembles the map on rank 0.
@@ -172,7 +175,7 @@ class Sky:
 
     def __init__(self, nside=None, max_nside=None, preset_strings=None, component_config=None,
                  component_objects=None, output_unit="uK_RJ", map_dist=None, data_dir=None,
-                 seed=None, threads=None, offline=False, comm=None):
+                 seed=None, threads=None, offline=False, comm=None, exact_sed=False):
         if component_objects:
             raise NotImplementedError("component_objects: skymodel builds components from "
                                       "preset_strings and component_config only")
@@ -206,7 +209,8 @@ class Sky:
             part, nparts = comm.Get_rank(), comm.Get_size()
         self._sky = _c.CSky(self.nside, list(preset_strings or []), comps, files, dirs,
                             seed=-1 if seed is None else int(seed), threads=int(threads or 0),
-                            offline=bool(offline), part=part, nparts=nparts)
+                            offline=bool(offline), part=part, nparts=nparts,
+                            exact_sed=bool(exact_sed))
 
     @property
     def npix(self):

@@ -28,6 +28,7 @@
 #include "options.h"
 #include "progress.h"
 #include "plot.h"
+#include "spectra/sed_table.h"
 #include "sim.h"
 #include "smoothing.h"
 #include "skymodel.h"
@@ -56,6 +57,9 @@ static const cli_option sim_options[] = {
                             "--car-output: the CAR map alone", 0},
     SKY_SMOOTHING_OPTIONS
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
+    {"exact-sed", 0, NULL, "integrate every band sample exactly (default: bands of 3 or more "
+                           "samples at nside >= 128 through tabulated spectra, within about "
+                           "1e-9; see docs/models.md)", 0},
     {"scale", 0, "X", "multiply every output map by X (default 1)", 0},
     {"plot", 0, "PNG", "also draw the map's I in Mollweide projection (see skymodel plot)", 0},
     {"force", 0, NULL, "overwrite an existing output file", 0},
@@ -69,6 +73,28 @@ static const cli_option sim_options[] = {
     {"help", 'h', NULL, "show this help", 0},
 };
 #define NOPT ((int)(sizeof sim_options / sizeof *sim_options))
+
+void cli_report_sed(const sky_sky *sky, int nchan, const sky_band *bands, int exact)
+{
+    char names[256];
+    const int ncomp = sky_fast_sed_components(sky, names, sizeof names);
+    int nfast = 0;
+    for (int c = 0; c < nchan; c++)
+        nfast += sky_fast_sed(sky, &bands[c]);
+    if (exact)
+        fprintf(stderr, "skymodel: band integration: every sample exactly (--exact-sed)\n");
+    else if (!ncomp)
+        fprintf(stderr, "skymodel: band integration: every sample exactly (no component has "
+                        "tabulated spectra)\n");
+    else if (!nfast)
+        fprintf(stderr, "skymodel: band integration: every sample exactly (tabulated spectra "
+                        "need bands of %d or more samples at nside %d or more)\n",
+                SKY_FAST_SED_MIN_SAMPLES, SKY_FAST_SED_MIN_NSIDE);
+    else
+        fprintf(stderr, "skymodel: band integration: tabulated spectra for %s in %d of %d "
+                        "band%s (--exact-sed: every sample exactly)\n",
+                names, nfast, nchan, nchan == 1 ? "" : "s");
+}
 
 double cli_peak_rss_mb(void)
 {
@@ -146,6 +172,7 @@ int cli_build_sky_part(const cli_parsed *p, const char *presets, int nside, long
     opt.data_url = cli_get(p, "data-url");
     opt.offline = cli_has(p, "offline");
     opt.seed = seed;
+    opt.exact_sed = cli_has(p, "exact-sed");
     opt.part = part;
     opt.nparts = nparts;
     opt.verbose = verbose > 1 ? 2 : verbose;
@@ -421,6 +448,8 @@ int sky_cmd_sim(int argc, char **argv)
     if (verbose > 1)
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n", t1 - t0,
                 cli_peak_rss_mb());
+    if (verbose > 1)
+        cli_report_sed(sky, 1, &ch.band, cli_has(&p, "exact-sed"));
     const char *units[] = {ch.unit, ch.unit, ch.unit};
     const int overwrite = cli_has(&p, "force");
     const int64_t npix = sky_npix(sky);

@@ -12,6 +12,9 @@
 
 double cli_peak_rss_mb(void);
 
+/* -v: how the bands are integrated (sky_fast_sed), one line on stderr. */
+void cli_report_sed(const sky_sky *sky, int nchan, const sky_band *bands, int exact);
+
 /* Builds the sky at nside of the presets `presets` (NULL: --preset's) and
  * the --config files of `p`, with its data, seed and verbosity options; on
  * failure all three are NULL. `prov` (may be NULL) receives the provenance

@@ -411,9 +411,16 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         presets = cli_get(p, "config");
     if ((rc = sky_par_agree(rc, err)))
         goto done;
-    if (verbose > 1 && sky_par_rank() == 0)
+    if (verbose > 1 && sky_par_rank() == 0) {
         fprintf(stderr, "skymodel: templates read in %.2f s, peak memory %.0f MB\n",
                 sky_clock_seconds() - t0, cli_peak_rss_mb());
+        sky_band *bands = malloc((size_t)ins.nchan * sizeof *bands);
+        for (int c = 0; bands && c < ins.nchan; c++)
+            bands[c] = pl[c].chan.band;
+        if (bands)
+            cli_report_sed(sky, ins.nchan, bands, cli_has(p, "exact-sed"));
+        free(bands);
+    }
     const int dt = dtype && !strcmp(dtype, "float64") ? SKY_FLOAT64 : SKY_FLOAT32;
     const int overwrite = cli_has(p, "force");
     if (ndirect)

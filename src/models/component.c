@@ -549,6 +549,8 @@ int sky_component_create(const sky_model_type *type, const char *label, const sk
         sky_component_free(c);
         return rc;
     }
+    if (type->after_load)
+        type->after_load(c->state);
     *out = c;
     return SKY_OK;
 }

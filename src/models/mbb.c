@@ -14,9 +14,12 @@
  * PySM quirk kept: at a frequency exactly equal to freq_ref_I no scaling is
  * applied at all, so Q and U are their freq_ref_P templates there.
  */
+#include <stdlib.h>
+
 #include "core/error.h"
 #include "core/vmath.h"
 #include "mbb.h"
+#include "spectra/sed_table.h"
 
 int sky_mbb_load(sky_mbb *m, sky_params *ps, sky_loader *ld, sky_error *err)
 {
@@ -79,13 +82,258 @@ static inline void mbb_chunk_at(const sky_mbb *m, int64_t first, int64_t n, mbb_
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* The fast path: the band-integrated scaling tabulated over (beta, 1/T)   */
+
+void sky_mbb_after_load(void *state)
+{
+    sky_mbb *m = state;
+    double tlo, thi;
+    sky_field_range(&m->beta, &m->beta_lo, &m->beta_hi);
+    sky_field_range(&m->temp_k, &tlo, &thi);
+    m->fast = isfinite(m->beta_lo) && isfinite(m->beta_hi) && m->beta_lo <= m->beta_hi &&
+              tlo > 0 && isfinite(thi) && tlo <= thi;
+    m->y_lo = m->fast ? 1.0 / thi : 0;
+    m->y_hi = m->fast ? 1.0 / tlo : 0;
+}
+
+int sky_mbb_fast_sed(const void *state)
+{
+    return ((const sky_mbb *)state)->fast;
+}
+
+/* bdata: [0] 1 when the tables follow, [1] the samples at freq_ref_I (no
+ * scaling, PySM's quirk), [2..4] the beta axis (h, k0, n), [5..7] the 1/T
+ * axis, [8] 1 when a Q/U ratio table follows the scaling's. */
+enum { HDR = 9 };
+
+typedef struct mbb_axes {
+    sky_sed_axis b, y;
+    int ptab; /* a table of the Q/U to I ratio */
+} mbb_axes;
+
+static int mbb_axes_of(const sky_mbb *m, const sky_bandq *band, mbb_axes *ax)
+{
+    if (!band->fast || !m->fast)
+        return 0;
+    double db = 0, nu_max = m->t.freq_ref_i;
+    ax->ptab = m->t.q && m->t.freq_ref_p != m->t.freq_ref_i;
+    if (ax->ptab) {
+        db = fabs(m->ln_ref_i - m->ln_ref_p);
+        nu_max = fmax(nu_max, m->t.freq_ref_p);
+    }
+    for (int j = 0; j < band->n; j++) {
+        db = fmax(db, fabs(band->ln_freq[j] - m->ln_ref_i));
+        nu_max = fmax(nu_max, band->freq[j]);
+    }
+    const double dy = SKY_H_PLANCK / SKY_K_BOLTZMANN * nu_max * 1e9;
+    sky_error e;
+    return !sky_sed_axis_span(&ax->b, sky_sed_step(db), m->beta_lo, m->beta_hi, &e) &&
+           !sky_sed_axis_span(&ax->y, sky_sed_step(dy), m->y_lo, m->y_hi, &e);
+}
+
+int sky_mbb_band_data_len(const void *state, const sky_bandq *band)
+{
+    mbb_axes ax;
+    if (!mbb_axes_of(state, band, &ax))
+        return 1;
+    return HDR + (1 + ax.ptab) * ax.b.n * ax.y.n;
+}
+
+/* The exact scaling at the nodes, as a sum over samples of
+ * exp((beta - 2) ln(nu/nu_I)) times nu^3 / expm1(h nu y / k) / B_nuI(y):
+ * one factor per beta node, one per 1/T node. */
+int sky_mbb_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, double *bdata,
+                    sky_error *err)
+{
+    (void)rng;
+    const sky_mbb *m = state;
+    mbb_axes ax;
+    bdata[0] = 0;
+    if (!mbb_axes_of(m, band, &ax))
+        return SKY_OK;
+    const int nb = ax.b.n, ny = ax.y.n, n = band->n;
+    double *e = malloc((size_t)nb * sizeof *e), *g = malloc((size_t)ny * sizeof *g);
+    if (!e || !g) {
+        free(e);
+        free(g);
+        return sky_nomem(err, "a band table");
+    }
+    double *tab = bdata + HDR, cref = 0;
+    const double hk1 = SKY_H_PLANCK / SKY_K_BOLTZMANN, nu_i = m->t.freq_ref_i * 1e9;
+    for (int64_t k = 0; k < (int64_t)nb * ny; k++)
+        tab[k] = 0;
+    for (int j = 0; j < n; j++) {
+        const double f = band->freq[j], c = band->coef[j];
+        if (f == m->t.freq_ref_i) {
+            cref += c;
+            continue;
+        }
+        const double dl = band->ln_freq[j] - m->ln_ref_i, nu = f * 1e9, nu3 = nu * nu * nu;
+        for (int a = 0; a < nb; a++)
+            e[a] = exp(((double)(ax.b.k0 + a) * ax.b.h - 2.0) * dl) * c;
+        for (int b = 0; b < ny; b++) {
+            const double hk = hk1 * ((double)(ax.y.k0 + b) * ax.y.h);
+            const double bb_ref = nu_i * nu_i * nu_i / expm1(hk * nu_i);
+            g[b] = nu3 / (expm1(hk * nu) * bb_ref);
+        }
+        for (int a = 0; a < nb; a++)
+            for (int b = 0; b < ny; b++)
+                tab[(int64_t)a * ny + b] += e[a] * g[b];
+    }
+    if (ax.ptab) {
+        const double nu_p = m->t.freq_ref_p * 1e9, ln_ratio = m->ln_ref_i - m->ln_ref_p;
+        double *pt = tab + (int64_t)nb * ny;
+        for (int a = 0; a < nb; a++)
+            e[a] = exp(((double)(ax.b.k0 + a) * ax.b.h - 2.0) * ln_ratio);
+        for (int b = 0; b < ny; b++) {
+            const double hk = hk1 * ((double)(ax.y.k0 + b) * ax.y.h);
+            g[b] = (nu_i * nu_i * nu_i / expm1(hk * nu_i)) / (nu_p * nu_p * nu_p / expm1(hk * nu_p));
+        }
+        for (int a = 0; a < nb; a++)
+            for (int b = 0; b < ny; b++)
+                pt[(int64_t)a * ny + b] = e[a] * g[b];
+    }
+    free(e);
+    free(g);
+    bdata[1] = cref;
+    bdata[2] = ax.b.h, bdata[3] = (double)ax.b.k0, bdata[4] = ax.b.n;
+    bdata[5] = ax.y.h, bdata[6] = (double)ax.y.k0, bdata[7] = ax.y.n;
+    bdata[8] = ax.ptab;
+    bdata[0] = 1;
+    return SKY_OK;
+}
+
+/* What a block of pixels needs from the tables whatever the channel: its
+ * templates, its stencils on the axes and its Q/U to I ratio. The sky
+ * evaluates each block for one channel after the other, so the last blocks
+ * a thread saw are kept (per thread, two slots for skies with two modified
+ * black bodies): the next channel with the same axes finds its block here
+ * and only interpolates its own table. Values are the same either way. */
+enum { FAST_BLOCK = 1024, SLOTS = 2 };
+
+typedef struct mbb_block {
+    const sky_mbb *m;         /* key: the component, the pixels, the axes */
+    int64_t first, count;
+    double hb, hy;
+    int64_t kb, ky;
+    int64_t idx[FAST_BLOCK];  /* the stencil's first node in the table */
+    double wb[SKY_SED_POINTS][FAST_BLOCK], wy[SKY_SED_POINTS][FAST_BLOCK];
+    double i0[FAST_BLOCK], q0[FAST_BLOCK], u0[FAST_BLOCK], r[FAST_BLOCK];
+} mbb_block;
+
+static _Thread_local mbb_block tl_blocks[SLOTS];
+static _Thread_local int tl_next;
+
+SKY_VECTOR_CLONES
+static void block_fill(mbb_block *x, const sky_mbb *m, const double *bdata,
+                       const sky_sed_axis *b, const sky_sed_axis *y, int64_t first,
+                       int64_t count)
+{
+    const int ptab = bdata[8] != 0, pol = m->t.q != NULL;
+    const double *pt = bdata + HDR + (int64_t)b->n * y->n;
+    double beta[FAST_BLOCK], temp[FAST_BLOCK];
+    sky_field_load(&m->beta, first, count, beta);
+    sky_field_load(&m->temp_k, first, count, temp);
+    sky_hmap_load(m->t.i, first, count, x->i0);
+    if (pol) {
+        sky_hmap_load(m->t.q, first, count, x->q0);
+        sky_hmap_load(m->t.u, first, count, x->u0);
+    }
+    for (int64_t k = 0; k < count; k++) {
+        double wb[SKY_SED_POINTS], wy[SKY_SED_POINTS];
+        const int jb = sky_sed_stencil(b, beta[k], wb);
+        const int jy = sky_sed_stencil(y, 1.0 / temp[k], wy);
+        x->idx[k] = (int64_t)jb * y->n + jy;
+        for (int a = 0; a < SKY_SED_POINTS; a++) {
+            x->wb[a][k] = wb[a];
+            x->wy[a][k] = wy[a];
+        }
+        x->r[k] = !pol ? 0.0 : ptab ? sky_sed_interp2(pt, y->n, jb, wb, jy, wy) : 1.0;
+    }
+    x->m = m;
+    x->first = first;
+    x->count = count;
+    x->hb = b->h, x->kb = b->k0;
+    x->hy = y->h, x->ky = y->k0;
+}
+
+/* Pixels [first, first + count) through the tables in bdata. */
+SKY_VECTOR_CLONES
+static void mbb_fast(const sky_mbb *m, const double *bdata, int64_t first, int64_t count,
+                     double *out_i, double *out_q, double *out_u)
+{
+    const double cref = bdata[1];
+    const sky_sed_axis b = {bdata[2], (int64_t)bdata[3], (int)bdata[4]};
+    const sky_sed_axis y = {bdata[5], (int64_t)bdata[6], (int)bdata[7]};
+    const int pol = m->t.q != NULL;
+    const int64_t ny = y.n;
+    const double *tab = bdata + HDR;
+    for (int64_t k0 = 0; k0 < count; k0 += FAST_BLOCK) {
+        const int64_t n = count - k0 < FAST_BLOCK ? count - k0 : FAST_BLOCK;
+        mbb_block *x = NULL;
+        for (int sl = 0; sl < SLOTS && !x; sl++) {
+            mbb_block *c = &tl_blocks[sl];
+            if (c->m == m && c->first == first + k0 && c->count == n && c->hb == b.h &&
+                c->kb == b.k0 && c->hy == y.h && c->ky == y.k0)
+                x = c;
+        }
+        if (!x) {
+            x = &tl_blocks[tl_next];
+            tl_next = (tl_next + 1) % SLOTS;
+            block_fill(x, m, bdata, &b, &y, first + k0, n);
+        }
+        double *restrict oi = out_i + k0, *restrict oq = out_q + k0, *restrict ou = out_u + k0;
+        /* in sub-blocks, each row of the stencil gathered for all pixels at
+         * once (vector gathers), then the rows combined */
+        enum { SUB = 128 };
+        double r[SKY_SED_POINTS][SUB];
+        for (int64_t s0 = 0; s0 < n; s0 += SUB) {
+            const int64_t ns = n - s0 < SUB ? n - s0 : SUB;
+            const int64_t *restrict idx = x->idx + s0;
+            for (int a = 0; a < SKY_SED_POINTS; a++) {
+                const double *restrict w0 = x->wy[0] + s0, *restrict w1 = x->wy[1] + s0,
+                                       *restrict w2 = x->wy[2] + s0, *restrict w3 = x->wy[3] + s0,
+                                       *restrict w4 = x->wy[4] + s0, *restrict w5 = x->wy[5] + s0;
+                const double *restrict row = tab + a * ny;
+                double *restrict ra = r[a];
+#pragma omp simd
+                for (int64_t k = 0; k < ns; k++) {
+                    const int64_t i = idx[k];
+                    ra[k] = ((w0[k] * row[i] + w1[k] * row[i + 1]) +
+                             (w2[k] * row[i + 2] + w3[k] * row[i + 3])) +
+                            (w4[k] * row[i + 4] + w5[k] * row[i + 5]);
+                }
+            }
+            const double *restrict b0 = x->wb[0] + s0, *restrict b1 = x->wb[1] + s0,
+                                   *restrict b2 = x->wb[2] + s0, *restrict b3 = x->wb[3] + s0,
+                                   *restrict b4 = x->wb[4] + s0, *restrict b5 = x->wb[5] + s0;
+            const double *restrict i0 = x->i0 + s0, *restrict q0 = x->q0 + s0,
+                                   *restrict u0 = x->u0 + s0, *restrict rr = x->r + s0;
+#pragma omp simd
+            for (int64_t k = 0; k < ns; k++) {
+                const double s = ((b0[k] * r[0][k] + b1[k] * r[1][k]) +
+                                  (b2[k] * r[2][k] + b3[k] * r[3][k])) +
+                                 (b4[k] * r[4][k] + b5[k] * r[5][k]);
+                oi[s0 + k] = i0[k] * (s + cref);
+                const double sp = rr[k] * s + cref;
+                oq[s0 + k] = pol ? q0[k] * sp : 0.0;
+                ou[s0 + k] = pol ? u0[k] * sp : 0.0;
+            }
+        }
+    }
+}
+
 SKY_VECTOR_CLONES
 void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bdata,
                          int64_t first, int64_t count, double *out_i, double *out_q,
                          double *out_u)
 {
-    (void)bdata;
     const sky_mbb *m = state;
+    if (bdata && bdata[0] != 0) {
+        mbb_fast(m, bdata, first, count, out_i, out_q, out_u);
+        return;
+    }
     const int pol = m->t.q != NULL;
     mbb_chunk x;
     for (int64_t k0 = 0; k0 < count; k0 += CHUNK) {
@@ -145,4 +393,5 @@ const sky_model_type sky_model_mbb = {
     .state_size = sizeof(sky_mbb),
     .init = mbb_init,
     .emission = sky_mbb_emission,
+    SKY_MBB_FAST_SED,
 };

@@ -20,7 +20,23 @@ typedef struct sky_mbb {
     sky_iqu_templates t; /* uK_RJ; q = u = NULL when unpolarised */
     sky_field beta, temp_k;
     double ln_ref_i, ln_ref_p;
+    /* the fast path (spectra/sed_table.h): the ranges of beta and y = 1/T
+     * (1/K) over the pixels held; fast = 0 when they are not finite */
+    int fast;
+    double beta_lo, beta_hi, y_lo, y_hi;
 } sky_mbb;
+
+/* The fast path's hooks (sky_model_type), of a sky_mbb state: the ranges
+ * after loading, and per band the tables of the band-integrated scaling and
+ * of the Q/U to I ratio over (beta, 1/T). */
+void sky_mbb_after_load(void *state);
+int sky_mbb_fast_sed(const void *state);
+int sky_mbb_band_data_len(const void *state, const sky_bandq *band);
+int sky_mbb_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, double *bdata,
+                    sky_error *err);
+#define SKY_MBB_FAST_SED                                                                       \
+    .after_load = sky_mbb_after_load, .fast_sed = sky_mbb_fast_sed,                            \
+    .band_data_len = sky_mbb_band_data_len, .prepare = sky_mbb_prepare
 
 /* ModifiedBlackBody's emission() (sky_model_type), of a sky_mbb state. */
 void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bdata,

@@ -102,4 +102,5 @@ const sky_model_type sky_model_mbb_realization = {
     .state_size = sizeof(sky_mbb),
     .init = mbb_realization_init,
     .emission = sky_mbb_emission, /* the templates made, the sky is ModifiedBlackBody's */
+    SKY_MBB_FAST_SED,
 };

@@ -55,6 +55,7 @@
 #define SKY_MODELS_MODEL_H
 
 #include <complex.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -97,6 +98,13 @@ typedef struct sky_model_type {
      * the message starts with the key, *bad is the index in ps of the value
      * at fault (as sky_params_check). */
     int (*check)(const sky_params *ps, int *bad, sky_error *err);
+    /* Optional: called once the templates are at the evaluation nside on the
+     * part (after init and the loader's harmonisation), for what derives from
+     * the final maps, e.g. the parameter ranges of the fast path's tables. */
+    void (*after_load)(void *state);
+    /* Optional: 1 when this component integrates bands with bq.fast through
+     * tabulated spectra (its band_data_len and prepare then build them). */
+    int (*fast_sed)(const void *state);
 } sky_model_type;
 
 /* A quantity that is either one constant or a value per pixel. */
@@ -108,6 +116,26 @@ typedef struct sky_field {
 static inline double sky_field_at(const sky_field *f, int64_t p)
 {
     return f->map ? sky_hmap_at(f->map, p) : f->value;
+}
+
+/* The range of a field's finite values over the pixels held (a constant:
+ * itself); *lo > *hi when there is none. */
+static inline void sky_field_range(const sky_field *f, double *lo, double *hi)
+{
+    double l = INFINITY, u = -INFINITY;
+    if (!f->map) {
+        l = u = f->value;
+    } else {
+        for (int64_t i = 0; i < f->map->nheld; i++) {
+            const double v = f->map->f ? (double)f->map->f[i] : f->map->d[i];
+            if (isfinite(v)) {
+                l = v < l ? v : l;
+                u = v > u ? v : u;
+            }
+        }
+    }
+    *lo = l;
+    *hi = u;
 }
 
 /* Pixels [first, first + n) of a map, as doubles, into out (for the

@@ -12,9 +12,12 @@
  */
 #include <math.h>
 
+#include <stdlib.h>
+
 #include "core/error.h"
 #include "core/vmath.h"
 #include "power_law.h"
+#include "spectra/sed_table.h"
 
 static int load_templates(sky_power_law *m, sky_params *ps, sky_loader *ld, sky_error *err)
 {
@@ -106,6 +109,155 @@ static void power_law_chunks(const sky_power_law *m, const sky_bandq *band, doub
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* The fast path: the band-integrated scalings tabulated over the index     */
+
+void sky_power_law_after_load(void *state)
+{
+    sky_power_law *m = state;
+    sky_field_range(&m->beta, &m->beta_lo, &m->beta_hi);
+    m->curv_lo = m->curv_hi = 0;
+    if (m->curved)
+        sky_field_range(&m->curvature, &m->curv_lo, &m->curv_hi);
+    /* a constant index without curvature is as fast as a table already */
+    m->fast = (m->beta.map || m->curved) && isfinite(m->beta_lo) && isfinite(m->beta_hi) &&
+              m->beta_lo <= m->beta_hi && isfinite(m->curv_lo) && isfinite(m->curv_hi) &&
+              m->curv_lo <= m->curv_hi;
+}
+
+int sky_power_law_fast_sed(const void *state)
+{
+    return ((const sky_power_law *)state)->fast;
+}
+
+/* bdata: [0] 1 when the tables follow, [1..3] the index axis (h, k0, n),
+ * [4..6] the curvature axis (n 1 without a curvature map: its constant is
+ * in the tables), [7] 1 when the Q/U table follows the I table. */
+enum { HDR = 8 };
+
+typedef struct pl_axes {
+    sky_sed_axis b, c; /* c.n = 1: no curvature axis */
+    int pol;
+} pl_axes;
+
+static int pl_axes_of(const sky_power_law *m, const sky_bandq *band, pl_axes *ax)
+{
+    if (!band->fast || !m->fast)
+        return 0;
+    const double ln_i = log(m->t.freq_ref_i), ln_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
+    const double ln_c = m->curved ? log(m->freq_curve) : 0.0;
+    ax->pol = m->t.q != NULL;
+    double db = ax->pol && !m->curved ? fabs(ln_i - ln_p) : 0.0, dc = 0;
+    for (int j = 0; j < band->n; j++) {
+        const double di = fabs(band->ln_freq[j] - ln_i);
+        const double dp = ax->pol ? fabs(band->ln_freq[j] - ln_p) : 0.0;
+        db = fmax(db, fmax(di, dp) + (ax->pol && !m->curved ? fabs(ln_i - ln_p) : 0.0));
+        if (m->curved)
+            dc = fmax(dc, fabs(band->ln_freq[j] - ln_c) * fmax(di, dp));
+    }
+    sky_error e;
+    if (sky_sed_axis_span(&ax->b, sky_sed_step(db), m->beta_lo, m->beta_hi, &e))
+        return 0;
+    ax->c = (sky_sed_axis){0.0, 0, 1};
+    if (m->curved && m->curvature.map &&
+        sky_sed_axis_span(&ax->c, sky_sed_step(dc), m->curv_lo, m->curv_hi, &e))
+        return 0;
+    return 1;
+}
+
+int sky_power_law_band_data_len(const void *state, const sky_bandq *band)
+{
+    pl_axes ax;
+    if (!pl_axes_of(state, band, &ax))
+        return 1;
+    return HDR + (1 + ax.pol) * ax.b.n * ax.c.n;
+}
+
+/* The exact scalings at the nodes: sum_j c_j exp(index_j ln(nu_j/nu_ref)),
+ * index_j = beta + curvature ln(nu_j/nu_c), the Q/U one as the exact path
+ * computes it (the I scaling times (nu_I/nu_P)^beta without curvature). */
+int sky_power_law_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
+                          double *bdata, sky_error *err)
+{
+    (void)rng, (void)err;
+    const sky_power_law *m = state;
+    pl_axes ax;
+    bdata[0] = 0;
+    if (!pl_axes_of(m, band, &ax))
+        return SKY_OK;
+    const double ln_i = log(m->t.freq_ref_i), ln_p = ax.pol ? log(m->t.freq_ref_p) : 0.0;
+    const double ln_c = m->curved ? log(m->freq_curve) : 0.0;
+    const int nb = ax.b.n, nc = ax.c.n;
+    double *ti = bdata + HDR, *tp = ti + (int64_t)nb * nc;
+    for (int a = 0; a < nb; a++) {
+        const double beta = (double)(ax.b.k0 + a) * ax.b.h;
+        for (int b = 0; b < nc; b++) {
+            const double curv = !m->curved ? 0.0
+                                : m->curvature.map ? (double)(ax.c.k0 + b) * ax.c.h
+                                                   : m->curvature.value;
+            const double p_over_i = ax.pol && !m->curved ? exp(beta * (ln_i - ln_p)) : 0.0;
+            double si = 0, sp = 0;
+            for (int j = 0; j < band->n; j++) {
+                const double lnf = band->ln_freq[j], c = band->coef[j];
+                const double index = m->curved ? beta + curv * (lnf - ln_c) : beta;
+                const double s = exp(index * (lnf - ln_i));
+                si += s * c;
+                if (ax.pol)
+                    sp += (m->curved ? exp(index * (lnf - ln_p)) : s * p_over_i) * c;
+            }
+            ti[(int64_t)a * nc + b] = si;
+            if (ax.pol)
+                tp[(int64_t)a * nc + b] = sp;
+        }
+    }
+    bdata[1] = ax.b.h, bdata[2] = (double)ax.b.k0, bdata[3] = ax.b.n;
+    bdata[4] = ax.c.h, bdata[5] = (double)ax.c.k0, bdata[6] = ax.c.n;
+    bdata[7] = ax.pol;
+    bdata[0] = 1;
+    return SKY_OK;
+}
+
+/* Pixels [first, first + count) through the tables in bdata. */
+SKY_VECTOR_CLONES
+static void power_law_fast(const sky_power_law *m, const double *bdata, int64_t first,
+                           int64_t count, double *out_i, double *out_q, double *out_u)
+{
+    const sky_sed_axis b = {bdata[1], (int64_t)bdata[2], (int)bdata[3]};
+    const sky_sed_axis c = {bdata[4], (int64_t)bdata[5], (int)bdata[6]};
+    const int pol = bdata[7] != 0;
+    const double *ti = bdata + HDR, *tp = ti + (int64_t)b.n * c.n;
+    double beta[CHUNK], curv[CHUNK], i0[CHUNK], q0[CHUNK], u0[CHUNK];
+    for (int64_t k0 = 0; k0 < count; k0 += CHUNK) {
+        const int64_t n = count - k0 < CHUNK ? count - k0 : CHUNK;
+        sky_field_load(&m->beta, first + k0, n, beta);
+        sky_hmap_load(m->t.i, first + k0, n, i0);
+        if (pol) {
+            sky_hmap_load(m->t.q, first + k0, n, q0);
+            sky_hmap_load(m->t.u, first + k0, n, u0);
+        }
+        if (c.n > 1)
+            sky_field_load(&m->curvature, first + k0, n, curv);
+        for (int64_t k = 0; k < n; k++) {
+            double wb[SKY_SED_POINTS], wc[SKY_SED_POINTS];
+            const int jb = sky_sed_stencil(&b, beta[k], wb);
+            double si, sp = 0;
+            if (c.n > 1) {
+                const int jc = sky_sed_stencil(&c, curv[k], wc);
+                si = sky_sed_interp2(ti, c.n, jb, wb, jc, wc);
+                if (pol)
+                    sp = sky_sed_interp2(tp, c.n, jb, wb, jc, wc);
+            } else {
+                si = sky_sed_dot(wb, ti + jb, 1);
+                if (pol)
+                    sp = sky_sed_dot(wb, tp + jb, 1);
+            }
+            out_i[k0 + k] = i0[k] * si;
+            out_q[k0 + k] = pol ? q0[k] * sp : 0.0;
+            out_u[k0 + k] = pol ? u0[k] * sp : 0.0;
+        }
+    }
+}
+
 /* Powers as exp(index * ln ratio), a few ulp from PySM's pow(); the Q/U
  * scaling is the I scaling times (nu_I/nu_P)^index, per pixel for a plain
  * power law. */
@@ -113,8 +265,11 @@ void sky_power_law_emission(const void *state, const sky_bandq *band, const doub
                             int64_t first, int64_t count, double *out_i, double *out_q,
                             double *out_u)
 {
-    (void)bdata;
     const sky_power_law *m = state;
+    if (bdata && bdata[0] != 0) {
+        power_law_fast(m, bdata, first, count, out_i, out_q, out_u);
+        return;
+    }
     const double ln_ref_i = log(m->t.freq_ref_i), ln_ref_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
     const double ln_curve = m->curved ? log(m->freq_curve) : 0.0;
     enum { MAXN = 256 };
@@ -173,6 +328,7 @@ const sky_model_type sky_model_power_law = {
     .state_size = sizeof(sky_power_law),
     .init = power_law_init,
     .emission = sky_power_law_emission,
+    SKY_POWER_LAW_FAST_SED,
 };
 
 const sky_model_type sky_model_curved_power_law = {
@@ -182,4 +338,5 @@ const sky_model_type sky_model_curved_power_law = {
     .state_size = sizeof(sky_power_law),
     .init = curved_init,
     .emission = sky_power_law_emission,
+    SKY_POWER_LAW_FAST_SED,
 };

@@ -13,7 +13,22 @@ typedef struct sky_power_law {
     int curved;
     sky_field curvature;
     double freq_curve; /* GHz */
+    /* the fast path (spectra/sed_table.h): the ranges of the index and the
+     * curvature over the pixels held; fast = 0 when they are not finite */
+    int fast;
+    double beta_lo, beta_hi, curv_lo, curv_hi;
 } sky_power_law;
+
+/* The fast path's hooks (sky_model_type), of a sky_power_law state: per band
+ * the I and Q/U scalings tabulated over the index (and a curvature map). */
+void sky_power_law_after_load(void *state);
+int sky_power_law_fast_sed(const void *state);
+int sky_power_law_band_data_len(const void *state, const sky_bandq *band);
+int sky_power_law_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
+                          double *bdata, sky_error *err);
+#define SKY_POWER_LAW_FAST_SED                                                                 \
+    .after_load = sky_power_law_after_load, .fast_sed = sky_power_law_fast_sed,                \
+    .band_data_len = sky_power_law_band_data_len, .prepare = sky_power_law_prepare
 
 /* PowerLaw's and CurvedPowerLaw's emission() (sky_model_type), of a
  * sky_power_law state. */

@@ -77,4 +77,5 @@ const sky_model_type sky_model_power_law_realization = {
     .state_size = sizeof(sky_power_law),
     .init = power_law_realization_init,
     .emission = sky_power_law_emission, /* the templates made, the sky is PowerLaw's */
+    SKY_POWER_LAW_FAST_SED,
 };

@@ -43,10 +43,10 @@ int sky_channels_range(const sky_sky *sky, int nchan, const sky_channel *chans, 
     return sky_channels_range_strided(sky, nchan, chans, first, count, out, count, err);
 }
 
-int sky_channels_range_strided(const sky_sky *sky, int nchan, const sky_channel *chans,
-                               int64_t first, int64_t count, double *const *out, int64_t stride,
-                               sky_error *err)
+int sky_channels_prepare(const sky_sky *sky, int nchan, const sky_channel *chans,
+                         sky_bands **out, sky_error *err)
 {
+    *out = NULL;
     if (!chans || nchan < 1)
         return sky_fail(err, SKY_EINVAL, "sky_channels: NULL argument or no channel");
     sky_band one_band;
@@ -63,14 +63,33 @@ int sky_channels_range_strided(const sky_sky *sky, int nchan, const sky_channel 
         units[c] = chans[c].unit ? chans[c].unit : "uK_RJ";
     }
     if (!rc)
-        rc = sky_emission_channels_strided(sky, nchan, bands, units, first, count, out, stride,
-                                           err);
-    for (int c = 0; c < nchan && !rc; c++)
-        rc = block_step(&chans[c], c, first, count, out[c], stride, err);
+        rc = sky_bands_prepare(sky, nchan, bands, units, out, err);
     if (nchan > 1) {
         free(bands);
         free(units);
     }
+    return rc;
+}
+
+int sky_channels_range_prepared(const sky_bands *prepared, int nchan, const sky_channel *chans,
+                                int64_t first, int64_t count, double *const *out,
+                                int64_t stride, sky_error *err)
+{
+    int rc = sky_bands_emission(prepared, first, count, out, stride, err);
+    for (int c = 0; c < nchan && !rc; c++)
+        rc = block_step(&chans[c], c, first, count, out[c], stride, err);
+    return rc;
+}
+
+int sky_channels_range_strided(const sky_sky *sky, int nchan, const sky_channel *chans,
+                               int64_t first, int64_t count, double *const *out, int64_t stride,
+                               sky_error *err)
+{
+    sky_bands *b;
+    int rc = sky_channels_prepare(sky, nchan, chans, &b, err);
+    if (!rc)
+        rc = sky_channels_range_prepared(b, nchan, chans, first, count, out, stride, err);
+    sky_bands_free(b);
     return rc;
 }
 
@@ -94,13 +113,16 @@ int sky_channels_evaluate(const sky_sky *sky, int nchan, const sky_channel *chan
     /* each range (a part and its mirror) in place, its I, Q and U rows nloc
      * apart, the ranges back to back */
     double **at = malloc((size_t)nchan * sizeof *at);
-    int rc = at ? SKY_OK : sky_nomem(err, "the channel list");
+    sky_bands *b = NULL;
+    int rc = at ? sky_channels_prepare(sky, nchan, chans, &b, err)
+                : sky_nomem(err, "the channel list");
     int64_t off = 0;
     for (int s = 0; s < nseg && !rc; off += count[s++]) {
         for (int c = 0; c < nchan; c++)
             at[c] = out[c] + off;
-        rc = sky_channels_range_strided(sky, nchan, chans, first[s], count[s], at, nloc, err);
+        rc = sky_channels_range_prepared(b, nchan, chans, first[s], count[s], at, nloc, err);
     }
+    sky_bands_free(b);
     free(at);
     return rc;
 }

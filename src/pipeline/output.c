@@ -238,8 +238,11 @@ int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel *chans,
     const int64_t chunk = sky_channels_chunk(npix, nchan);
     sky_fits_writer **w = calloc((size_t)nchan, sizeof *w);
     double **maps = calloc((size_t)nchan, sizeof *maps);
+    sky_bands *bands = NULL; /* prepared once for every chunk */
     if (!w || !maps)
         rc = sky_nomem(err, "the channel list");
+    else
+        rc = sky_channels_prepare(sky, nchan, chans, &bands, err);
     for (int c = 0; c < nchan && !rc; c++) {
         const char *cu[3] = {chans[c].unit, chans[c].unit, chans[c].unit};
         sky_fits_columns cols = {sky_nside(sky), 3, NAMES, cu, NULL, chans[c].dtype, "G",
@@ -252,7 +255,7 @@ int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel *chans,
     for (int64_t first = 0; first < npix && !rc; first += chunk) {
         const int64_t count = npix - first < chunk ? npix - first : chunk;
         const double ta = sky_clock_seconds();
-        rc = sky_channels_range(sky, nchan, chans, first, count, maps, err);
+        rc = sky_channels_range_prepared(bands, nchan, chans, first, count, maps, count, err);
         if (emission_seconds)
             *emission_seconds += sky_clock_seconds() - ta;
         for (int c = 0; c < nchan && !rc; c++)
@@ -267,6 +270,7 @@ int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel *chans,
         sky_fits_writer_abort(w[c]);
     for (int c = 0; maps && c < nchan; c++)
         free(maps[c]);
+    sky_bands_free(bands);
     free(w);
     free(maps);
 done:
