@@ -5,7 +5,8 @@
  * ModifiedBlackBody with maps (d1), constants (d0), two of them (d4), its
  * realisation (d11); PowerLaw with an index map (s1, s2) and its
  * realisation (s6); CurvedPowerLaw with a constant (s3) and a map of
- * curvature. Bands below, around and above the references, one holding
+ * curvature; SpDust with a peak map (a1: a ratio of two lines per piece,
+ * exact to rounding). Bands below, around and above the references, one holding
  * freq_ref_I exactly (PySM's no-scaling quirk), weighted ones, the 3-sample
  * threshold; each Stokes map within 1e-8 of its RMS (the issue asks 1e-7).
  * Also: the choice (sky_fast_sed: samples, nside, exact_sed), and a sky in
@@ -217,9 +218,9 @@ static void choice(void)
     CHECK(small && !sky_fast_sed(small, &three), "nside 64: exact");
     sky_free(small);
     sky_config_free(cfg);
-    /* a free-free constant index and the CMB have no tables */
-    sky_sky *other = make_sky("f1,c1", NULL, 0, 0, 1);
-    CHECK(other && sky_fast_sed_components(other, names, sizeof names) == 0, "f1,c1: '%s'",
+    /* a free-free constant index, the polarised spinning dust and the CMB have none */
+    sky_sky *other = make_sky("f1,a2,c1", NULL, 0, 0, 1);
+    CHECK(other && sky_fast_sed_components(other, names, sizeof names) == 0, "f1,a2,c1: '%s'",
           names);
     sky_free(other);
 }
@@ -232,6 +233,7 @@ int main(void)
     against_exact("s1", NULL);
     against_exact("s2", NULL);
     against_exact("s3", NULL);
+    against_exact("a1", NULL);
     against_exact(NULL, "data/realization/d11.toml");
     against_exact(NULL, "data/realization/s6.toml");
     char dir[] = "/tmp/skymodel_fast_sedXXXXXX";

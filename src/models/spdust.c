@@ -41,6 +41,9 @@ struct spdust {
     int pol;
     double pol_frac;
     const sky_hmap *angle_q, *angle_u;
+    /* the fast path: the range of u = 1 / (peak ratio) over the pixels held */
+    int fast;
+    double u_lo, u_hi;
 };
 
 /*
@@ -282,12 +285,214 @@ static void spdust_chunks(const struct spdust *m, const sky_bandq *band, int64_t
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* The fast path of a peak map (a1): the band integral in pieces           */
+/*
+ * With u = 1 / (peak ratio), the band's scaling is
+ *   S(u) = sum_j c_j (nu_0/nu_j)^2 J(nu_j u) / J(nu_0 u),
+ * J the emissivity, linear between its table's rows (and constant beyond
+ * them). Between the values of u where some nu_j u or nu_0 u crosses a row,
+ * numerator and denominator are both linear in u: S is a ratio of two
+ * straight lines there, exactly. prepare() finds those pieces over the range
+ * of u the pixels take and stores each line, anchored at the piece's left
+ * end; a pixel then costs one search among the pieces and one division,
+ * whatever the number of samples. The ends of the pieces are intrinsic
+ * (rows over frequencies), so a part of the sky finds the same lines as the
+ * whole sky.
+ */
+
+static void spdust_after_load(void *state)
+{
+    struct spdust *m = state;
+    double lo, hi;
+    m->fast = 0;
+    if (!m->peak.map || m->pol)
+        return;
+    sky_field_range(&m->peak, &lo, &hi);
+    lo /= m->freq_ref_peak;
+    hi /= m->freq_ref_peak;
+    if (!(lo > 0) || !isfinite(hi) || lo > hi)
+        return;
+    /* the peak ratio is rounded to the map's precision (peak_ratio): keep a margin */
+    m->u_lo = 1.0 / hi * (1 - 1e-6);
+    m->u_hi = 1.0 / lo * (1 + 1e-6);
+    m->fast = 1;
+}
+
+static int spdust_fast_sed(const void *state)
+{
+    return ((const struct spdust *)state)->fast;
+}
+
+/* bdata: [0] 1 when the pieces follow, [1] their number P, then P left ends
+ * (the first -inf), P anchors, and per piece the numerator's value at the
+ * anchor and slope, the denominator's value and slope. */
+enum { SP_HDR = 2, SP_MAX_PIECES = 200000 };
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The values of u where nu u crosses a row of the table, within [lo, hi] and
+ * the nearest one on each side, appended to k (n updated, cap entries). */
+static int kinks(const struct spdust *m, double nu, double lo, double hi, double *k, int n,
+                 int cap)
+{
+    const double *xp = m->em_freq;
+    const int rows = m->em_n;
+    /* rows with xp/nu in [lo, hi] are rows with xp in [nu lo, nu hi] */
+    int a = 0, b = rows - 1;
+    while (a < rows && xp[a] < nu * lo)
+        a++;
+    while (b >= 0 && xp[b] > nu * hi)
+        b--;
+    a = a > 0 ? a - 1 : 0;
+    b = b < rows - 1 ? b + 1 : rows - 1;
+    for (int r = a; r <= b && n < cap; r++)
+        k[n++] = xp[r] / nu;
+    return n;
+}
+
+/* J's line at u on the row interval that holds nu u for the u of a piece
+ * (mid), as value at `anchor` and slope in u. */
+static void j_line(const struct spdust *m, double nu, double mid, double anchor, double *value,
+                   double *slope)
+{
+    const double *xp = m->em_freq, *fp = m->em_j;
+    const int rows = m->em_n;
+    const double x = nu * mid;
+    if (x <= xp[0] || x >= xp[rows - 1]) { /* numpy.interp's clamps */
+        *value = x <= xp[0] ? fp[0] : fp[rows - 1];
+        *slope = 0;
+        return;
+    }
+    int lo = 0, hi = rows - 1; /* xp[lo] <= x < xp[hi] */
+    while (hi - lo > 1) {
+        const int c = (lo + hi) / 2;
+        if (xp[c] <= x)
+            lo = c;
+        else
+            hi = c;
+    }
+    *value = m->em_slope[lo] * (nu * anchor - xp[lo]) + fp[lo];
+    *slope = m->em_slope[lo] * nu;
+}
+
+static int spdust_pieces(const struct spdust *m, const sky_bandq *band, double *k)
+{
+    int n = 0;
+    const int cap = SP_MAX_PIECES;
+    for (int j = 0; j < band->n; j++)
+        n = kinks(m, band->freq[j], m->u_lo, m->u_hi, k, n, cap);
+    n = kinks(m, m->freq_ref_i, m->u_lo, m->u_hi, k, n, cap);
+    if (n >= cap)
+        return -1;
+    qsort(k, (size_t)n, sizeof *k, cmp_double);
+    int u = 0;
+    for (int i = 0; i < n; i++)
+        if (!u || k[i] != k[u - 1])
+            k[u++] = k[i];
+    return u;
+}
+
+/* The pieces' ends for the band (k, SP_MAX_PIECES values): their number, or
+ * -1 when there are too many (the band then stays exact) or no memory. */
+static int spdust_kinks(const struct spdust *m, const sky_bandq *band, double **k)
+{
+    *k = NULL;
+    if (!band->fast || !m->fast || !(*k = malloc((size_t)SP_MAX_PIECES * sizeof **k)))
+        return -1;
+    return spdust_pieces(m, band, *k);
+}
+
+static int spdust_band_data_len(const void *state, const sky_bandq *band)
+{
+    double *k;
+    const int nk = spdust_kinks(state, band, &k);
+    free(k);
+    return nk < 0 ? 1 : SP_HDR + 6 * (nk + 1);
+}
+
+static int spdust_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
+                          double *bdata, sky_error *err)
+{
+    (void)rng;
+    const struct spdust *m = state;
+    bdata[0] = 0;
+    if (!band->fast || !m->fast)
+        return SKY_OK;
+    (void)err;
+    double *k;
+    const int nk = spdust_kinks(m, band, &k);
+    if (nk < 0) { /* too many pieces (or no memory): every sample exactly */
+        free(k);
+        return SKY_OK;
+    }
+    /* pieces: (-inf, k0), [k0, k1), ..., [k_{nk-1}, inf); anchors k0, k0, k1, ... */
+    const int np = nk + 1;
+    double *start = bdata + SP_HDR, *anchor = start + np, *na = anchor + np, *nb = na + np,
+           *da = nb + np, *db = da + np;
+    for (int i = 0; i < np; i++) {
+        start[i] = i == 0 ? -INFINITY : k[i - 1];
+        anchor[i] = i == 0 ? k[0] : k[i - 1];
+        const double mid = i == 0 ? k[0] * 0.5 : i == nk ? k[nk - 1] * 2.0 : 0.5 * (k[i - 1] + k[i]);
+        double nv = 0, ns = 0;
+        for (int j = 0; j < band->n; j++) {
+            const double f = band->freq[j], r = m->freq_ref_i / f, w = r * r * band->coef[j];
+            double v, sl;
+            j_line(m, f, mid, anchor[i], &v, &sl);
+            nv += w * v;
+            ns += w * sl;
+        }
+        na[i] = nv;
+        nb[i] = ns;
+        j_line(m, m->freq_ref_i, mid, anchor[i], &da[i], &db[i]);
+    }
+    free(k);
+    bdata[1] = np;
+    bdata[0] = 1;
+    return SKY_OK;
+}
+
+/* Pixels [first, first + count) through the pieces in bdata. */
+SKY_VECTOR_CLONES
+static void spdust_fast(const struct spdust *m, const double *bdata, int64_t first,
+                        int64_t count, double *out_i, double *out_q, double *out_u)
+{
+    const int np = (int)bdata[1];
+    const double *start = bdata + SP_HDR, *anchor = start + np, *na = anchor + np, *nb = na + np,
+                 *da = nb + np, *db = da + np;
+    int i = 0; /* the piece: the largest i with start[i] <= u; neighbouring pixels have
+                  similar peaks, so each search starts from the previous pixel's piece */
+    double u[CHUNK], i0[CHUNK];
+    for (int64_t k0 = 0; k0 < count; k0 += CHUNK) {
+        const int64_t n = count - k0 < CHUNK ? count - k0 : CHUNK;
+        for (int64_t k = 0; k < n; k++)
+            u[k] = 1.0 / peak_ratio(m, first + k0 + k);
+        sky_hmap_load(m->i, first + k0, n, i0);
+        for (int64_t k = 0; k < n; k++) {
+            while (i + 1 < np && start[i + 1] <= u[k])
+                i++;
+            while (i > 0 && start[i] > u[k])
+                i--;
+            const double d = u[k] - anchor[i];
+            out_i[k0 + k] = i0[k] * ((na[i] + nb[i] * d) / (da[i] + db[i] * d));
+            out_q[k0 + k] = out_u[k0 + k] = 0;
+        }
+    }
+}
+
 static void spdust_emission(const void *state, const sky_bandq *band, const double *bdata,
                             int64_t first, int64_t count, double *out_i, double *out_q,
                             double *out_u)
 {
-    (void)bdata;
     const struct spdust *m = state;
+    if (bdata && bdata[0] != 0) {
+        spdust_fast(m, bdata, first, count, out_i, out_q, out_u);
+        return;
+    }
     const int f32 = spdust_f32(state, band);
     enum { MAXN = 256 };
     if (!m->peak.map && !m->pol && band->n <= MAXN) {
@@ -395,6 +600,10 @@ const sky_model_type sky_model_spdust = {
     .init = spdust_init,
     .emission = spdust_emission,
     .free = spdust_free,
+    .after_load = spdust_after_load,
+    .fast_sed = spdust_fast_sed,
+    .band_data_len = spdust_band_data_len,
+    .prepare = spdust_prepare,
 };
 
 const sky_model_type sky_model_spdust_pol = {
