@@ -210,6 +210,12 @@ static const sky_preset presets[] = {
      {{NULL, "COLines",
        {B("has_polarization", 1), N("polarization_fraction", 0.001),
         B("include_high_galactic_latitude_clouds", 1)}}}},
+    {"rg2", "radio galaxies, the WebSky 0.4 catalogue of sources above 1 mJy (HDF5), each "
+            "painted with the beam or put in its pixel",
+     {{NULL, "PointSourceCatalog",
+       {S("catalog_filename",
+          "websky/0.4/radio_catalog/websky_high_flux_catalog_1mJy_2025.09.09.h5"),
+        N("max_nside", 8192)}}}},
 };
 
 int sky_preset_count(void)

@@ -24,6 +24,8 @@ typedef struct sky_bandq {
     double *delta;      /* n trapezoid intervals (trapz_step_inplace; 2 for one frequency),
                            coef = 0.5 * weight * delta */
     double cmb_to_rj;   /* uK_CMB -> uK_RJ over the band, for CMB maps (PySM's CMBMap) */
+    double jysr_to_rj;  /* Jy/sr -> uK_RJ over the band, for source fluxes (PySM's
+                           PointSourceCatalog) */
 } sky_bandq;
 
 int sky_bandq_prepare(const sky_band *band, sky_bandq *q, sky_error *err);

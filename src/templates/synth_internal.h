@@ -198,4 +198,8 @@ int synth_realization_files(gen *g, sky_error *err);
  * (g then set up at nside GEN_NSIDE_MAX) */
 int synth_extragalactic_files(gen *g, int which, int real, sky_error *err);
 
+/* websky/0.4/radio_catalog/...h5: rg2's catalogue, small or, with `real`,
+ * of the real catalogue's size */
+int synth_catalog_file(gen *g, int real, sky_error *err);
+
 #endif
