@@ -482,6 +482,17 @@ typedef struct sky_smoothed {
  */
 SKY_API int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
                            int healpix, sky_smoothed *r, sky_error *err);
+/**
+ * A smoothed channel's map (ch->smooth set) as the pipeline makes it:
+ * `map` is the channel evaluated through sky_channels_evaluate, which
+ * leaves out the components that apply the beam themselves (PySM's
+ * includes_smoothing: rg3's maps carry a beam that is divided out); it is
+ * smoothed as sky_smooth_map does, then each of those components adds its
+ * own smoothed map (in the channel's unit, times its scale). Without such
+ * components it is sky_smooth_map. Whole sky only.
+ */
+SKY_API int sky_channel_smooth_map(const sky_sky *sky, const sky_channel *ch, double *map,
+                                   int healpix, sky_smoothed *r, sky_error *err);
 SKY_API void sky_smoothed_free(sky_smoothed *r);
 
 /**

@@ -35,6 +35,7 @@
 #include "models/component.h"
 #include "parallel/threads.h"
 #include "spectra/bandpass.h"
+#include "sky_eval.h"
 #include "spectra/units.h"
 
 struct sky_sky {
@@ -152,6 +153,9 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         }
         sky->ncomp = i + 1;
         sky->group[i] = cc->group;
+        sky->comp[i]->log = opt->log; /* for the warnings of an evaluation */
+        sky->comp[i]->log_ctx = opt->log_ctx;
+        sky->comp[i]->verbose = opt->verbose;
         /* PySM stores max_nside and never uses it: a finer sky is simply
          * upgraded; said once, as a warning */
         const sky_param *mx = sky_params_peek(&cc->params, "max_nside");
@@ -266,10 +270,19 @@ typedef struct channel {
     int *f32;
     double **bdata;
     coarse *cs;
+    /* per component: left out (it smooths itself and the channel is
+     * smoothed: includes_smoothing), and acquired (to release) */
+    unsigned char *left_out, *acquired;
 } channel;
 
-static void channel_free(channel *ch, int nc)
+static void channel_free(const sky_sky *sky, channel *ch)
 {
+    const int nc = sky->ncomp;
+    for (int i = 0; ch->acquired && i < nc; i++)
+        if (ch->acquired[i])
+            sky->comp[i]->type->release(sky->comp[i]->state, &ch->bq);
+    free(ch->left_out);
+    free(ch->acquired);
     for (int i = 0; ch->cs && i < nc; i++)
         free(ch->cs[i].iqu);
     for (int i = 0; ch->bdata && i < nc; i++)
@@ -296,8 +309,28 @@ static int sum_is_f32(const sky_sky *sky, const sky_bandq *bq)
     return c && c->type->f32_output ? c->type->f32_output(c->state, bq) : 0;
 }
 
+int sky_component_smoothing(const sky_sky *sky, int i, sky_error *why)
+{
+    const sky_component *c = sky->comp[i];
+    sky_error ignored;
+    return c->type->smoothing ? c->type->smoothing(c->state, why ? why : &ignored)
+                              : SKY_SMOOTHING_NONE;
+}
+
+int sky_self_smoothing_count(const sky_sky *sky)
+{
+    int n = 0;
+    for (int i = 0; sky && i < sky->ncomp; i++)
+        n += sky_component_smoothing(sky, i, NULL) != SKY_SMOOTHING_NONE;
+    return n;
+}
+
+/* `smoothed`: the channel will be smoothed by the pipeline, which then adds
+ * the components that smooth themselves (sky_add_self_smoothed): they are
+ * left out here. */
 static int channel_prepare(const sky_sky *sky, const sky_band *band, const char *unit,
-                           int64_t first, int64_t count, channel *ch, sky_error *err)
+                           int64_t first, int64_t count, int smoothed, channel *ch,
+                           sky_error *err)
 {
     sky_unit out_unit;
     const int nc = sky->ncomp;
@@ -312,8 +345,25 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
     ch->cs = calloc((size_t)nc, sizeof *ch->cs);
     ch->f32 = calloc((size_t)nc, sizeof *ch->f32);
     ch->bdata = calloc((size_t)nc, sizeof *ch->bdata);
-    if (!ch->cs || !ch->f32 || !ch->bdata)
+    ch->left_out = calloc((size_t)nc, 1);
+    ch->acquired = calloc((size_t)nc, 1);
+    if (!ch->cs || !ch->f32 || !ch->bdata || !ch->left_out || !ch->acquired)
         return sky_nomem(err, "evaluation scratch");
+    for (int i = 0; i < nc; i++) {
+        sky_error why = {0};
+        const int mode = sky_component_smoothing(sky, i, &why);
+        if (mode == SKY_SMOOTHING_NONE)
+            continue;
+        if (smoothed && !sky_region_is_full(&sky->part))
+            return sky_fail(err, SKY_EINVAL, "component %s applies the beam itself "
+                            "(includes_smoothing), over the whole sky only: run it smoothed "
+                            "in one process (not under mpirun)", sky->comp[i]->label);
+        if (smoothed)
+            ch->left_out[i] = 1;
+        else if (mode == SKY_SMOOTHING_REQUIRED)
+            return sky_fail(err, SKY_EINVAL, "component %s: %s", sky->comp[i]->label,
+                            why.msg);
+    }
     if (count == 0)
         return SKY_OK;
     /* Band data (random draws) in component order from one generator seeded
@@ -331,9 +381,18 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
         else
             rc = c->type->prepare(c->state, &ch->bq, &rng, ch->bdata[i], err);
     }
+    for (int i = 0; i < nc && !rc; i++) { /* templates read for this band */
+        sky_component *c = sky->comp[i];
+        if (!c->type->acquire || ch->left_out[i])
+            continue;
+        if (!(rc = c->type->acquire(c->state, &ch->bq, c, err)))
+            ch->acquired[i] = 1;
+    }
     for (int i = 0; i < nc && !rc; i++) {
         const sky_component *c = sky->comp[i];
         ch->f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &ch->bq) : 0;
+        if (ch->left_out[i])
+            continue;
         if (c->eval_nside != sky->nside)
             rc = evaluate_coarse(sky, c, &ch->bq, ch->bdata[i], first, count, &ch->cs[i], err);
     }
@@ -362,7 +421,10 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
         const int first_group = sky->group[i] == sky->group[0];
         double *sum = first_group ? a : g; /* this group's running sum */
         double *dst = starts_group ? sum : v;
-        if (c->eval_nside == sky->nside) {
+        if (ch->left_out[i]) { /* added after the pipeline's smoothing */
+            for (int s = 0; s < 3; s++)
+                memset(dst + s * BLOCK, 0, (size_t)m * sizeof *dst);
+        } else if (c->eval_nside == sky->nside) {
             c->type->emission(c->state, &ch->bq, ch->bdata[i], p0, m, dst, dst + BLOCK,
                               dst + 2 * BLOCK);
         } else {
@@ -412,6 +474,15 @@ int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band 
                                   const char *const *units, int64_t first, int64_t count,
                                   double *const *out, int64_t stride, sky_error *err)
 {
+    return sky_emission_channels_smoothed(sky, nchan, bands, units, NULL, first, count, out,
+                                          stride, err);
+}
+
+int sky_emission_channels_smoothed(const sky_sky *sky, int nchan, const sky_band *bands,
+                                   const char *const *units, const int *smoothed,
+                                   int64_t first, int64_t count, double *const *out,
+                                   int64_t stride, sky_error *err)
+{
     int rc = SKY_OK;
     if (!sky || !bands || !units || !out || nchan < 1)
         return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
@@ -433,7 +504,8 @@ int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band 
         return sky_nomem(err, "evaluation scratch");
     int nprep = 0;
     for (; nprep < nchan && !rc; nprep++)
-        rc = channel_prepare(sky, &bands[nprep], units[nprep], first, count, &ch[nprep], err);
+        rc = channel_prepare(sky, &bands[nprep], units[nprep], first, count,
+                             smoothed ? smoothed[nprep] : 0, &ch[nprep], err);
     if (rc || count == 0)
         goto done;
 
@@ -465,7 +537,7 @@ int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band 
         rc = sky_nomem(err, "evaluation scratch");
 done:
     for (int c = 0; c < nprep; c++)
-        channel_free(&ch[c], sky->ncomp);
+        channel_free(sky, &ch[c]);
     free(ch);
     return rc;
 }
@@ -512,4 +584,62 @@ int sky_emission_f32(const sky_sky *sky, const sky_band *band, const char *unit,
     *f32 = sum_is_f32(sky, &bq) && factor_is_scalar(band, &out_unit);
     sky_bandq_free(&bq);
     return SKY_OK;
+}
+
+int sky_add_self_smoothed(const sky_sky *sky, const sky_band *band, const char *unit,
+                          double scale, const sky_smooth_opts *o, sky_smoothed *r,
+                          sky_error *err)
+{
+    if (!sky_self_smoothing_count(sky))
+        return SKY_OK;
+    if (!sky_region_is_full(&sky->part))
+        return sky_fail(err, SKY_EINVAL, "components that apply the beam themselves "
+                        "(includes_smoothing) are smoothed over the whole sky only");
+    const int64_t npo = 12 * (int64_t)r->nside * r->nside;
+    const int64_t ncar = (int64_t)r->ny * r->nx;
+    channel ch;
+    /* the band, unit factor and band data as for an unsmoothed evaluation */
+    int rc = channel_prepare(sky, band, unit, 0, 0, 1, &ch, err);
+    double *hp = NULL, *car = NULL;
+    if (!rc && ((r->hp && !(hp = sky_big_alloc((size_t)(3 * npo) * sizeof *hp))) ||
+                (r->car && !(car = sky_big_alloc((size_t)(3 * ncar) * sizeof *car)))))
+        rc = sky_nomem(err, "a self-smoothed component's map");
+    sky_np_rng rng;
+    sky_np_seed(&rng, sky->seed);
+    for (int i = 0; i < sky->ncomp && !rc; i++) {
+        sky_component *c = sky->comp[i];
+        double *bdata = NULL;
+        if (c->type->prepare) { /* band data (random draws) in component order */
+            const int len = c->type->band_data_len(c->state, &ch.bq);
+            if (!(bdata = malloc((size_t)(len > 0 ? len : 1) * sizeof *bdata)))
+                rc = sky_nomem(err, "band data");
+            else
+                rc = c->type->prepare(c->state, &ch.bq, &rng, bdata, err);
+        }
+        if (rc || !ch.left_out[i]) {
+            free(bdata);
+            continue;
+        }
+        if (c->type->acquire && (rc = c->type->acquire(c->state, &ch.bq, c, err))) {
+            free(bdata);
+            break;
+        }
+        rc = c->type->emission_smoothed(c->state, &ch.bq, bdata, sky->nside, o, hp, car, err);
+        if (c->type->acquire)
+            c->type->release(c->state, &ch.bq);
+        free(bdata);
+        if (rc) {
+            sky_prefix(err, rc, "component %s: ", c->label);
+            break;
+        }
+        const double f = ch.factor * scale;
+        for (int64_t k = 0; hp && k < 3 * npo; k++)
+            r->hp[k] += f * hp[k];
+        for (int64_t k = 0; car && k < 3 * ncar; k++)
+            r->car[k] += f * car[k];
+    }
+    free(hp);
+    free(car);
+    channel_free(sky, &ch);
+    return rc;
 }

@@ -13,6 +13,7 @@
 #include "component.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "io/fits_alm.h"
 #include "io/fits_map.h"
 #include "parallel/comm.h"
@@ -405,6 +407,18 @@ int sky_load_cl(sky_loader *ld, const char *path, const char *target, double **c
     }
     free(file);
     return rc;
+}
+
+void sky_loader_warn(sky_loader *ld, const char *fmt, ...)
+{
+    if (!ld->log || ld->verbose < 1)
+        return;
+    char line[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    sky_logf(ld->log, ld->log_ctx, "warning: component %s: %s", ld->label, line);
 }
 
 void sky_loader_global_rng(sky_loader *ld)

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "skymodel.h"
+#include "sky_eval.h"
 
 void sky_channel_init(sky_channel *ch)
 {
@@ -62,9 +63,19 @@ int sky_channels_range_strided(const sky_sky *sky, int nchan, const sky_channel 
         bands[c] = chans[c].band;
         units[c] = chans[c].unit ? chans[c].unit : "uK_RJ";
     }
+    /* a smoothed channel leaves out the components that smooth themselves:
+     * sky_channel_smooth_map adds them after the pipeline's smoothing */
+    int one_smoothed;
+    int *smoothed = nchan == 1 ? &one_smoothed : malloc((size_t)nchan * sizeof *smoothed);
+    if (!rc && !smoothed)
+        rc = sky_nomem(err, "the channel list");
+    for (int c = 0; c < nchan && !rc; c++)
+        smoothed[c] = chans[c].smooth != NULL;
     if (!rc)
-        rc = sky_emission_channels_strided(sky, nchan, bands, units, first, count, out, stride,
-                                           err);
+        rc = sky_emission_channels_smoothed(sky, nchan, bands, units, smoothed, first, count,
+                                            out, stride, err);
+    if (nchan > 1)
+        free(smoothed);
     for (int c = 0; c < nchan && !rc; c++)
         rc = block_step(&chans[c], c, first, count, out[c], stride, err);
     if (nchan > 1) {

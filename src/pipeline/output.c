@@ -21,6 +21,7 @@
 #include "sht/sht.h"
 #include "sht/smooth.h"
 #include "skymodel.h"
+#include "sky_eval.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -121,6 +122,19 @@ int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o, const ch
     return rc;
 }
 
+int sky_channel_smooth_map(const sky_sky *sky, const sky_channel *ch, double *map, int healpix,
+                           sky_smoothed *r, sky_error *err)
+{
+    if (!sky || !ch || !ch->smooth || !map || !r)
+        return sky_fail(err, SKY_EINVAL, "sky_channel_smooth_map: NULL argument or an "
+                        "unsmoothed channel");
+    int rc = sky_smooth_map(map, sky_nside(sky), 3, ch->smooth, healpix, r, err);
+    if (!rc && (rc = sky_add_self_smoothed(sky, &ch->band, ch->unit ? ch->unit : "uK_RJ",
+                                           ch->scale, ch->smooth, r, err)))
+        sky_smoothed_free(r);
+    return rc;
+}
+
 int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans, double **maps,
                       sky_error *err)
 {
@@ -144,8 +158,10 @@ int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans, d
             continue;
         sky_smooth_opts o = *chans[c].smooth;
         o.car_res_rad = 0; /* a HEALPix map only */
+        sky_channel one = chans[c];
+        one.smooth = &o;
         sky_smoothed r;
-        if ((rc = sky_smooth_map(maps[c], sky_nside(sky), 3, &o, 1, &r, err)))
+        if ((rc = sky_channel_smooth_map(sky, &one, maps[c], 1, &r, err)))
             break;
         if (r.own) {
             free(maps[c]);
