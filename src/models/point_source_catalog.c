@@ -34,8 +34,11 @@
 
 #include "component.h"
 #include "core/error.h"
+#include "healpix/paint.h"
 #include "io/hdf5_catalog.h"
 #include "model.h"
+#include "sht/rotate.h"
+#include "sht/sht.h"
 
 #define PSC_PI 3.14159265358979323846
 #define PSC_SEED 56567u /* PySM's np.random.seed for the polarisation angles */
@@ -276,6 +279,144 @@ static int psc_files(const sky_params *ps, int nside, int (*fn)(const char *path
     return p && p->kind == SKY_PARAM_STRING ? fn(p->str, ctx) : 0;
 }
 
+/* Smoothed channels: the sources are painted with the beam (PySM's
+ * includes_smoothing, done on the pixels rather than through pixell). */
+static int psc_smoothing(const void *state, sky_error *why)
+{
+    (void)state;
+    (void)why;
+    return SKY_SMOOTHING_OWN;
+}
+
+/* Positions and polarisation angles in the output frame: v' = R v, and the
+ * angle alpha from the rotated local meridian (R e_theta) to the new one,
+ * which turns psi into psi + alpha. */
+static void rotate_source(const double r[3][3], double theta, double phi, double *theta_out,
+                          double *phi_out, double *alpha)
+{
+    const double st = sin(theta), ct = cos(theta), sp = sin(phi), cp = cos(phi);
+    const double v[3] = {st * cp, st * sp, ct}, et[3] = {ct * cp, ct * sp, -st};
+    double w[3], e[3];
+    for (int i = 0; i < 3; i++) {
+        w[i] = r[i][0] * v[0] + r[i][1] * v[1] + r[i][2] * v[2];
+        e[i] = r[i][0] * et[0] + r[i][1] * et[1] + r[i][2] * et[2];
+    }
+    const double t2 = atan2(hypot(w[0], w[1]), w[2]);
+    double p2 = atan2(w[1], w[0]);
+    if (p2 < 0)
+        p2 += 2 * PSC_PI;
+    const double st2 = sin(t2), ct2 = cos(t2), sp2 = sin(p2), cp2 = cos(p2);
+    const double et2[3] = {ct2 * cp2, ct2 * sp2, -st2}, ep2[3] = {-sp2, cp2, 0};
+    *alpha = atan2(e[0] * ep2[0] + e[1] * ep2[1] + e[2] * ep2[2],
+                   e[0] * et2[0] + e[1] * et2[1] + e[2] * et2[2]);
+    *theta_out = t2;
+    *phi_out = p2;
+}
+
+/* No beam but another frame, nside or a CAR map: each source in the pixel
+ * holding it, S / (pixel area). */
+static void put_in_pixels(const struct psc *m, const double *th, const double *ph,
+                          const double *const *amp, int nside, double *out, int ny, int nx,
+                          double *car)
+{
+    const int64_t npix = sky_hpx_npix(nside);
+    const double area = 4 * PSC_PI / (double)npix, res = PSC_PI / ny;
+    for (int64_t s = 0; s < m->n; s++) {
+        if (out) {
+            const int64_t p = sky_hpx_ang2pix_ring(nside, th[s], ph[s]);
+            for (int c = 0; c < 3; c++)
+                out[c * npix + p] += amp[c][s] / area;
+        }
+        if (car) {
+            const double dec = PSC_PI / 2 - th[s];
+            int row = (int)floor((dec + PSC_PI / 2) / res);
+            row = row < 0 ? 0 : row >= ny ? ny - 1 : row;
+            long col = lround((PSC_PI - ph[s]) / (2 * PSC_PI / nx));
+            col = ((col % nx) + nx) % nx;
+            const double cell = (2 * PSC_PI / nx) * (sin(-PSC_PI / 2 + (row + 1) * res) -
+                                                     sin(-PSC_PI / 2 + row * res));
+            for (int c = 0; c < 3; c++)
+                car[((int64_t)c * ny + row) * nx + col] += amp[c][s] / cell;
+        }
+    }
+}
+
+static int psc_emission_smoothed(const void *state, const sky_bandq *band, const double *bdata,
+                                 int nside, const sky_smooth_opts *o, double *out, double *car,
+                                 sky_error *err)
+{
+    (void)bdata;
+    const struct psc *m = state;
+    const int nside_out = o->nside_out ? o->nside_out : nside;
+    const int64_t npix = sky_hpx_npix(nside_out), n = m->n;
+    int ny = 0, nx = 0, rc = SKY_OK;
+    if (car && (rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
+        return rc;
+    if (out)
+        memset(out, 0, (size_t)(3 * npix) * sizeof *out);
+    if (car)
+        memset(car, 0, (size_t)3 * ny * nx * sizeof *car);
+    const size_t n1 = (size_t)(n ? n : 1);
+    double *th = malloc(n1 * sizeof *th), *ph = malloc(n1 * sizeof *ph);
+    double *a = malloc(3 * n1 * sizeof *a);
+    if (!th || !ph || !a) {
+        free(th), free(ph), free(a);
+        return sky_nomem(err, "the painted sources");
+    }
+    const double *amp[3] = {a, a + n1, a + 2 * n1};
+    double rot[3][3];
+    const int rotate = o->rot_from && o->rot_from != o->rot_to;
+    if (rotate && (rc = sky_coord_matrix(o->rot_from, o->rot_to, rot, err))) {
+        free(th), free(ph), free(a);
+        return rc;
+    }
+    const double f = band->jysr_to_rj;
+#pragma omp parallel for schedule(static)
+    for (int64_t s = 0; s < n; s++) {
+        double alpha = 0;
+        if (rotate)
+            rotate_source(rot, m->theta[s], m->phi[s], &th[s], &ph[s], &alpha);
+        else
+            th[s] = m->theta[s], ph[s] = m->phi[s];
+        const double si = band_flux(m->coef + s * m->ncoef, m->ncoef, band) * f;
+        const double sp = band_flux(m->coef_pol + s * m->ncoef_pol, m->ncoef_pol, band) * f;
+        double c2 = m->cos2[s], s2 = m->sin2[s];
+        if (rotate) { /* psi + alpha */
+            const double ca = cos(2 * alpha), sa = sin(2 * alpha);
+            const double c = c2 * ca - s2 * sa;
+            s2 = s2 * ca + c2 * sa;
+            c2 = c;
+        }
+        a[s] = si;
+        a[n1 + s] = sp * c2;
+        a[2 * n1 + s] = sp * s2;
+    }
+    sky_beam_profile prof = {0};
+    if (o->beam)
+        rc = sky_beam_profile_window(o->beam, o->beam_len - 1, &prof, err);
+    else if (o->fwhm_rad > 0)
+        rc = sky_beam_profile_gauss(o->fwhm_rad, &prof, err);
+    else
+        put_in_pixels(m, th, ph, amp, nside_out, out, ny, nx, car);
+    if (!rc && (o->beam || o->fwhm_rad > 0)) {
+        sky_rings g;
+        if (out && !(rc = sky_rings_healpix(nside_out, 1, 0, 0, &g, err))) {
+            double *maps[3] = {out, out + npix, out + 2 * npix};
+            rc = sky_paint_sources(&g, &prof, n, th, ph, 3, amp, maps, err);
+            sky_rings_free(&g);
+        }
+        if (!rc && car && !(rc = sky_rings_car(ny, nx, &g, err))) {
+            const int64_t nc = (int64_t)ny * nx;
+            double *maps[3] = {car, car + nc, car + 2 * nc};
+            rc = sky_paint_sources(&g, &prof, n, th, ph, 3, amp, maps, err);
+            sky_rings_free(&g);
+        }
+    }
+    sky_beam_profile_free(&prof);
+    free(th), free(ph), free(a);
+    return rc;
+}
+
 static const sky_param_spec psc_params[] = {
     SKY_SPEC_PATH("catalog_filename", 1),
     SKY_SPEC("catalog_slice", SKY_WANT_STRING, 0),
@@ -294,4 +435,6 @@ const sky_model_type sky_model_point_source_catalog = {
     .free = psc_free,
     .files = psc_files,
     .check = psc_check,
+    .smoothing = psc_smoothing,
+    .emission_smoothed = psc_emission_smoothed,
 };
