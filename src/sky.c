@@ -317,6 +317,11 @@ int sky_component_smoothing(const sky_sky *sky, int i, sky_error *why)
                               : SKY_SMOOTHING_NONE;
 }
 
+int sky_component_total(const sky_sky *sky)
+{
+    return sky ? sky->ncomp : 0;
+}
+
 int sky_self_smoothing_count(const sky_sky *sky)
 {
     int n = 0;

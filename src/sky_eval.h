@@ -27,6 +27,8 @@ int sky_emission_channels_smoothed(const sky_sky *sky, int nchan, const sky_band
 int sky_component_smoothing(const sky_sky *sky, int i, sky_error *why);
 /* How many components apply the beam themselves. */
 int sky_self_smoothing_count(const sky_sky *sky);
+/* How many components the sky has. */
+int sky_component_total(const sky_sky *sky);
 
 /* Adds to the smoothed map `r` (the rest of the sky after sky_smooth_map with
  * options `o`) each self-smoothing component's own smoothed emission over

@@ -169,53 +169,30 @@ void sky_beam_profile_free(sky_beam_profile *p)
     }
 }
 
-typedef struct src_key {
-    double theta;
+/* A source, in painting order, with what every pixel needs of it. */
+typedef struct src {
+    double theta, v[3], et[3], ep[3]; /* unit vector, local e_theta, e_phi */
+    double ct, st, phi;
     int64_t index;
-} src_key;
-
-static int cmp_key(const void *a, const void *b)
-{
-    const src_key *x = a, *y = b;
-    if (x->theta != y->theta)
-        return x->theta < y->theta ? -1 : 1;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
-/* first sorted source with theta >= t */
-static int64_t first_at(const src_key *k, int64_t n, double t)
-{
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        const int64_t mid = lo + (hi - lo) / 2;
-        if (k[mid].theta < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+} src;
 
 /* cos 2 chi, sin 2 chi of the rotation chi that carries a polarisation at
- * the source (theta_s, phi_s), measured from its meridian, along the great
- * circle to the pixel (theta_p, phi_p), measured from the pixel's meridian:
- * the angle of the great circle at the pixel minus its angle at the source
- * (a spin-2 field smoothed by an isotropic beam moves so). */
-static void transport(double tp, double pp, double ts, double ps, double *c2, double *s2)
+ * source s, measured from its meridian, along the great circle to the pixel
+ * n (local basis et, ep), measured from the pixel's meridian: the angle of
+ * the great circle at the pixel minus its angle at the source (a spin-2
+ * field smoothed by an isotropic beam moves so). `dot` is n . v. */
+static void transport(const double *n, const double *et, const double *ep, const src *s,
+                      double dot, double *c2, double *s2)
 {
-    const double stp = sin(tp), ctp = cos(tp), spp = sin(pp), cpp = cos(pp);
-    const double sts = sin(ts), cts = cos(ts), sps = sin(ps), cps = cos(ps);
-    const double n[3] = {stp * cpp, stp * spp, ctp}, v[3] = {sts * cps, sts * sps, cts};
-    const double dot = n[0] * v[0] + n[1] * v[1] + n[2] * v[2];
-    double ts_[3], tn[3];
+    double a[3], b[3];
     for (int i = 0; i < 3; i++) {
-        ts_[i] = n[i] - dot * v[i]; /* along the great circle at the source, to the pixel */
-        tn[i] = dot * n[i] - v[i];  /* at the pixel, onwards */
+        a[i] = n[i] - dot * s->v[i]; /* along the great circle at the source, to the pixel */
+        b[i] = dot * n[i] - s->v[i]; /* at the pixel, onwards */
     }
-    const double ar = ts_[0] * cts * cps + ts_[1] * cts * sps - ts_[2] * sts;
-    const double ai = -ts_[0] * sps + ts_[1] * cps;
-    const double br = tn[0] * ctp * cpp + tn[1] * ctp * spp - tn[2] * stp;
-    const double bi = -tn[0] * spp + tn[1] * cpp;
+    const double ar = a[0] * s->et[0] + a[1] * s->et[1] + a[2] * s->et[2];
+    const double ai = a[0] * s->ep[0] + a[1] * s->ep[1];
+    const double br = b[0] * et[0] + b[1] * et[1] + b[2] * et[2];
+    const double bi = b[0] * ep[0] + b[1] * ep[1];
     /* e^{i chi} ~ b conj(a) */
     const double er = br * ar + bi * ai, ei = bi * ar - br * ai;
     const double m2 = er * er + ei * ei;
@@ -228,77 +205,114 @@ static void transport(double tp, double pp, double ts, double ps, double *c2, do
     *s2 = 2 * er * ei / m2;
 }
 
+static int cmp_src(const void *a, const void *b)
+{
+    const src *x = a, *y = b;
+    if (x->theta != y->theta)
+        return x->theta < y->theta ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* first sorted source with theta >= t */
+static int64_t first_src(const src *k, int64_t n, double t)
+{
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        if (k[mid].theta < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int sky_paint_sources(const sky_rings *g, const sky_beam_profile *p, int64_t n,
                       const double *theta, const double *phi, int ncomp,
                       const double *const *amp, double *const *maps, sky_error *err)
 {
     if (ncomp < 1 || ncomp > 3)
         return sky_fail(err, SKY_EINTERNAL, "sky_paint_sources: %d components", ncomp);
-    src_key *key = malloc((size_t)(n > 0 ? n : 1) * sizeof *key);
-    double *st = malloc((size_t)(n > 0 ? n : 1) * sizeof *st);
-    if (!key || !st) {
-        free(key);
-        free(st);
+    src *ss = malloc((size_t)(n > 0 ? n : 1) * sizeof *ss);
+    if (!ss)
         return sky_nomem(err, "the painted sources");
+#pragma omp parallel for schedule(static)
+    for (int64_t s = 0; s < n; s++) {
+        src *o = &ss[s];
+        const double t = theta[s], ct = cos(t), st = sin(t), cp = cos(phi[s]), sp = sin(phi[s]);
+        *o = (src){t, {st * cp, st * sp, ct}, {ct * cp, ct * sp, -st}, {-sp, cp, 0},
+                   ct, st, phi[s], s};
     }
-    for (int64_t s = 0; s < n; s++)
-        key[s] = (src_key){theta[s], s};
-    qsort(key, (size_t)n, sizeof *key, cmp_key);
-    for (int64_t s = 0; s < n; s++)
-        st[s] = sin(theta[s]);
+    qsort(ss, (size_t)n, sizeof *ss, cmp_src);
     const int pol = ncomp == 3; /* Q and U parallel-transported to each pixel */
     const double rmax = p->rmax, cos_rmax = cos(rmax);
+    const double chord_max = 2 * sin(0.5 * rmax), chord2_max = chord_max * chord_max;
 #pragma omp parallel for schedule(dynamic, 4)
     for (int r = 0; r < g->nrings; r++) {
         const double tr = g->theta[r], sr = sin(tr), cr = cos(tr);
         const int64_t np = g->npix[r];
         const double dphi = 2 * PAINT_PI / (double)np, phi0 = g->phi0[r];
-        const int64_t hi = first_at(key, n, nextafter(tr + rmax, INFINITY));
-        for (int64_t j = first_at(key, n, tr - rmax); j < hi; j++) {
-            const int64_t s = key[j].index;
-            const double ts = theta[s], ss = st[s], ps = phi[s];
-            const double denom = sr * ss;
+        const int64_t hi = first_src(ss, n, nextafter(tr + rmax, INFINITY));
+        for (int64_t j = first_src(ss, n, tr - rmax); j < hi; j++) {
+            const src *s = &ss[j];
+            const double denom = sr * s->st;
             int64_t k0 = 0, k1 = np - 1;
             if (denom > 0) {
-                const double c = (cos_rmax - cr * cos(ts)) / denom;
+                const double c = (cos_rmax - cr * s->ct) / denom;
                 if (c > 1)
                     continue;
                 if (c > -1) {
                     const double half = acos(c) * (1 + 1e-12) + 1e-15;
-                    const int64_t a = (int64_t)ceil((ps - half - phi0) / dphi);
-                    const int64_t b = (int64_t)floor((ps + half - phi0) / dphi);
+                    const int64_t a = (int64_t)ceil((s->phi - half - phi0) / dphi);
+                    const int64_t b = (int64_t)floor((s->phi + half - phi0) / dphi);
                     if (b - a + 1 < np) {
                         k0 = a;
                         k1 = b;
                     }
                 }
             }
-            const double sdt = sin(0.5 * (tr - ts)), h0 = sdt * sdt;
+            const int64_t si = s->index;
+            /* the pixels' longitudes by rotation from the first (re-anchored
+             * every 64 steps: a few roundings at most) */
+            const double cd = cos(dphi), sd = sin(dphi);
+            double cp = cos(phi0 + k0 * dphi), sp = sin(phi0 + k0 * dphi);
             for (int64_t k = k0; k <= k1; k++) {
+                if ((k - k0) % 64 == 0 && k > k0) { /* re-anchored now and then */
+                    cp = cos(phi0 + k * dphi);
+                    sp = sin(phi0 + k * dphi);
+                } else if (k > k0) {
+                    const double c = cp * cd - sp * sd;
+                    sp = sp * cd + cp * sd;
+                    cp = c;
+                }
                 const int64_t pos = ((k % np) + np) % np;
-                const double sdp = sin(0.5 * (phi0 + pos * dphi - ps));
-                const double hav = h0 + denom * sdp * sdp;
-                const double d = 2 * asin(sqrt(hav < 1 ? hav : 1));
+                const double nv[3] = {sr * cp, sr * sp, cr};
+                const double dx = nv[0] - s->v[0], dy = nv[1] - s->v[1], dz = nv[2] - s->v[2];
+                const double chord2 = dx * dx + dy * dy + dz * dz;
+                if (chord2 > chord2_max)
+                    continue;
+                const double d = 2 * asin(0.5 * sqrt(chord2));
                 if (d > rmax)
                     continue;
                 const double b = sky_beam_profile_at(p, d);
                 const int64_t at = g->ofs[r] + g->stride[r] * pos;
                 if (!pol) {
                     for (int c = 0; c < ncomp; c++)
-                        maps[c][at] += amp[c][s] * b;
+                        maps[c][at] += amp[c][si] * b;
                     continue;
                 }
-                maps[0][at] += amp[0][s] * b;
+                maps[0][at] += amp[0][si] * b;
                 double c2 = 1, s2 = 0;
-                if (d > 0)
-                    transport(tr, phi0 + pos * dphi, ts, ps, &c2, &s2);
-                const double q = amp[1][s], u = amp[2][s];
+                if (d > 0) {
+                    const double et[3] = {cr * cp, cr * sp, -sr}, ep[3] = {-sp, cp, 0};
+                    transport(nv, et, ep, s, 1 - 0.5 * chord2, &c2, &s2);
+                }
+                const double q = amp[1][si], u = amp[2][si];
                 maps[1][at] += (q * c2 - u * s2) * b;
                 maps[2][at] += (q * s2 + u * c2) * b;
             }
         }
     }
-    free(key);
-    free(st);
+    free(ss);
     return SKY_OK;
 }
