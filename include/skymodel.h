@@ -507,6 +507,13 @@ SKY_API void sky_smoothed_free(sky_smoothed *r);
  */
 SKY_API int sky_smooth_map_parts(double *map, int nside, int ncomp, const sky_smooth_opts *o,
                                  int healpix, sky_smoothed *r, sky_error *err);
+/** The same for a channel of `sky` (ch->smooth set), its part evaluated by
+ * sky_channels_evaluate: sky_smooth_map_parts, then the components that
+ * apply the beam themselves (includes_smoothing, e.g. rg2's painted sources)
+ * add their own map of each process's part, as sky_channel_smooth_map does
+ * in one process (which it is there). Every process calls it. */
+SKY_API int sky_channel_smooth_map_parts(const sky_sky *sky, const sky_channel *ch, double *map,
+                                         int healpix, sky_smoothed *r, sky_error *err);
 /** Writes what sky_smooth_map_parts made as sky_write_smoothed does, rank 0
  * writing the HEALPix map from the processes' parts (NPROCS in its cards)
  * and the CAR map. Every process calls it; all return the same status. In

@@ -359,7 +359,8 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
         const int mode = sky_component_smoothing(sky, i, &why);
         if (mode == SKY_SMOOTHING_NONE)
             continue;
-        if (smoothed && !sky_region_is_full(&sky->part))
+        if (smoothed && !sky_region_is_full(&sky->part) &&
+            !sky->comp[i]->type->emission_smoothed_part)
             return sky_fail(err, SKY_EINVAL, "component %s applies the beam itself "
                             "(includes_smoothing), over the whole sky only: run it smoothed "
                             "in one process (not under mpirun)", sky->comp[i]->label);
@@ -595,12 +596,27 @@ int sky_add_self_smoothed(const sky_sky *sky, const sky_band *band, const char *
                           double scale, const sky_smooth_opts *o, sky_smoothed *r,
                           sky_error *err)
 {
+    return sky_add_self_smoothed_part(sky, band, unit, scale, o, NULL, r, err);
+}
+
+int sky_add_self_smoothed_part(const sky_sky *sky, const sky_band *band, const char *unit,
+                               double scale, const sky_smooth_opts *o,
+                               const sky_region *out_part, sky_smoothed *r, sky_error *err)
+{
     if (!sky_self_smoothing_count(sky))
         return SKY_OK;
-    if (!sky_region_is_full(&sky->part))
-        return sky_fail(err, SKY_EINVAL, "components that apply the beam themselves "
-                        "(includes_smoothing) are smoothed over the whole sky only");
-    const int64_t npo = 12 * (int64_t)r->nside * r->nside;
+    sky_region whole;
+    sky_region_full(r->nside, &whole);
+    if (!out_part)
+        out_part = &whole;
+    const int full = sky_region_is_full(out_part);
+    for (int i = 0; i < sky->ncomp && !full; i++)
+        if (sky_component_smoothing(sky, i, NULL) != SKY_SMOOTHING_NONE &&
+            !sky->comp[i]->type->emission_smoothed_part)
+            return sky_fail(err, SKY_EINVAL, "component %s applies the beam itself "
+                            "(includes_smoothing), over the whole sky only",
+                            sky->comp[i]->label);
+    const int64_t npo = sky_region_npix(out_part);
     const int64_t ncar = (int64_t)r->ny * r->nx;
     channel ch;
     /* the band, unit factor and band data as for an unsmoothed evaluation */
@@ -629,7 +645,10 @@ int sky_add_self_smoothed(const sky_sky *sky, const sky_band *band, const char *
             free(bdata);
             break;
         }
-        rc = c->type->emission_smoothed(c->state, &ch.bq, bdata, sky->nside, o, hp, car, err);
+        rc = full ? c->type->emission_smoothed(c->state, &ch.bq, bdata, sky->nside, o, hp, car,
+                                               err)
+                  : c->type->emission_smoothed_part(c->state, &ch.bq, bdata, sky->nside, o,
+                                                    out_part, hp, car, err);
         if (c->type->acquire)
             c->type->release(c->state, &ch.bq);
         free(bdata);

@@ -13,6 +13,7 @@
 #ifndef SKY_SKY_EVAL_H
 #define SKY_SKY_EVAL_H
 
+#include "parallel/region.h"
 #include "skymodel.h"
 
 /* sky_emission_channels_strided, channel c leaving out the self-smoothing
@@ -36,5 +37,12 @@ int sky_component_total(const sky_sky *sky);
 int sky_add_self_smoothed(const sky_sky *sky, const sky_band *band, const char *unit,
                           double scale, const sky_smooth_opts *o, sky_smoothed *r,
                           sky_error *err);
+/* The same under MPI: r->hp holds the pixels of `out_part` (a region at
+ * r->nside; NULL: the whole sky), r->car the CAR map on the process that
+ * has it (NULL elsewhere). Components without emission_smoothed_part are
+ * refused on a part. */
+int sky_add_self_smoothed_part(const sky_sky *sky, const sky_band *band, const char *unit,
+                               double scale, const sky_smooth_opts *o,
+                               const sky_region *out_part, sky_smoothed *r, sky_error *err);
 
 #endif

@@ -61,6 +61,30 @@ int sky_rings_healpix(int nside, int ring0, int nrings, int64_t base, sky_rings 
     return rc;
 }
 
+int sky_rings_region(const sky_region *r, sky_rings *g, sky_error *err)
+{
+    int first[SKY_REGION_MAXSEG], count[SKY_REGION_MAXSEG], total = 0;
+    for (int k = 0; k < r->nseg; k++) {
+        first[k] = (int)sky_hpx_ring_of(r->nside, r->first[k]);
+        count[k] = (int)sky_hpx_ring_of(r->nside, r->first[k] + r->count[k] - 1) - first[k] + 1;
+        total += count[k];
+    }
+    int rc = rings_alloc(g, total, err);
+    int i = 0;
+    int64_t held = 0; /* pixels of the earlier segments */
+    for (int k = 0; k < r->nseg && !rc; k++) {
+        for (int j = 0; j < count[k]; j++, i++) {
+            const int64_t ring = first[k] + j, start = sky_hpx_ring_start(r->nside, ring);
+            g->npix[i] = sky_hpx_ring_start(r->nside, ring + 1) - start;
+            sky_hpx_pix2ang_ring(r->nside, start, &g->theta[i], &g->phi0[i]);
+            g->ofs[i] = held + start - r->first[k];
+            g->stride[i] = 1;
+        }
+        held += r->count[k];
+    }
+    return rc;
+}
+
 int sky_rings_car(int ny, int nx, sky_rings *g, sky_error *err)
 {
     int rc = rings_alloc(g, ny, err);

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "parallel/region.h"
 #include "skymodel.h"
 
 /* The rings of a map: ring r has npix[r] pixels at colatitude theta[r];
@@ -35,6 +36,10 @@ typedef struct sky_rings {
  * whole-sky map). */
 int sky_rings_healpix(int nside, int ring0, int nrings, int64_t base, sky_rings *g,
                       sky_error *err);
+/* The rings of a region (parallel/region.h: whole rings, at most two ranges)
+ * of a map holding only the region's pixels, back to back (as
+ * sky_region_index places them). */
+int sky_rings_region(const sky_region *r, sky_rings *g, sky_error *err);
 /* The ny x nx CAR grid of sky_car_shape (row-major, declination rows from
  * the south, columns of decreasing longitude from 180 deg). */
 int sky_rings_car(int ny, int nx, sky_rings *g, sky_error *err);

@@ -128,6 +128,15 @@ typedef struct sky_model_type {
     int (*emission_smoothed)(const void *state, const sky_bandq *band, const double *bdata,
                              int nside, const sky_smooth_opts *o, double *out, double *car,
                              sky_error *err);
+    /* Optional: the same for one process's part of the sky under MPI: `out`
+     * holds the pixels of `out_part` (a region at o's output nside, back to
+     * back as sky_region_index places them), `car` the whole CAR map on the
+     * process that makes it (NULL elsewhere). A component with it runs
+     * smoothed under mpirun; without it, only in one process. */
+    int (*emission_smoothed_part)(const void *state, const sky_bandq *band, const double *bdata,
+                                  int nside, const sky_smooth_opts *o,
+                                  const sky_region *out_part, double *out, double *car,
+                                  sky_error *err);
 } sky_model_type;
 
 enum { SKY_SMOOTHING_NONE = 0, SKY_SMOOTHING_OWN = 1, SKY_SMOOTHING_REQUIRED = 2 };

@@ -48,14 +48,18 @@ typedef struct psc_source {
     int64_t index; /* position in the (sliced) catalogue */
 } psc_source;
 
+/* Every source is kept (painting a part of the sky needs the sources of the
+ * neighbouring parts too): first this process's part's, sorted by pixel
+ * then file order (src), then the others in file order. */
 struct psc {
-    int64_t n;             /* sources kept (this process's part) */
+    int64_t n;             /* sources in this process's part (src) */
+    int64_t nall;          /* all sources */
     int ncoef, ncoef_pol;
-    psc_source *src;       /* n, sorted by pixel then file order */
-    double *coef;          /* n x ncoef, in the order of src */
-    double *coef_pol;      /* n x ncoef_pol */
-    double *cos2, *sin2;   /* n: cos 2 psi, sin 2 psi */
-    double *theta, *phi;   /* n: position (for painted beams) */
+    psc_source *src;       /* nall: pixel and file index of each position */
+    double *coef;          /* nall x ncoef */
+    double *coef_pol;      /* nall x ncoef_pol */
+    double *cos2, *sin2;   /* nall: cos 2 psi, sin 2 psi */
+    double *theta, *phi;   /* nall: position */
     double pix_area;       /* sr, at the sky nside */
 };
 
@@ -154,17 +158,25 @@ static int psc_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
     }
     const double lo = -PSC_PI / 2.0, hi = PSC_PI / 2.0;
     const sky_region *part = sky_loader_part(ld);
-    int64_t kept = 0;
+    int64_t kept = 0, other = n;
     for (int64_t s = 0; s < n; s++) {
         psi[s] = lo + (hi - lo) * sky_np_random(&rng);
         const int64_t p = sky_hpx_ang2pix_ring(nside, cat.theta[s], cat.phi[s]);
         if (sky_region_holds(part, p, 1))
             all[kept++] = (psc_source){p, s};
+        else
+            all[--other] = (psc_source){p, s};
     }
     qsort(all, (size_t)kept, sizeof *all, cmp_source);
+    for (int64_t a = kept, b = n - 1; a < b; a++, b--) { /* the others in file order */
+        const psc_source t = all[a];
+        all[a] = all[b];
+        all[b] = t;
+    }
     m->n = kept;
+    m->nall = n;
     m->src = all;
-    const size_t k1 = (size_t)(kept ? kept : 1);
+    const size_t k1 = (size_t)(n ? n : 1);
     m->coef = malloc(k1 * (size_t)m->ncoef * sizeof *m->coef);
     m->coef_pol = malloc(k1 * (size_t)m->ncoef_pol * sizeof *m->coef_pol);
     m->cos2 = malloc(k1 * sizeof *m->cos2);
@@ -176,7 +188,7 @@ static int psc_init(void *state, sky_params *ps, sky_loader *ld, sky_error *err)
         sky_catalog_free(&cat);
         return sky_nomem(err, "the catalogue");
     }
-    for (int64_t j = 0; j < kept; j++) {
+    for (int64_t j = 0; j < n; j++) {
         const int64_t s = all[j].index;
         for (int k = 0; k < m->ncoef; k++)
             m->coef[j * m->ncoef + k] = cat.coef[(int64_t)k * n + s];
@@ -316,16 +328,17 @@ static void rotate_source(const double r[3][3], double theta, double phi, double
 /* No beam but another frame, nside or a CAR map: each source in the pixel
  * holding it, S / (pixel area). */
 static void put_in_pixels(const struct psc *m, const double *th, const double *ph,
-                          const double *const *amp, int nside, double *out, int ny, int nx,
-                          double *car)
+                          const double *const *amp, const sky_region *part, double *out, int ny,
+                          int nx, double *car)
 {
-    const int64_t npix = sky_hpx_npix(nside);
-    const double area = 4 * PSC_PI / (double)npix, res = PSC_PI / ny;
-    for (int64_t s = 0; s < m->n; s++) {
-        if (out) {
-            const int64_t p = sky_hpx_ang2pix_ring(nside, th[s], ph[s]);
+    const int64_t held = sky_region_npix(part);
+    const double area = 4 * PSC_PI / (double)sky_hpx_npix(part->nside), res = PSC_PI / ny;
+    for (int64_t s = 0; s < m->nall; s++) {
+        const int64_t p = sky_hpx_ang2pix_ring(part->nside, th[s], ph[s]);
+        if (out && sky_region_holds(part, p, 1)) {
+            const int64_t i = sky_region_index(part, p);
             for (int c = 0; c < 3; c++)
-                out[c * npix + p] += amp[c][s] / area;
+                out[c * held + i] += amp[c][s] / area;
         }
         if (car) {
             const double dec = PSC_PI / 2 - th[s];
@@ -341,14 +354,19 @@ static void put_in_pixels(const struct psc *m, const double *th, const double *p
     }
 }
 
-static int psc_emission_smoothed(const void *state, const sky_bandq *band, const double *bdata,
-                                 int nside, const sky_smooth_opts *o, double *out, double *car,
-                                 sky_error *err)
+/* The sources painted on the pixels of `part` (at o's output nside) and on
+ * the CAR map: every source, whichever process's part it lies in, so that a
+ * pixel gets the same sum from the same sources in the same order on any
+ * process. */
+static int psc_emission_smoothed_part(const void *state, const sky_bandq *band,
+                                      const double *bdata, int nside, const sky_smooth_opts *o,
+                                      const sky_region *part, double *out, double *car,
+                                      sky_error *err)
 {
     (void)bdata;
+    (void)nside;
     const struct psc *m = state;
-    const int nside_out = o->nside_out ? o->nside_out : nside;
-    const int64_t npix = sky_hpx_npix(nside_out), n = m->n;
+    const int64_t npix = sky_region_npix(part), n = m->nall;
     int ny = 0, nx = 0, rc = SKY_OK;
     if (car && (rc = sky_car_shape(o->car_res_rad, &ny, &nx, err)))
         return rc;
@@ -371,16 +389,18 @@ static int psc_emission_smoothed(const void *state, const sky_bandq *band, const
         return rc;
     }
     const double f = band->jysr_to_rj;
+    /* into file order, so that the painting order is every process's */
 #pragma omp parallel for schedule(static)
-    for (int64_t s = 0; s < n; s++) {
+    for (int64_t j = 0; j < n; j++) {
+        const int64_t s = m->src[j].index;
         double alpha = 0;
         if (rotate)
-            rotate_source(rot, m->theta[s], m->phi[s], &th[s], &ph[s], &alpha);
+            rotate_source(rot, m->theta[j], m->phi[j], &th[s], &ph[s], &alpha);
         else
-            th[s] = m->theta[s], ph[s] = m->phi[s];
-        const double si = band_flux(m->coef + s * m->ncoef, m->ncoef, band) * f;
-        const double sp = band_flux(m->coef_pol + s * m->ncoef_pol, m->ncoef_pol, band) * f;
-        double c2 = m->cos2[s], s2 = m->sin2[s];
+            th[s] = m->theta[j], ph[s] = m->phi[j];
+        const double si = band_flux(m->coef + j * m->ncoef, m->ncoef, band) * f;
+        const double sp = band_flux(m->coef_pol + j * m->ncoef_pol, m->ncoef_pol, band) * f;
+        double c2 = m->cos2[j], s2 = m->sin2[j];
         if (rotate) { /* psi + alpha */
             const double ca = cos(2 * alpha), sa = sin(2 * alpha);
             const double c = c2 * ca - s2 * sa;
@@ -397,10 +417,10 @@ static int psc_emission_smoothed(const void *state, const sky_bandq *band, const
     else if (o->fwhm_rad > 0)
         rc = sky_beam_profile_gauss(o->fwhm_rad, &prof, err);
     else
-        put_in_pixels(m, th, ph, amp, nside_out, out, ny, nx, car);
+        put_in_pixels(m, th, ph, amp, part, out, ny, nx, car);
     if (!rc && (o->beam || o->fwhm_rad > 0)) {
         sky_rings g;
-        if (out && !(rc = sky_rings_healpix(nside_out, 1, 0, 0, &g, err))) {
+        if (out && !(rc = sky_rings_region(part, &g, err))) {
             double *maps[3] = {out, out + npix, out + 2 * npix};
             rc = sky_paint_sources(&g, &prof, n, th, ph, 3, amp, maps, err);
             sky_rings_free(&g);
@@ -415,6 +435,15 @@ static int psc_emission_smoothed(const void *state, const sky_bandq *band, const
     sky_beam_profile_free(&prof);
     free(th), free(ph), free(a);
     return rc;
+}
+
+static int psc_emission_smoothed(const void *state, const sky_bandq *band, const double *bdata,
+                                 int nside, const sky_smooth_opts *o, double *out, double *car,
+                                 sky_error *err)
+{
+    sky_region all;
+    sky_region_full(o->nside_out ? o->nside_out : nside, &all);
+    return psc_emission_smoothed_part(state, band, bdata, nside, o, &all, out, car, err);
 }
 
 static const sky_param_spec psc_params[] = {
@@ -437,4 +466,5 @@ const sky_model_type sky_model_point_source_catalog = {
     .check = psc_check,
     .smoothing = psc_smoothing,
     .emission_smoothed = psc_emission_smoothed,
+    .emission_smoothed_part = psc_emission_smoothed_part,
 };

@@ -371,6 +371,28 @@ int sky_smooth_map_parts(double *map, int nside, int ncomp, const sky_smooth_opt
     return rc;
 }
 
+int sky_channel_smooth_map_parts(const sky_sky *sky, const sky_channel *ch, double *map,
+                                 int healpix, sky_smoothed *r, sky_error *err)
+{
+    if (!sky || !ch || !ch->smooth || !map || !r)
+        return sky_fail(err, SKY_EINVAL, "sky_channel_smooth_map_parts: NULL argument or an "
+                        "unsmoothed channel");
+    const int size = sky_par_size();
+    if (size < 2)
+        return sky_channel_smooth_map(sky, ch, map, healpix, r, err);
+    int rc = sky_smooth_map_parts(map, sky_nside(sky), 3, ch->smooth, healpix, r, err);
+    if (rc)
+        return rc;
+    sky_region out_part;
+    sky_region_part(r->nside, sky_par_rank(), size, &out_part);
+    rc = sky_par_agree(sky_add_self_smoothed_part(sky, &ch->band, ch->unit ? ch->unit : "uK_RJ",
+                                                  ch->scale, ch->smooth, &out_part, r, err),
+                       err);
+    if (rc)
+        sky_smoothed_free(r);
+    return rc;
+}
+
 int sky_write_smoothed_parts(const sky_smoothed *r, const sky_smooth_opts *o,
                              const char *beam_file, const char *out, const char *car_path,
                              const char *const *units, const struct sky_prov *prov, int dtype,
