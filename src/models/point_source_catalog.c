@@ -455,7 +455,8 @@ static const sky_param_spec psc_params[] = {
 const sky_model_type sky_model_point_source_catalog = {
     .name = "PointSourceCatalog",
     .summary = "point sources from an HDF5 catalogue (flux polynomials in ln nu), each in its "
-               "pixel, polarisation angles from numpy's generator seeded 56567",
+               "pixel, or painted with the beam when smoothed; polarisation angles from numpy's "
+               "generator seeded 56567",
     .params = psc_params,
     .state_size = sizeof(struct psc),
     .init = psc_init,
