@@ -69,7 +69,11 @@ static int parse_sets(const char *list, int *sets, sky_error *err)
                  {"tsz4", SKY_SYNTH_TSZ4},
                  {"co1", SKY_SYNTH_CO_LINES},
                  {"co2", SKY_SYNTH_CO_LINES | SKY_SYNTH_CO_POL},
-                 {"co3", SKY_SYNTH_CO}};
+                 {"co3", SKY_SYNTH_CO},
+                 {"grids", SKY_SYNTH_GRIDS},
+                 {"cib1", SKY_SYNTH_CIB1},
+                 {"rg1", SKY_SYNTH_RG1},
+                 {"rg3", SKY_SYNTH_RG3}};
     const int nknown = (int)(sizeof known / sizeof *known);
     *sets = 0;
     for (const char *a = list; *a;) {
@@ -80,8 +84,9 @@ static int parse_sets(const char *list, int *sets, sky_error *err)
             k++;
         if (k == nknown)
             return sky_fail(err, SKY_EINVAL, "--set '%.*s': expected all, pysm2, hires, "
-                            "extragalactic, websky, agora, halfdome, co or a preset (d9-d12, "
-                            "s4-s7, c3, c4, tsz1-tsz4, ksz1-ksz3, co1-co3)", (int)n, a);
+                            "extragalactic, websky, agora, halfdome, co, grids or a preset "
+                            "(d9-d12, s4-s7, c3, c4, tsz1-tsz4, ksz1-ksz3, co1-co3, cib1, rg1, "
+                            "rg3)", (int)n, a);
         *sets |= known[k].bits;
         a += n + (b != NULL);
     }
@@ -125,7 +130,7 @@ int sky_cmd_templates(int argc, char **argv)
         rc = cli_int("--seed", cli_get(&p, "seed"), 0, 9007199254740991LL, &seed, &err);
     if (!rc)
         rc = parse_sets(set, &sets, &err);
-    if (!rc && real && (sets & ~SKY_SYNTH_EXTRAGALACTIC))
+    if (!rc && real && (sets & ~SKY_SYNTH_REAL_SETS))
         rc = sky_fail(&err, SKY_EINVAL, "--real-nside with --set '%s': expected only "
                       "extragalactic sets (extragalactic, websky, agora, halfdome, co or their "
                       "presets)", set);

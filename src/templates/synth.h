@@ -41,7 +41,14 @@ enum {
     SKY_SYNTH_CO = SKY_SYNTH_CO_LINES | SKY_SYNTH_CO_POL | SKY_SYNTH_CO_HGL,
     SKY_SYNTH_EXTRAGALACTIC = SKY_SYNTH_WEBSKY | SKY_SYNTH_AGORA | SKY_SYNTH_HALFDOME |
                               SKY_SYNTH_CO,
-    SKY_SYNTH_ALL = 31 | SKY_SYNTH_EXTRAGALACTIC
+    /* the frequency grids (synth_interp.c) */
+    SKY_SYNTH_CIB1 = 1 << 20,  /* websky/0.4/cib/cib_....fits */
+    SKY_SYNTH_RG1 = 1 << 21,   /* websky/0.4/radio/radio_....fits */
+    SKY_SYNTH_RG3 = 1 << 22,   /* websky/0.4/radio_catalog/background/{nside}/... */
+    SKY_SYNTH_GRIDS = SKY_SYNTH_CIB1 | SKY_SYNTH_RG1 | SKY_SYNTH_RG3,
+    /* the sets --real-nside can write */
+    SKY_SYNTH_REAL_SETS = SKY_SYNTH_EXTRAGALACTIC | SKY_SYNTH_GRIDS,
+    SKY_SYNTH_ALL = 31 | SKY_SYNTH_EXTRAGALACTIC | SKY_SYNTH_GRIDS
 };
 
 /* With `sets`: write nothing, log "relpath nside" for each file instead
