@@ -104,17 +104,41 @@ static int interp_check(const sky_params *ps, int *bad, sky_error *err)
     if (rc)
         return rc;
     const sky_param *f = sky_params_peek(ps, "freqs");
-    if (f && f->kind == SKY_PARAM_STRING) {
+    if (!f) {
+        *bad = -1;
+        return sky_fail(err, SKY_EINVAL, "freqs: missing parameter of InterpolatingComponent: "
+                        "expected the grid's frequencies in GHz, e.g. [18.7, 24.5, 44.0] "
+                        "(skymodel does not list the folder)");
+    }
+    if (f->kind == SKY_PARAM_STRING || f->kind == SKY_PARAM_NUMBER) {
         double *v = malloc(MAX_GRID * sizeof *v);
-        const int n = v ? sky_interp_parse_numbers(f->str, v, MAX_GRID) : 1;
+        if (!v)
+            return sky_nomem(err, "the grid");
+        const int n = f->kind == SKY_PARAM_NUMBER ? (v[0] = f->num, 1)
+                                                  : sky_interp_parse_numbers(f->str, v, MAX_GRID);
+        int k = n < 1 ? -1 : 0;
+        while (k >= 0 && k < n && v[k] > 0 && (k == 0 || v[k] > v[k - 1]))
+            k++;
+        const double at = k >= 0 && k < n ? v[k] : 0, before = k > 0 && k < n ? v[k - 1] : 0;
         free(v);
-        if (n < 1) {
+        if (n < 1 || k != n) {
             *bad = (int)(f - ps->p);
-            return sky_fail(err, SKY_EINVAL, "freqs = %s: expected a list of frequencies in GHz, "
-                            "e.g. [18.7, 24.5, 44.0]", f->str);
+            if (k < 0)
+                return sky_fail(err, SKY_EINVAL, "freqs = %s: expected a list of frequencies in "
+                                "GHz, e.g. [18.7, 24.5, 44.0]", f->str);
+            if (!(at > 0))
+                return sky_fail(err, SKY_EINVAL, "freqs: %g: expected frequencies in GHz > 0",
+                                at);
+            return sky_fail(err, SKY_EINVAL, "freqs: %g after %g: expected strictly increasing "
+                            "frequencies in GHz", at, before);
         }
     }
     const sky_param *b = sky_params_peek(ps, "pre_applied_beam");
+    if (b && b->kind != SKY_PARAM_STRING) {
+        *bad = (int)(b - ps->p);
+        return sky_fail(err, SKY_EINVAL, "pre_applied_beam: expected an inline table of beam "
+                        "FWHM per nside, e.g. {2048=5.1, 4096=2.6}");
+    }
     if (b && b->kind == SKY_PARAM_STRING) {
         char keys[MAX_BEAMS][16];
         double vals[MAX_BEAMS];
@@ -198,10 +222,13 @@ static int interp_init(void *state, sky_params *ps, sky_loader *ld, sky_error *e
         for (int k = 0; k < nb && at < 0; k++)
             if (!strcmp(keys[k], want))
                 at = k;
+        if (at < 0 && !m->templates_nside)
+            return sky_fail(err, SKY_EINVAL, "component %s: pre_applied_beam needs "
+                            "available_nside (its entries are per templates nside)", ps->owner);
         if (at < 0)
             return sky_fail(err, SKY_EINVAL, "component %s: pre_applied_beam = %s has no entry "
-                            "for the templates nside %s (of available_nside)", ps->owner, b->str,
-                            m->templates_nside ? want : "(none: no available_nside)");
+                            "for %s, the templates nside (of available_nside)", ps->owner,
+                            b->str, want);
         char q[64];
         snprintf(q, sizeof q, "%.17g %s", vals[at], beam_units);
         sky_parse_quantity(q, "deg", &deg);
@@ -386,10 +413,10 @@ static int interp_files(const sky_params *ps, int nside, int (*fn)(const char *p
 
 static const sky_param_spec interp_params[] = {
     SKY_SPEC_PATH("path", 1),
-    SKY_SPEC("freqs", SKY_WANT_STRING | SKY_WANT_NUMBER, 1),
+    SKY_SPEC("freqs", SKY_WANT_STRING | SKY_WANT_NUMBER, 0), /* required: interp_check */
     {"input_units", SKY_WANT_UNIT, 1, NULL, NULL},
     SKY_SPEC("interpolation_kind", SKY_WANT_STRING, 0),
-    SKY_SPEC("pre_applied_beam", SKY_WANT_STRING, 0),
+    SKY_SPEC("pre_applied_beam", SKY_WANT_STRING | SKY_WANT_NUMBER | SKY_WANT_BOOL, 0),
     SKY_SPEC("pre_applied_beam_units", SKY_WANT_STRING, 0),
     SKY_SPEC_END,
 };
