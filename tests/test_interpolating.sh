@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_interpolating.sh SKYMODEL TEMPLATE_DIR MAP_COMPARE - the frequency-grid
+# test_interpolating.sh SKYMODEL TEMPLATE_DIR MAP_COMPARE [MPIRUN] - the frequency-grid
 # presets cib1, rg1, rg3 and InterpolatingComponent (issue 20) from the command
 # line, beyond the PySM maps of test_interpolating:
 # - bad input: one line on stderr, word for word, exit 2, nothing written (a
@@ -8,11 +8,14 @@
 # - the files each preset reads (fetch --list) at two nsides;
 # - --parts: the same map part after part;
 # - rg3 smoothed by `sim --fwhm --lmax` gives PySM's map (the reference of
-#   test_interpolating, made by the library's sky_channels_maps).
+#   test_interpolating, made by the library's sky_channels_maps);
+# - with MPIRUN (a build with MPI): 2 processes, each reading its rows of
+#   the bracketing maps, make the serial file byte for byte.
 set -u
 SKY=$1
 TMPL=$2
 CMP=$3
+MPIRUN=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
@@ -103,6 +106,16 @@ ALL="--config rg3_nobeam.toml -n 16 -f 120 -d $TMPL --offline -q"
 "$SKY" sim -p rg3 -n 16 -f 100 --fwhm 60 --lmax 40 -d "$TMPL" --offline -q --dtype float64 \
     -o rg3s.fits && "$CMP" "$HERE/data/outputs/rg3_n16_100GHz_fwhm60_lmax40_uKRJ.fits" rg3s.fits 1e-5 ||
     fail "sim -p rg3 --fwhm 60 --lmax 40 differs from PySM's"
+
+if [ -n "$MPIRUN" ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    export OMPI_MCA_rmaps_base_oversubscribe=1 OMP_NUM_THREADS=1
+    export OMPI_MCA_btl_vader_single_copy_mechanism=none
+    ALL="-p cib1,rg1,d1 -n 16 --freqs 140,145,150 -d $TMPL --offline -q --dtype float64"
+    "$SKY" sim $ALL -o serial.fits && "$MPIRUN" --oversubscribe -np 2 "$SKY" sim $ALL \
+        -o mpi.fits </dev/null >log 2>&1 && cmp -s serial.fits mpi.fits ||
+        { fail "cib1,rg1,d1 under mpirun -np 2: not the serial file"; cat log; }
+fi
 
 [ $fails = 0 ] && echo "test_interpolating.sh: all checks passed"
 exit $fails
