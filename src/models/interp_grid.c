@@ -265,11 +265,22 @@ static int read_grid_map(sky_interp_grid *g, int k, sky_loader *ld, sky_error *e
     return SKY_OK;
 }
 
+/* Users of maps lo..hi done with them: they stay read, idle, for the next
+ * evaluation of the same band (a map written in chunks evaluates it once per
+ * chunk), until an evaluation needing others frees them (free_idle). */
 static void drop(sky_interp_grid *g, int lo, int hi)
 {
-    for (int k = lo; k <= hi; k++) {
+    for (int k = lo; k <= hi; k++)
+        if (g->maps[k].users > 0)
+            g->maps[k].users--;
+}
+
+/* Frees the maps no evaluation uses outside lo..hi. */
+static void free_idle(sky_interp_grid *g, int lo, int hi)
+{
+    for (int k = 0; k < g->n; k++) {
         sky_interp_map *gm = &g->maps[k];
-        if (gm->users > 0 && --gm->users == 0) {
+        if (gm->users == 0 && gm->nm && (k < lo || k > hi)) {
             for (int s = 0; s < gm->nm; s++)
                 sky_hmap_free(&gm->m[s]);
             gm->nm = 0;
@@ -319,9 +330,10 @@ int sky_interp_acquire(sky_interp_grid *g, const sky_bandq *band, sky_loader *ld
                                 g->freq[g->n - 1]);
         }
     }
+    free_idle(g, lo, hi); /* before reading more: at most one band's maps held */
     int k = lo;
     for (; k <= hi && !rc; k++) {
-        if (g->maps[k].users == 0 && (rc = read_grid_map(g, k, ld, err)))
+        if (!g->maps[k].nm && (rc = read_grid_map(g, k, ld, err)))
             break;
         g->maps[k].users++;
     }

@@ -21,8 +21,12 @@
  * Maps are read lazily: an evaluation acquires, for each channel, the grid
  * maps PySM's get_relevant_frequencies picks for its band (the points
  * bracketing it), for the sky's part only, and releases them when it is
- * over; maps shared by channels or concurrent evaluations are read once and
- * freed by the last user. All files of a grid must have one nside.
+ * over; maps shared by channels or concurrent evaluations are read once.
+ * Released maps stay read for the next evaluation (a map written in chunks
+ * evaluates the same band once per chunk) until an evaluation that does not
+ * need them frees them, or the sky is freed: at most the maps of the bands
+ * being evaluated, plus those of the last one, are held. All files of a grid
+ * must have one nside.
  */
 #ifndef SKY_MODELS_INTERP_GRID_H
 #define SKY_MODELS_INTERP_GRID_H
@@ -34,7 +38,7 @@
 typedef struct sky_interp_map {
     sky_hmap m[3];
     int nm;    /* columns read: 3 (I, Q, U) or 1 (I) */
-    int users; /* channels using it; read at the first, freed after the last */
+    int users; /* channels using it (read at the first; idle at 0, see above) */
 } sky_interp_map;
 
 typedef struct sky_interp_grid {
