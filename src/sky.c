@@ -396,9 +396,9 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
     }
     for (int i = 0; i < nc && !rc; i++) {
         const sky_component *c = sky->comp[i];
-        ch->f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &ch->bq) : 0;
-        if (ch->left_out[i])
+        if (ch->left_out[i]) /* zeros here: the rest of the sky keeps its own type */
             continue;
+        ch->f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &ch->bq) : 0;
         if (c->eval_nside != sky->nside)
             rc = evaluate_coarse(sky, c, &ch->bq, ch->bdata[i], first, count, &ch->cs[i], err);
     }

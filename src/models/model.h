@@ -301,6 +301,17 @@ int sky_load_cl(sky_loader *ld, const char *path, const char *target, double **c
 /* A text table (numpy.loadtxt layout) owned by the loader. */
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err);
 
+/* The shape of template `path` (a PySM relative path, {nside} filled as
+ * sky_load_maps fills it) without reading it: its columns and nside, and
+ * the file found (into file[n]) for messages. */
+int sky_loader_map_shape(sky_loader *ld, const char *path, int *ncols, int *nside, char *file,
+                         size_t n, sky_error *err);
+/* The component's templates nside (available_nside's closest to the sky's,
+ * as PySM's templates_nside), 0 without available_nside. */
+int sky_loader_templates_nside(const sky_loader *ld);
+/* The component's label, for messages. */
+const char *sky_loader_label(const sky_loader *ld);
+
 /* A warning during an evaluation (a band outside a model's range), one line
  * to the sky's log (sky_options.log) unless the sky is quiet. */
 void sky_loader_warn(sky_loader *ld, const char *fmt, ...) SKY_PRINTF(2, 3);
