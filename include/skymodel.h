@@ -577,6 +577,17 @@ typedef struct sky_smoothed {
  */
 SKY_API int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o,
                            int healpix, sky_smoothed *r, sky_error *err);
+/**
+ * A smoothed channel's map (ch->smooth set) as the pipeline makes it:
+ * `map` is the channel evaluated through sky_channels_evaluate, which
+ * leaves out the components that apply the beam themselves (PySM's
+ * includes_smoothing: rg3's maps carry a beam that is divided out); it is
+ * smoothed as sky_smooth_map does, then each of those components adds its
+ * own smoothed map (in the channel's unit, times its scale). Without such
+ * components it is sky_smooth_map. Whole sky only.
+ */
+SKY_API int sky_channel_smooth_map(const sky_sky *sky, const sky_channel *ch, double *map,
+                                   int healpix, sky_smoothed *r, sky_error *err);
 SKY_API void sky_smoothed_free(sky_smoothed *r);
 
 /**
@@ -591,6 +602,13 @@ SKY_API void sky_smoothed_free(sky_smoothed *r);
  */
 SKY_API int sky_smooth_map_parts(double *map, int nside, int ncomp, const sky_smooth_opts *o,
                                  int healpix, sky_smoothed *r, sky_error *err);
+/** The same for a channel of `sky` (ch->smooth set), its part evaluated by
+ * sky_channels_evaluate: sky_smooth_map_parts, then the components that
+ * apply the beam themselves (includes_smoothing, e.g. rg2's painted sources)
+ * add their own map of each process's part, as sky_channel_smooth_map does
+ * in one process (which it is there). Every process calls it. */
+SKY_API int sky_channel_smooth_map_parts(const sky_sky *sky, const sky_channel *ch, double *map,
+                                         int healpix, sky_smoothed *r, sky_error *err);
 /** Writes what sky_smooth_map_parts made as sky_write_smoothed does, rank 0
  * writing the HEALPix map from the processes' parts (NPROCS in its cards)
  * and the CAR map. Every process calls it; all return the same status. In

@@ -5,7 +5,7 @@
 # and pytest and mpi4py for the Python module's tests (tests/python).
 # Run as root (or through sudo). Does nothing when all are present.
 set -eu
-PKGS="build-essential cmake pkg-config libcfitsio-dev libchealpix-dev libsharp-dev libcurl4-openssl-dev liblapack-dev libjansson-dev healpy-data libopenmpi-dev openmpi-bin libcairo2-dev fonts-dejavu-core"
+PKGS="build-essential cmake pkg-config libcfitsio-dev libchealpix-dev libsharp-dev libcurl4-openssl-dev liblapack-dev libjansson-dev libhdf5-dev healpy-data libopenmpi-dev openmpi-bin libcairo2-dev fonts-dejavu-core"
 # the Python module (python/, docs/python.md): headers, NumPy, astropy's units
 PKGS="$PKGS python3-dev python3-numpy python3-astropy"
 if [ "${1:-}" = test ]; then

@@ -35,6 +35,7 @@
 #include "models/component.h"
 #include "parallel/threads.h"
 #include "spectra/bandpass.h"
+#include "sky_eval.h"
 #include "spectra/sed_table.h"
 #include "spectra/units.h"
 
@@ -155,6 +156,9 @@ int sky_create(const sky_config *cfg, const sky_options *opt, sky_sky **out, sky
         }
         sky->ncomp = i + 1;
         sky->group[i] = cc->group;
+        sky->comp[i]->log = opt->log; /* for the warnings of an evaluation */
+        sky->comp[i]->log_ctx = opt->log_ctx;
+        sky->comp[i]->verbose = opt->verbose;
         /* PySM stores max_nside and never uses it: a finer sky is simply
          * upgraded; said once, as a warning */
         const sky_param *mx = sky_params_peek(&cc->params, "max_nside");
@@ -270,6 +274,9 @@ typedef struct channel {
     int *f32;
     double **bdata;
     coarse *cs; /* per evaluation, NULL between them */
+    /* per component: left out (it smooths itself and the channel is
+     * smoothed: includes_smoothing), and acquired (to release) */
+    unsigned char *left_out, *acquired;
 } channel;
 
 struct sky_bands {
@@ -278,8 +285,14 @@ struct sky_bands {
     channel *ch;
 };
 
-static void channel_free(channel *ch, int nc)
+static void channel_free(const sky_sky *sky, channel *ch)
 {
+    const int nc = sky->ncomp;
+    for (int i = 0; ch->acquired && i < nc; i++)
+        if (ch->acquired[i])
+            sky->comp[i]->type->release(sky->comp[i]->state, &ch->bq);
+    free(ch->left_out);
+    free(ch->acquired);
     for (int i = 0; ch->bdata && i < nc; i++)
         free(ch->bdata[i]);
     free(ch->bdata);
@@ -335,8 +348,33 @@ int sky_fast_sed_components(const sky_sky *sky, char *names, size_t size)
     return n;
 }
 
+
+int sky_component_smoothing(const sky_sky *sky, int i, sky_error *why)
+{
+    const sky_component *c = sky->comp[i];
+    sky_error ignored;
+    return c->type->smoothing ? c->type->smoothing(c->state, why ? why : &ignored)
+                              : SKY_SMOOTHING_NONE;
+}
+
+int sky_component_total(const sky_sky *sky)
+{
+    return sky ? sky->ncomp : 0;
+}
+
+int sky_self_smoothing_count(const sky_sky *sky)
+{
+    int n = 0;
+    for (int i = 0; sky && i < sky->ncomp; i++)
+        n += sky_component_smoothing(sky, i, NULL) != SKY_SMOOTHING_NONE;
+    return n;
+}
+
+/* `smoothed`: the channel will be smoothed by the pipeline, which then adds
+ * the components that smooth themselves (sky_add_self_smoothed): they are
+ * left out here. */
 static int channel_prepare(const sky_sky *sky, const sky_band *band, const char *unit,
-                           channel *ch, sky_error *err)
+                           int smoothed, channel *ch, sky_error *err)
 {
     sky_unit out_unit;
     const int nc = sky->ncomp;
@@ -351,8 +389,26 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
     ch->factor_is_scalar = factor_is_scalar(band, &out_unit);
     ch->f32 = calloc((size_t)nc, sizeof *ch->f32);
     ch->bdata = calloc((size_t)nc, sizeof *ch->bdata);
-    if (!ch->f32 || !ch->bdata)
+    ch->left_out = calloc((size_t)nc, 1);
+    ch->acquired = calloc((size_t)nc, 1);
+    if (!ch->f32 || !ch->bdata || !ch->left_out || !ch->acquired)
         return sky_nomem(err, "evaluation scratch");
+    for (int i = 0; i < nc; i++) {
+        sky_error why = {0};
+        const int mode = sky_component_smoothing(sky, i, &why);
+        if (mode == SKY_SMOOTHING_NONE)
+            continue;
+        if (smoothed && !sky_region_is_full(&sky->part) &&
+            !sky->comp[i]->type->emission_smoothed_part)
+            return sky_fail(err, SKY_EINVAL, "component %s applies the beam itself "
+                            "(includes_smoothing), over the whole sky only: run it smoothed "
+                            "in one process (not under mpirun)", sky->comp[i]->label);
+        if (smoothed)
+            ch->left_out[i] = 1;
+        else if (mode == SKY_SMOOTHING_REQUIRED)
+            return sky_fail(err, SKY_EINVAL, "component %s: %s", sky->comp[i]->label,
+                            why.msg);
+    }
     /* Band data (random draws) in component order from one generator seeded
      * for this evaluation: every call, every channel and every pixel range
      * sees the same. */
@@ -368,8 +424,17 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
         else
             rc = c->type->prepare(c->state, &ch->bq, &rng, ch->bdata[i], err);
     }
+    for (int i = 0; i < nc && !rc; i++) { /* templates read for this band */
+        sky_component *c = sky->comp[i];
+        if (!c->type->acquire || ch->left_out[i])
+            continue;
+        if (!(rc = c->type->acquire(c->state, &ch->bq, c, err)))
+            ch->acquired[i] = 1;
+    }
     for (int i = 0; i < nc && !rc; i++) {
         const sky_component *c = sky->comp[i];
+        if (ch->left_out[i]) /* zeros here: the rest of the sky keeps its own type */
+            continue;
         ch->f32[i] = c->type->f32_output ? c->type->f32_output(c->state, &ch->bq) : 0;
     }
     return rc;
@@ -395,6 +460,13 @@ static int channel_coarse(const sky_sky *sky, channel *ch, int64_t first, int64_
 int sky_bands_prepare(const sky_sky *sky, int nchan, const sky_band *bands,
                       const char *const *units, sky_bands **out, sky_error *err)
 {
+    return sky_bands_prepare_smoothed(sky, nchan, bands, units, NULL, out, err);
+}
+
+int sky_bands_prepare_smoothed(const sky_sky *sky, int nchan, const sky_band *bands,
+                               const char *const *units, const int *smoothed, sky_bands **out,
+                               sky_error *err)
+{
     *out = NULL;
     if (!sky || !bands || !units || nchan < 1)
         return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
@@ -409,7 +481,8 @@ int sky_bands_prepare(const sky_sky *sky, int nchan, const sky_band *bands,
     b->sky = sky;
     int rc = SKY_OK;
     for (; b->nchan < nchan && !rc; b->nchan++)
-        rc = channel_prepare(sky, &bands[b->nchan], units[b->nchan], &b->ch[b->nchan], err);
+        rc = channel_prepare(sky, &bands[b->nchan], units[b->nchan],
+                             smoothed ? smoothed[b->nchan] : 0, &b->ch[b->nchan], err);
     if (rc) {
         sky_bands_free(b);
         return rc;
@@ -424,7 +497,7 @@ void sky_bands_free(sky_bands *b)
         return;
     for (int c = 0; c < b->nchan; c++) {
         coarse_free(&b->ch[c], b->sky->ncomp);
-        channel_free(&b->ch[c], b->sky->ncomp);
+        channel_free(b->sky, &b->ch[c]);
     }
     free(b->ch);
     free(b);
@@ -452,7 +525,10 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
         const int first_group = sky->group[i] == sky->group[0];
         double *sum = first_group ? a : g; /* this group's running sum */
         double *dst = starts_group ? sum : v;
-        if (c->eval_nside == sky->nside) {
+        if (ch->left_out[i]) { /* added after the pipeline's smoothing */
+            for (int s = 0; s < 3; s++)
+                memset(dst + s * BLOCK, 0, (size_t)m * sizeof *dst);
+        } else if (c->eval_nside == sky->nside) {
             c->type->emission(c->state, &ch->bq, ch->bdata[i], p0, m, dst, dst + BLOCK,
                               dst + 2 * BLOCK);
         } else {
@@ -564,10 +640,19 @@ int sky_emission_channels_strided(const sky_sky *sky, int nchan, const sky_band 
                                   const char *const *units, int64_t first, int64_t count,
                                   double *const *out, int64_t stride, sky_error *err)
 {
+    return sky_emission_channels_smoothed(sky, nchan, bands, units, NULL, first, count, out,
+                                          stride, err);
+}
+
+int sky_emission_channels_smoothed(const sky_sky *sky, int nchan, const sky_band *bands,
+                                   const char *const *units, const int *smoothed,
+                                   int64_t first, int64_t count, double *const *out,
+                                   int64_t stride, sky_error *err)
+{
     if (!sky || !bands || !units || !out || nchan < 1)
         return sky_fail(err, SKY_EINVAL, "sky_emission: NULL argument or no channel");
     sky_bands *b;
-    int rc = sky_bands_prepare(sky, nchan, bands, units, &b, err);
+    int rc = sky_bands_prepare_smoothed(sky, nchan, bands, units, smoothed, &b, err);
     if (!rc)
         rc = sky_bands_emission(b, first, count, out, stride, err);
     sky_bands_free(b);
@@ -616,4 +701,67 @@ int sky_emission_f32(const sky_sky *sky, const sky_band *band, const char *unit,
     *f32 = sum_is_f32(sky, &bq) && factor_is_scalar(band, &out_unit);
     sky_bandq_free(&bq);
     return SKY_OK;
+}
+
+int sky_add_self_smoothed(const sky_sky *sky, const sky_band *band, const char *unit,
+                          double scale, const sky_smooth_opts *o, sky_smoothed *r,
+                          sky_error *err)
+{
+    return sky_add_self_smoothed_part(sky, band, unit, scale, o, NULL, r, err);
+}
+
+int sky_add_self_smoothed_part(const sky_sky *sky, const sky_band *band, const char *unit,
+                               double scale, const sky_smooth_opts *o,
+                               const sky_region *out_part, sky_smoothed *r, sky_error *err)
+{
+    if (!sky_self_smoothing_count(sky))
+        return SKY_OK;
+    sky_region whole;
+    sky_region_full(r->nside, &whole);
+    if (!out_part)
+        out_part = &whole;
+    const int full = sky_region_is_full(out_part);
+    for (int i = 0; i < sky->ncomp && !full; i++)
+        if (sky_component_smoothing(sky, i, NULL) != SKY_SMOOTHING_NONE &&
+            !sky->comp[i]->type->emission_smoothed_part)
+            return sky_fail(err, SKY_EINVAL, "component %s applies the beam itself "
+                            "(includes_smoothing), over the whole sky only",
+                            sky->comp[i]->label);
+    const int64_t npo = sky_region_npix(out_part);
+    const int64_t ncar = (int64_t)r->ny * r->nx;
+    channel ch;
+    /* the band, unit factor and band data (in component order, as for any
+     * evaluation); the self-smoothing components are left out of it */
+    int rc = channel_prepare(sky, band, unit, 1, &ch, err);
+    double *hp = NULL, *car = NULL;
+    if (!rc && ((r->hp && !(hp = sky_big_alloc((size_t)(3 * npo) * sizeof *hp))) ||
+                (r->car && !(car = sky_big_alloc((size_t)(3 * ncar) * sizeof *car)))))
+        rc = sky_nomem(err, "a self-smoothed component's map");
+    for (int i = 0; i < sky->ncomp && !rc; i++) {
+        sky_component *c = sky->comp[i];
+        const double *bdata = ch.bdata ? ch.bdata[i] : NULL;
+        if (!ch.left_out[i])
+            continue;
+        if (c->type->acquire && (rc = c->type->acquire(c->state, &ch.bq, c, err)))
+            break;
+        rc = full ? c->type->emission_smoothed(c->state, &ch.bq, bdata, sky->nside, o, hp, car,
+                                               err)
+                  : c->type->emission_smoothed_part(c->state, &ch.bq, bdata, sky->nside, o,
+                                                    out_part, hp, car, err);
+        if (c->type->acquire)
+            c->type->release(c->state, &ch.bq);
+        if (rc) {
+            sky_prefix(err, rc, "component %s: ", c->label);
+            break;
+        }
+        const double f = ch.factor * scale;
+        for (int64_t k = 0; hp && k < 3 * npo; k++)
+            r->hp[k] += f * hp[k];
+        for (int64_t k = 0; car && k < 3 * ncar; k++)
+            r->car[k] += f * car[k];
+    }
+    free(hp);
+    free(car);
+    channel_free(sky, &ch);
+    return rc;
 }

@@ -21,6 +21,10 @@
 #include "io/fits_map.h"
 #include "skymodel.h"
 
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 static char *trim(char *s)
 {
     while (*s == ' ')
@@ -61,8 +65,11 @@ static void run_case(char *line)
     int nw = strcmp(field[4], "-") ? parse_list(field[4], weights, 64) : 0;
 
     /* optional 8th field: space-separated tol=X (default 1e-5), seed=N
-     * (sky_options.seed), set=PRESET:KEY=true|false|NUMBER|STRING (a preset parameter) */
-    double tol = 1e-5;
+     * (sky_options.seed), set=PRESET:KEY=true|false|NUMBER|STRING (a preset parameter),
+     * fwhm=ARCMIN and lmax=L (the channel smoothed as `sim --fwhm --lmax`, through
+     * sky_channels_maps). A preset ending in .toml is a --config file in data/. */
+    double tol = 1e-5, fwhm = 0;
+    int lmax = -1;
     long long seed = SKY_SEED_PRESET;
     char sets[4][128];
     int nsets = 0;
@@ -74,6 +81,10 @@ static void run_case(char *line)
                 tol = atof(o + 4);
             else if (!strncmp(o, "seed=", 5))
                 seed = atoll(o + 5);
+            else if (!strncmp(o, "fwhm=", 5))
+                fwhm = atof(o + 5);
+            else if (!strncmp(o, "lmax=", 5))
+                lmax = atoi(o + 5);
             else if (!strncmp(o, "set=", 4) && nsets < 4)
                 snprintf(sets[nsets++], sizeof sets[0], "%s", o + 4);
             else
@@ -88,7 +99,12 @@ static void run_case(char *line)
     char *save = NULL;
     for (char *p = strtok_r(presets, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         const int first_comp = sky_config_count(cfg);
-        CHECK(sky_config_add_preset(cfg, p, &err) == SKY_OK, "%s: %s", name, err.msg);
+        const size_t plen = strlen(p);
+        char toml[300];
+        snprintf(toml, sizeof toml, "data/%s", p);
+        CHECK((plen > 5 && !strcmp(p + plen - 5, ".toml") ? sky_config_add_file(cfg, toml, &err)
+                                                           : sky_config_add_preset(cfg, p, &err))
+                  == SKY_OK, "%s: %s", name, err.msg);
         for (int k = 0; k < nsets; k++) {
             char what[128], *colon = strchr(strcpy(what, sets[k]), ':');
             char *eq = colon ? strchr(colon, '=') : NULL;
@@ -128,7 +144,24 @@ static void run_case(char *line)
     const int64_t npix = sky_npix(sky);
     double *iqu = malloc(3 * npix * sizeof *iqu);
     sky_band band = {n, freqs, nw ? weights : NULL};
-    rc = sky_emission(sky, &band, unit, iqu, &err);
+    sky_smooth_opts so;
+    sky_smooth_opts_init(&so);
+    so.fwhm_rad = fwhm / 60 * M_PI / 180;
+    so.lmax = lmax;
+    if (fwhm > 0) { /* the pipeline's smoothed channel */
+        sky_channel ch;
+        sky_channel_init(&ch);
+        ch.band = band;
+        ch.unit = unit;
+        ch.smooth = &so;
+        double *maps[1] = {NULL};
+        rc = sky_channels_maps(sky, 1, &ch, maps, &err);
+        if (!rc)
+            memcpy(iqu, maps[0], 3 * npix * sizeof *iqu);
+        free(maps[0]);
+    } else {
+        rc = sky_emission(sky, &band, unit, iqu, &err);
+    }
     CHECK(rc == SKY_OK, "%s: %s", name, err.msg);
 
     sky_hmap refm[3];
@@ -165,6 +198,12 @@ static void run_case(char *line)
         printf("%-45s max |diff|/rms I %.1e Q %.1e U %.1e\n", name, worst[0], worst[1], worst[2]);
     }
 
+    if (fwhm > 0) { /* the checks below are of unsmoothed evaluations */
+        free(iqu);
+        sky_free(sky);
+        sky_config_free(cfg);
+        return;
+    }
     /* a pixel range gives the same values as the full sky */
     int64_t first = npix / 3, count = npix / 2 + 1;
     double *part = malloc(3 * count * sizeof *part);

@@ -410,8 +410,8 @@ int main(int argc, char **argv)
     snprintf(empty, sizeof empty, "%s/empty", other);
     mkdir(empty, 0755);
     expect_bad("bad set", "--set 'tsz5': expected all, pysm2, hires, extragalactic, websky, "
-               "agora, halfdome, co or a preset (d9-d12, s4-s7, c3, c4, tsz1-tsz4, ksz1-ksz3, "
-               "co1-co3)", empty,
+               "agora, halfdome, co, grids or a preset (d9-d12, s4-s7, c3, c4, tsz1-tsz4, "
+               "ksz1-ksz3, co1-co3, cib1, rg1, rg2, rg3)", empty,
                (const char *[]){"templates", "--nside", "2", "--set", "co,tsz5", empty, NULL});
     expect_bad("real with pysm2", "--real-nside with --set 'co,pysm2': expected only "
                "extragalactic sets", empty,

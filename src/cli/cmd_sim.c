@@ -468,9 +468,8 @@ int sky_cmd_sim(int argc, char **argv)
         rc = sky_channels_evaluate(sky, 1, &ch, &iqu, &err);
         cli_progress_done();
         if (!rc)
-            rc = cli_smooth_and_write(iqu, (int)nside, 3, &smooth, cli_get(&p, "beam-window"),
-                                      out, car_path, units, prov, ch.dtype, overwrite,
-                                      verbose, &err);
+            rc = cli_smooth_channel_and_write(sky, &ch, iqu, cli_get(&p, "beam-window"), out,
+                                              car_path, units, prov, overwrite, verbose, &err);
         if (car_only)
             car_plot = car_path; /* what --plot draws */
         else

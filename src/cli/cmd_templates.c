@@ -16,14 +16,17 @@ static const cli_option templates_options[] = {
     {"nside", 'n', "N", "HEALPix nside of the maps: a power of two from 1 to 8192", 0},
     {"real-nside", 0, NULL, "instead of --nside: each extragalactic file at the nside of "
                             "PySM's (WebSky CMB 512 or 4096 as named, ksz 4096, the other SZ "
-                            "maps 8192 (3.2 GB each), CO 512 or 2048 as named)", 0},
+                            "maps 8192 (3.2 GB each), CO 512 or 2048 as named; the cib1 "
+                            "and rg1 grids 4096, rg3's 2048, 4096, 8192 as named; rg2's "
+                            "catalogue with the real 370k sources)", 0},
     {"seed", 's', "S", "random seed, a non-negative integer (default 1)", 0},
     {"set", 0, "LIST", "comma-separated: pysm2 (d0-d8, s0-s3, f1, a1, a2, c1, c2), hires "
                        "(d9-d12, s4-s7: maps at this nside, alm and spectra to lmax 2 nside), "
                        "websky (c3, c4, ksz1, tsz1), agora (ksz2, ksz3, tsz2, tsz3), halfdome "
                        "(tsz4), co (co1-co3), extragalactic (websky, agora, halfdome, co), "
-                       "presets one by one (d9-d12, s4-s7, c3, c4, tsz1-tsz4, ksz1-ksz3, "
-                       "co1-co3), or all (default)", 0},
+                       "grids (cib1, rg1, rg3), presets one by one (d9-d12, s4-s7, c3, c4, "
+                       "tsz1-tsz4, ksz1-ksz3, co1-co3, cib1, rg1, rg3; rg2: an HDF5 "
+                       "catalogue of 3000 sources), or all (default)", 0},
     {"force", 0, NULL, "replace files that exist", 0},
     {"quiet", 'q', NULL, "print nothing but errors", 0},
     {"help", 'h', NULL, "show this help", 0},
@@ -69,7 +72,12 @@ static int parse_sets(const char *list, int *sets, sky_error *err)
                  {"tsz4", SKY_SYNTH_TSZ4},
                  {"co1", SKY_SYNTH_CO_LINES},
                  {"co2", SKY_SYNTH_CO_LINES | SKY_SYNTH_CO_POL},
-                 {"co3", SKY_SYNTH_CO}};
+                 {"co3", SKY_SYNTH_CO},
+                 {"grids", SKY_SYNTH_GRIDS},
+                 {"cib1", SKY_SYNTH_CIB1},
+                 {"rg1", SKY_SYNTH_RG1},
+                 {"rg3", SKY_SYNTH_RG3},
+                 {"rg2", SKY_SYNTH_RG2}};
     const int nknown = (int)(sizeof known / sizeof *known);
     *sets = 0;
     for (const char *a = list; *a;) {
@@ -80,8 +88,9 @@ static int parse_sets(const char *list, int *sets, sky_error *err)
             k++;
         if (k == nknown)
             return sky_fail(err, SKY_EINVAL, "--set '%.*s': expected all, pysm2, hires, "
-                            "extragalactic, websky, agora, halfdome, co or a preset (d9-d12, "
-                            "s4-s7, c3, c4, tsz1-tsz4, ksz1-ksz3, co1-co3)", (int)n, a);
+                            "extragalactic, websky, agora, halfdome, co, grids or a preset "
+                            "(d9-d12, s4-s7, c3, c4, tsz1-tsz4, ksz1-ksz3, co1-co3, cib1, rg1, "
+                            "rg2, rg3)", (int)n, a);
         *sets |= known[k].bits;
         a += n + (b != NULL);
     }
@@ -125,10 +134,10 @@ int sky_cmd_templates(int argc, char **argv)
         rc = cli_int("--seed", cli_get(&p, "seed"), 0, 9007199254740991LL, &seed, &err);
     if (!rc)
         rc = parse_sets(set, &sets, &err);
-    if (!rc && real && (sets & ~SKY_SYNTH_EXTRAGALACTIC))
+    if (!rc && real && (sets & ~SKY_SYNTH_REAL_SETS))
         rc = sky_fail(&err, SKY_EINVAL, "--real-nside with --set '%s': expected only "
-                      "extragalactic sets (extragalactic, websky, agora, halfdome, co or their "
-                      "presets)", set);
+                      "extragalactic sets (extragalactic, websky, agora, halfdome, co, grids "
+                      "or their presets, rg2)", set);
     if (!rc) {
         const int quiet = cli_has(&p, "quiet");
         rc = sky_synth_templates(p.pos[0], real ? SKY_SYNTH_REAL_NSIDE : (int)nside,

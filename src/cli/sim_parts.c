@@ -27,18 +27,22 @@
 
 enum { CHUNK = 1 << 20 }; /* pixels evaluated and written at a time with --parts */
 
-int cli_smooth_part_and_write(double *map, int nside, int ncomp,
-                              const sky_smooth_opts *o, const char *beam_file,
-                              const char *out_path, const char *car_path,
-                              const char *const *units, const sky_prov *prov, int dtype,
-                              int overwrite, int verbose, sky_error *err)
+/* cli_smooth_part_and_write, and with `sky` and `ch` (may be NULL) the
+ * components of `sky` that apply the beam themselves added to the channel */
+static int smooth_part_and_write(const sky_sky *sky, const sky_channel *ch, double *map,
+                                 int nside, int ncomp, const sky_smooth_opts *o,
+                                 const char *beam_file, const char *out_path,
+                                 const char *car_path, const char *const *units,
+                                 const sky_prov *prov, int dtype, int overwrite, int verbose,
+                                 sky_error *err)
 {
     const int rank = sky_par_rank(), size = sky_par_size();
     const double t0 = sky_clock_seconds(), tsht = sky_sht_seconds();
     sky_smoothed r;
     cli_progress_start("transforms of %s over %d processes", out_path ? out_path : car_path,
                        size);
-    int rc = sky_smooth_map_parts(map, nside, ncomp, o, out_path != NULL, &r, err);
+    int rc = sky && ch ? sky_channel_smooth_map_parts(sky, ch, map, out_path != NULL, &r, err)
+                       : sky_smooth_map_parts(map, nside, ncomp, o, out_path != NULL, &r, err);
     cli_progress_done();
     if (rc)
         return rc;
@@ -58,6 +62,16 @@ int cli_smooth_part_and_write(double *map, int nside, int ncomp,
     }
     sky_smoothed_free(&r);
     return rc;
+}
+
+int cli_smooth_part_and_write(double *map, int nside, int ncomp,
+                              const sky_smooth_opts *o, const char *beam_file,
+                              const char *out_path, const char *car_path,
+                              const char *const *units, const sky_prov *prov, int dtype,
+                              int overwrite, int verbose, sky_error *err)
+{
+    return smooth_part_and_write(NULL, NULL, map, nside, ncomp, o, beam_file, out_path,
+                                 car_path, units, prov, dtype, overwrite, verbose, err);
 }
 
 int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
@@ -90,8 +104,11 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
     cli_progress_start("emission of each process's part");
     rc = sky_channels_evaluate(sky, 1, &t->ch, &map, err);
     cli_progress_done();
-    sky_free(sky); /* the templates are not needed again */
-    sky = NULL;
+    if (!smooth) { /* the templates are not needed again (smoothed: components that apply
+                      the beam themselves add their map after the transforms) */
+        sky_free(sky);
+        sky = NULL;
+    }
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     if (say)
@@ -105,8 +122,9 @@ int cli_sim_parts(const cli_parsed *p, int nside, long long seed, int verbose,
         goto done;
     }
 
-    rc = cli_smooth_part_and_write(map, nside, 3, smooth, cli_get(p, "beam-window"), t->out,
-                                   t->car, units, prov, t->ch.dtype, t->overwrite, verbose, err);
+    rc = smooth_part_and_write(sky, &t->ch, map, nside, 3, smooth, cli_get(p, "beam-window"),
+                               t->out, t->car, units, prov, t->ch.dtype, t->overwrite, verbose,
+                               err);
 done:
     if (!rc) {
         const double peak = sky_par_max(cli_peak_rss_mb());

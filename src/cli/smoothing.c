@@ -174,6 +174,26 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
     return rc;
 }
 
+int cli_smooth_channel_and_write(const sky_sky *sky, const sky_channel *ch, double *map,
+                                 const char *beam_file, const char *out, const char *car_path,
+                                 const char *const *units, const sky_prov *prov, int overwrite,
+                                 int verbose, sky_error *err)
+{
+    const sky_smooth_opts *o = ch->smooth;
+    const int nside = sky_nside(sky), nside_out = o->nside_out ? o->nside_out : nside;
+    sky_smoothed r;
+    cli_progress_start("transforms of %s (nside %d, lmax %d)", out ? out : car_path, nside,
+                       o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out));
+    int rc = sky_channel_smooth_map(sky, ch, map, out != NULL, &r, err);
+    cli_progress_done();
+    if (rc)
+        return rc;
+    rc = cli_write_smoothed(&r, o, beam_file, out, car_path, units, prov, ch->dtype, overwrite,
+                            verbose, err);
+    sky_smoothed_free(&r);
+    return rc;
+}
+
 int cli_check_outputs(const cli_parsed *p, const char *out, const sky_smooth_opts *o,
                       sky_outdirs *made, sky_error *err)
 {

@@ -55,6 +55,14 @@ int cli_smooth_and_write(double *map, int nside, int ncomp, const sky_smooth_opt
                          const char *const *units, const sky_prov *prov, int dtype,
                          int overwrite, int verbose, sky_error *err);
 
+/* The same for a channel of `sky` (ch->smooth set), its map evaluated by
+ * sky_channels_evaluate: sky_channel_smooth_map, so that components applying
+ * the beam themselves (includes_smoothing) are added as they smooth. */
+int cli_smooth_channel_and_write(const sky_sky *sky, const sky_channel *ch, double *map,
+                                 const char *beam_file, const char *out, const char *car_path,
+                                 const char *const *units, const sky_prov *prov, int overwrite,
+                                 int verbose, sky_error *err);
+
 /* The two halves of cli_smooth_and_write, for maps smoothed side by side
  * (one per thread) and written in order: sky_smooth_map with progress for
  * `label` (NULL: none, as from a thread), and sky_write_smoothed with the

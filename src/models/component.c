@@ -13,6 +13,7 @@
 #include "component.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "io/fits_alm.h"
 #include "io/fits_map.h"
 #include "parallel/comm.h"
@@ -405,6 +407,46 @@ int sky_load_cl(sky_loader *ld, const char *path, const char *target, double **c
     }
     free(file);
     return rc;
+}
+
+int sky_loader_map_shape(sky_loader *ld, const char *path, int *ncols, int *nside, char *file,
+                         size_t n, sky_error *err)
+{
+    char name[1024], *found = NULL;
+    if (sky_expand_nside(path, ld->templates_nside, name, sizeof name) < 0)
+        return sky_fail(err, SKY_EINVAL, "component %s: template %s is named by nside but the "
+                        "component has no available_nside", ld->label, path);
+    int rc = sky_datapath_find(ld->dp, name, &found, err);
+    if (rc)
+        return rc;
+    snprintf(file, n, "%s", found);
+    rc = sky_fits_map_shape(found, ncols, nside, err);
+    free(found);
+    if (rc)
+        sky_prefix(err, rc, "component %s: ", ld->label);
+    return rc;
+}
+
+const char *sky_loader_label(const sky_loader *ld)
+{
+    return ld->label;
+}
+
+int sky_loader_templates_nside(const sky_loader *ld)
+{
+    return ld->templates_nside;
+}
+
+void sky_loader_warn(sky_loader *ld, const char *fmt, ...)
+{
+    if (!ld->log || ld->verbose < 1)
+        return;
+    char line[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    sky_logf(ld->log, ld->log_ctx, "warning: component %s: %s", ld->label, line);
 }
 
 void sky_loader_global_rng(sky_loader *ld)

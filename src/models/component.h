@@ -38,6 +38,10 @@ struct sky_component {
         const char *key;
         uint32_t value;
     } seeds[4];
+    /* the sky's log (sky_options), for warnings during an evaluation */
+    void (*log)(void *ctx, const char *line);
+    void *log_ctx;
+    int verbose;
 };
 
 typedef struct sky_component sky_component;

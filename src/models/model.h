@@ -60,6 +60,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "healpix/healpix.h"
 #include "io/text_table.h"
 #include "params.h"
@@ -105,7 +106,48 @@ typedef struct sky_model_type {
     /* Optional: 1 when this component integrates bands with bq.fast through
      * tabulated spectra (its band_data_len and prepare then build them). */
     int (*fast_sed)(const void *state);
+    /* Optional, for models that read their templates only when a band needs
+     * them (PySM's InterpolatingComponent: the grid maps bracketing the
+     * band): acquire() is called for each channel of an evaluation before
+     * its pixel loop (after prepare), reads through the loader what `band`
+     * needs and keeps it in the state for emission(); release() is called
+     * with the same band once the evaluation is over. Calls come in pairs,
+     * possibly for several channels (and evaluations) at once: the model
+     * counts its users and serialises its own updates (interp_grid.h). */
+    int (*acquire)(void *state, const sky_bandq *band, sky_loader *ld, sky_error *err);
+    void (*release)(void *state, const sky_bandq *band);
+    /*
+     * Optional (PySM's includes_smoothing): whether the component applies a
+     * channel's beam itself instead of being smoothed by the pipeline.
+     * SKY_SMOOTHING_NONE (or no function): smoothed with the rest of the sky.
+     * SKY_SMOOTHING_OWN: evaluated by emission() when the channel has no
+     * smoothing, and by emission_smoothed() when it has (the rest of the sky
+     * is summed and smoothed without it, then its map is added).
+     * SKY_SMOOTHING_REQUIRED: the same, but it cannot be evaluated without
+     * a beam (rg3: maps carrying a beam that must be divided out); `why`
+     * receives the one-line reason.
+     */
+    int (*smoothing)(const void *state, sky_error *why);
+    /* Its emission for `band` (prepared, bdata from prepare(), acquired)
+     * in uK_RJ with the smoothing `o` applied by itself: the HEALPix map at
+     * o's output nside into `out` (3 x npix, whole sky; NULL when not
+     * wanted) and the CAR map into `car` (3 x ny x nx; NULL when not
+     * wanted). `nside` is the sky's. Whole sky only (not a part). */
+    int (*emission_smoothed)(const void *state, const sky_bandq *band, const double *bdata,
+                             int nside, const sky_smooth_opts *o, double *out, double *car,
+                             sky_error *err);
+    /* Optional: the same for one process's part of the sky under MPI: `out`
+     * holds the pixels of `out_part` (a region at o's output nside, back to
+     * back as sky_region_index places them), `car` the whole CAR map on the
+     * process that makes it (NULL elsewhere). A component with it runs
+     * smoothed under mpirun; without it, only in one process. */
+    int (*emission_smoothed_part)(const void *state, const sky_bandq *band, const double *bdata,
+                                  int nside, const sky_smooth_opts *o,
+                                  const sky_region *out_part, double *out, double *car,
+                                  sky_error *err);
 } sky_model_type;
+
+enum { SKY_SMOOTHING_NONE = 0, SKY_SMOOTHING_OWN = 1, SKY_SMOOTHING_REQUIRED = 2 };
 
 /* A quantity that is either one constant or a value per pixel. */
 typedef struct sky_field {
@@ -286,6 +328,21 @@ int sky_load_cl(sky_loader *ld, const char *path, const char *target, double **c
 
 /* A text table (numpy.loadtxt layout) owned by the loader. */
 int sky_load_table(sky_loader *ld, const char *path, const sky_table **out, sky_error *err);
+
+/* The shape of template `path` (a PySM relative path, {nside} filled as
+ * sky_load_maps fills it) without reading it: its columns and nside, and
+ * the file found (into file[n]) for messages. */
+int sky_loader_map_shape(sky_loader *ld, const char *path, int *ncols, int *nside, char *file,
+                         size_t n, sky_error *err);
+/* The component's templates nside (available_nside's closest to the sky's,
+ * as PySM's templates_nside), 0 without available_nside. */
+int sky_loader_templates_nside(const sky_loader *ld);
+/* The component's label, for messages. */
+const char *sky_loader_label(const sky_loader *ld);
+
+/* A warning during an evaluation (a band outside a model's range), one line
+ * to the sky's log (sky_options.log) unless the sky is quiet. */
+void sky_loader_warn(sky_loader *ld, const char *fmt, ...) SKY_PRINTF(2, 3);
 
 /* The model registry (registry.c). */
 const sky_model_type *sky_model_find(const char *name);

@@ -54,6 +54,10 @@
     S("amp", "3366.6 uK_CMB"), S("dip_lon", "263.986 deg"), S("dip_lat", "48.247 deg"),        \
         S("T_cmb", "2.72548 K_CMB")
 #define SZ(type, file, max) S("sz_type", type), S("template_name", file), N("max_nside", max)
+/* WebSkyCIB / WebSkyRadioGalaxies (cib1, rg1) */
+#define WEBSKY_GRID(units, spt)                                                                  \
+    S("websky_version", "0.4"), S("input_units", units), S("interpolation_kind", "linear"),     \
+        B("apply_SPT_correction", spt), N("max_nside", 4096)
 #define AGORA(what, lensed) "agora/agora_" what "NG_bahamas80_bnd_unb_1.0e+12_1.0e+18" lensed ".fits"
 
 static const sky_preset presets[] = {
@@ -210,6 +214,28 @@ static const sky_preset presets[] = {
      {{NULL, "COLines",
        {B("has_polarization", 1), N("polarization_fraction", 0.001),
         B("include_high_galactic_latitude_clouds", 1)}}}},
+    {"cib1", "CIB, WebSky 0.4 maps on 46 frequencies (17-1080 GHz, SPT-corrected), "
+             "interpolated linearly, intensity only",
+     {{NULL, "WebSkyCIB", {WEBSKY_GRID("MJy / sr", 1)}}}},
+    {"rg1", "radio galaxies below the catalogue cut, WebSky 0.4 maps on 46 frequencies, "
+            "interpolated linearly, intensity only",
+     {{NULL, "WebSkyRadioGalaxies", {WEBSKY_GRID("Jy / sr", 0)}}}},
+    {"rg2", "radio galaxies, the WebSky 0.4 catalogue of sources above 1 mJy (HDF5), each "
+            "painted with the beam or put in its pixel",
+     {{NULL, "PointSourceCatalog",
+       {S("catalog_filename",
+          "websky/0.4/radio_catalog/websky_high_flux_catalog_1mJy_2025.09.09.h5"),
+        N("max_nside", 8192)}}}},
+    {"rg3", "radio galaxies, WebSky 0.4 background maps on 16 frequencies (1-1000 GHz) "
+            "carrying a beam: needs --fwhm (the component smooths itself)",
+     {{NULL, "InterpolatingComponent",
+       {S("input_units", "uK_RJ"),
+        S("freqs", "[1.0, 10.0, 18.7, 24.5, 44.0, 70.0, 100.0, 143.0, 217.0, 353.0, 545.0, "
+                   "643.0, 729.0, 857.0, 906.0, 1000.0]"),
+        S("path", "websky/0.4/radio_catalog/background/{nside}"),
+        S("interpolation_kind", "linear"), S("available_nside", "[2048, 4096, 8192]"),
+        S("pre_applied_beam", "{2048=5.1, 4096=2.6, 8192=0.9}"),
+        S("pre_applied_beam_units", "arcmin"), N("max_nside", 8192)}}}},
 };
 
 int sky_preset_count(void)

@@ -25,7 +25,11 @@
     SKY_MODEL(cmb_dipole)                                                                        \
     SKY_MODEL(websky_cmb)                                                                        \
     SKY_MODEL(simple_sz)                                                                         \
-    SKY_MODEL(co_lines)
+    SKY_MODEL(co_lines)                                                                          \
+    SKY_MODEL(point_source_catalog)                                                              \
+    SKY_MODEL(interpolating)                                                                     \
+    SKY_MODEL(websky_cib)                                                                        \
+    SKY_MODEL(websky_radio)
 
 #define SKY_MODEL_DECLARE(id) extern const sky_model_type sky_model_##id;
 SKY_MODELS(SKY_MODEL_DECLARE)

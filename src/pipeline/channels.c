@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "skymodel.h"
+#include "sky_eval.h"
 
 void sky_channel_init(sky_channel *ch)
 {
@@ -62,8 +63,18 @@ int sky_channels_prepare(const sky_sky *sky, int nchan, const sky_channel *chans
         bands[c] = chans[c].band;
         units[c] = chans[c].unit ? chans[c].unit : "uK_RJ";
     }
+    /* a smoothed channel leaves out the components that smooth themselves:
+     * sky_channel_smooth_map adds them after the pipeline's smoothing */
+    int one_smoothed;
+    int *smoothed = nchan == 1 ? &one_smoothed : malloc((size_t)nchan * sizeof *smoothed);
+    if (!rc && !smoothed)
+        rc = sky_nomem(err, "the channel list");
+    for (int c = 0; c < nchan && !rc; c++)
+        smoothed[c] = chans[c].smooth != NULL;
     if (!rc)
-        rc = sky_bands_prepare(sky, nchan, bands, units, out, err);
+        rc = sky_bands_prepare_smoothed(sky, nchan, bands, units, smoothed, out, err);
+    if (nchan > 1)
+        free(smoothed);
     if (nchan > 1) {
         free(bands);
         free(units);

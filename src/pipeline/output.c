@@ -21,6 +21,7 @@
 #include "sht/sht.h"
 #include "sht/smooth.h"
 #include "skymodel.h"
+#include "sky_eval.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -121,6 +122,56 @@ int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o, const ch
     return rc;
 }
 
+/* sky_smooth_map's result for a map that is zero everywhere (a sky whose
+ * every component applies the beam itself): zeros of the output shapes,
+ * without the transforms (at nside 4096 they would cost minutes). */
+static int smoothed_zeros(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                          int healpix, sky_smoothed *r, sky_error *err)
+{
+    const int nside_out = o->nside_out ? o->nside_out : nside;
+    const int64_t npo = 12 * (int64_t)nside_out * nside_out;
+    int rc;
+    memset(r, 0, sizeof *r);
+    r->nside_in = nside;
+    r->nside = nside_out;
+    r->ncomp = ncomp;
+    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &r->ny, &r->nx, err)))
+        return rc;
+    double *hp = !healpix            ? NULL
+                 : nside_out == nside ? map
+                                      : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
+    double *car = r->ny ? calloc((size_t)ncomp * r->ny * r->nx, sizeof *car) : NULL;
+    if ((healpix && !hp) || (r->ny && !car)) {
+        if (hp != map)
+            free(hp);
+        free(car);
+        return sky_nomem(err, "the smoothed maps");
+    }
+    if (hp)
+        memset(hp, 0, (size_t)(ncomp * npo) * sizeof *hp);
+    r->hp = hp;
+    r->own = hp && hp != map;
+    r->car = car;
+    r->rep.lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out);
+    r->rep.method = "none: self-smoothed"; /* no transform made */
+    return SKY_OK;
+}
+
+int sky_channel_smooth_map(const sky_sky *sky, const sky_channel *ch, double *map, int healpix,
+                           sky_smoothed *r, sky_error *err)
+{
+    if (!sky || !ch || !ch->smooth || !map || !r)
+        return sky_fail(err, SKY_EINVAL, "sky_channel_smooth_map: NULL argument or an "
+                        "unsmoothed channel");
+    int rc = sky_self_smoothing_count(sky) == sky_component_total(sky)
+                 ? smoothed_zeros(map, sky_nside(sky), 3, ch->smooth, healpix, r, err)
+                 : sky_smooth_map(map, sky_nside(sky), 3, ch->smooth, healpix, r, err);
+    if (!rc && (rc = sky_add_self_smoothed(sky, &ch->band, ch->unit ? ch->unit : "uK_RJ",
+                                           ch->scale, ch->smooth, r, err)))
+        sky_smoothed_free(r);
+    return rc;
+}
+
 int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans, double **maps,
                       sky_error *err)
 {
@@ -144,8 +195,10 @@ int sky_channels_maps(const sky_sky *sky, int nchan, const sky_channel *chans, d
             continue;
         sky_smooth_opts o = *chans[c].smooth;
         o.car_res_rad = 0; /* a HEALPix map only */
+        sky_channel one = chans[c];
+        one.smooth = &o;
         sky_smoothed r;
-        if ((rc = sky_smooth_map(maps[c], sky_nside(sky), 3, &o, 1, &r, err)))
+        if ((rc = sky_channel_smooth_map(sky, &one, maps[c], 1, &r, err)))
             break;
         if (r.own) {
             free(maps[c]);
@@ -317,6 +370,28 @@ int sky_smooth_map_parts(double *map, int nside, int ncomp, const sky_smooth_opt
     r->hp = out;
     r->own = out && out != map;
     r->car = car;
+    if (rc)
+        sky_smoothed_free(r);
+    return rc;
+}
+
+int sky_channel_smooth_map_parts(const sky_sky *sky, const sky_channel *ch, double *map,
+                                 int healpix, sky_smoothed *r, sky_error *err)
+{
+    if (!sky || !ch || !ch->smooth || !map || !r)
+        return sky_fail(err, SKY_EINVAL, "sky_channel_smooth_map_parts: NULL argument or an "
+                        "unsmoothed channel");
+    const int size = sky_par_size();
+    if (size < 2)
+        return sky_channel_smooth_map(sky, ch, map, healpix, r, err);
+    int rc = sky_smooth_map_parts(map, sky_nside(sky), 3, ch->smooth, healpix, r, err);
+    if (rc)
+        return rc;
+    sky_region out_part;
+    sky_region_part(r->nside, sky_par_rank(), size, &out_part);
+    rc = sky_par_agree(sky_add_self_smoothed_part(sky, &ch->band, ch->unit ? ch->unit : "uK_RJ",
+                                                  ch->scale, ch->smooth, &out_part, r, err),
+                       err);
     if (rc)
         sky_smoothed_free(r);
     return rc;

@@ -175,6 +175,8 @@ int sky_bandq_prepare(const sky_band *band, sky_bandq *q, sky_error *err)
     }
     const sky_unit uk_cmb = {SKY_UNIT_K_CMB, 1e-6}, uk_rj = {SKY_UNIT_K_RJ, 1e-6};
     q->cmb_to_rj = sky_band_unit_factor(band, &uk_cmb, &uk_rj);
+    const sky_unit jysr = {SKY_UNIT_JY_SR, 1.0};
+    q->jysr_to_rj = sky_band_unit_factor(band, &jysr, &uk_rj);
     return SKY_OK;
 }
 

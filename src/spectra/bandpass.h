@@ -26,6 +26,8 @@ typedef struct sky_bandq {
     double cmb_to_rj;   /* uK_CMB -> uK_RJ over the band, for CMB maps (PySM's CMBMap) */
     int fast;           /* models with tabulated band integrals use them (spectra/sed_table.h;
                            set by the evaluation, 0 from sky_bandq_prepare) */
+    double jysr_to_rj;  /* Jy/sr -> uK_RJ over the band, for source fluxes (PySM's
+                           PointSourceCatalog) */
 } sky_bandq;
 
 int sky_bandq_prepare(const sky_band *band, sky_bandq *q, sky_error *err);

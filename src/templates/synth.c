@@ -424,9 +424,9 @@ int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite
 {
     const int real = nside == SKY_SYNTH_REAL_NSIDE, list = (sets & SKY_SYNTH_LIST) != 0;
     sets &= ~SKY_SYNTH_LIST;
-    if (list && (sets & ~SKY_SYNTH_EXTRAGALACTIC))
+    if (list && (sets & ~SKY_SYNTH_REAL_SETS))
         return sky_fail(err, SKY_EINVAL, "templates: a listing only for the extragalactic sets");
-    if (real && (sets & ~SKY_SYNTH_EXTRAGALACTIC))
+    if (real && (sets & ~SKY_SYNTH_REAL_SETS))
         return sky_fail(err, SKY_EINVAL, "templates at PySM's nsides: only for the extragalactic "
                         "sets (websky, agora, halfdome, co and their presets)");
     if (!real && !sky_hpx_nside_ok(nside))
@@ -456,6 +456,10 @@ int sky_synth_templates(const char *dir, int nside, uint64_t seed, int overwrite
         rc = synth_realization_files(&g, err);
     if (!rc && (sets & SKY_SYNTH_EXTRAGALACTIC))
         rc = synth_extragalactic_files(&g, sets, real, err);
+    if (!rc && (sets & SKY_SYNTH_GRIDS))
+        rc = synth_interp_files(&g, sets, real, err);
+    if (!rc && (sets & SKY_SYNTH_RG2))
+        rc = synth_catalog_file(&g, real, err);
     synth_gen_release(&g);
     return rc;
 }

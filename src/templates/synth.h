@@ -41,17 +41,29 @@ enum {
     SKY_SYNTH_CO = SKY_SYNTH_CO_LINES | SKY_SYNTH_CO_POL | SKY_SYNTH_CO_HGL,
     SKY_SYNTH_EXTRAGALACTIC = SKY_SYNTH_WEBSKY | SKY_SYNTH_AGORA | SKY_SYNTH_HALFDOME |
                               SKY_SYNTH_CO,
-    SKY_SYNTH_ALL = 31 | SKY_SYNTH_EXTRAGALACTIC
+    /* the frequency grids (synth_interp.c) */
+    SKY_SYNTH_CIB1 = 1 << 20,  /* websky/0.4/cib/cib_....fits */
+    SKY_SYNTH_RG1 = 1 << 21,   /* websky/0.4/radio/radio_....fits */
+    SKY_SYNTH_RG3 = 1 << 22,   /* websky/0.4/radio_catalog/background/{nside}/... */
+    SKY_SYNTH_GRIDS = SKY_SYNTH_CIB1 | SKY_SYNTH_RG1 | SKY_SYNTH_RG3,
+    /* rg2's HDF5 point-source catalogue (websky/0.4/radio_catalog/...h5):
+     * a few thousand sources, the real ~370k with SKY_SYNTH_REAL_NSIDE */
+    SKY_SYNTH_RG2 = 1 << 24,
+    /* the sets --real-nside can write */
+    SKY_SYNTH_REAL_SETS = SKY_SYNTH_EXTRAGALACTIC | SKY_SYNTH_GRIDS | SKY_SYNTH_RG2,
+    SKY_SYNTH_ALL = 31 | SKY_SYNTH_EXTRAGALACTIC | SKY_SYNTH_GRIDS | SKY_SYNTH_RG2
 };
 
 /* With `sets`: write nothing, log "relpath nside" for each file instead
- * (extragalactic sets only; tests use it to check --real-nside's nsides
- * without writing 3 GB maps). */
+ * ("relpath nsources" for the catalogue; the sets of SKY_SYNTH_REAL_SETS
+ * only; tests use it to check --real-nside's nsides without writing 3 GB
+ * maps). */
 enum { SKY_SYNTH_LIST = 1 << 30 };
 
 /* As `nside`: each file at the nside of PySM's real file (WebSky CMB 512 or
  * 4096 as named, ksz.fits 4096, the other SZ maps 8192, CO 512 or 2048 as
- * named); only for the extragalactic sets. */
+ * named, the grids at theirs) and the catalogue at its real size; only for
+ * the sets of SKY_SYNTH_REAL_SETS. */
 enum { SKY_SYNTH_REAL_NSIDE = -1 };
 
 /*

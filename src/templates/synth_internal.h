@@ -198,4 +198,11 @@ int synth_realization_files(gen *g, sky_error *err);
  * (g then set up at nside GEN_NSIDE_MAX) */
 int synth_extragalactic_files(gen *g, int which, int real, sky_error *err);
 
+/* websky/0.4/radio_catalog/...h5: rg2's catalogue, small or, with `real`,
+ * of the real catalogue's size */
+int synth_catalog_file(gen *g, int real, sky_error *err);
+/* websky/0.4/{cib,radio}/, websky/0.4/radio_catalog/background/: the
+ * frequency grids of cib1, rg1 and rg3 among `which` (as above for `real`) */
+int synth_interp_files(gen *g, int which, int real, sky_error *err);
+
 #endif
