@@ -107,6 +107,13 @@ ALL="--config rg3_nobeam.toml -n 16 -f 120 -d $TMPL --offline -q"
     -o rg3s.fits && "$CMP" "$HERE/data/outputs/rg3_n16_100GHz_fwhm60_lmax40_uKRJ.fits" rg3s.fits 1e-5 ||
     fail "sim -p rg3 --fwhm 60 --lmax 40 differs from PySM's"
 
+# the synthetic grids (templates --set): every file, and the presets run on them
+"$SKY" templates --nside 4 --set cib1,rg1,rg3 -q syn >/dev/null 2>&1 ||
+    fail "templates --set cib1,rg1,rg3"
+[ "$(find syn -name '*.fits' | wc -l)" = 140 ] || fail "templates --set cib1,rg1,rg3: not 140 files"
+"$SKY" sim -p cib1,rg1,rg3 -n 8 --freqs 140,150,160 --fwhm 120 --lmax 16 -d syn --offline -q \
+    -o syn.fits || fail "cib1,rg1,rg3 on the synthetic grids"
+
 if [ -n "$MPIRUN" ]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     export OMPI_MCA_rmaps_base_oversubscribe=1 OMP_NUM_THREADS=1
