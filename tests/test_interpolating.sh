@@ -7,8 +7,9 @@
 #   without the beam its maps need divided out);
 # - the files each preset reads (fetch --list) at two nsides;
 # - --parts: the same map part after part;
-# - rg3 smoothed by `sim --fwhm --lmax` gives PySM's map (the reference of
-#   test_interpolating, made by the library's sky_channels_maps);
+# - rg3 smoothed by `sim --fwhm --lmax`, alone or in an --instrument channel
+#   with d1 and s1, gives PySM's map (the references of test_interpolating,
+#   made by the library's sky_channels_maps);
 # - with MPIRUN (a build with MPI): 2 processes, each reading its rows of
 #   the bracketing maps, make the serial file byte for byte.
 set -u
@@ -106,6 +107,19 @@ ALL="--config rg3_nobeam.toml -n 16 -f 120 -d $TMPL --offline -q"
 "$SKY" sim -p rg3 -n 16 -f 100 --fwhm 60 --lmax 40 -d "$TMPL" --offline -q --dtype float64 \
     -o rg3s.fits && "$CMP" "$HERE/data/outputs/rg3_n16_100GHz_fwhm60_lmax40_uKRJ.fits" rg3s.fits 1e-5 ||
     fail "sim -p rg3 --fwhm 60 --lmax 40 differs from PySM's"
+
+# rg3 in an instrument's smoothed channel: the same mechanism (PySM's sum)
+printf '{"channels": [{"name": "b", "freqs_ghz": [70], "fwhm_arcmin": 60}]}' >ins.json
+"$SKY" sim --instrument ins.json -p rg3,d1,s1 -n 16 --lmax 40 -d "$TMPL" --offline -q \
+    --dtype float64 -o ins && "$CMP" "$HERE/data/outputs/sum_rg3d1s1_n16_70GHz_fwhm60_lmax40_uKRJ.fits" \
+    ins/b.fits 1e-5 || fail "--instrument with rg3 differs from PySM's sum"
+
+# the synthetic grids (templates --set): every file, and the presets run on them
+"$SKY" templates --nside 4 --set cib1,rg1,rg3 -q syn >/dev/null 2>&1 ||
+    fail "templates --set cib1,rg1,rg3"
+[ "$(find syn -name '*.fits' | wc -l)" = 140 ] || fail "templates --set cib1,rg1,rg3: not 140 files"
+"$SKY" sim -p cib1,rg1,rg3 -n 8 --freqs 140,150,160 --fwhm 120 --lmax 16 -d syn --offline -q \
+    -o syn.fits || fail "cib1,rg1,rg3 on the synthetic grids"
 
 if [ -n "$MPIRUN" ]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

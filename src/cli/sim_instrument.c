@@ -37,6 +37,7 @@
 #include "sht/sht.h"
 #include "sht/smooth.h"
 #include "sim.h"
+#include "sky_eval.h"
 #include "smoothing.h"
 #include "progress.h"
 
@@ -275,6 +276,10 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
     /* under mpirun each process holds its part (else the whole sky) */
     const int64_t npix = sky_held_npix(*skyp);
     const int parts = sky_par_size() > 1;
+    /* components that apply the beam themselves (rg3: includes_smoothing)
+     * are left out of the evaluation and added by sky_channel_smooth_map
+     * after the transform: the sky is then kept to the end */
+    const int self_smoothing = sky_self_smoothing_count(*skyp) > 0;
     /* batches as large as one process would make them: under mpirun each
      * process's share of the memory then falls with the number of processes */
     const double map_bytes = 3.0 * (double)sky_npix(*skyp) * sizeof(double);
@@ -293,6 +298,8 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         const int nb = n - b0 < batch ? n - b0 : batch;
         for (int k = 0; k < nb && !rc; k++) {
             chans[k] = pl[b0 + k].chan;
+            if (self_smoothing)
+                chans[k].smooth = &pl[b0 + k].smooth;
             sky_prov_free(cards[k]);
             if (!(cards[k] = channel_prov(prov, &pl[b0 + k])))
                 rc = sky_nomem(err, "the header cards");
@@ -309,11 +316,11 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         if (!rc && verbose > 1 && sky_par_rank() == 0)
             fprintf(stderr, "skymodel: emission of %d channel%s in %.2f s, peak memory %.0f MB\n",
                     nb, nb == 1 ? "" : "s", sky_clock_seconds() - ta, cli_peak_rss_mb());
-        if (b0 + nb == n) {
+        if (b0 + nb == n && !self_smoothing) {
             sky_free(*skyp);
             *skyp = NULL;
         }
-        if (!rc && !parts && side_by_side(pl + b0, nb, nside)) {
+        if (!rc && !parts && !self_smoothing && side_by_side(pl + b0, nb, nside)) {
             rc = smooth_side_by_side(pl + b0, maps, cards, nb, nside, dtype, overwrite, verbose,
                                      b0 + nb == n, err);
             continue;
@@ -322,12 +329,20 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
             plan *q = &pl[b0 + k];
             const char *cu[3] = {q->chan.unit, q->chan.unit, q->chan.unit};
             const double ts = sky_clock_seconds(), tsht = sky_sht_seconds();
-            rc = parts ? cli_smooth_part_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,
-                                                   q->out, q->car, cu, cards[k], dtype,
-                                                   overwrite, verbose, err)
-                       : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,
-                                              q->out, q->car, cu, cards[k], dtype, overwrite,
-                                              verbose, err);
+            if (self_smoothing && !parts) {
+                sky_channel one = q->chan;
+                one.smooth = &q->smooth;
+                one.dtype = dtype;
+                rc = cli_smooth_channel_and_write(*skyp, &one, maps[k], q->beam_file, q->out,
+                                                  q->car, cu, cards[k], overwrite, verbose, err);
+            } else {
+                rc = parts ? cli_smooth_part_and_write(maps[k], nside, 3, &q->smooth,
+                                                       q->beam_file, q->out, q->car, cu,
+                                                       cards[k], dtype, overwrite, verbose, err)
+                           : cli_smooth_and_write(maps[k], nside, 3, &q->smooth, q->beam_file,
+                                                  q->out, q->car, cu, cards[k], dtype,
+                                                  overwrite, verbose, err);
+            }
             q->written = !rc;
             if (b0 + nb == n) { /* not needed again */
                 free(maps[k]);

@@ -80,6 +80,8 @@ static int read_maps(sky_loader *ld, const char *path, int nfields, const int *f
         if (nside > 0 && whole) {
             if (nside != maps[k].nside && (rc = sky_hmap_ud_grade(&maps[k], nside, err)))
                 break;
+        } else if (nside > 0 && maps[k].nside == nside) {
+            /* read for the part at that nside already: no copy */
         } else if (nside > 0) { /* the part at nside, from the part read at the file's */
             sky_region r;
             sky_region_at(&ld->part, nside, &r);
