@@ -136,6 +136,8 @@ static void euler_angles(const double mat[3][3], double *alpha, double *beta, do
 #define ROT_BIG 0x1p256
 #define ROT_SHIFT 0x1p512
 #define ROT_TINY 0x1p-256
+/* degrees a thread takes at once (rotate_block) */
+#define ROT_BLOCK 8
 
 /* Eight doubles: loops over columns in blocks of eight, whatever the
  * instruction set, so that every sum is taken in the same order. Accessed
@@ -193,11 +195,13 @@ static int rot_tabs_init(rot_tabs *t, int lmax, const double mat[3][3], sky_erro
 }
 
 /* One thread's buffers, `width` doubles each: the two rows of the recursion
- * (x, y), the columns' scales (sc), and per component the inputs z (two
- * arrangements) and the accumulated outputs acc (two). */
+ * (x, y), the columns' scales (sc), and per component rotated at once (up
+ * to 3) the inputs z (two arrangements) and the accumulated outputs acc
+ * (two); and the alm of ROT_BLOCK degrees. */
 typedef struct rot_ws {
     double *x, *y, *z, *acc;
     int *sc;
+    double complex *blk; /* ROT_BLOCK degrees of every component (rotate_block) */
 } rot_ws;
 
 static void rot_ws_free(rot_ws *w)
@@ -207,28 +211,30 @@ static void rot_ws_free(rot_ws *w)
     free(w->z);
     free(w->acc);
     free(w->sc);
+    free(w->blk);
 }
 
 static int rot_ws_init(rot_ws *w, int width, int ncomp)
 {
-    const size_t n = (size_t)width;
+    const size_t n = (size_t)width, nc = ncomp < 3 ? (size_t)ncomp : 3; /* at once */
+    w->blk = malloc((size_t)ROT_BLOCK * ncomp * n * sizeof *w->blk);
     w->x = calloc(n, sizeof *w->x);
     w->y = calloc(n, sizeof *w->y);
-    w->z = calloc(2 * (size_t)ncomp * n, sizeof *w->z);
-    w->acc = calloc(2 * (size_t)ncomp * n, sizeof *w->acc);
+    w->z = calloc(2 * nc * n, sizeof *w->z);
+    w->acc = calloc(2 * nc * n, sizeof *w->acc);
     w->sc = calloc(n, sizeof *w->sc);
-    return w->x && w->y && w->z && w->acc && w->sc;
+    return w->x && w->y && w->z && w->acc && w->sc && w->blk;
 }
 
 /*
- * Rotates the nc (1 to 3) components of degree l of `alm` (component c at
- * alm + c * nalm), in place. The comments at the top give the method;
+ * Rotates the nc (1 to 3) components of degree l, a_lm of component c at
+ * row[c * cs + m], in place. The comments at the top give the method;
  * the arrays hold column (m or m') j at index j.
  */
 static SKY_ALWAYS_INLINE void rotate_degree_nc(int l, const rot_tabs *t, const rot_ws *w,
-                                               double complex *alm, int64_t nalm, int nc)
+                                               double complex *row, int64_t cs, int nc)
 {
-    const int lmax = t->lmax, W = t->width, nb = (l + 8) / 8 * 8; /* columns 0 .. nb - 1 */
+    const int W = t->width, nb = (l + 8) / 8 * 8; /* columns 0 .. nb - 1 */
     double *z = w->z, *acc = w->acc, *x = w->x, *y = w->y;
     int *sc = w->sc;
     /* inputs u_m' = i^m' exp(-i m' gamma) a_lm', arranged as z[0] (Re for
@@ -237,7 +243,7 @@ static SKY_ALWAYS_INLINE void rotate_degree_nc(int l, const rot_tabs *t, const r
     for (int c = 0; c < nc; c++) {
         double *z0 = z + (int64_t)(2 * c) * W, *z1 = z0 + W;
         for (int j = 0; j <= l; j++) {
-            const double complex a = alm[c * nalm + (int64_t)j * (2 * lmax + 1 - j) / 2 + l];
+            const double complex a = row[c * cs + j];
             const double complex u = j ? a * t->ep[j] * i_pow[j & 3] : 0.5 * creal(a);
             z0[j] = (j & 1) ? cimag(u) : creal(u);
             z1[j] = (j & 1) ? creal(u) : cimag(u);
@@ -333,26 +339,51 @@ static SKY_ALWAYS_INLINE void rotate_degree_nc(int l, const rot_tabs *t, const r
         while (live <= l && !sc[live])
             live++;
     }
-    /* a'_lm = 4 exp(-i m alpha) (-i)^m w_m, back into alm */
+    /* a'_lm = 4 exp(-i m alpha) (-i)^m w_m, back into the row */
     for (int c = 0; c < nc; c++) {
         const double *a0 = acc + (int64_t)(2 * c) * W, *a1 = a0 + W;
         for (int m = 0; m <= l; m++) {
             const double complex wm = (m & 1) ? CMPLX(a1[m], a0[m]) : CMPLX(a0[m], a1[m]);
-            alm[c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2 + l] = t->ef[m] * wm;
+            row[c * cs + m] = t->ef[m] * wm;
         }
     }
 }
 
 SKY_VECTOR_CLONES
-static void rotate_degree(int l, const rot_tabs *t, const rot_ws *w, double complex *alm,
-                          int ncomp)
+static void rotate_degree(int l, const rot_tabs *t, const rot_ws *w, double complex *row,
+                          int64_t cs, int ncomp)
 {
-    const int64_t nalm = (int64_t)(t->lmax + 1) * (t->lmax + 2) / 2;
     int c = 0;
     for (; c + 3 <= ncomp; c += 3)
-        rotate_degree_nc(l, t, w, alm + c * nalm, nalm, 3);
+        rotate_degree_nc(l, t, w, row + c * cs, cs, 3);
     for (; c < ncomp; c++)
-        rotate_degree_nc(l, t, w, alm + c * nalm, nalm, 1);
+        rotate_degree_nc(l, t, w, row + c * cs, cs, 1);
+}
+
+/* The degrees lb <= l < le (at most ROT_BLOCK of them) of every component:
+ * copied from alm into w->blk (for each m their a_lm are next to each
+ * other in alm, so whole cache lines are read, where one degree alone
+ * would take one value from each), rotated, and copied back. */
+static void rotate_block(int lb, int le, const rot_tabs *t, const rot_ws *w,
+                         double complex *alm, int ncomp)
+{
+    const int lmax = t->lmax, W = t->width;
+    const int64_t nalm = (int64_t)(lmax + 1) * (lmax + 2) / 2, cs = (int64_t)ROT_BLOCK * W;
+    double complex *blk = w->blk;
+    for (int c = 0; c < ncomp; c++)
+        for (int m = 0; m < le; m++) {
+            const double complex *a = alm + c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2;
+            for (int l = m > lb ? m : lb; l < le; l++)
+                blk[c * cs + (int64_t)(l - lb) * W + m] = a[l];
+        }
+    for (int l = le - 1; l >= lb; l--)
+        rotate_degree(l, t, w, blk + (int64_t)(l - lb) * W, cs, ncomp);
+    for (int c = 0; c < ncomp; c++)
+        for (int m = 0; m < le; m++) {
+            double complex *a = alm + c * nalm + (int64_t)m * (2 * lmax + 1 - m) / 2;
+            for (int l = m > lb ? m : lb; l < le; l++)
+                a[l] = blk[c * cs + (int64_t)(l - lb) * W + m];
+        }
 }
 
 /* The degrees l0 <= l < l1 rotated in place, threaded over l; with `clear`
@@ -377,20 +408,22 @@ static int rotate_degrees(int lmax, int ncomp, double complex *alm, const double
     rot_tabs t;
     int rc = rot_tabs_init(&t, lmax, mat, err), nomem = 0;
     if (!rc) {
-        const int n = l1 - l0;
+        const int nblk = (l1 - l0 + ROT_BLOCK - 1) / ROT_BLOCK;
         /* the largest degrees first (a degree's cost grows as l^2) */
-#pragma omp parallel if (n > 32)
+#pragma omp parallel if (l1 > 64)
         {
             rot_ws w;
-            const int ok = rot_ws_init(&w, t.width, ncomp < 3 ? ncomp : 3);
+            const int ok = rot_ws_init(&w, t.width, ncomp);
             if (!ok) {
 #pragma omp atomic write
                 nomem = 1;
             }
 #pragma omp for schedule(dynamic, 1)
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < nblk; i++) {
+                const int le = l1 - i * ROT_BLOCK, lb = le - ROT_BLOCK > l0 ? le - ROT_BLOCK : l0;
                 if (ok)
-                    rotate_degree(l1 - 1 - i, &t, &w, alm, ncomp);
+                    rotate_block(lb, le, &t, &w, alm, ncomp);
+            }
             rot_ws_free(&w);
         }
         if (nomem)
