@@ -138,6 +138,9 @@ static void euler_angles(const double mat[3][3], double *alpha, double *beta, do
 #define ROT_TINY 0x1p-256
 /* degrees a thread takes at once (rotate_block) */
 #define ROT_BLOCK 8
+/* columns of Delta recurred at once (rows_pass): their rows, inputs and
+ * outputs fit the level-1 cache; a multiple of 8 */
+#define ROT_COLS 256
 
 /* Eight doubles: loops over columns in blocks of eight, whatever the
  * instruction set, so that every sum is taken in the same order. Accessed
@@ -194,23 +197,31 @@ static int rot_tabs_init(rot_tabs *t, int lmax, const double mat[3][3], sky_erro
     return SKY_OK;
 }
 
-/* One thread's buffers, `width` doubles each: the two rows of the recursion
- * (x, y), the columns' scales (sc), and per component rotated at once (up
- * to 3) the inputs z (two arrangements) and the accumulated outputs acc
+/* One thread's buffers, `width` values each: row l of Delta (x0, with the
+ * columns' scales sc0), the two current rows of the recursion (x, y) and
+ * scales (sc), the recursion's coefficients (ak, bk), the live columns of
+ * each row (liv), per component rotated at once (up to 3) the inputs z (two
+ * arrangements), the accumulated outputs acc (two) and each row's sums
  * (two); and the alm of ROT_BLOCK degrees. */
 typedef struct rot_ws {
-    double *x, *y, *z, *acc;
-    int *sc;
+    double *x0, *x, *y, *ak, *bk, *z, *acc, *sums;
+    int *sc0, *sc, *liv;
     double complex *blk; /* ROT_BLOCK degrees of every component (rotate_block) */
 } rot_ws;
 
 static void rot_ws_free(rot_ws *w)
 {
+    free(w->x0);
     free(w->x);
     free(w->y);
+    free(w->ak);
+    free(w->bk);
     free(w->z);
     free(w->acc);
+    free(w->sums);
+    free(w->sc0);
     free(w->sc);
+    free(w->liv);
     free(w->blk);
 }
 
@@ -218,12 +229,110 @@ static int rot_ws_init(rot_ws *w, int width, int ncomp)
 {
     const size_t n = (size_t)width, nc = ncomp < 3 ? (size_t)ncomp : 3; /* at once */
     w->blk = malloc((size_t)ROT_BLOCK * ncomp * n * sizeof *w->blk);
+    w->x0 = calloc(n, sizeof *w->x0);
     w->x = calloc(n, sizeof *w->x);
     w->y = calloc(n, sizeof *w->y);
+    w->ak = calloc(n, sizeof *w->ak);
+    w->bk = calloc(n, sizeof *w->bk);
     w->z = calloc(2 * nc * n, sizeof *w->z);
     w->acc = calloc(2 * nc * n, sizeof *w->acc);
+    w->sums = calloc(6 * n, sizeof *w->sums); /* 6 per row whatever nc */
+    w->sc0 = calloc(n, sizeof *w->sc0);
     w->sc = calloc(n, sizeof *w->sc);
-    return w->x && w->y && w->z && w->acc && w->sc && w->blk;
+    w->liv = calloc(n, sizeof *w->liv);
+    return w->blk && w->x0 && w->x && w->y && w->ak && w->bk && w->z && w->acc && w->sums &&
+           w->sc0 && w->sc && w->liv;
+}
+
+/*
+ * One pass over the rows k = l .. 0 of Delta for the columns j0 <= j < j1
+ * (j0 a multiple of 8): the recursion from row l, and with `second` zero
+ * the row sums c_k (into sums: for each row and component the sums over
+ * even and odd columns), else the products into acc with the pattern that
+ * sums then holds. Columns stay small enough for the level-1 cache: the
+ * rows are made twice (once per pass) rather than streamed from further
+ * away. liv[k], the live columns of row k (the first column whose scale is
+ * not 1; columns beyond it wait for it, see the top), is found by the
+ * first pass, block after block.
+ */
+static SKY_ALWAYS_INLINE void rows_pass(int l, int j0, int j1, const rot_tabs *t,
+                                        const rot_ws *w, int nc, int second)
+{
+    const int W = t->width, jl = j1 < l + 1 ? j1 : l + 1;
+    double *x = w->x, *y = w->y, *sums = w->sums;
+    const double *z = w->z, *mv = t->mv;
+    double *acc = w->acc;
+    int *sc = w->sc, *liv = w->liv;
+    memcpy(x + j0, w->x0 + j0, (size_t)(j1 - j0) * sizeof *x);
+    memset(y + j0, 0, (size_t)(j1 - j0) * sizeof *y);
+    memcpy(sc + j0, w->sc0 + j0, (size_t)(j1 - j0) * sizeof *sc);
+    int dead = j0; /* the first column of the block whose scale is not 1 */
+    while (dead < jl && !sc[dead])
+        dead++;
+    for (int k = l; k >= 0; k--) {
+        const int par = (l - k) & 1;
+        if (!second && liv[k] == j0)
+            liv[k] = dead; /* every column before the block is live */
+        const int end = liv[k] <= j0 ? j0 : liv[k] < j1 ? liv[k] : j1, nv = j0 + (end - j0) / 8 * 8;
+        double *sk = sums + (int64_t)k * 6;
+        if (end > j0 && !second) {
+            /* c_k = sum_m' Delta_km' u_m' folded onto m' >= 0: its real
+             * part takes the m' with l - k + m' even, its imaginary part
+             * the others (z arranged for this) */
+            v8d s[3] = {{0}, {0}, {0}};
+            for (int j = j0; j < nv; j += 8) {
+                const v8d d = V8(x + j);
+                for (int c = 0; c < nc; c++)
+                    s[c] += d * V8(z + (int64_t)(2 * c + par) * W + j);
+            }
+            for (int c = 0; c < nc; c++) {
+                double se = (s[c][0] + s[c][2]) + (s[c][4] + s[c][6]);
+                double so = (s[c][1] + s[c][3]) + (s[c][5] + s[c][7]);
+                const double *zc = z + (int64_t)(2 * c + par) * W;
+                for (int j = nv; j < end; j++) {
+                    if (j & 1)
+                        so += x[j] * zc[j];
+                    else
+                        se += x[j] * zc[j];
+                }
+                sk[2 * c] += se;
+                sk[2 * c + 1] += so;
+            }
+        } else if (end > j0) {
+            /* w_m += Delta_km v_k folded: Re v_k into the real part where
+             * l + k + m is even, Im v_k into the imaginary part where it
+             * is odd (pe for even m, po for odd, set from the sums) */
+            for (int c = 0; c < nc; c++) {
+                const double pe = sk[2 * c], po = sk[2 * c + 1];
+                const v8d pat = {pe, po, pe, po, pe, po, pe, po};
+                double *ac = acc + (int64_t)(2 * c + par) * W;
+                for (int j = j0; j < nv; j += 8)
+                    V8(ac + j) += V8(x + j) * pat;
+                for (int j = nv; j < end; j++)
+                    ac[j] += x[j] * ((j & 1) ? po : pe);
+            }
+        }
+        if (!k)
+            break;
+        /* row k - 1 = ak[k] j Delta_kj - bk[k] Delta_k+1,j, into y */
+        const double a = w->ak[k], b = w->bk[k];
+        const v8d av = {a, a, a, a, a, a, a, a}, bv = {b, b, b, b, b, b, b, b};
+        for (int j = j0; j < j1; j += 8)
+            V8(y + j) = av * V8(mv + j) * V8(x + j) - bv * V8(y + j);
+        double *tmp = x;
+        x = y;
+        y = tmp;
+        /* scaled columns: brought down by 2^512 when above 2^256, live
+         * once their scale is 1 */
+        for (int j = dead; j < jl; j++)
+            if (sc[j] && fabs(x[j]) > ROT_BIG) {
+                x[j] /= ROT_SHIFT;
+                y[j] /= ROT_SHIFT;
+                sc[j]--;
+            }
+        while (dead < jl && !sc[dead])
+            dead++;
+    }
 }
 
 /*
@@ -235,8 +344,7 @@ static SKY_ALWAYS_INLINE void rotate_degree_nc(int l, const rot_tabs *t, const r
                                                double complex *row, int64_t cs, int nc)
 {
     const int W = t->width, nb = (l + 8) / 8 * 8; /* columns 0 .. nb - 1 */
-    double *z = w->z, *acc = w->acc, *x = w->x, *y = w->y;
-    int *sc = w->sc;
+    double *z = w->z, *acc = w->acc, *sums = w->sums;
     /* inputs u_m' = i^m' exp(-i m' gamma) a_lm', arranged as z[0] (Re for
      * even m', Im for odd) and z[1] (the other part); m' = 0 counts half */
     static const double complex i_pow[4] = {1, I, -1, -I};
@@ -253,9 +361,10 @@ static SKY_ALWAYS_INLINE void rotate_degree_nc(int l, const rot_tabs *t, const r
         memset(acc + (int64_t)(2 * c) * W, 0, (size_t)nb * sizeof *acc);
         memset(acc + (int64_t)(2 * c + 1) * W, 0, (size_t)nb * sizeof *acc);
     }
+    memset(sums, 0, (size_t)(l + 1) * 6 * sizeof *sums);
+    memset(w->liv, 0, (size_t)(l + 1) * sizeof *w->liv);
     /* row k = l of Delta: (-1)^(l-j) 2^-l sqrt(binomial(2l, l + j)), times
-     * 2^(512 sc[j]); row l + 1 (y) is zero */
-    int live = l + 1; /* columns 0 .. live - 1 hold their true values */
+     * 2^(512 sc0[j]); row l + 1 is zero */
     {
         double v = t->t0[l];
         int s = 0;
@@ -266,79 +375,39 @@ static SKY_ALWAYS_INLINE void rotate_degree_nc(int l, const rot_tabs *t, const r
                 v *= ROT_SHIFT;
                 s++;
             }
-            if (s && live > j)
-                live = j;
-            x[j] = ((l - j) & 1) ? -v : v;
-            y[j] = 0;
-            sc[j] = s;
+            w->x0[j] = ((l - j) & 1) ? -v : v;
+            w->sc0[j] = s;
         }
-        for (int j = l + 1; j < nb; j++)
-            x[j] = y[j] = 0;
+        for (int j = l + 1; j < nb; j++) {
+            w->x0[j] = 0;
+            w->sc0[j] = 0;
+        }
     }
-    for (int k = l; k >= 0; k--) {
-        /* x: row k, live columns 0 .. live - 1. c_k = sum_m' Delta_km' u_m'
-         * folded onto m' >= 0: its real part takes the m' with l - k + m'
-         * even, its imaginary part the others */
-        const int par = (l - k) & 1, nv = live / 8 * 8;
-        double se[3] = {0, 0, 0}, so[3] = {0, 0, 0};
-        {
-            v8d s[3] = {{0}, {0}, {0}};
-            for (int j = 0; j < nv; j += 8) {
-                const v8d d = V8(x + j);
-                for (int c = 0; c < nc; c++)
-                    s[c] += d * V8(z + (int64_t)(2 * c + par) * W + j);
-            }
-            for (int c = 0; c < nc; c++) {
-                se[c] = (s[c][0] + s[c][2]) + (s[c][4] + s[c][6]);
-                so[c] = (s[c][1] + s[c][3]) + (s[c][5] + s[c][7]);
-                const double *zc = z + (int64_t)(2 * c + par) * W;
-                for (int j = nv; j < live; j++) {
-                    if (j & 1)
-                        so[c] += x[j] * zc[j];
-                    else
-                        se[c] += x[j] * zc[j];
-                }
-            }
-        }
-        /* v_k = exp(i k beta) c_k (halved for k = 0), then w_m +=
-         * Delta_km v_k folded: the real part of w_m takes Re v_k where
-         * l + k + m is even, the imaginary part Im v_k where it is odd */
-        const int q = (l + k) & 1;
+    /* the recursion's coefficients: row k - 1 = (2 j Delta_kj -
+     * sqrt((l-k)(l+k+1)) Delta_k+1,j) / sqrt((l+k)(l-k+1)) */
+    for (int k = l; k >= 1; k--) {
+        const double den = sqrt((double)(l + k) * (double)(l - k + 1));
+        w->ak[k] = 2.0 / den;
+        w->bk[k] = sqrt((double)(l - k) * (double)(l + k + 1)) / den;
+    }
+    for (int j0 = 0; j0 < nb; j0 += ROT_COLS)
+        rows_pass(l, j0, j0 + ROT_COLS < nb ? j0 + ROT_COLS : nb, t, w, nc, 0);
+    /* v_k = exp(i k beta) c_k (halved for k = 0), as the pattern of the
+     * second pass: (pe, po) = (Re, Im) v_k when l + k is even, else (Im, Re) */
+    for (int k = 0; k <= l; k++) {
+        const int par = (l - k) & 1;
+        double *sk = sums + (int64_t)k * 6;
         for (int c = 0; c < nc; c++) {
-            double complex v = t->eb[k] * (par ? CMPLX(so[c], se[c]) : CMPLX(se[c], so[c]));
+            const double se = sk[2 * c], so = sk[2 * c + 1];
+            double complex v = t->eb[k] * (par ? CMPLX(so, se) : CMPLX(se, so));
             if (!k)
                 v *= 0.5;
-            const double pe = q ? cimag(v) : creal(v), po = q ? creal(v) : cimag(v);
-            const v8d pat = {pe, po, pe, po, pe, po, pe, po};
-            double *ac = acc + (int64_t)(2 * c + q) * W;
-            for (int j = 0; j < nv; j += 8)
-                V8(ac + j) += V8(x + j) * pat;
-            for (int j = nv; j < live; j++)
-                ac[j] += x[j] * ((j & 1) ? po : pe);
+            sk[2 * c] = par ? cimag(v) : creal(v);
+            sk[2 * c + 1] = par ? creal(v) : cimag(v);
         }
-        if (!k)
-            break;
-        /* row k - 1 = (2 j Delta_kj - sqrt((l-k)(l+k+1)) Delta_k+1,j) /
-         * sqrt((l+k)(l-k+1)), into y, for every column */
-        const double den = sqrt((double)(l + k) * (double)(l - k + 1));
-        const double a = 2.0 / den, b = sqrt((double)(l - k) * (double)(l + k + 1)) / den;
-        const v8d av = {a, a, a, a, a, a, a, a}, bv = {b, b, b, b, b, b, b, b};
-        for (int j = 0; j < nb; j += 8)
-            V8(y + j) = av * V8(t->mv + j) * V8(x + j) - bv * V8(y + j);
-        double *tmp = x;
-        x = y;
-        y = tmp;
-        /* scaled columns: brought down by 2^512 when above 2^256, live
-         * once their scale is 1 */
-        for (int j = live; j <= l; j++)
-            if (sc[j] && fabs(x[j]) > ROT_BIG) {
-                x[j] /= ROT_SHIFT;
-                y[j] /= ROT_SHIFT;
-                sc[j]--;
-            }
-        while (live <= l && !sc[live])
-            live++;
     }
+    for (int j0 = 0; j0 < nb; j0 += ROT_COLS)
+        rows_pass(l, j0, j0 + ROT_COLS < nb ? j0 + ROT_COLS : nb, t, w, nc, 1);
     /* a'_lm = 4 exp(-i m alpha) (-i)^m w_m, back into the row */
     for (int c = 0; c < nc; c++) {
         const double *a0 = acc + (int64_t)(2 * c) * W, *a1 = a0 + W;
