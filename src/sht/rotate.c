@@ -30,8 +30,11 @@
  *   sqrt((l-k)(l+k+1)) Delta_k+1,j + sqrt((l+k)(l-k+1)) Delta_k-1,j
  *     = 2 j Delta_kj,
  * from Delta_lj = (-1)^(l-j) 2^-l sqrt(binomial(2l, l+j)) and
- * Delta_l+1,j = 0, and each row is used at once in both sums: c_k (a dot
- * product with u) gives v_k, which the same row adds into w. The
+ * Delta_l+1,j = 0, and each row is used at once: a first pass over the rows
+ * gives every c_k (dot products with u), hence v_k, and a second pass,
+ * which makes the rows again, adds Delta_kj v_k into w. Both passes go
+ * through the columns in blocks of ROT_COLS (the recursion is independent
+ * for each column), so that their data stay in the level-1 cache. The
  * recursion runs downwards from the edge of the matrix, where Delta is
  * exponentially small, towards its oscillating interior: the direction in
  * which the wanted solution grows, which keeps it stable. The edge values
@@ -42,11 +45,12 @@
  * 2^-256 of the largest and left out of the sums, which also skips the
  * negligible corner of Delta.
  *
- * Cost: about 3 (l+1)^2 operations for the recursion plus 4 (l+1)^2 per
- * component for the two sums at each degree, O(lmax^3) in all; memory
- * O(lmax) per thread beyond the alm (a few rows of lmax + 1). Degrees are
- * independent: threads take them largest first, and a distributed run
- * gives each process a range of degrees (sky_rotate_split).
+ * Cost: about 8 (l+1)^2 operations for the two recursions plus 4 (l+1)^2
+ * per component for the two sums at each degree, O(lmax^3) in all; memory
+ * O(lmax) per thread beyond the alm (a few rows of lmax + 1, and the alm of
+ * ROT_BLOCK degrees). Degrees are independent: threads take blocks of
+ * them, largest first, and a distributed run gives each process a range of
+ * degrees (sky_rotate_split).
  */
 #include "rotate.h"
 
