@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Oracle: skymodel's alm rotation (sky_rotate_alm) equals healpy's
 Rotator(coord=(a, b)).rotate_alm, to 1e-10 of the alm RMS, for every pair of
-G, C and E both ways, at small, odd and even lmax, for T alone and for T, E
-and B; and the distributed rotation (each process's degrees, summed) is the
-serial one to the bit.
+G, C and E both ways, at small, odd and even lmax (and two pairs at 301), for
+T alone and for T, E and B; and the distributed rotation (each process's
+degrees, summed) is the serial one to the bit.
 usage: oracle_rotate.py ROTATE_ALM_TOOL   (exit 77 without healpy)
 """
 import os
@@ -42,9 +42,11 @@ def rotate(tmp, pair, lmax, alm, nproc=None):
 
 
 with tempfile.TemporaryDirectory() as tmp:
+    # every pair up to lmax 64; at 301 (degrees above 256, where Delta's
+    # corner underflows and the scaled columns work) two, to stay fast
     for lmax in (0, 1, 2, 7, 64, 301):
         worst = 0.0
-        for pair in pairs:
+        for pair in pairs if lmax < 100 else [("G", "C"), ("C", "E")]:
             for ncomp in (1, 3):
                 alm = random_alm(lmax, ncomp)
                 mine = rotate(tmp, pair, lmax, alm)
@@ -58,7 +60,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     failures += 1
                     print(f"lmax {lmax} {pair[0]}:{pair[1]} ncomp {ncomp}: "
                           f"max |diff| / rms {err:.2e} FAILED")
-        print(f"lmax {lmax}: 6 pairs, T and TEB: worst max |diff| / rms {worst:.2e}")
+        print(f"lmax {lmax}: T and TEB: worst max |diff| / rms {worst:.2e}")
     # the distributed rotation: 2, 3 and 7 processes' degrees, summed
     for lmax, nproc in ((64, 2), (301, 3), (7, 7), (2, 5)):
         alm = random_alm(lmax, 3)
