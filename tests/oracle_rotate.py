@@ -11,6 +11,10 @@ import subprocess
 import sys
 import tempfile
 
+# healpy on one thread: its OpenMP barriers spin, which on a busy machine
+# costs seconds per call; the tool keeps the caller's threads
+tool_env = dict(os.environ)
+os.environ["OMP_NUM_THREADS"] = "1"
 try:
     import healpy as hp
     import numpy as np
@@ -37,7 +41,7 @@ def rotate(tmp, pair, lmax, alm, nproc=None):
     src, dst = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
     np.ascontiguousarray(alm, dtype=np.complex128).tofile(src)
     args = [tool, f"{pair[0]}:{pair[1]}", str(lmax), str(alm.shape[0]), src, dst]
-    subprocess.run(args + ([str(nproc)] if nproc else []), check=True)
+    subprocess.run(args + ([str(nproc)] if nproc else []), check=True, env=tool_env)
     return np.fromfile(dst, dtype=np.complex128).reshape(alm.shape)
 
 
