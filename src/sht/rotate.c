@@ -40,10 +40,11 @@
  * which the wanted solution grows, which keeps it stable. The edge values
  * for large j are below the range of doubles (2^-l for j = l): such a
  * column carries a scale 2^(512 s), is brought down by 2^512 whenever it
- * passes 2^256, and is used (and "live") once its scale is 1, i.e. once
- * its values reach about 2^-256; before that its terms are below
- * 2^-256 of the largest and left out of the sums, which also skips the
- * negligible corner of Delta.
+ * passes 2^256, and is used (and "live") once s is 0, i.e. once its values
+ * reach about 2^-256, and every column before it is live (|Delta_kj|
+ * falls with j in the corner); before that its terms are below 2^-256 of
+ * the largest and left out of the sums, which also skips the negligible
+ * corner of Delta.
  *
  * Cost: about 8 (l+1)^2 operations for the two recursions plus 4 (l+1)^2
  * per component for the two sums at each degree, O(lmax^3) in all; memory
