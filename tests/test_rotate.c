@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/cmplx.h"
 #include "sht/rotate.h"
 
 static int64_t idx(int lmax, int l, int m)
