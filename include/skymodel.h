@@ -409,7 +409,9 @@ SKY_API void sky_alm2map(const sky_sht *plan, int ncomp, const double *alm, doub
 SKY_API int sky_map2alm_lsq(const sky_sht *plan, int ncomp, const double *map, int maxiter,
                             double tol, double *alm, int *iterations, double *residual,
                             sky_error *err);
-/* healpy Rotator(coord=(from, to)).rotate_alm, in place; from/to among 'G', 'C', 'E'. */
+/* healpy Rotator(coord=(from, to)).rotate_alm, in place; from/to among 'G', 'C', 'E'.
+ * The alm are those of real fields: the imaginary part of a_l0 (zero for a
+ * real map) is taken as zero. Extra memory O(lmax) per thread. */
 SKY_API int sky_rotate_alm_coord(int lmax, int ncomp, double *alm, char from, char to,
                                  sky_error *err);
 

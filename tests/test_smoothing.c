@@ -160,29 +160,27 @@ int main(void)
         for (int64_t i = 0; i < 3 * nalm; i++)
             e = fmax(e, cabs(a[i] - b[i]));
         CHECK(e < 1e-12, "G->C->G rotation error %g", e);
-        /* the distributed rotation's recursion (all rows, no symmetries), on
-         * one process holding every row, is the serial rotation; rows split
-         * in two give the two halves of the m, zero elsewhere */
+        /* the distributed rotation: degrees split in two give the two
+         * halves of the degrees, zero elsewhere, each the serial result to
+         * the bit; the whole range is the serial rotation */
         double complex *c1 = malloc(3 * nalm * sizeof *c1), *c2 = malloc(3 * nalm * sizeof *c2);
         memcpy(b, a, 3 * nalm * sizeof *b);
         memcpy(c1, a, 3 * nalm * sizeof *c1);
         memcpy(c2, a, 3 * nalm * sizeof *c2);
         sky_rotate_alm(lmax, 3, b, g2c, &err);
-        CHECK(sky_rotate_alm_rows(lmax, 3, c1, g2c, 0, lmax + 1, NULL, NULL, &err) == SKY_OK,
-              "%s", err.msg);
-        CHECK(sky_rotate_alm_rows(lmax, 3, c2, g2c, 0, 10, NULL, NULL, &err) == SKY_OK, "%s",
+        CHECK(sky_rotate_alm_degrees(lmax, 3, c1, g2c, 0, lmax + 1, &err) == SKY_OK, "%s",
               err.msg);
+        CHECK(sky_rotate_alm_degrees(lmax, 3, c2, g2c, 0, 10, &err) == SKY_OK, "%s", err.msg);
         double e1 = 0, e2 = 0;
         for (int c = 0; c < 3; c++)
             for (int mm = 0; mm <= lmax; mm++)
                 for (int l = mm; l <= lmax; l++) {
                     const int64_t i = c * nalm + (int64_t)mm * (2 * lmax + 1 - mm) / 2 + l;
                     e1 = fmax(e1, cabs(b[i] - c1[i]));
-                    /* rows 0 .. 9 are m = l - 9 .. l */
-                    e2 = fmax(e2, l - mm < 10 ? cabs(b[i] - c2[i]) : cabs(c2[i]));
+                    e2 = fmax(e2, l < 10 ? cabs(b[i] - c2[i]) : cabs(c2[i]));
                 }
-        CHECK(e1 < 1e-13, "rotation by rows differs from the serial one by %g", e1);
-        CHECK(e2 < 1e-13, "rotation of rows 0..9: error %g", e2);
+        CHECK(e1 == 0, "rotation by degrees differs from the serial one by %g", e1);
+        CHECK(e2 == 0, "rotation of degrees 0..9: error %g", e2);
         free(c1);
         free(c2);
         CHECK(sky_coord_matrix('G', 'X', g2c, &err) == SKY_EINVAL, "unknown coordinates");

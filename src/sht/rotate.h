@@ -12,22 +12,24 @@
 /* The rotation matrix from coordinate system `from` to `to` (letters G, C, E). */
 int sky_coord_matrix(char from, char to, double mat[3][3], sky_error *err);
 
-/* Rotates ncomp blocks of alm (healpy layout, lmax = mmax) by `mat`, in place. */
+/* Rotates ncomp blocks of alm (healpy layout, lmax = mmax) by `mat`, in
+ * place, as the alm of real fields (the imaginary part of a_l0 is taken as
+ * zero). Extra memory O(lmax) per thread. */
 int sky_rotate_alm(int lmax, int ncomp, double complex *alm, const double mat[3][3],
                    sky_error *err);
 
 /*
  * A process's share of the same rotation in a distributed run: `alm` holds
  * every m (healpy layout) on every process; on return it holds the rotated
- * a_lm for m = l - i with i in [row0, row1), and zero elsewhere, so that the
- * sum over processes whose rows tile 0 .. lmax is the rotated alm. `halo`
- * is called at every half step of the recursion (with NULL it is not
- * needed: row0 = 0): it sends `last`, this process's row row1 - 1, to the
- * process holding the next rows and fills `prev` with row row0 - 1 from the
- * process holding the previous ones (n values each).
+ * a_lm of the degrees l0 <= l < l1 and zero for the other degrees, so that
+ * the sum over processes whose ranges tile 0 .. lmax is the rotated alm
+ * (each degree is computed as sky_rotate_alm computes it, to the bit).
  */
-typedef void (*sky_rotate_halo)(void *ctx, const double *last, double *prev, int n);
-int sky_rotate_alm_rows(int lmax, int ncomp, double complex *alm, const double mat[3][3],
-                        int row0, int row1, sky_rotate_halo halo, void *ctx, sky_error *err);
+int sky_rotate_alm_degrees(int lmax, int ncomp, double complex *alm, const double mat[3][3],
+                           int l0, int l1, sky_error *err);
+
+/* The degrees [*l0, *l1) of process `rank` out of `nproc`: consecutive
+ * ranges tiling 0 .. lmax, balanced by the work of a degree (~ (l + 1)^2). */
+void sky_rotate_split(int lmax, int rank, int nproc, int *l0, int *l1);
 
 #endif

@@ -83,46 +83,8 @@ static int map2alm_iter(const sky_sht *p, int ncomp, const double *map, int iter
     return SKY_OK;
 }
 
-/* Rotation and CAR synthesis of distributed alm: gathered on rank 0 in
- * healpy's layout, rotated there (and the CAR map made, when `car` is given
- * there), scattered back. Every process calls it; all return rank 0's status. */
-/* The halo of the distributed rotation: processes with rows, in rank order,
- * pass their last row to the next. */
-typedef struct rows_chain {
-    int prev, next; /* neighbouring processes holding rows, or -1 */
-} rows_chain;
-
-static void pass_row(void *ctx, const double *last, double *prev, int n)
-{
-    const rows_chain *ch = ctx;
-    sky_par_sendrecv(last, ch->next, prev, ch->prev, n);
-}
-
-/* Rows [*row0, *row1) of process r out of 0 .. lmax, balanced by the work
- * of a row (its recursion, about 2 lmax^2 - i^2 / 2, and its products,
- * about 3 (lmax^2 - i^2)). */
-static void rotation_rows(int lmax, int r, int nproc, int *row0, int *row1)
-{
-    double total = 0;
-    for (int i = 0; i <= lmax; i++)
-        total += 5.0 * lmax * lmax - 3.5 * (double)i * i + 1;
-    double before = 0;
-    *row0 = *row1 = -1;
-    for (int i = 0; i <= lmax; i++) {
-        const int owner = (int)(before * nproc / total);
-        if (owner == r) {
-            if (*row0 < 0)
-                *row0 = i;
-            *row1 = i + 1;
-        }
-        before += 5.0 * lmax * lmax - 3.5 * (double)i * i + 1;
-    }
-    if (*row0 < 0)
-        *row0 = *row1 = 0;
-}
-
-/* Rotation of distributed alm: every process recurs and applies its rows of
- * the Wigner matrices on the whole alm (shared), and the results are summed
+/* Rotation of distributed alm: every process rotates its range of degrees
+ * of the whole alm (shared), zero elsewhere, and the results are summed
  * onto the owners of each m. The CAR map, which needs every m, is made on
  * rank 0 from gathered alm. Every process calls it; all return one status. */
 static int distributed_rotate_car(const sky_sht *p, int ncomp, double complex *alm,
@@ -135,24 +97,10 @@ static int distributed_rotate_car(const sky_sht *p, int ncomp, double complex *a
         double mat[3][3];
         if ((rc = sky_par_agree(sky_coord_matrix(o->rot_from, o->rot_to, mat, err), err)))
             return rc;
-        int r0, r1;
-        rows_chain ch = {-1, -1};
-        rotation_rows(lmax, me, np, &r0, &r1);
-        for (int r = me - 1; r >= 0 && ch.prev < 0 && r1 > r0; r--) {
-            int a, b;
-            rotation_rows(lmax, r, np, &a, &b);
-            if (b > a)
-                ch.prev = r;
-        }
-        for (int r = me + 1; r < np && ch.next < 0 && r1 > r0; r++) {
-            int a, b;
-            rotation_rows(lmax, r, np, &a, &b);
-            if (b > a)
-                ch.next = r;
-        }
+        int l0, l1;
+        sky_rotate_split(lmax, me, np, &l0, &l1);
         double complex *full = sky_sht_share_alm(p, ncomp, alm);
-        rc = sky_rotate_alm_rows(lmax, ncomp, full, mat, r0, r1, r1 > r0 ? pass_row : NULL, &ch,
-                                 err);
+        rc = sky_rotate_alm_degrees(lmax, ncomp, full, mat, l0, l1, err);
         if ((rc = sky_par_agree(rc, err)))
             return rc;
         sky_sht_collect_alm(p, ncomp, alm);
