@@ -48,7 +48,8 @@ run() {
 # the reference cases (PySM's simulation suite), unsmoothed: bit for bit
 # (every TEST_MPI_STRIDE-th case from case TEST_MPI_OFFSET + 1: the code
 # paths are the same for all and each run costs two launches; the release
-# build takes one case in 2, the sanitizer build one in 4 of the others)
+# build takes one case in 3, the sanitizer build one in 6 of the others:
+# the suite must stay under 10 minutes on 2 cores)
 k=0
 grep -v '^#' data/reference_cases.txt | while IFS='|' read -r name presets nside freqs weights unit ref; do
     k=$((k + 1))
