@@ -368,7 +368,7 @@ static void get_ranges(const sky_sky *sky, pixel_ranges *r)
  * block step, as the command line's maps); signals checked between chunks.
  * Returns 0, or -1 with a Python error set. Called with the GIL held. */
 static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const char *const *units,
-                    double *const *out, int64_t chunk)
+                    const sky_smooth_opts *const *smooth, double *const *out, int64_t chunk)
 {
     pixel_ranges r;
     get_ranges(self->sky, &r);
@@ -386,6 +386,7 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
         sky_channel_init(&chans[c]);
         chans[c].band = bands[c];
         chans[c].unit = units[c];
+        chans[c].smooth = smooth ? smooth[c] : NULL; /* leaves out what smooths itself */
     }
     sky_error err = {0, ""};
     int status = 0;
@@ -428,13 +429,123 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
     return status;
 }
 
+/* smooth: a list with, per channel, None (unsmoothed) or a tuple (fwhm_rad,
+ * beam or None, lmax, lsq_maxiter, nside_out, rot or None) into so[c] and
+ * *sp (sp[c] = &so[c] or NULL); nside_out[c] receives the output nside.
+ * 0, or -1 with a Python error. */
+static int parse_smoothing(SkyObject *self, PyObject *smooth, Py_ssize_t n, int64_t held,
+                           sky_smooth_opts *so, PyArrayObject **beams, sky_smooth_opts ***sp,
+                           int *nside_out)
+{
+    PyObject *seq = PySequence_Fast(smooth, "smooth: expected a list, one entry per channel");
+    if (!seq)
+        return -1;
+    int status = -1;
+    if (PySequence_Fast_GET_SIZE(seq) != n) {
+        PyErr_Format(PyExc_ValueError, "smooth: %zd entries for %zd channels",
+                     PySequence_Fast_GET_SIZE(seq), n);
+        goto done;
+    }
+    if (!(*sp = calloc((size_t)n, sizeof **sp))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const int nside = sky_nside(self->sky);
+    for (Py_ssize_t c = 0; c < n; c++) {
+        PyObject *t = PySequence_Fast_GET_ITEM(seq, c), *beamo;
+        if (t == Py_None)
+            continue;
+        if (held != sky_npix(self->sky)) {
+            PyErr_SetString(PyExc_ValueError, "smoothing needs the whole sky: gather() the "
+                            "ranks' maps (Sky(comm=...)) and smooth them with "
+                            "apply_smoothing_and_coord_transform");
+            goto done;
+        }
+        double fwhm;
+        int lmax, maxiter, nout;
+        const char *rot;
+        if (!PyArg_ParseTuple(t, "dOiiiz;smooth entry", &fwhm, &beamo, &lmax, &maxiter, &nout,
+                              &rot))
+            goto done;
+        sky_smooth_opts *o = &so[c];
+        sky_smooth_opts_init(o);
+        o->fwhm_rad = fwhm;
+        o->lmax = lmax;
+        o->lsq_maxiter = maxiter;
+        o->nside_out = nout;
+        if (nout < 0 || nout > 8192 || (nout & (nout - 1))) {
+            PyErr_Format(PyExc_ValueError, "output_nside %d: expected a power of two from 1 "
+                         "to 8192", nout);
+            goto done;
+        }
+        if (rot) {
+            if (strlen(rot) != 2) {
+                PyErr_Format(PyExc_ValueError, "rot %s: expected a pair of coordinates among "
+                             "G, C, E", rot);
+                goto done;
+            }
+            o->rot_from = rot[0];
+            o->rot_to = rot[1];
+        }
+        if (beamo != Py_None) {
+            beams[c] = (PyArrayObject *)PyArray_FROMANY(beamo, NPY_DOUBLE, 1, 2,
+                                                        NPY_ARRAY_CARRAY | NPY_ARRAY_FORCECAST);
+            if (!beams[c])
+                goto done;
+            o->beam = PyArray_DATA(beams[c]);
+            o->beam_ncols = PyArray_NDIM(beams[c]) == 1 ? 1 : (int)PyArray_DIM(beams[c], 0);
+            o->beam_len = (int)PyArray_DIM(beams[c], PyArray_NDIM(beams[c]) - 1);
+        }
+        nside_out[c] = nout > 0 ? nout : nside;
+        (*sp)[c] = o;
+    }
+    status = 0;
+done:
+    Py_DECREF(seq);
+    return status;
+}
+
+/* Channel map *map (3 x npix, evaluated without the components that smooth
+ * themselves) through the library's smoothing step (sky_channel_smooth_map:
+ * the transforms, then those components' own smoothed maps added); *map is
+ * replaced by the result. 0, or -1 with a Python error. GIL released. */
+static int smooth_channel(SkyObject *self, const sky_band *band, const char *unit,
+                          const sky_smooth_opts *o, double **map)
+{
+    sky_channel ch;
+    sky_channel_init(&ch);
+    ch.band = *band;
+    ch.unit = unit;
+    ch.smooth = o;
+    sky_smoothed res;
+    sky_error err = {0, ""};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+#ifdef _OPENMP
+    if (self->threads > 0)
+        omp_set_num_threads(self->threads);
+#endif
+    rc = sky_channel_smooth_map(self->sky, &ch, *map, 1, &res, &err);
+    Py_END_ALLOW_THREADS
+    if (rc) {
+        raise_sky(rc, &err);
+        return -1;
+    }
+    if (res.own) { /* a new map at another nside: the input is done with */
+        free(*map);
+        *map = res.hp;
+    }
+    free(res.car);
+    return 0;
+}
+
 /* channels given as a sequence of (freqs, weights, unit): a list of arrays */
 static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"channels", "chunk", NULL};
-    PyObject *chans;
+    static char *kwlist[] = {"channels", "chunk", "smooth", NULL};
+    PyObject *chans, *smooth = Py_None;
     long long chunk = 1 << 20;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|L", kwlist, &chans, &chunk))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|LO", kwlist, &chans, &chunk, &smooth))
         return NULL;
     if (check_sky(self))
         return NULL;
@@ -453,12 +564,17 @@ static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject
     PyArrayObject **arrs = calloc((size_t)(2 * n), sizeof *arrs);
     double **out = calloc((size_t)n, sizeof *out);
     int *f32 = calloc((size_t)n, sizeof *f32);
+    sky_smooth_opts *so = calloc((size_t)n, sizeof *so), **sp = NULL;
+    PyArrayObject **beams = calloc((size_t)n, sizeof *beams);
+    int *nside_out = calloc((size_t)n, sizeof *nside_out);
     pixel_ranges r;
     get_ranges(self->sky, &r);
-    if (!bands || !units || !arrs || !out || !f32) {
+    if (!bands || !units || !arrs || !out || !f32 || !so || !beams || !nside_out) {
         PyErr_NoMemory();
         goto done;
     }
+    if (smooth != Py_None && parse_smoothing(self, smooth, n, r.total, so, beams, &sp, nside_out))
+        goto done;
     for (Py_ssize_t c = 0; c < n; c++) {
         PyObject *f, *w;
         if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, c), "OOs;channel", &f, &w, &units[c]))
@@ -477,15 +593,22 @@ static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject
             PyErr_NoMemory();
             goto done;
         }
-    if (evaluate(self, (int)n, bands, units, out, (int64_t)chunk))
+    if (evaluate(self, (int)n, bands, units, (const sky_smooth_opts *const *)sp, out,
+                 (int64_t)chunk))
         goto done;
+    for (Py_ssize_t c = 0; sp && c < n; c++) /* the library's smoothing step */
+        if (sp[c] && smooth_channel(self, &bands[c], units[c], sp[c], &out[c]))
+            goto done;
     if (!(result = PyList_New(n)))
         goto done;
     for (Py_ssize_t c = 0; c < n; c++) {
-        npy_intp dims[2] = {3, (npy_intp)r.total};
-        void *data = f32[c] ? to_f32_inplace(out[c], (size_t)(3 * r.total)) : out[c];
+        const int smoothed = sp && sp[c];
+        npy_intp dims[2] = {3, smoothed ? 12 * (npy_intp)nside_out[c] * nside_out[c]
+                                        : (npy_intp)r.total};
+        const int as32 = f32[c] && !smoothed; /* a smoothed map is float64, as PySM's */
+        void *data = as32 ? to_f32_inplace(out[c], (size_t)(3 * r.total)) : out[c];
         out[c] = NULL;
-        PyObject *a = wrap_buffer(data, 2, dims, f32[c] ? NPY_FLOAT32 : NPY_FLOAT64);
+        PyObject *a = wrap_buffer(data, 2, dims, as32 ? NPY_FLOAT32 : NPY_FLOAT64);
         if (!a) {
             Py_CLEAR(result);
             goto done;
@@ -497,6 +620,12 @@ done:
         free(out[c]);
     for (Py_ssize_t c = 0; arrs && c < 2 * n; c++)
         Py_XDECREF(arrs[c]);
+    for (Py_ssize_t c = 0; beams && c < n; c++)
+        Py_XDECREF(beams[c]);
+    free(beams);
+    free(so);
+    free(sp);
+    free(nside_out);
     free(out);
     free(arrs);
     free(bands);

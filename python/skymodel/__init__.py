@@ -292,18 +292,16 @@ class Sky:
                 chans.append((_ghz(b[0]), _weights(b[1]), unit))
             else:
                 chans.append((_ghz(b), None, unit))
-        out = self._evaluate_channels(chans)
         smooth = any(x is not None for x in (fwhm, beam_window, rot, lmax, output_nside))
         if not smooth:
-            return out
+            return self._evaluate_channels(chans)
         fw = list(fwhm) if isinstance(fwhm, (list, tuple)) else [fwhm] * n
         if len(fw) != n:
             raise ValueError(f"fwhm has {len(fw)} values for {n} bands: expected one, or one "
                              "per band")
-        return [apply_smoothing_and_coord_transform(m, fwhm=f, beam_window=beam_window, rot=rot,
-                                                    lmax=lmax, output_nside=output_nside,
-                                                    map2alm_lsq_maxiter=map2alm_lsq_maxiter)
-                for m, f in zip(out, fw)]
+        return self._evaluate_channels(
+            chans, [_smoothing(f, beam_window, rot, lmax, output_nside, map2alm_lsq_maxiter)
+                    for f in fw])
 
     def _channel_units(self, units, n):
         if units is None or isinstance(units, str) or (_u is not None and
@@ -315,8 +313,12 @@ class Sky:
                              "unit, or one per band")
         return units
 
-    def _evaluate_channels(self, chans):
-        maps = self._sky.emission_channels(chans, chunk=CHUNK)
+    def _evaluate_channels(self, chans, smooth=None):
+        """The channels' maps; with `smooth` (per channel None or _smoothing's
+        tuple), each smoothed by the library's pipeline step: the sky without
+        the components that apply a beam themselves (rg2, rg3) is smoothed,
+        then their own smoothed maps are added, as `skymodel sim` does."""
+        maps = self._sky.emission_channels(chans, chunk=CHUNK, smooth=smooth)
         return [_as_map(m, c[2]) for m, c in zip(maps, chans)]
 
     def _instrument_channels(self, ins, units, fwhm, beam_window, rot, lmax, output_nside,
@@ -329,20 +331,15 @@ class Sky:
         if units is None:
             units = [c.unit or ins.output_unit or self.output_unit for c in ins.channels]
         units = self._channel_units(units, n)
-        maps = self._evaluate_channels([(c.freqs_ghz, c.weights, u)
-                                        for c, u in zip(ins.channels, units)])
         override = fwhm is not None or beam_window is not None
         every = override or any(x is not None for x in (rot, lmax, output_nside))
-        out = []
-        for k, (c, m) in enumerate(zip(ins.channels, maps)):
+        smooth = []
+        for c in ins.channels:
             fw, bw = (fwhm, beam_window) if override else (c.fwhm, c.read_beam_window())
-            if every or fw is not None or bw is not None:
-                m = apply_smoothing_and_coord_transform(m, fwhm=fw, beam_window=bw, rot=rot,
-                                                        lmax=lmax, output_nside=output_nside,
-                                                        map2alm_lsq_maxiter=maxiter)
-            maps[k] = None  # each unsmoothed map freed as its smoothed one is made
-            out.append(m)
-        return out
+            smooth.append(_smoothing(fw, bw, rot, lmax, output_nside, maxiter)
+                          if every or fw is not None or bw is not None else None)
+        return self._evaluate_channels([(c.freqs_ghz, c.weights, u)
+                                        for c, u in zip(ins.channels, units)], smooth)
 
 
 class Channel:
@@ -464,6 +461,25 @@ def _rot_pair(rot):
                      "of letters among G, C, E")
 
 
+def _beam_columns(beam_window):
+    """A beam window as the library takes it: (1 or 3, lmax + 1) float64."""
+    if beam_window is None:
+        return None
+    bw = np.asarray(beam_window, dtype=np.float64)
+    if bw.ndim == 2 and bw.shape[1] in (1, 3) and bw.shape[0] not in (1, 3):
+        bw = np.ascontiguousarray(bw.T)  # (lmax+1, ncols) -> columns
+    return bw
+
+
+def _smoothing(fwhm, beam_window, rot, lmax, output_nside, maxiter):
+    """One channel's smoothing for the library: (fwhm_rad, beam, lmax,
+    lsq_maxiter, nside_out, rot), with apply_smoothing_and_coord_transform's
+    defaults."""
+    return (_radians(fwhm, "fwhm"), _beam_columns(beam_window),
+            -1 if lmax is None else int(lmax), 10 if maxiter is None else int(maxiter),
+            0 if output_nside is None else int(output_nside), _rot_pair(rot))
+
+
 def apply_smoothing_and_coord_transform(input_map, fwhm=None, beam_window=None, rot=None,
                                         lmax=None, output_nside=None, output_car_resol=None,
                                         return_healpix=None, return_car=None,
@@ -478,12 +494,7 @@ def apply_smoothing_and_coord_transform(input_map, fwhm=None, beam_window=None, 
     return_healpix=True too, the tuple (HEALPix map, CAR map)."""
     unit = getattr(input_map, "unit", None)
     values = input_map.value if _is_quantity(input_map) else np.asarray(input_map)
-    if beam_window is not None:
-        bw = np.asarray(beam_window, dtype=np.float64)
-        if bw.ndim == 2 and bw.shape[1] in (1, 3) and bw.shape[0] not in (1, 3):
-            bw = np.ascontiguousarray(bw.T)  # (lmax+1, ncols) -> columns
-    else:
-        bw = None
+    bw = _beam_columns(beam_window)
     car = 0.0
     if output_car_resol is not None and return_car is not False:
         car = _radians(output_car_resol, "output_car_resol")

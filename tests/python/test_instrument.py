@@ -109,3 +109,23 @@ def test_bad_instruments(tmp_path):
     with pytest.raises(OSError, match="beam window"):
         (tmp_path / "bl.txt").write_text("1 2\n")
         skymodel._skymodel.read_beam_window(str(tmp_path / "bl.txt"))
+
+
+def test_smoothed_channels_paint_as_the_program(tmp_path):
+    """Components that apply the beam themselves (rg2 paints its sources)
+    go through the library's smoothing step, as `skymodel sim --fwhm`."""
+    program = os.environ.get("SKYMODEL_PROGRAM")
+    if not program:
+        pytest.skip("SKYMODEL_PROGRAM (the skymodel program, set by CTest) is not set")
+    hp = pytest.importorskip("healpy")
+    out = tmp_path / "rg2d1.fits"
+    subprocess.run([program, "sim", "-q", "--preset", "rg2,d1", "--nside", "32", "--freq", "100",
+                    "--fwhm", "60", "--lmax", "64", "--dtype", "float64", "--data-dir",
+                    TEMPLATES, "--offline", "-o", str(out)], check=True)
+    sky = skymodel.Sky(nside=32, preset_strings=["rg2", "d1"], data_dir=TEMPLATES)
+    m = sky.get_emission_channels([100], fwhm=60 * u.arcmin, lmax=64)[0]
+    want = np.array(hp.read_map(str(out), field=None, dtype=np.float64))
+    np.testing.assert_allclose(m.value, want, rtol=0, atol=1e-12 * np.abs(want).max())
+    # rg3's maps carry a beam: unsmoothed it cannot be evaluated
+    with pytest.raises(ValueError, match="rg3"):
+        skymodel.Sky(nside=32, preset_strings=["rg3"], data_dir=TEMPLATES).get_emission(100)
