@@ -14,6 +14,7 @@
  * PySM quirk kept: at a frequency exactly equal to freq_ref_I no scaling is
  * applied at all, so Q and U are their freq_ref_P templates there.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "core/error.h"
@@ -85,9 +86,14 @@ static inline void mbb_chunk_at(const sky_mbb *m, int64_t first, int64_t n, mbb_
 /* ---------------------------------------------------------------------- */
 /* The fast path: the band-integrated scaling tabulated over (beta, 1/T)   */
 
+/* Components get a number each when loaded, never reused: the block cache
+ * below knows its entries by it (an address may be reused by a later sky). */
+static _Atomic uint64_t mbb_ids;
+
 void sky_mbb_after_load(void *state)
 {
     sky_mbb *m = state;
+    m->id = atomic_fetch_add(&mbb_ids, 1) + 1;
     double tlo, thi;
     sky_field_range(&m->beta, &m->beta_lo, &m->beta_hi);
     sky_field_range(&m->temp_k, &tlo, &thi);
@@ -213,7 +219,7 @@ int sky_mbb_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, d
 enum { FAST_BLOCK = 1024, SLOTS = 2 };
 
 typedef struct mbb_block {
-    const sky_mbb *m;         /* key: the component, the pixels, the axes */
+    uint64_t id;              /* key: the component (sky_mbb.id), the pixels, the axes */
     int64_t first, count;
     double hb, hy;
     int64_t kb, ky;
@@ -251,7 +257,7 @@ static void block_fill(mbb_block *x, const sky_mbb *m, const double *bdata,
         }
         x->r[k] = !pol ? 0.0 : ptab ? sky_sed_interp2(pt, y->n, jb, wb, jy, wy) : 1.0;
     }
-    x->m = m;
+    x->id = m->id;
     x->first = first;
     x->count = count;
     x->hb = b->h, x->kb = b->k0;
@@ -274,7 +280,7 @@ static void mbb_fast(const sky_mbb *m, const double *bdata, int64_t first, int64
         mbb_block *x = NULL;
         for (int sl = 0; sl < SLOTS && !x; sl++) {
             mbb_block *c = &tl_blocks[sl];
-            if (c->m == m && c->first == first + k0 && c->count == n && c->hb == b.h &&
+            if (c->id == m->id && c->first == first + k0 && c->count == n && c->hb == b.h &&
                 c->kb == b.k0 && c->hy == y.h && c->ky == y.k0)
                 x = c;
         }

@@ -24,6 +24,7 @@ typedef struct sky_mbb {
      * (1/K) over the pixels held; fast = 0 when they are not finite */
     int fast;
     double beta_lo, beta_hi, y_lo, y_hi;
+    uint64_t id; /* unique over the process's components (the fast path's block cache) */
 } sky_mbb;
 
 /* The fast path's hooks (sky_model_type), of a sky_mbb state: the ranges
