@@ -51,8 +51,12 @@ sky_prov *sky_prov_car(const sky_prov *smoothed, const sky_smooth_opts *o)
     return p;
 }
 
-int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o, int healpix,
-                   sky_smoothed *r, sky_error *err)
+/* r set up for smoothing `map` as `o` says: its shapes, the HEALPix output
+ * (unless `healpix` is 0: over `map` itself when the output nside is the
+ * input's, the transforms having read the input by the time they write)
+ * and the CAR map (zeros). */
+static int smoothed_outputs(double *map, int nside, int ncomp, const sky_smooth_opts *o,
+                            int healpix, sky_smoothed *r, sky_error *err)
 {
     const int nside_out = o->nside_out ? o->nside_out : nside;
     const int64_t npo = 12 * (int64_t)nside_out * nside_out;
@@ -63,24 +67,27 @@ int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o, 
     r->ncomp = ncomp;
     if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &r->ny, &r->nx, err)))
         return rc;
-    /* the result overwrites the input when it has the same size (sky_smooth
-     * has read the input by the time it writes the output); none without a
-     * HEALPix output */
     double *hp = !healpix            ? NULL
                  : nside_out == nside ? map
                                       : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
-    double *car = r->ny ? malloc((size_t)ncomp * r->ny * r->nx * sizeof *car) : NULL;
+    double *car = r->ny ? calloc((size_t)ncomp * r->ny * r->nx, sizeof *car) : NULL;
     if ((healpix && !hp) || (r->ny && !car)) {
         if (hp != map)
             free(hp);
         free(car);
         return sky_nomem(err, "the smoothed maps");
     }
-    rc = sky_smooth_inplace(map, nside, ncomp, o, hp, car, &r->rep, err);
     r->hp = hp;
     r->own = hp && hp != map;
     r->car = car;
-    if (rc)
+    return SKY_OK;
+}
+
+int sky_smooth_map(double *map, int nside, int ncomp, const sky_smooth_opts *o, int healpix,
+                   sky_smoothed *r, sky_error *err)
+{
+    int rc = smoothed_outputs(map, nside, ncomp, o, healpix, r, err);
+    if (!rc && (rc = sky_smooth_inplace(map, nside, ncomp, o, r->hp, r->car, &r->rep, err)))
         sky_smoothed_free(r);
     return rc;
 }
@@ -128,31 +135,12 @@ int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o, const ch
 static int smoothed_zeros(double *map, int nside, int ncomp, const sky_smooth_opts *o,
                           int healpix, sky_smoothed *r, sky_error *err)
 {
-    const int nside_out = o->nside_out ? o->nside_out : nside;
-    const int64_t npo = 12 * (int64_t)nside_out * nside_out;
-    int rc;
-    memset(r, 0, sizeof *r);
-    r->nside_in = nside;
-    r->nside = nside_out;
-    r->ncomp = ncomp;
-    if (o->car_res_rad > 0 && (rc = sky_car_shape(o->car_res_rad, &r->ny, &r->nx, err)))
+    int rc = smoothed_outputs(map, nside, ncomp, o, healpix, r, err);
+    if (rc)
         return rc;
-    double *hp = !healpix            ? NULL
-                 : nside_out == nside ? map
-                                      : sky_big_alloc((size_t)(ncomp * npo) * sizeof *hp);
-    double *car = r->ny ? calloc((size_t)ncomp * r->ny * r->nx, sizeof *car) : NULL;
-    if ((healpix && !hp) || (r->ny && !car)) {
-        if (hp != map)
-            free(hp);
-        free(car);
-        return sky_nomem(err, "the smoothed maps");
-    }
-    if (hp)
-        memset(hp, 0, (size_t)(ncomp * npo) * sizeof *hp);
-    r->hp = hp;
-    r->own = hp && hp != map;
-    r->car = car;
-    r->rep.lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, nside_out);
+    if (r->hp)
+        memset(r->hp, 0, (size_t)ncomp * 12 * (size_t)r->nside * r->nside * sizeof *r->hp);
+    r->rep.lmax = o->lmax >= 0 ? o->lmax : sky_smooth_default_lmax(nside, r->nside);
     r->rep.method = "none: self-smoothed"; /* no transform made */
     return SKY_OK;
 }
