@@ -429,6 +429,56 @@ static int evaluate(SkyObject *self, int nchan, const sky_band *bands, const cha
     return status;
 }
 
+/* Smoothing options from the module's arguments (fwhm in radians, a beam
+ * window array or None, lmax, least-squares iterations, output nside, a
+ * coordinate pair or NULL, CAR resolution in radians): *o set, the beam
+ * converted into *beam (a new reference the caller drops, NULL without one),
+ * the CAR shape into ny, nx. 0, or -1 with a Python error. */
+static int smooth_opts_from(double fwhm, PyObject *beamo, int lmax, int maxiter, int nside_out,
+                            const char *rot, double car_res, sky_smooth_opts *o,
+                            PyArrayObject **beam, int *ny, int *nx)
+{
+    sky_smooth_opts_init(o);
+    o->fwhm_rad = fwhm;
+    o->lmax = lmax;
+    o->lsq_maxiter = maxiter;
+    o->nside_out = nside_out;
+    o->car_res_rad = car_res;
+    *beam = NULL;
+    *ny = *nx = 0;
+    if (rot) {
+        if (strlen(rot) != 2) {
+            PyErr_Format(PyExc_ValueError, "rot %s: expected a pair of coordinates among G, C, E",
+                         rot);
+            return -1;
+        }
+        o->rot_from = rot[0];
+        o->rot_to = rot[1];
+    }
+    if (beamo != Py_None) {
+        *beam = (PyArrayObject *)PyArray_FROMANY(beamo, NPY_DOUBLE, 1, 2,
+                                                 NPY_ARRAY_CARRAY | NPY_ARRAY_FORCECAST);
+        if (!*beam)
+            return -1;
+        /* (len,) or (ncols, len) column-major as the library wants them */
+        o->beam = PyArray_DATA(*beam);
+        o->beam_ncols = PyArray_NDIM(*beam) == 1 ? 1 : (int)PyArray_DIM(*beam, 0);
+        o->beam_len = (int)PyArray_DIM(*beam, PyArray_NDIM(*beam) - 1);
+    }
+    sky_error err = {0, ""};
+    int rc;
+    if (car_res > 0 && (rc = sky_car_shape(car_res, ny, nx, &err))) {
+        raise_sky(rc, &err);
+        return -1;
+    }
+    if (nside_out < 0 || nside_out > 8192 || (nside_out & (nside_out - 1))) {
+        PyErr_Format(PyExc_ValueError, "output_nside %d: expected a power of two from 1 to 8192",
+                     nside_out);
+        return -1;
+    }
+    return 0;
+}
+
 /* smooth: a list with, per channel, None (unsmoothed) or a tuple (fwhm_rad,
  * beam or None, lmax, lsq_maxiter, nside_out, rot or None) into so[c] and
  * *sp (sp[c] = &so[c] or NULL); nside_out[c] receives the output nside.
@@ -467,37 +517,12 @@ static int parse_smoothing(SkyObject *self, PyObject *smooth, Py_ssize_t n, int6
         if (!PyArg_ParseTuple(t, "dOiiiz;smooth entry", &fwhm, &beamo, &lmax, &maxiter, &nout,
                               &rot))
             goto done;
-        sky_smooth_opts *o = &so[c];
-        sky_smooth_opts_init(o);
-        o->fwhm_rad = fwhm;
-        o->lmax = lmax;
-        o->lsq_maxiter = maxiter;
-        o->nside_out = nout;
-        if (nout < 0 || nout > 8192 || (nout & (nout - 1))) {
-            PyErr_Format(PyExc_ValueError, "output_nside %d: expected a power of two from 1 "
-                         "to 8192", nout);
+        int ny, nx;
+        if (smooth_opts_from(fwhm, beamo, lmax, maxiter, nout, rot, 0.0, &so[c], &beams[c], &ny,
+                             &nx))
             goto done;
-        }
-        if (rot) {
-            if (strlen(rot) != 2) {
-                PyErr_Format(PyExc_ValueError, "rot %s: expected a pair of coordinates among "
-                             "G, C, E", rot);
-                goto done;
-            }
-            o->rot_from = rot[0];
-            o->rot_to = rot[1];
-        }
-        if (beamo != Py_None) {
-            beams[c] = (PyArrayObject *)PyArray_FROMANY(beamo, NPY_DOUBLE, 1, 2,
-                                                        NPY_ARRAY_CARRAY | NPY_ARRAY_FORCECAST);
-            if (!beams[c])
-                goto done;
-            o->beam = PyArray_DATA(beams[c]);
-            o->beam_ncols = PyArray_NDIM(beams[c]) == 1 ? 1 : (int)PyArray_DIM(beams[c], 0);
-            o->beam_len = (int)PyArray_DIM(beams[c], PyArray_NDIM(beams[c]) - 1);
-        }
         nside_out[c] = nout > 0 ? nout : nside;
-        (*sp)[c] = o;
+        (*sp)[c] = &so[c];
     }
     status = 0;
 done:
@@ -843,44 +868,12 @@ static PyObject *mod_smooth(PyObject *self, PyObject *args, PyObject *kw)
         goto done;
     }
     sky_smooth_opts o;
-    sky_smooth_opts_init(&o);
-    o.fwhm_rad = fwhm;
-    o.lmax = lmax;
-    o.lsq_maxiter = maxiter;
-    o.nside_out = nside_out;
-    o.car_res_rad = car_res;
-    if (rot) {
-        if (strlen(rot) != 2) {
-            PyErr_Format(PyExc_ValueError, "rot %s: expected a pair of coordinates among G, C, E",
-                         rot);
-            goto done;
-        }
-        o.rot_from = rot[0];
-        o.rot_to = rot[1];
-    }
-    if (beamo != Py_None) {
-        b = (PyArrayObject *)PyArray_FROMANY(beamo, NPY_DOUBLE, 1, 2,
-                                             NPY_ARRAY_CARRAY | NPY_ARRAY_FORCECAST);
-        if (!b)
-            goto done;
-        /* (len,) or (ncols, len) column-major as the library wants them */
-        o.beam = PyArray_DATA(b);
-        o.beam_ncols = PyArray_NDIM(b) == 1 ? 1 : (int)PyArray_DIM(b, 0);
-        o.beam_len = (int)PyArray_DIM(b, PyArray_NDIM(b) - 1);
-    }
+    int ny, nx;
+    if (smooth_opts_from(fwhm, beamo, lmax, maxiter, nside_out, rot, car_res, &o, &b, &ny, &nx))
+        goto done;
     const int nout = nside_out > 0 ? nside_out : nside;
-    int ny = 0, nx = 0;
     sky_error err = {0, ""};
     int rc;
-    if (car_res > 0 && (rc = sky_car_shape(car_res, &ny, &nx, &err))) {
-        raise_sky(rc, &err);
-        goto done;
-    }
-    if (nside_out < 0 || nside_out > 8192 || (nside_out & (nside_out - 1))) {
-        PyErr_Format(PyExc_ValueError, "output_nside %d: expected a power of two from 1 to 8192",
-                     nside_out);
-        goto done;
-    }
     const size_t nout_pix = (size_t)12 * nout * nout;
     out = healpix ? sky_big_alloc((size_t)ncomp * nout_pix * sizeof *out) : NULL;
     car = car_res > 0 ? sky_big_alloc((size_t)ncomp * ny * nx * sizeof *car) : NULL;
