@@ -50,6 +50,11 @@ int sky_interp_grid_set_path(sky_interp_grid *g, int k, const char *fmt, ...)
     return 0;
 }
 
+void sky_interp_free(void *state)
+{
+    sky_interp_grid_free(state);
+}
+
 void sky_interp_grid_free(sky_interp_grid *g)
 {
     for (int k = 0; g->path && k < g->n; k++)
@@ -127,9 +132,15 @@ int sky_interp_parse_numbers(const char *s, double *out, int max)
 enum { PLAN_ZERO = 0, PLAN_MAP = 1, PLAN_INTERP = 2 };
 enum { PLAN_HEAD = 4, PLAN_STEP = 4 }; /* mode, n, lo, hi; per sample k, r, w, delta */
 
-int sky_interp_band_data_len(const sky_bandq *band)
+static int plan_len(const sky_bandq *band)
 {
     return PLAN_HEAD + PLAN_STEP * band->n;
+}
+
+int sky_interp_band_data_len(const void *state, const sky_bandq *band)
+{
+    (void)state;
+    return plan_len(band);
 }
 
 /* np.isclose(grid, nu): |grid - nu| <= atol + rtol |nu| */
@@ -157,11 +168,12 @@ static double interp_index(double x, const double *xp, int n)
     return slope * (x - xp[lo]) + lo;
 }
 
-void sky_interp_prepare(const sky_interp_grid *g, const sky_bandq *band, double *bd)
+/* The band's plan into bd (plan_len doubles). */
+static void plan(const sky_interp_grid *g, const sky_bandq *band, double *bd)
 {
     const int n = band->n;
     const double *nu = band->freq;
-    memset(bd, 0, (size_t)sky_interp_band_data_len(band) * sizeof *bd);
+    memset(bd, 0, (size_t)plan_len(band) * sizeof *bd);
     bd[1] = n;
     bd[2] = 0; /* no grid map read (zeros) */
     bd[3] = -1;
@@ -294,14 +306,14 @@ static void band_range(const sky_interp_grid *g, const sky_bandq *band, int *lo,
 {
     double head[PLAN_HEAD + PLAN_STEP];
     sky_bandq one = *band;
-    double *bd = band->n == 1 ? head : malloc((size_t)sky_interp_band_data_len(band) * sizeof *bd);
+    double *bd = band->n == 1 ? head : malloc((size_t)plan_len(band) * sizeof *bd);
     if (!bd) { /* reported by acquire */
         *lo = 0;
         *hi = -2;
         *mode = -1;
         return;
     }
-    sky_interp_prepare(g, &one, bd);
+    plan(g, &one, bd);
     *mode = (int)bd[0];
     *lo = (int)bd[2];
     *hi = (int)bd[3];
@@ -309,9 +321,17 @@ static void band_range(const sky_interp_grid *g, const sky_bandq *band, int *lo,
         free(bd);
 }
 
-int sky_interp_acquire(sky_interp_grid *g, const sky_bandq *band, sky_loader *ld,
+int sky_interp_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, double *bdata,
                        sky_error *err)
 {
+    (void)rng, (void)err;
+    plan(state, band, bdata);
+    return SKY_OK;
+}
+
+int sky_interp_acquire(void *state, const sky_bandq *band, sky_loader *ld, sky_error *err)
+{
+    sky_interp_grid *g = state;
     int lo, hi, mode, rc = SKY_OK;
     band_range(g, band, &lo, &hi, &mode);
     if (mode < 0)
@@ -343,8 +363,9 @@ int sky_interp_acquire(sky_interp_grid *g, const sky_bandq *band, sky_loader *ld
     return rc;
 }
 
-void sky_interp_release(sky_interp_grid *g, const sky_bandq *band)
+void sky_interp_release(void *state, const sky_bandq *band)
 {
+    sky_interp_grid *g = state;
     int lo, hi, mode;
     band_range(g, band, &lo, &hi, &mode);
     pthread_mutex_lock(&g->lock);
@@ -352,8 +373,9 @@ void sky_interp_release(sky_interp_grid *g, const sky_bandq *band)
     pthread_mutex_unlock(&g->lock);
 }
 
-int sky_interp_f32(const sky_interp_grid *g, const sky_bandq *band)
+int sky_interp_f32(const void *state, const sky_bandq *band)
 {
+    const sky_interp_grid *g = state;
     int lo, hi, mode;
     band_range(g, band, &lo, &hi, &mode);
     if (mode != PLAN_MAP)
@@ -368,9 +390,11 @@ static inline double value32(const sky_hmap *m, int64_t p)
     return m->f ? (double)m->f[i] : (double)(float)m->d[i]; /* PySM's float32 cache */
 }
 
-void sky_interp_emission(const sky_interp_grid *g, const double *bd, int64_t first,
-                         int64_t count, double *oi, double *oq, double *ou)
+void sky_interp_emission(const void *state, const sky_bandq *band, const double *bd,
+                         int64_t first, int64_t count, double *oi, double *oq, double *ou)
 {
+    (void)band;
+    const sky_interp_grid *g = state;
     double *out[3] = {oi, oq, ou};
     for (int s = 0; s < 3; s++)
         memset(out[s], 0, (size_t)count * sizeof *out[s]);

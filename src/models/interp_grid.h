@@ -69,15 +69,21 @@ int sky_interp_grid_check(const sky_interp_grid *g, const char *owner, sky_error
  * it is not such a list of at most `max`. */
 int sky_interp_parse_numbers(const char *s, double *out, int max);
 
-/* The model hooks, the state's grid passed in. */
-int sky_interp_band_data_len(const sky_bandq *band);
-void sky_interp_prepare(const sky_interp_grid *g, const sky_bandq *band, double *bdata);
-int sky_interp_acquire(sky_interp_grid *g, const sky_bandq *band, sky_loader *ld,
+/* The model hooks (sky_model_type) of a state that starts with its
+ * sky_interp_grid: every model on the engine uses them as they are. */
+void sky_interp_free(void *state);
+int sky_interp_band_data_len(const void *state, const sky_bandq *band);
+int sky_interp_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, double *bdata,
                        sky_error *err);
-void sky_interp_release(sky_interp_grid *g, const sky_bandq *band);
-int sky_interp_f32(const sky_interp_grid *g, const sky_bandq *band);
-void sky_interp_emission(const sky_interp_grid *g, const double *bdata, int64_t first,
-                         int64_t count, double *i, double *q, double *u);
+int sky_interp_acquire(void *state, const sky_bandq *band, sky_loader *ld, sky_error *err);
+void sky_interp_release(void *state, const sky_bandq *band);
+int sky_interp_f32(const void *state, const sky_bandq *band);
+void sky_interp_emission(const void *state, const sky_bandq *band, const double *bdata,
+                         int64_t first, int64_t count, double *i, double *q, double *u);
+#define SKY_INTERP_GRID_HOOKS                                                                  \
+    .f32_output = sky_interp_f32, .band_data_len = sky_interp_band_data_len,                   \
+    .prepare = sky_interp_prepare, .emission = sky_interp_emission, .free = sky_interp_free,   \
+    .acquire = sky_interp_acquire, .release = sky_interp_release
 
 /* The WebSky grids (cib1, rg1): PySM's 46 frequencies, files
  * [local_folder/]websky/{version}/{kind}/{kind}_{f:06.1f}.fits. */

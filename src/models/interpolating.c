@@ -242,54 +242,6 @@ static int interp_init(void *state, sky_params *ps, sky_loader *ld, sky_error *e
     return SKY_OK;
 }
 
-static void interp_free(void *state)
-{
-    struct interpolating *m = state;
-    sky_interp_grid_free(&m->g);
-}
-
-static int interp_band_data_len(const void *state, const sky_bandq *band)
-{
-    (void)state;
-    return sky_interp_band_data_len(band);
-}
-
-static int interp_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
-                          double *bdata, sky_error *err)
-{
-    (void)rng;
-    (void)err;
-    const struct interpolating *m = state;
-    sky_interp_prepare(&m->g, band, bdata);
-    return SKY_OK;
-}
-
-static int interp_acquire(void *state, const sky_bandq *band, sky_loader *ld, sky_error *err)
-{
-    struct interpolating *m = state;
-    return sky_interp_acquire(&m->g, band, ld, err);
-}
-
-static void interp_release(void *state, const sky_bandq *band)
-{
-    struct interpolating *m = state;
-    sky_interp_release(&m->g, band);
-}
-
-static int interp_f32(const void *state, const sky_bandq *band)
-{
-    const struct interpolating *m = state;
-    return sky_interp_f32(&m->g, band);
-}
-
-static void interp_emission(const void *state, const sky_bandq *band, const double *bdata,
-                            int64_t first, int64_t count, double *i, double *q, double *u)
-{
-    (void)band;
-    const struct interpolating *m = state;
-    sky_interp_emission(&m->g, bdata, first, count, i, q, u);
-}
-
 static int interp_smoothing(const void *state, sky_error *why)
 {
     const struct interpolating *m = state;
@@ -328,7 +280,8 @@ static int interp_emission_smoothed(const void *state, const sky_bandq *band,
 #pragma omp parallel for schedule(static) if (npix >= SKY_OMP_MIN_WORK)
     for (int64_t b = 0; b < npix; b += block) {
         const int64_t c = npix - b < block ? npix - b : block;
-        interp_emission(state, band, bdata, b, c, map + b, map + npix + b, map + 2 * npix + b);
+        sky_interp_emission(state, band, bdata, b, c, map + b, map + npix + b,
+                            map + 2 * npix + b);
     }
     const int same = !o->beam && fabs(o->fwhm_rad - m->pre_beam_rad) <= 1e-12 * m->pre_beam_rad;
     const int rotate = o->rot_from && o->rot_from != o->rot_to;
@@ -428,15 +381,9 @@ const sky_model_type sky_model_interpolating = {
     .params = interp_params,
     .state_size = sizeof(struct interpolating),
     .init = interp_init,
-    .f32_output = interp_f32,
-    .band_data_len = interp_band_data_len,
-    .prepare = interp_prepare,
-    .emission = interp_emission,
-    .free = interp_free,
+    SKY_INTERP_GRID_HOOKS,
     .files = interp_files,
     .check = interp_check,
-    .acquire = interp_acquire,
-    .release = interp_release,
     .smoothing = interp_smoothing,
     .emission_smoothed = interp_emission_smoothed,
 };

@@ -20,54 +20,6 @@ static int radio_init(void *state, sky_params *ps, sky_loader *ld, sky_error *er
     return sky_websky_grid_init(&m->g, ps, "radio", "Jy / sr", 0, err);
 }
 
-static void radio_free(void *state)
-{
-    struct websky_radio *m = state;
-    sky_interp_grid_free(&m->g);
-}
-
-static int radio_band_data_len(const void *state, const sky_bandq *band)
-{
-    (void)state;
-    return sky_interp_band_data_len(band);
-}
-
-static int radio_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, double *bdata,
-                       sky_error *err)
-{
-    (void)rng;
-    (void)err;
-    const struct websky_radio *m = state;
-    sky_interp_prepare(&m->g, band, bdata);
-    return SKY_OK;
-}
-
-static int radio_acquire(void *state, const sky_bandq *band, sky_loader *ld, sky_error *err)
-{
-    struct websky_radio *m = state;
-    return sky_interp_acquire(&m->g, band, ld, err);
-}
-
-static void radio_release(void *state, const sky_bandq *band)
-{
-    struct websky_radio *m = state;
-    sky_interp_release(&m->g, band);
-}
-
-static int radio_f32(const void *state, const sky_bandq *band)
-{
-    const struct websky_radio *m = state;
-    return sky_interp_f32(&m->g, band);
-}
-
-static void radio_emission(const void *state, const sky_bandq *band, const double *bdata,
-                         int64_t first, int64_t count, double *i, double *q, double *u)
-{
-    (void)band;
-    const struct websky_radio *m = state;
-    sky_interp_emission(&m->g, bdata, first, count, i, q, u);
-}
-
 static int radio_files(const sky_params *ps, int nside, int (*fn)(const char *path, void *ctx),
                      void *ctx)
 {
@@ -87,13 +39,7 @@ const sky_model_type sky_model_websky_radio = {
     .params = radio_params,
     .state_size = sizeof(struct websky_radio),
     .init = radio_init,
-    .f32_output = radio_f32,
-    .band_data_len = radio_band_data_len,
-    .prepare = radio_prepare,
-    .emission = radio_emission,
-    .free = radio_free,
+    SKY_INTERP_GRID_HOOKS,
     .files = radio_files,
     .check = sky_websky_grid_check,
-    .acquire = radio_acquire,
-    .release = radio_release,
 };
