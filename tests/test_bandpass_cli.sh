@@ -8,16 +8,7 @@ set -u
 SKY=$1
 TMPL=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-cd "$D" || exit 1
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-. "$HERE/expect.sh" # expect WANT_STDERR_LINE ARGS...
+. "$HERE/expect.sh" # the scratch folder $D; fail MESSAGE; expect WANT_STDERR_LINE ARGS...
 
 cp "$HERE/data/bandpass_sampler/input.txt" f090.txt
 "$SKY" bandpass sample f090.txt --count 3 --seed 11 --bootstrap-size 32 -o bands >stdout 2>stderr ||

@@ -13,16 +13,7 @@ SKY=$1
 TMPL=$2
 CMP=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-cd "$D" || exit 1
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-. "$HERE/expect.sh" # expect WANT_STDERR_LINE ARGS...
+. "$HERE/expect.sh" # the scratch folder $D; fail MESSAGE; expect WANT_STDERR_LINE ARGS...
 
 CAT=websky/0.4/radio_catalog/websky_high_flux_catalog_1mJy_2025.09.09.h5
 LAYOUT="PySM's point-source catalogue (HDF5 datasets theta, phi, logpolycoefflux, logpolycoefpolflux)"

@@ -13,32 +13,17 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_sky.h"
 #include "io/fits_map.h"
 #include "io/text_table.h"
 #include "skymodel.h"
 
 static sky_sky *make_sky(const char *presets, int nside, const char *dir)
 {
-    const char *dirs[2] = {dir, NULL};
-    sky_error err;
-    sky_config *cfg = sky_config_new();
-    sky_sky *sky = NULL;
-    char list[256];
-    snprintf(list, sizeof list, "%s", presets);
-    int rc = SKY_OK;
-    for (char *save = NULL, *t = strtok_r(list, ",", &save); t && !rc;
-         t = strtok_r(NULL, ",", &save))
-        rc = sky_config_add_preset(cfg, t, &err);
     sky_options opt;
     sky_options_init(&opt);
     opt.nside = nside;
-    opt.data_dirs = dirs;
-    opt.offline = 1;
-    if (!rc)
-        rc = sky_create(cfg, &opt, &sky, &err);
-    CHECK(rc == SKY_OK, "%s at nside %d: %s", presets, nside, err.msg);
-    sky_config_free(cfg);
-    return sky;
+    return test_sky(presets, NULL, dir, opt);
 }
 
 static void test_channels_equal_single(const char *presets, int nside)

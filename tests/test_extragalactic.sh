@@ -12,16 +12,7 @@ SKY=$1
 TMPL=$2
 CMP=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-cd "$D" || exit 1
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-. "$HERE/expect.sh" # expect WANT_STDERR_LINE ARGS...
+. "$HERE/expect.sh" # the scratch folder $D; fail MESSAGE; expect WANT_STDERR_LINE ARGS...
 
 SIM="sim --nside 8 --freq 100 -d $TMPL --offline -o out.fits"
 dipole='[dip]

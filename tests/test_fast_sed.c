@@ -17,40 +17,22 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_sky.h"
 #include "skymodel.h"
 
 #define NSIDE 128
-static const char *const DIRS[] = {"data/templates", NULL};
 
 static sky_sky *make_sky(const char *presets, const char *toml, int exact, int part,
                          int nparts)
 {
-    sky_error err = {0};
-    sky_config *cfg = sky_config_new();
-    int rc = SKY_OK;
-    if (presets) {
-        char list[128];
-        snprintf(list, sizeof list, "%s", presets);
-        for (char *t = strtok(list, ","); t && !rc; t = strtok(NULL, ","))
-            rc = sky_config_add_preset(cfg, t, &err);
-    }
-    if (!rc && toml)
-        rc = sky_config_add_file(cfg, toml, &err);
     sky_options opt;
     sky_options_init(&opt);
     opt.nside = NSIDE;
-    opt.data_dirs = DIRS;
-    opt.offline = 1;
     opt.seed = 7;
     opt.exact_sed = exact;
     opt.part = part;
     opt.nparts = nparts;
-    sky_sky *sky = NULL;
-    if (!rc)
-        rc = sky_create(cfg, &opt, &sky, &err);
-    CHECK(rc == 0, "%s%s: %s", presets ? presets : "", toml ? toml : "", err.msg);
-    sky_config_free(cfg);
-    return sky;
+    return test_sky(presets, toml, NULL, opt);
 }
 
 /* a curved power law with a curvature map from -0.08 to -0.02 (the
@@ -230,19 +212,9 @@ static void choice(void)
     CHECK(sky_fast_sed_components(fast, names, sizeof names) == 1 && !strcmp(names, "d1"),
           "components: '%s'", names);
     sky_free(fast);
-    sky_error err = {0};
-    sky_config *cfg = sky_config_new();
-    sky_config_add_preset(cfg, "d1", &err);
-    sky_options opt;
-    sky_options_init(&opt);
-    opt.nside = 64; /* below SKY_FAST_SED_MIN_NSIDE */
-    opt.data_dirs = DIRS;
-    opt.offline = 1;
-    sky_sky *small = NULL;
-    CHECK(sky_create(cfg, &opt, &small, &err) == 0, "%s", err.msg);
+    sky_sky *small = test_sky_part("d1", 64, 0, 1); /* below SKY_FAST_SED_MIN_NSIDE */
     CHECK(small && !sky_fast_sed(small, &three), "nside 64: exact");
     sky_free(small);
-    sky_config_free(cfg);
     /* a free-free constant index, the polarised spinning dust and the CMB have none */
     sky_sky *other = make_sky("f1,a2,c1", NULL, 0, 0, 1);
     CHECK(other && sky_fast_sed_components(other, names, sizeof names) == 0, "f1,a2,c1: '%s'",

@@ -18,16 +18,7 @@ TMPL=$2
 CMP=$3
 MPIRUN=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-cd "$D" || exit 1
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-. "$HERE/expect.sh" # expect WANT_STDERR_LINE ARGS...
+. "$HERE/expect.sh" # the scratch folder $D; fail MESSAGE; expect WANT_STDERR_LINE ARGS...
 
 RG3=$TMPL/websky/0.4/radio_catalog/background/2048
 mkdir -p g g4 cache

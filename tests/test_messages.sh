@@ -6,12 +6,7 @@ set -u
 SKY=$1
 TMPL=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-cd "$D" || exit 1
-fails=0
-
-. "$HERE/expect.sh" # expect WANT_STDERR_LINE ARGS...
+. "$HERE/expect.sh" # the scratch folder $D; fail MESSAGE; expect WANT_STDERR_LINE ARGS...
 
 SIM="sim --nside 8 --freq 100 -d $TMPL --offline -o out.fits"
 

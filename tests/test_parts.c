@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_sky.h"
 #include "healpix/healpix.h"
 #include "parallel/region.h"
 #include "skymodel.h"
@@ -55,35 +56,9 @@ static void test_tiling(int nside, int nparts)
     free(owner);
 }
 
-static sky_sky *make_sky(const char *presets, int nside, int part, int nparts)
-{
-    const char *dirs[2] = {"data/templates", NULL};
-    sky_error err;
-    sky_config *cfg = sky_config_new();
-    sky_sky *sky = NULL;
-    char list[256];
-    snprintf(list, sizeof list, "%s", presets);
-    int rc = SKY_OK;
-    for (char *save = NULL, *t = strtok_r(list, ",", &save); t && !rc;
-         t = strtok_r(NULL, ",", &save))
-        rc = sky_config_add_preset(cfg, t, &err);
-    sky_options opt;
-    sky_options_init(&opt);
-    opt.nside = nside;
-    opt.data_dirs = dirs;
-    opt.offline = 1;
-    opt.part = part;
-    opt.nparts = nparts;
-    if (!rc)
-        rc = sky_create(cfg, &opt, &sky, &err);
-    CHECK(rc == SKY_OK, "%s at nside %d, part %d/%d: %s", presets, nside, part, nparts, err.msg);
-    sky_config_free(cfg);
-    return sky;
-}
-
 static void test_parts_equal_whole(const char *presets, int nside, int nparts)
 {
-    sky_sky *whole = make_sky(presets, nside, 0, 1);
+    sky_sky *whole = test_sky_part(presets, nside, 0, 1);
     if (!whole)
         return;
     static const double f2[2] = {90, 110}, f1[1] = {353};
@@ -98,7 +73,7 @@ static void test_parts_equal_whole(const char *presets, int nside, int nparts)
     }
     sky_free(whole);
     for (int k = 0; k < nparts; k++) {
-        sky_sky *sky = make_sky(presets, nside, k, nparts);
+        sky_sky *sky = test_sky_part(presets, nside, k, nparts);
         if (!sky)
             continue;
         int64_t first[2], count[2];

@@ -15,33 +15,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_sky.h"
 #include "io/fits_map.h"
 #include "skymodel.h"
-
-static sky_sky *make_sky(const char *presets, int nside, int part, int nparts)
-{
-    static const char *const dirs[2] = {"data/templates", NULL};
-    sky_error err;
-    sky_config *cfg = sky_config_new();
-    sky_sky *sky = NULL;
-    char list[256];
-    strcpy(list, presets);
-    int rc = SKY_OK;
-    for (char *t = strtok(list, ","); t && !rc; t = strtok(NULL, ","))
-        rc = sky_config_add_preset(cfg, t, &err);
-    sky_options opt;
-    sky_options_init(&opt);
-    opt.nside = nside;
-    opt.data_dirs = dirs;
-    opt.offline = 1;
-    opt.part = part;
-    opt.nparts = nparts;
-    if (!rc)
-        rc = sky_create(cfg, &opt, &sky, &err);
-    CHECK(rc == SKY_OK, "%s at nside %d: %s", presets, nside, err.msg);
-    sky_config_free(cfg);
-    return sky;
-}
 
 enum { NCHAN = 3 };
 static const double F1[1] = {100}, F3[3] = {140, 150, 160}, W3[3] = {1, 2, 1},
@@ -82,7 +58,7 @@ static int count_block(void *ctx, int index, int64_t first, int64_t count, doubl
 
 static void test_evaluate(const char *presets, int nside, int part, int nparts)
 {
-    sky_sky *sky = make_sky(presets, nside, part, nparts);
+    sky_sky *sky = test_sky_part(presets, nside, part, nparts);
     if (!sky)
         return;
     const int64_t npix = sky_npix(sky), nloc = sky_held_npix(sky);
@@ -150,7 +126,7 @@ static void test_evaluate(const char *presets, int nside, int part, int nparts)
 /* scale X gives X times the map, in every pixel range */
 static void test_scale(void)
 {
-    sky_sky *sky = make_sky("d1,s1", 16, 0, 1);
+    sky_sky *sky = test_sky_part("d1,s1", 16, 0, 1);
     if (!sky)
         return;
     const int64_t first = 100, count = 1000;
@@ -187,7 +163,7 @@ static void test_scale(void)
 static void test_maps(void)
 {
     const int nside = 16;
-    sky_sky *sky = make_sky("d1,s1", nside, 0, 1);
+    sky_sky *sky = test_sky_part("d1,s1", nside, 0, 1);
     if (!sky)
         return;
     const int64_t npix = sky_npix(sky);
@@ -242,7 +218,7 @@ static void test_maps(void)
     }
     sky_free(sky);
     /* a part of the sky cannot be smoothed alone */
-    sky = make_sky("d1", nside, 0, 2);
+    sky = test_sky_part("d1", nside, 0, 2);
     ch[1].smooth = &o;
     rc = sky ? sky_channels_maps(sky, NCHAN, ch, maps, &err) : SKY_OK;
     CHECK(rc == SKY_EINVAL && maps[0] == NULL && strstr(err.msg, "whole sky"),
@@ -254,7 +230,7 @@ static void test_maps(void)
  * its unit); a path that cannot be written leaves no file of the call */
 static void test_write(void)
 {
-    sky_sky *sky = make_sky("d1,s1", 8, 0, 1);
+    sky_sky *sky = test_sky_part("d1,s1", 8, 0, 1);
     if (!sky)
         return;
     const int64_t npix = sky_npix(sky);
