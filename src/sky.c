@@ -268,6 +268,7 @@ static inline double add(double acc, double v, int f32)
  * per-component output precision and band data (sky_bands), then for one
  * pixel range the coarse evaluations. */
 typedef struct channel {
+    int index; /* in its evaluation (sky_bands) */
     sky_bandq bq;
     double factor;
     int factor_is_scalar;
@@ -283,6 +284,7 @@ struct sky_bands {
     const sky_sky *sky;
     int nchan;
     channel *ch;
+    void **shared; /* per component: what its channels share (model.h), or NULL */
 };
 
 static void channel_free(const sky_sky *sky, channel *ch)
@@ -479,10 +481,26 @@ int sky_bands_prepare_smoothed(const sky_sky *sky, int nchan, const sky_band *ba
         return sky_nomem(err, "evaluation scratch");
     }
     b->sky = sky;
-    int rc = SKY_OK;
-    for (; b->nchan < nchan && !rc; b->nchan++)
+    int rc = (b->shared = calloc((size_t)(sky->ncomp > 0 ? sky->ncomp : 1), sizeof *b->shared))
+                 ? SKY_OK
+                 : sky_nomem(err, "evaluation scratch");
+    for (; b->nchan < nchan && !rc; b->nchan++) {
         rc = channel_prepare(sky, &bands[b->nchan], units[b->nchan],
                              smoothed ? smoothed[b->nchan] : 0, &b->ch[b->nchan], err);
+        b->ch[b->nchan].index = b->nchan;
+    }
+    const double **bd = rc ? NULL : malloc((size_t)nchan * sizeof *bd);
+    if (!rc && !bd)
+        rc = sky_nomem(err, "evaluation scratch");
+    for (int i = 0; i < sky->ncomp && !rc; i++) { /* what the channels share */
+        const sky_component *c = sky->comp[i];
+        if (!c->type->shared)
+            continue;
+        for (int k = 0; k < nchan; k++)
+            bd[k] = b->ch[k].left_out[i] ? NULL : b->ch[k].bdata[i];
+        b->shared[i] = c->type->shared(c->state, nchan, bd);
+    }
+    free(bd);
     if (rc) {
         sky_bands_free(b);
         return rc;
@@ -499,6 +517,10 @@ void sky_bands_free(sky_bands *b)
         coarse_free(&b->ch[c], b->sky->ncomp);
         channel_free(b->sky, &b->ch[c]);
     }
+    for (int i = 0; b->shared && i < b->sky->ncomp; i++)
+        if (b->shared[i])
+            b->sky->comp[i]->type->free_shared(b->shared[i]);
+    free(b->shared);
     free(b->ch);
     free(b);
 }
@@ -511,9 +533,9 @@ enum { BLOCK = 1024 };
  * out (I, Q, U rows `stride` apart) at offset p0 - first. `scratch` holds
  * 9 BLOCK doubles and `parent` BLOCK parent indices, computed for
  * *parent_nside (updated). */
-static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, int64_t stride,
-                          int64_t p0, int64_t m, double *out, double *scratch, int64_t *parent,
-                          int *parent_nside)
+static void channel_block(const sky_sky *sky, void *const *shared, const channel *ch,
+                          int64_t first, int64_t stride, int64_t p0, int64_t m, double *out,
+                          double *scratch, int64_t *parent, int *parent_nside)
 {
     const int nc = sky->ncomp;
     double *v = scratch, *g = scratch + 3 * BLOCK, *a = scratch + 6 * BLOCK;
@@ -528,6 +550,9 @@ static void channel_block(const sky_sky *sky, const channel *ch, int64_t first, 
         if (ch->left_out[i]) { /* added after the pipeline's smoothing */
             for (int s = 0; s < 3; s++)
                 memset(dst + s * BLOCK, 0, (size_t)m * sizeof *dst);
+        } else if (c->eval_nside == sky->nside && shared[i]) {
+            c->type->emission_shared(c->state, shared[i], ch->index, &ch->bq, ch->bdata[i], p0,
+                                     m, dst, dst + BLOCK, dst + 2 * BLOCK);
         } else if (c->eval_nside == sky->nside) {
             c->type->emission(c->state, &ch->bq, ch->bdata[i], p0, m, dst, dst + BLOCK,
                               dst + 2 * BLOCK);
@@ -622,8 +647,8 @@ int sky_bands_emission(const sky_bands *prepared, int64_t first, int64_t count,
             const int64_t m = count - b < BLOCK ? count - b : BLOCK;
             int parent_nside = 0;
             for (int c = 0; c < nchan; c++)
-                channel_block(sky, &ch[c], first, stride, first + b, m, out[c], scratch, parent,
-                              &parent_nside);
+                channel_block(sky, prepared->shared, &ch[c], first, stride, first + b, m,
+                              out[c], scratch, parent, &parent_nside);
         }
         free(scratch);
         free(parent);

@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/vmath.h"
 #include "mbb.h"
+#include "spectra/sed_lanes.h"
 #include "spectra/sed_table.h"
 
 int sky_mbb_load(sky_mbb *m, sky_params *ps, sky_loader *ld, sky_error *err)
@@ -264,6 +265,23 @@ static void block_fill(mbb_block *x, const sky_mbb *m, const double *bdata,
     x->hy = y->h, x->ky = y->k0;
 }
 
+/* The thread's block of pixels [first, first + count) (count <= FAST_BLOCK)
+ * on the axes b, y of bdata's tables. */
+static const mbb_block *block_at(const sky_mbb *m, const double *bdata, const sky_sed_axis *b,
+                                 const sky_sed_axis *y, int64_t first, int64_t count)
+{
+    for (int sl = 0; sl < SLOTS; sl++) {
+        mbb_block *c = &tl_blocks[sl];
+        if (c->id == m->id && c->first == first && c->count == count && c->hb == b->h &&
+            c->kb == b->k0 && c->hy == y->h && c->ky == y->k0)
+            return c;
+    }
+    mbb_block *x = &tl_blocks[tl_next];
+    tl_next = (tl_next + 1) % SLOTS;
+    block_fill(x, m, bdata, b, y, first, count);
+    return x;
+}
+
 /* Pixels [first, first + count) through the tables in bdata. */
 SKY_VECTOR_CLONES
 static void mbb_fast(const sky_mbb *m, const double *bdata, int64_t first, int64_t count,
@@ -277,18 +295,7 @@ static void mbb_fast(const sky_mbb *m, const double *bdata, int64_t first, int64
     const double *tab = bdata + HDR;
     for (int64_t k0 = 0; k0 < count; k0 += FAST_BLOCK) {
         const int64_t n = count - k0 < FAST_BLOCK ? count - k0 : FAST_BLOCK;
-        mbb_block *x = NULL;
-        for (int sl = 0; sl < SLOTS && !x; sl++) {
-            mbb_block *c = &tl_blocks[sl];
-            if (c->id == m->id && c->first == first + k0 && c->count == n && c->hb == b.h &&
-                c->kb == b.k0 && c->hy == y.h && c->ky == y.k0)
-                x = c;
-        }
-        if (!x) {
-            x = &tl_blocks[tl_next];
-            tl_next = (tl_next + 1) % SLOTS;
-            block_fill(x, m, bdata, &b, &y, first + k0, n);
-        }
+        const mbb_block *x = block_at(m, bdata, &b, &y, first + k0, n);
         double *restrict oi = out_i + k0, *restrict oq = out_q + k0, *restrict ou = out_u + k0;
         /* in sub-blocks, each row of the stencil gathered for all pixels at
          * once (vector gathers), then the rows combined */
@@ -383,6 +390,133 @@ void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bd
                 ou[k] += u0[k] * sp * c;
             }
         }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Many channels at once (spectra/sed_lanes.h)                              */
+
+static int lanes_same_axes(const double *a, const double *b)
+{
+    for (int k = 2; k < HDR; k++) /* the axes and the ratio table; [1] is the channel's own */
+        if (a[k] != b[k])
+            return 0;
+    return 1;
+}
+
+static int64_t lanes_nodes(const double *bdata)
+{
+    return (int64_t)bdata[4] * (int64_t)bdata[7];
+}
+
+static const double *lanes_table(const double *bdata, int k)
+{
+    (void)k;
+    return bdata + HDR;
+}
+
+static int lanes_ntab(const double *bdata)
+{
+    (void)bdata;
+    return 1;
+}
+
+static const sky_sed_lanes_spec lanes_spec = {lanes_ntab, lanes_same_axes, lanes_nodes,
+                                              lanes_table};
+
+void *sky_mbb_shared(const void *state, int nchan, const double *const *bdata)
+{
+    (void)state;
+    return sky_sed_lanes_new(&lanes_spec, nchan, bdata);
+}
+
+void sky_mbb_free_shared(void *shared)
+{
+    sky_sed_lanes_free(shared);
+}
+
+/* A block's results for every channel: its templates (rows 0-2), each
+ * group's Q/U to I ratio (a row per group), then each channel's
+ * band-integrated scaling (a row per lane, the groups' lanes in turn). */
+SKY_VECTOR_CLONES
+static int lanes_fill(const sky_mbb *m, const sky_sed_lanes *l, int64_t first, int64_t count,
+                      double *v)
+{
+    const int ng = sky_sed_lanes_groups(l);
+    sky_hmap_load(m->t.i, first, count, v);
+    if (m->t.q) {
+        sky_hmap_load(m->t.q, first, count, v + count);
+        sky_hmap_load(m->t.u, first, count, v + 2 * count);
+    }
+    for (int g = 0; g < ng; g++) {
+        const sky_sed_group *gr = sky_sed_lanes_group(l, g);
+        const double *bd = gr->bdata;
+        const sky_sed_axis b = {bd[2], (int64_t)bd[3], (int)bd[4]};
+        const sky_sed_axis y = {bd[5], (int64_t)bd[6], (int)bd[7]};
+        const mbb_block *x = block_at(m, bd, &b, &y, first, count);
+        double *rr = v + (3 + g) * count;
+        double *rows = v + (3 + ng + sky_sed_lanes_offset(l, g)) * count;
+        const int n = gr->n;
+        for (int64_t k = 0; k < count; k++)
+            rr[k] = x->r[k];
+        /* PER pixels at a time into s (pixel-major), then each lane's values
+         * into its row */
+        enum { PER = 8 };
+        double *s = malloc((size_t)(PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
+        if (!s)
+            return -1;
+        double *r = s + PER * n;
+        for (int64_t k0 = 0; k0 < count; k0 += PER) {
+            const int np = count - k0 < PER ? (int)(count - k0) : PER;
+            for (int j = 0; j < np; j++) {
+                const int64_t k = k0 + j;
+                double wb[SKY_SED_POINTS], wy[SKY_SED_POINTS];
+                for (int a = 0; a < SKY_SED_POINTS; a++) {
+                    wb[a] = x->wb[a][k];
+                    wy[a] = x->wy[a][k];
+                }
+                sky_sed_interp2_lanes(gr->t, n, y.n, x->idx[k], wb, wy, r, s + j * n);
+            }
+            for (int lane = 0; lane < n; lane++)
+                for (int j = 0; j < np; j++)
+                    rows[(int64_t)lane * count + k0 + j] = s[j * n + lane];
+        }
+        free(s);
+    }
+    return 0;
+}
+
+void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
+                             const double *bdata, int64_t first, int64_t count, double *out_i,
+                             double *out_q, double *out_u)
+{
+    const sky_mbb *m = state;
+    sky_sed_lanes *l = shared;
+    int lane, fresh;
+    const int g = sky_sed_lanes_of(l, c, &lane);
+    const int ng = sky_sed_lanes_groups(l);
+    const int rows = 3 + ng + sky_sed_lanes_total(l);
+    double *v = g >= 0 && count <= FAST_BLOCK ? sky_sed_lanes_block(l, rows, first, count, &fresh)
+                                              : NULL;
+    if (v && fresh && lanes_fill(m, l, first, count, v)) {
+        sky_sed_lanes_forget(l);
+        v = NULL;
+    }
+    if (!v) { /* the one-channel path: the same values */
+        sky_mbb_emission(state, band, bdata, first, count, out_i, out_q, out_u);
+        return;
+    }
+    const double cref = bdata[1];
+    const int pol = m->t.q != NULL;
+    const double *restrict i0 = v, *restrict q0 = v + count, *restrict u0 = v + 2 * count;
+    const double *restrict rr = v + (3 + g) * count;
+    const double *restrict sc = v + (3 + ng + sky_sed_lanes_offset(l, g) + lane) * count;
+    for (int64_t k = 0; k < count; k++) {
+        const double s = sc[k];
+        out_i[k] = i0[k] * (s + cref);
+        const double sp = rr[k] * s + cref;
+        out_q[k] = pol ? q0[k] * sp : 0.0;
+        out_u[k] = pol ? u0[k] * sp : 0.0;
     }
 }
 

@@ -106,6 +106,17 @@ typedef struct sky_model_type {
     /* Optional: 1 when this component integrates bands with bq.fast through
      * tabulated spectra (its band_data_len and prepare then build them). */
     int (*fast_sed)(const void *state);
+    /* Optional, the fast path over many channels (spectra/sed_lanes.h):
+     * once every channel of an evaluation is prepared, shared() receives
+     * their band data (bdata[c], NULL where there is none) and returns what
+     * the channels share (NULL: nothing), freed by free_shared() after the
+     * evaluation. emission_shared() is then called instead of emission() for
+     * channel c of that evaluation, and gives the same values. */
+    void *(*shared)(const void *state, int nchan, const double *const *bdata);
+    void (*free_shared)(void *shared);
+    void (*emission_shared)(const void *state, void *shared, int c, const sky_bandq *band,
+                            const double *bdata, int64_t first, int64_t count, double *i,
+                            double *q, double *u);
     /* Optional, for models that read their templates only when a band needs
      * them (PySM's InterpolatingComponent: the grid maps bracketing the
      * band): acquire() is called for each channel of an evaluation before

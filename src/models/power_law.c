@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/vmath.h"
 #include "power_law.h"
+#include "spectra/sed_lanes.h"
 #include "spectra/sed_table.h"
 
 static int load_templates(sky_power_law *m, sky_params *ps, sky_loader *ld, sky_error *err)
@@ -119,8 +120,8 @@ void sky_power_law_after_load(void *state)
     m->curv_lo = m->curv_hi = 0;
     if (m->curved)
         sky_field_range(&m->curvature, &m->curv_lo, &m->curv_hi);
-    /* a constant index without curvature is as fast as a table already */
-    m->fast = (m->beta.map || m->curved) && isfinite(m->beta_lo) && isfinite(m->beta_hi) &&
+    /* a constant index without curvature (free-free) is one scaling per band */
+    m->fast = isfinite(m->beta_lo) && isfinite(m->beta_hi) &&
               m->beta_lo <= m->beta_hi && isfinite(m->curv_lo) && isfinite(m->curv_hi) &&
               m->curv_lo <= m->curv_hi;
 }
@@ -132,8 +133,15 @@ int sky_power_law_fast_sed(const void *state)
 
 /* bdata: [0] 1 when the tables follow, [1..3] the index axis (h, k0, n),
  * [4..6] the curvature axis (n 1 without a curvature map: its constant is
- * in the tables), [7] 1 when the Q/U table follows the I table. */
-enum { HDR = 8 };
+ * in the tables), [7] 1 when the Q/U table follows the I table.
+ * A constant index without curvature: [0] 2, [1] the band's I scaling and
+ * [2] its Q/U scaling, the same for every pixel. */
+enum { HDR = 8, CONSTANT = 2 };
+
+static int pl_constant(const sky_power_law *m)
+{
+    return !m->curved && !m->beta.map;
+}
 
 typedef struct pl_axes {
     sky_sed_axis b, c; /* c.n = 1: no curvature axis */
@@ -167,6 +175,9 @@ static int pl_axes_of(const sky_power_law *m, const sky_bandq *band, pl_axes *ax
 
 int sky_power_law_band_data_len(const void *state, const sky_bandq *band)
 {
+    const sky_power_law *m = state;
+    if (band->fast && m->fast && pl_constant(m))
+        return 3;
     pl_axes ax;
     if (!pl_axes_of(state, band, &ax))
         return 1;
@@ -183,6 +194,19 @@ int sky_power_law_prepare(const void *state, const sky_bandq *band, sky_np_rng *
     const sky_power_law *m = state;
     pl_axes ax;
     bdata[0] = 0;
+    if (band->fast && m->fast && pl_constant(m)) {
+        /* the exact path's per-sample scalings, summed once for all pixels */
+        const double ln_i = log(m->t.freq_ref_i), ln_p = m->t.q ? log(m->t.freq_ref_p) : 0.0;
+        const double beta = m->beta.value, p_over_i = exp(beta * (ln_i - ln_p));
+        double si = 0, sp = 0;
+        for (int j = 0; j < band->n; j++) {
+            const double s = exp(beta * (band->ln_freq[j] - ln_i));
+            si += s * band->coef[j];
+            sp += s * p_over_i * band->coef[j];
+        }
+        bdata[0] = CONSTANT, bdata[1] = si, bdata[2] = sp;
+        return SKY_OK;
+    }
     if (!pl_axes_of(m, band, &ax))
         return SKY_OK;
     const double ln_i = log(m->t.freq_ref_i), ln_p = ax.pol ? log(m->t.freq_ref_p) : 0.0;
@@ -258,6 +282,150 @@ static void power_law_fast(const sky_power_law *m, const double *bdata, int64_t 
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* Many channels at once (spectra/sed_lanes.h)                              */
+
+static int lanes_same_axes(const double *a, const double *b)
+{
+    if (a[0] != 1 || b[0] != 1) /* tables (not a constant index) */
+        return 0;
+    for (int k = 1; k < HDR; k++)
+        if (a[k] != b[k])
+            return 0;
+    return 1;
+}
+
+static int lanes_ntab(const double *bdata)
+{
+    return 1 + (bdata[7] != 0);
+}
+
+static int64_t lanes_nodes(const double *bdata)
+{
+    return (int64_t)bdata[3] * (int64_t)bdata[6];
+}
+
+static const double *lanes_table(const double *bdata, int k)
+{
+    return bdata + HDR + k * lanes_nodes(bdata);
+}
+
+static const sky_sed_lanes_spec lanes_spec = {lanes_ntab, lanes_same_axes, lanes_nodes,
+                                              lanes_table};
+
+void *sky_power_law_shared(const void *state, int nchan, const double *const *bdata)
+{
+    (void)state;
+    const double **tab = malloc((size_t)nchan * sizeof *tab);
+    if (!tab)
+        return NULL;
+    for (int c = 0; c < nchan; c++) /* the tables, not a constant index's scalings */
+        tab[c] = bdata[c] && bdata[c][0] == 1 ? bdata[c] : NULL;
+    void *l = sky_sed_lanes_new(&lanes_spec, nchan, tab);
+    free(tab);
+    return l;
+}
+
+void sky_power_law_free_shared(void *shared)
+{
+    sky_sed_lanes_free(shared);
+}
+
+/* A block's results for every channel: its templates (rows 0-2), then per
+ * lane (the groups' lanes in turn) its I scaling and its Q/U scaling. */
+SKY_VECTOR_CLONES
+static int lanes_fill(const sky_power_law *m, const sky_sed_lanes *l, int64_t first,
+                      int64_t count, double *v)
+{
+    const int ng = sky_sed_lanes_groups(l), total = sky_sed_lanes_total(l);
+    sky_hmap_load(m->t.i, first, count, v);
+    if (m->t.q) {
+        sky_hmap_load(m->t.q, first, count, v + count);
+        sky_hmap_load(m->t.u, first, count, v + 2 * count);
+    }
+    double *beta = malloc((size_t)(2 * count) * sizeof *beta), *curv = beta + count;
+    if (!beta)
+        return -1;
+    sky_field_load(&m->beta, first, count, beta);
+    if (m->curved && m->curvature.map)
+        sky_field_load(&m->curvature, first, count, curv);
+    for (int g = 0; g < ng; g++) {
+        const sky_sed_group *gr = sky_sed_lanes_group(l, g);
+        const double *bd = gr->bdata;
+        const sky_sed_axis b = {bd[1], (int64_t)bd[2], (int)bd[3]};
+        const sky_sed_axis c = {bd[4], (int64_t)bd[5], (int)bd[6]};
+        const int n = gr->n, pol = gr->ntab > 1;
+        double *rows = v + (3 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * count;
+        (void)total;
+        enum { PER = 8 };
+        double *s = malloc((size_t)(2 * PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
+        if (!s) {
+            free(beta);
+            return -1;
+        }
+        double *sp = s + PER * n, *r = sp + PER * n;
+        const double *ti = gr->t, *tp = gr->t + gr->nodes * n;
+        for (int64_t k0 = 0; k0 < count; k0 += PER) {
+            const int np = count - k0 < PER ? (int)(count - k0) : PER;
+            for (int j = 0; j < np; j++) {
+                double wb[SKY_SED_POINTS], wc[SKY_SED_POINTS];
+                const int jb = sky_sed_stencil(&b, beta[k0 + j], wb);
+                if (c.n > 1) {
+                    const int jc = sky_sed_stencil(&c, curv[k0 + j], wc);
+                    const int64_t at = (int64_t)jb * c.n + jc;
+                    sky_sed_interp2_lanes(ti, n, c.n, at, wb, wc, r, s + j * n);
+                    if (pol)
+                        sky_sed_interp2_lanes(tp, n, c.n, at, wb, wc, r, sp + j * n);
+                } else {
+                    sky_sed_interp1_lanes(ti, n, jb, wb, s + j * n);
+                    if (pol)
+                        sky_sed_interp1_lanes(tp, n, jb, wb, sp + j * n);
+                }
+            }
+            for (int lane = 0; lane < n; lane++) {
+                double *ri = rows + 2 * (int64_t)lane * count + k0, *rp = ri + count;
+                for (int j = 0; j < np; j++) {
+                    ri[j] = s[j * n + lane];
+                    rp[j] = pol ? sp[j * n + lane] : 0.0;
+                }
+            }
+        }
+        free(s);
+    }
+    free(beta);
+    return 0;
+}
+
+void sky_power_law_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
+                                   const double *bdata, int64_t first, int64_t count,
+                                   double *out_i, double *out_q, double *out_u)
+{
+    const sky_power_law *m = state;
+    sky_sed_lanes *l = shared;
+    int lane, fresh;
+    const int g = sky_sed_lanes_of(l, c, &lane);
+    const int rows = 3 + 2 * sky_sed_lanes_total(l);
+    double *v = g >= 0 && count <= 4096 ? sky_sed_lanes_block(l, rows, first, count, &fresh)
+                                        : NULL;
+    if (v && fresh && lanes_fill(m, l, first, count, v)) {
+        sky_sed_lanes_forget(l);
+        v = NULL;
+    }
+    if (!v) { /* the one-channel path: the same values */
+        sky_power_law_emission(state, band, bdata, first, count, out_i, out_q, out_u);
+        return;
+    }
+    const int pol = m->t.q != NULL;
+    const double *restrict i0 = v, *restrict q0 = v + count, *restrict u0 = v + 2 * count;
+    const double *restrict si = v + (3 + 2 * (int64_t)(sky_sed_lanes_offset(l, g) + lane)) * count;
+    const double *restrict sp = si + count;
+    for (int64_t k = 0; k < count; k++) {
+        out_i[k] = i0[k] * si[k];
+        out_q[k] = pol ? q0[k] * sp[k] : 0.0;
+        out_u[k] = pol ? u0[k] * sp[k] : 0.0;
+    }
+}
+
 /* Powers as exp(index * ln ratio), a few ulp from PySM's pow(); the Q/U
  * scaling is the I scaling times (nu_I/nu_P)^index, per pixel for a plain
  * power law. */
@@ -266,6 +434,21 @@ void sky_power_law_emission(const void *state, const sky_bandq *band, const doub
                             double *out_u)
 {
     const sky_power_law *m = state;
+    if (bdata && bdata[0] == CONSTANT) {
+        const double si = bdata[1], sp = bdata[2];
+        sky_hmap_load(m->t.i, first, count, out_i);
+        for (int64_t k = 0; k < count; k++)
+            out_i[k] *= si;
+        if (m->t.q) {
+            sky_hmap_load(m->t.q, first, count, out_q);
+            sky_hmap_load(m->t.u, first, count, out_u);
+        }
+        for (int64_t k = 0; k < count; k++) {
+            out_q[k] = m->t.q ? out_q[k] * sp : 0.0;
+            out_u[k] = m->t.q ? out_u[k] * sp : 0.0;
+        }
+        return;
+    }
     if (bdata && bdata[0] != 0) {
         power_law_fast(m, bdata, first, count, out_i, out_q, out_u);
         return;

@@ -26,9 +26,16 @@ int sky_power_law_fast_sed(const void *state);
 int sky_power_law_band_data_len(const void *state, const sky_bandq *band);
 int sky_power_law_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
                           double *bdata, sky_error *err);
+void *sky_power_law_shared(const void *state, int nchan, const double *const *bdata);
+void sky_power_law_free_shared(void *shared);
+void sky_power_law_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
+                                   const double *bdata, int64_t first, int64_t count,
+                                   double *out_i, double *out_q, double *out_u);
 #define SKY_POWER_LAW_FAST_SED                                                                 \
     .after_load = sky_power_law_after_load, .fast_sed = sky_power_law_fast_sed,                \
-    .band_data_len = sky_power_law_band_data_len, .prepare = sky_power_law_prepare
+    .band_data_len = sky_power_law_band_data_len, .prepare = sky_power_law_prepare,            \
+    .shared = sky_power_law_shared, .free_shared = sky_power_law_free_shared,                  \
+    .emission_shared = sky_power_law_emission_shared
 
 /* PowerLaw's and CurvedPowerLaw's emission() (sky_model_type), of a
  * sky_power_law state. */

@@ -15,6 +15,8 @@
  * type).
  */
 #include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,7 @@ struct spdust {
     /* the fast path: the range of u = 1 / (peak ratio) over the pixels held */
     int fast;
     double u_lo, u_hi;
+    uint64_t id; /* this component's number, for the per-thread block cache */
 };
 
 /*
@@ -301,13 +304,22 @@ static void spdust_chunks(const struct spdust *m, const sky_bandq *band, int64_t
  * whole sky.
  */
 
+/* Components get a number each when loaded, never reused: the block cache
+ * below knows its entries by it. */
+static _Atomic uint64_t spdust_ids;
+
 static void spdust_after_load(void *state)
 {
     struct spdust *m = state;
     double lo, hi;
+    m->id = atomic_fetch_add(&spdust_ids, 1) + 1;
     m->fast = 0;
-    if (!m->peak.map || m->pol)
+    if (m->pol)
         return;
+    if (!m->peak.map) { /* a constant peak: one scaling per band */
+        m->fast = peak_ratio(m, 0) > 0 && isfinite(peak_ratio(m, 0));
+        return;
+    }
     sky_field_range(&m->peak, &lo, &hi);
     lo /= m->freq_ref_peak;
     hi /= m->freq_ref_peak;
@@ -324,10 +336,23 @@ static int spdust_fast_sed(const void *state)
     return ((const struct spdust *)state)->fast;
 }
 
-/* bdata: [0] 1 when the pieces follow, [1] their number P, then P left ends
- * (the first -inf), P anchors, and per piece the numerator's value at the
- * anchor and slope, the denominator's value and slope. */
-enum { SP_HDR = 2, SP_MAX_PIECES = 200000 };
+/* bdata: [0] PIECES when the pieces follow, [1] their number P, [2] the
+ * number of buckets B, [3] the buckets' origin and [4] their inverse width
+ * in u, then P + 1 left ends (the first -inf, a last +inf), per piece the
+ * numerator's value at its anchor (its left end; the first piece's right
+ * end) and its slope (side by side), and per bucket the piece that holds its
+ * lower edge. [0] CONSTANT for a constant peak: [1] the band's scaling, the
+ * same for every pixel. */
+enum { SP_HDR = 5, SP_MAX_PIECES = 200000, PIECES = 1, CONSTANT = 2 };
+/* buckets per piece, and the steps a pixel takes from its bucket's piece
+ * without a branch (a pixel that needs more takes them one by one) */
+enum { SP_BUCKETS_PER_PIECE = 2, SP_STEPS = 2 };
+
+static int sp_nbuckets(int np)
+{
+    const int64_t nb = (int64_t)SP_BUCKETS_PER_PIECE * np;
+    return nb > (1 << 20) ? 1 << 20 : (int)nb;
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -355,38 +380,12 @@ static int kinks(const struct spdust *m, double nu, double lo, double hi, double
     return n;
 }
 
-/* J's line at u on the row interval that holds nu u for the u of a piece
- * (mid), as value at `anchor` and slope in u. */
-static void j_line(const struct spdust *m, double nu, double mid, double anchor, double *value,
-                   double *slope)
-{
-    const double *xp = m->em_freq, *fp = m->em_j;
-    const int rows = m->em_n;
-    const double x = nu * mid;
-    if (x <= xp[0] || x >= xp[rows - 1]) { /* numpy.interp's clamps */
-        *value = x <= xp[0] ? fp[0] : fp[rows - 1];
-        *slope = 0;
-        return;
-    }
-    int lo = 0, hi = rows - 1; /* xp[lo] <= x < xp[hi] */
-    while (hi - lo > 1) {
-        const int c = (lo + hi) / 2;
-        if (xp[c] <= x)
-            lo = c;
-        else
-            hi = c;
-    }
-    *value = m->em_slope[lo] * (nu * anchor - xp[lo]) + fp[lo];
-    *slope = m->em_slope[lo] * nu;
-}
-
 static int spdust_pieces(const struct spdust *m, const sky_bandq *band, double *k)
 {
     int n = 0;
     const int cap = SP_MAX_PIECES;
     for (int j = 0; j < band->n; j++)
         n = kinks(m, band->freq[j], m->u_lo, m->u_hi, k, n, cap);
-    n = kinks(m, m->freq_ref_i, m->u_lo, m->u_hi, k, n, cap);
     if (n >= cap)
         return -1;
     qsort(k, (size_t)n, sizeof *k, cmp_double);
@@ -402,17 +401,77 @@ static int spdust_pieces(const struct spdust *m, const sky_bandq *band, double *
 static int spdust_kinks(const struct spdust *m, const sky_bandq *band, double **k)
 {
     *k = NULL;
-    if (!band->fast || !m->fast || !(*k = malloc((size_t)SP_MAX_PIECES * sizeof **k)))
+    if (!band->fast || !m->fast || !m->peak.map ||
+        !(*k = malloc((size_t)SP_MAX_PIECES * sizeof **k)))
         return -1;
-    return spdust_pieces(m, band, *k);
+    const int nk = spdust_pieces(m, band, *k);
+    return nk > 0 ? nk : -1;
 }
 
 static int spdust_band_data_len(const void *state, const sky_bandq *band)
 {
+    const struct spdust *m = state;
+    if (band->fast && m->fast && !m->peak.map)
+        return 2;
     double *k;
-    const int nk = spdust_kinks(state, band, &k);
+    const int nk = spdust_kinks(m, band, &k);
     free(k);
-    return nk < 0 ? 1 : SP_HDR + 6 * (nk + 1);
+    return nk < 0 ? 1 : SP_HDR + 3 * (nk + 1) + 1 + sp_nbuckets(nk + 1);
+}
+
+/* The constant peak's scaling summed over the band, as the exact path takes
+ * its samples (the pixels then multiply their template by it). */
+static double spdust_constant(const struct spdust *m, const sky_bandq *band)
+{
+    const double peak = peak_ratio(m, 0);
+    int hint = 0;
+    const double j_ref =
+        sky_interp_hint(m->freq_ref_i / peak, m->em_freq, m->em_j, m->em_n, &hint);
+    double s = 0;
+    for (int n = 0; n < band->n; n++) {
+        const double f = band->freq[n], r = m->freq_ref_i / f;
+        s += r * r * sky_interp_hint(f / peak, m->em_freq, m->em_j, m->em_n, &hint) / j_ref *
+             band->coef[n];
+    }
+    return s;
+}
+
+/*
+ * The numerator N(u) = sum_j c_j (nu_0/nu_j)^2 J(nu_j u) of the pieces:
+ * sample by sample, J's line on each piece (numpy.interp's: the row interval
+ * holding nu_j u at the piece's middle, clamped beyond the table), added to
+ * the piece's value at its anchor and slope. The pieces are in increasing u,
+ * so each sample walks the rows once.
+ */
+static void numerator_lines(const struct spdust *m, const sky_bandq *band, const double *k,
+                            int nk, double *line)
+{
+    const double *xp = m->em_freq, *fp = m->em_j;
+    const int rows = m->em_n, np = nk + 1;
+    for (int i = 0; i < 2 * np; i++)
+        line[i] = 0;
+    for (int j = 0; j < band->n; j++) {
+        const double f = band->freq[j], r = m->freq_ref_i / f, w = r * r * band->coef[j];
+        int lo = 0; /* xp[lo] <= x < xp[lo + 1] for the pieces' x in turn */
+        for (int i = 0; i < np; i++) {
+            const double anchor = i == 0 ? k[0] : k[i - 1];
+            const double mid = i == 0 ? k[0] * 0.5 : i == nk ? k[nk - 1] * 2.0
+                                                              : 0.5 * (k[i - 1] + k[i]);
+            const double x = f * mid;
+            double v, sl;
+            if (x <= xp[0] || x >= xp[rows - 1]) { /* numpy.interp's clamps */
+                v = x <= xp[0] ? fp[0] : fp[rows - 1];
+                sl = 0;
+            } else {
+                while (lo + 1 < rows - 1 && xp[lo + 1] <= x)
+                    lo++;
+                v = m->em_slope[lo] * (f * anchor - xp[lo]) + fp[lo];
+                sl = m->em_slope[lo] * f;
+            }
+            line[2 * i] += w * v;
+            line[2 * i + 1] += w * sl;
+        }
+    }
 }
 
 static int spdust_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
@@ -423,6 +482,11 @@ static int spdust_prepare(const void *state, const sky_bandq *band, sky_np_rng *
     bdata[0] = 0;
     if (!band->fast || !m->fast)
         return SKY_OK;
+    if (!m->peak.map) {
+        bdata[1] = spdust_constant(m, band);
+        bdata[0] = CONSTANT;
+        return SKY_OK;
+    }
     (void)err;
     double *k;
     const int nk = spdust_kinks(m, band, &k);
@@ -431,56 +495,153 @@ static int spdust_prepare(const void *state, const sky_bandq *band, sky_np_rng *
         return SKY_OK;
     }
     /* pieces: (-inf, k0), [k0, k1), ..., [k_{nk-1}, inf); anchors k0, k0, k1, ... */
-    const int np = nk + 1;
-    double *start = bdata + SP_HDR, *anchor = start + np, *na = anchor + np, *nb = na + np,
-           *da = nb + np, *db = da + np;
-    for (int i = 0; i < np; i++) {
+    const int np = nk + 1, nb = sp_nbuckets(np);
+    double *start = bdata + SP_HDR, *line = start + np + 1, *bucket = line + 2 * np;
+    for (int i = 0; i < np; i++)
         start[i] = i == 0 ? -INFINITY : k[i - 1];
-        anchor[i] = i == 0 ? k[0] : k[i - 1];
-        const double mid = i == 0 ? k[0] * 0.5 : i == nk ? k[nk - 1] * 2.0 : 0.5 * (k[i - 1] + k[i]);
-        double nv = 0, ns = 0;
-        for (int j = 0; j < band->n; j++) {
-            const double f = band->freq[j], r = m->freq_ref_i / f, w = r * r * band->coef[j];
-            double v, sl;
-            j_line(m, f, mid, anchor[i], &v, &sl);
-            nv += w * v;
-            ns += w * sl;
-        }
-        na[i] = nv;
-        nb[i] = ns;
-        j_line(m, m->freq_ref_i, mid, anchor[i], &da[i], &db[i]);
+    start[np] = INFINITY;
+    numerator_lines(m, band, k, nk, line);
+    /* buckets of equal width over [u_lo, u_hi]; each starts the search at
+     * the piece holding its lower edge. They only shorten the search: the
+     * piece found is the same whatever the buckets (a part finds the pieces
+     * the whole sky finds). */
+    const double w = (m->u_hi - m->u_lo) / nb;
+    const double inv = w > 0 ? 1.0 / w : 0.0;
+    int i = 0;
+    for (int b = 0; b < nb; b++) {
+        const double edge = m->u_lo + b * w;
+        while (i + 1 < np && start[i + 1] <= edge)
+            i++;
+        bucket[b] = i;
     }
+    bdata[1] = np, bdata[2] = nb, bdata[3] = m->u_lo, bdata[4] = inv;
+    bdata[0] = PIECES;
     free(k);
-    bdata[1] = np;
-    bdata[0] = 1;
     return SKY_OK;
 }
 
-/* Pixels [first, first + count) through the pieces in bdata. */
+/* What a block of pixels needs whatever the channel, kept per thread for
+ * the next channel (the sky evaluates each block for one channel after the
+ * other): u = 1 / peak ratio, and the template over the reference
+ * emissivity J(nu_0 / peak) as the exact path interpolates it. */
+enum { FAST_BLOCK = 1024 };
+
+typedef struct sp_block {
+    uint64_t id; /* key: the component (spdust.id) and the pixels */
+    int64_t first, count;
+    /* in increasing u (so that each channel's pieces are read in order, as
+     * they lie in memory): u, g and the pixel's place in the block */
+    double u[FAST_BLOCK], g[FAST_BLOCK];
+    int32_t at[FAST_BLOCK];
+} sp_block;
+
+typedef struct sp_key {
+    double u;
+    int32_t at;
+} sp_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const sp_key *x = a, *y = b;
+    return (x->u > y->u) - (x->u < y->u) ? (x->u > y->u) - (x->u < y->u) : (x->at > y->at) - (x->at < y->at);
+}
+
+static _Thread_local sp_block tl_block;
+
 SKY_VECTOR_CLONES
+static void sp_block_fill(const struct spdust *m, sp_block *x, int64_t first, int64_t count)
+{
+    const em_index e = em_index_of(m);
+    double peak[FAST_BLOCK];
+    for (int64_t k = 0; k < count; k++)
+        peak[k] = peak_ratio(m, first + k);
+    sky_hmap_load(m->i, first, count, x->g);
+    const double freq_ref_i = m->freq_ref_i;
+    double *restrict u = x->u, *restrict g = x->g;
+    double g0[FAST_BLOCK];
+    sp_key key[FAST_BLOCK];
+    for (int64_t k = 0; k < count; k++)
+        g0[k] = g[k];
+#pragma omp simd
+    for (int64_t k = 0; k < count; k++)
+        g0[k] /= e.nb > 0 ? em_interp(e, freq_ref_i / peak[k])
+                          : sky_interp(freq_ref_i / peak[k], m->em_freq, m->em_j, m->em_n);
+    for (int64_t k = 0; k < count; k++)
+        key[k] = (sp_key){1.0 / peak[k], (int32_t)k};
+    qsort(key, (size_t)count, sizeof *key, cmp_key);
+    for (int64_t k = 0; k < count; k++) {
+        u[k] = key[k].u;
+        g[k] = g0[key[k].at];
+        x->at[k] = key[k].at;
+    }
+    x->id = m->id, x->first = first, x->count = count;
+}
+
+static const sp_block *sp_block_at(const struct spdust *m, int64_t first, int64_t count)
+{
+    sp_block *x = &tl_block;
+    if (!(x->id == m->id && x->first == first && x->count == count))
+        sp_block_fill(m, x, first, count);
+    return x;
+}
+
+/* Pixels through the pieces in bdata: each pixel's piece is the largest i
+ * with start[i] <= u, found from its bucket's piece in SP_STEPS steps without
+ * a branch, and one by one beyond; then the numerator's line there, times
+ * the pixel's template over the reference emissivity. */
+SKY_VECTOR_CLONES
+static void spdust_pieces_eval(const double *bdata, const double *restrict u,
+                               const double *restrict g, const int32_t *restrict at, int64_t n,
+                               double *restrict out_i)
+{
+    const int np = (int)bdata[1], nb = (int)bdata[2];
+    const double u0 = bdata[3], inv = bdata[4];
+    const double *restrict start = bdata + SP_HDR, *restrict line = start + np + 1,
+                           *restrict bucket = line + 2 * np;
+    const double first_anchor = start[1];
+    int64_t piece[FAST_BLOCK];
+#pragma omp simd
+    for (int64_t k = 0; k < n; k++) {
+        double fb = floor((u[k] - u0) * inv);
+        fb = fb < 0 ? 0 : fb > nb - 1 ? nb - 1 : fb;
+        int64_t i = (int64_t)bucket[(int64_t)fb];
+        for (int s = 0; s < SP_STEPS; s++)
+            i += u[k] >= start[i + 1];
+        piece[k] = i;
+    }
+    for (int64_t k = 0; k < n; k++) { /* rare: a crowded bucket, a pixel out of range */
+        int64_t i = piece[k];
+        if (u[k] < start[i + 1] && start[i] <= u[k])
+            continue;
+        while (u[k] >= start[i + 1])
+            i++;
+        while (i > 0 && start[i] > u[k])
+            i--;
+        piece[k] = i;
+    }
+#pragma omp simd
+    for (int64_t k = 0; k < n; k++) {
+        const int64_t i = piece[k];
+        const double anchor = i == 0 ? first_anchor : start[i];
+        out_i[at[k]] = (line[2 * i] + line[2 * i + 1] * (u[k] - anchor)) * g[k];
+    }
+}
+
 static void spdust_fast(const struct spdust *m, const double *bdata, int64_t first,
                         int64_t count, double *out_i, double *out_q, double *out_u)
 {
-    const int np = (int)bdata[1];
-    const double *start = bdata + SP_HDR, *anchor = start + np, *na = anchor + np, *nb = na + np,
-                 *da = nb + np, *db = da + np;
-    int i = 0; /* the piece: the largest i with start[i] <= u; neighbouring pixels have
-                  similar peaks, so each search starts from the previous pixel's piece */
-    double u[CHUNK], i0[CHUNK];
-    for (int64_t k0 = 0; k0 < count; k0 += CHUNK) {
-        const int64_t n = count - k0 < CHUNK ? count - k0 : CHUNK;
-        for (int64_t k = 0; k < n; k++)
-            u[k] = 1.0 / peak_ratio(m, first + k0 + k);
-        sky_hmap_load(m->i, first + k0, n, i0);
-        for (int64_t k = 0; k < n; k++) {
-            while (i + 1 < np && start[i + 1] <= u[k])
-                i++;
-            while (i > 0 && start[i] > u[k])
-                i--;
-            const double d = u[k] - anchor[i];
-            out_i[k0 + k] = i0[k] * ((na[i] + nb[i] * d) / (da[i] + db[i] * d));
-            out_q[k0 + k] = out_u[k0 + k] = 0;
+    for (int64_t k0 = 0; k0 < count; k0 += FAST_BLOCK) {
+        const int64_t n = count - k0 < FAST_BLOCK ? count - k0 : FAST_BLOCK;
+        if (bdata[0] == CONSTANT) {
+            sky_hmap_load(m->i, first + k0, n, out_i + k0);
+            for (int64_t k = 0; k < n; k++)
+                out_i[k0 + k] *= bdata[1];
+        } else {
+            const sp_block *x = sp_block_at(m, first + k0, n);
+            spdust_pieces_eval(bdata, x->u, x->g, x->at, n, out_i + k0);
         }
+        for (int64_t k = 0; k < n; k++)
+            out_q[k0 + k] = out_u[k0 + k] = 0;
     }
 }
 

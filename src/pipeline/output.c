@@ -6,6 +6,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,11 +211,24 @@ static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
  * but always at least one channel. */
 static const double PART_BATCH_BYTES = 512.0 * 1024 * 1024;
 
+static int max_threads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
 int64_t sky_channels_chunk(int64_t npix, int nchan)
 {
-    int64_t chunk = ((int64_t)(256 << 20) / (24 * (int64_t)nchan)) / 1024 * 1024;
-    if (chunk < 1024)
-        chunk = 1024;
+    /* small enough that the chunk's maps stay in the cache between the
+     * evaluation and the writing, large enough that every thread gets a few
+     * of the evaluation's 1024-pixel blocks */
+    int64_t chunk = ((int64_t)(24 << 20) / (24 * (int64_t)(nchan > 0 ? nchan : 1))) / 1024 * 1024;
+    const int64_t least = 4 * 1024 * (int64_t)max_threads();
+    if (chunk < least)
+        chunk = least;
     if (chunk > (1 << 21))
         chunk = 1 << 21;
     return chunk < npix ? chunk : npix;

@@ -1,0 +1,114 @@
+/*
+ * sed_lanes.h - the tables of band-integrated spectra (sed_table.h) of many
+ * channels at once: one stencil per pixel for all channels whose tables
+ * share their axes (issue 21, section 2; docs/models.md).
+ *
+ * An evaluation of many channels (an instrument's detectors) interpolates
+ * each channel's table at every pixel. The channels whose tables have the
+ * same axes (the same steps and nodes: the channels of one band) also have
+ * the same stencil at a pixel, so their tables are stored side by side
+ * ("lanes": value (node, lane) at t[node * n + lane]) and a pixel's stencil
+ * is applied to all of them in one pass over contiguous memory, instead of
+ * gathering each channel's 6 or 36 nodes apart.
+ *
+ * The sky evaluates a block of pixels for one channel after the other. The
+ * first channel that asks for a block has it computed for every channel
+ * (sky_sed_lanes_block, per thread) and the next ones find it there. Every
+ * lane computes what the one-channel path (sky_sed_interp2, sky_sed_dot)
+ * computes, in the same order: a channel's values do not depend on the
+ * other channels of its evaluation.
+ */
+#ifndef SKY_SPECTRA_SED_LANES_H
+#define SKY_SPECTRA_SED_LANES_H
+
+#include <stdint.h>
+
+#include "sed_table.h"
+
+/* What a model's band data look like (bdata[0] != 0: tables follow). */
+typedef struct sky_sed_lanes_spec {
+    int (*ntab)(const double *bdata);                      /* tables per channel */
+    int (*same_axes)(const double *a, const double *b);    /* tables side by side? */
+    int64_t (*nodes)(const double *bdata);                 /* values per table */
+    const double *(*table)(const double *bdata, int k);    /* table k of ntab */
+} sky_sed_lanes_spec;
+
+typedef struct sky_sed_group {
+    int n;               /* lanes */
+    int *chan;           /* each lane's channel in the evaluation */
+    const double *bdata; /* the first lane's band data: the group's axes */
+    int64_t nodes;
+    int ntab;
+    double *t;           /* ntab tables: (k, node, lane) at t[(k * nodes + node) * n + lane] */
+} sky_sed_group;
+
+typedef struct sky_sed_lanes sky_sed_lanes;
+
+/* The groups of the channels with tables (bdata[c] != NULL, bdata[c][0] != 0)
+ * among `nchan`; NULL when there are none or no memory (the channels then
+ * take the one-channel path: the same values). */
+sky_sed_lanes *sky_sed_lanes_new(const sky_sed_lanes_spec *spec, int nchan,
+                                 const double *const *bdata);
+void sky_sed_lanes_free(sky_sed_lanes *l);
+
+int sky_sed_lanes_groups(const sky_sed_lanes *l);
+const sky_sed_group *sky_sed_lanes_group(const sky_sed_lanes *l, int g);
+/* Channel c's group and lane; -1 when it has none. */
+int sky_sed_lanes_of(const sky_sed_lanes *l, int c, int *lane);
+/* Lanes before group g's (the results of all groups are stored lane after lane). */
+int sky_sed_lanes_offset(const sky_sed_lanes *l, int g);
+int sky_sed_lanes_total(const sky_sed_lanes *l);
+
+/* The calling thread's results for pixels [first, first + count): `rows`
+ * rows of `count` values. *fresh is 1 when they are not those of this block
+ * yet (the caller fills them), 0 when they are. NULL when the thread has no
+ * slot (an evaluation by more threads than when the groups were made) or
+ * no memory: the caller then takes the one-channel path. */
+double *sky_sed_lanes_block(sky_sed_lanes *l, int rows, int64_t first, int64_t count,
+                            int *fresh);
+
+/* The calling thread's results are no block's (after a failed fill). */
+void sky_sed_lanes_forget(sky_sed_lanes *l);
+
+/* The 2-D stencil (node index `at` = jx * ny + jy, weights wx, wy) applied to
+ * the n lanes of transposed table t: out[lane], as sky_sed_interp2 per lane.
+ * `r` is scratch for 6 n values. A row of the stencil at a time, so that
+ * each loop runs over a few contiguous arrays. */
+static inline void sky_sed_interp2_lanes(const double *restrict t, int n, int64_t ny,
+                                         int64_t at, const double wx[SKY_SED_POINTS],
+                                         const double wy[SKY_SED_POINTS], double *restrict r,
+                                         double *restrict out)
+{
+    const double y0 = wy[0], y1 = wy[1], y2 = wy[2], y3 = wy[3], y4 = wy[4], y5 = wy[5];
+    for (int a = 0; a < SKY_SED_POINTS; a++) {
+        const double *restrict q0 = t + (at + a * ny) * n, *restrict q1 = q0 + n,
+                               *restrict q2 = q1 + n, *restrict q3 = q2 + n,
+                               *restrict q4 = q3 + n, *restrict q5 = q4 + n;
+        double *restrict ra = r + a * n;
+#pragma omp simd
+        for (int l = 0; l < n; l++)
+            ra[l] = ((y0 * q0[l] + y1 * q1[l]) + (y2 * q2[l] + y3 * q3[l])) +
+                    (y4 * q4[l] + y5 * q5[l]);
+    }
+    const double x0 = wx[0], x1 = wx[1], x2 = wx[2], x3 = wx[3], x4 = wx[4], x5 = wx[5];
+    const double *restrict r0 = r, *restrict r1 = r + n, *restrict r2 = r + 2 * n,
+                           *restrict r3 = r + 3 * n, *restrict r4 = r + 4 * n,
+                           *restrict r5 = r + 5 * n;
+#pragma omp simd
+    for (int l = 0; l < n; l++)
+        out[l] = ((x0 * r0[l] + x1 * r1[l]) + (x2 * r2[l] + x3 * r3[l])) + (x4 * r4[l] + x5 * r5[l]);
+}
+
+/* The 1-D stencil (first node j, weights w) applied to n lanes: as sky_sed_dot. */
+static inline void sky_sed_interp1_lanes(const double *restrict t, int n, int64_t j,
+                                         const double w[SKY_SED_POINTS], double *restrict out)
+{
+    const double *restrict q = t + j * n;
+    const double w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
+#pragma omp simd
+    for (int l = 0; l < n; l++)
+        out[l] = ((w0 * q[l] + w1 * q[n + l]) + (w2 * q[2 * n + l] + w3 * q[3 * n + l])) +
+                 (w4 * q[4 * n + l] + w5 * q[5 * n + l]);
+}
+
+#endif
