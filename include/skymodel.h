@@ -558,8 +558,9 @@ SKY_API int sky_channels_write(const sky_sky *sky, int nchan, const sky_channel 
                                int overwrite, double *emission_seconds, sky_error *err);
 /** The pixels sky_channels_write evaluates at a time for `nchan` channels of a
  * sky of `npix` pixels: about 24 MB of double I, Q, U over all of them (they
- * stay in the cache from the evaluation to the writing), but at least four
- * 1024-pixel blocks per thread, at most 2^21, in whole 1024-pixel rows. */
+ * stay in the cache from the evaluation to the writing), but at least two
+ * of the evaluation's 4096-pixel blocks per thread, at most 2^21, in whole
+ * 1024-pixel rows. */
 SKY_API int64_t sky_channels_chunk(int64_t npix, int nchan);
 
 /** A map after sky_smooth_map: the HEALPix result and the CAR map. */

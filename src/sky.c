@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "core/heap.h"
 #include "core/log.h"
+#include "core/vmath.h"
 #include "data/datapath.h"
 #include "healpix/healpix.h"
 #include "models/component.h"
@@ -525,7 +526,7 @@ void sky_bands_free(sky_bands *b)
     free(b);
 }
 
-enum { BLOCK = 1024 };
+enum { BLOCK = SKY_EVAL_BLOCK };
 
 /* One channel over the pixel block [p0, p0 + m) of the range starting at
  * `first`: components evaluated (or gathered from their coarse maps), summed
@@ -533,6 +534,7 @@ enum { BLOCK = 1024 };
  * out (I, Q, U rows `stride` apart) at offset p0 - first. `scratch` holds
  * 9 BLOCK doubles and `parent` BLOCK parent indices, computed for
  * *parent_nside (updated). */
+SKY_VECTOR_CLONES
 static void channel_block(const sky_sky *sky, void *const *shared, const channel *ch,
                           int64_t first, int64_t stride, int64_t p0, int64_t m, double *out,
                           double *scratch, int64_t *parent, int *parent_nside)

@@ -16,6 +16,12 @@
 #include "parallel/region.h"
 #include "skymodel.h"
 
+/* The pixels an evaluation computes at a time for every channel (sky.c): a
+ * thread's unit of work, and the most a model's emission() is asked for at
+ * once (and emission_shared(), whose results for all channels of a block a
+ * thread keeps). */
+#define SKY_EVAL_BLOCK 4096
+
 /* sky_emission_channels_strided, channel c leaving out the self-smoothing
  * components when smoothed[c] is 1 (smoothed may be NULL: none). */
 int sky_emission_channels_smoothed(const sky_sky *sky, int nchan, const sky_band *bands,

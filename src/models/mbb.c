@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/vmath.h"
 #include "mbb.h"
+#include "sky_eval.h"
 #include "spectra/sed_lanes.h"
 #include "spectra/sed_table.h"
 
@@ -217,7 +218,7 @@ int sky_mbb_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, d
  * a thread saw are kept (per thread, two slots for skies with two modified
  * black bodies): the next channel with the same axes finds its block here
  * and only interpolates its own table. Values are the same either way. */
-enum { FAST_BLOCK = 1024, SLOTS = 2 };
+enum { FAST_BLOCK = SKY_EVAL_BLOCK, SLOTS = 2 };
 
 typedef struct mbb_block {
     uint64_t id;              /* key: the component (sky_mbb.id), the pixels, the axes */

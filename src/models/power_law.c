@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/vmath.h"
 #include "power_law.h"
+#include "sky_eval.h"
 #include "spectra/sed_lanes.h"
 #include "spectra/sed_table.h"
 
@@ -405,7 +406,7 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
     int lane, fresh;
     const int g = sky_sed_lanes_of(l, c, &lane);
     const int rows = 3 + 2 * sky_sed_lanes_total(l);
-    double *v = g >= 0 && count <= 4096 ? sky_sed_lanes_block(l, rows, first, count, &fresh)
+    double *v = g >= 0 && count <= SKY_EVAL_BLOCK ? sky_sed_lanes_block(l, rows, first, count, &fresh)
                                         : NULL;
     if (v && fresh && lanes_fill(m, l, first, count, v)) {
         sky_sed_lanes_forget(l);

@@ -24,6 +24,7 @@
 #include "core/numeric.h"
 #include "core/vmath.h"
 #include "model.h"
+#include "sky_eval.h"
 
 struct spdust {
     const sky_hmap *i;             /* uK_RJ */
@@ -524,7 +525,7 @@ static int spdust_prepare(const void *state, const sky_bandq *band, sky_np_rng *
  * the next channel (the sky evaluates each block for one channel after the
  * other): u = 1 / peak ratio, and the template over the reference
  * emissivity J(nu_0 / peak) as the exact path interpolates it. */
-enum { FAST_BLOCK = 1024 };
+enum { FAST_BLOCK = SKY_EVAL_BLOCK };
 
 typedef struct sp_block {
     uint64_t id; /* key: the component (spdust.id) and the pixels */

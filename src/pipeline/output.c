@@ -223,10 +223,10 @@ static int max_threads(void)
 int64_t sky_channels_chunk(int64_t npix, int nchan)
 {
     /* small enough that the chunk's maps stay in the cache between the
-     * evaluation and the writing, large enough that every thread gets a few
-     * of the evaluation's 1024-pixel blocks */
+     * evaluation and the writing, large enough that every thread gets two of
+     * the evaluation's blocks */
     int64_t chunk = ((int64_t)(24 << 20) / (24 * (int64_t)(nchan > 0 ? nchan : 1))) / 1024 * 1024;
-    const int64_t least = 4 * 1024 * (int64_t)max_threads();
+    const int64_t least = 2 * SKY_EVAL_BLOCK * (int64_t)max_threads();
     if (chunk < least)
         chunk = least;
     if (chunk > (1 << 21))
