@@ -536,17 +536,6 @@ typedef struct sp_block {
     int32_t at[FAST_BLOCK];
 } sp_block;
 
-typedef struct sp_key {
-    double u;
-    int32_t at;
-} sp_key;
-
-static int cmp_key(const void *a, const void *b)
-{
-    const sp_key *x = a, *y = b;
-    return (x->u > y->u) - (x->u < y->u) ? (x->u > y->u) - (x->u < y->u) : (x->at > y->at) - (x->at < y->at);
-}
-
 static _Thread_local sp_block tl_block;
 
 SKY_VECTOR_CLONES
@@ -559,21 +548,30 @@ static void sp_block_fill(const struct spdust *m, sp_block *x, int64_t first, in
     sky_hmap_load(m->i, first, count, x->g);
     const double freq_ref_i = m->freq_ref_i;
     double *restrict u = x->u, *restrict g = x->g;
+    /* in increasing u, near enough: a counting sort into SP_BINS bins of u */
+    enum { SP_BINS = 512 };
     double g0[FAST_BLOCK];
-    sp_key key[FAST_BLOCK];
+    int32_t bin[FAST_BLOCK], pos[SP_BINS + 1] = {0};
+    const double w = (m->u_hi - m->u_lo) / SP_BINS, inv = w > 0 ? 1.0 / w : 0.0;
     for (int64_t k = 0; k < count; k++)
         g0[k] = g[k];
 #pragma omp simd
     for (int64_t k = 0; k < count; k++)
         g0[k] /= e.nb > 0 ? em_interp(e, freq_ref_i / peak[k])
                           : sky_interp(freq_ref_i / peak[k], m->em_freq, m->em_j, m->em_n);
-    for (int64_t k = 0; k < count; k++)
-        key[k] = (sp_key){1.0 / peak[k], (int32_t)k};
-    qsort(key, (size_t)count, sizeof *key, cmp_key);
     for (int64_t k = 0; k < count; k++) {
-        u[k] = key[k].u;
-        g[k] = g0[key[k].at];
-        x->at[k] = key[k].at;
+        double b = floor((1.0 / peak[k] - m->u_lo) * inv);
+        b = b < 0 ? 0 : b > SP_BINS - 1 ? SP_BINS - 1 : b; /* NaN: bin 0 */
+        bin[k] = (int32_t)b;
+        pos[bin[k] + 1]++;
+    }
+    for (int b = 0; b < SP_BINS; b++)
+        pos[b + 1] += pos[b];
+    for (int64_t k = 0; k < count; k++) {
+        const int32_t at = pos[bin[k]]++;
+        u[at] = 1.0 / peak[k];
+        g[at] = g0[k];
+        x->at[at] = (int32_t)k;
     }
     x->id = m->id, x->first = first, x->count = count;
 }
