@@ -1,0 +1,674 @@
+/*
+ * compress.c - compressed channel groups (skymodel.h, "Compressed channel
+ * groups"): channels smoothed the same way, evaluated in two streamed
+ * passes, reduced to a few basis maps that are smoothed once, each channel
+ * then a combination of the smoothed basis (docs/smoothing.md).
+ *
+ * The smoothing operator is block diagonal: I (T) alone, Q and U (E, B)
+ * together. The compression is too: the I rows of the channels get their
+ * own basis, the (Q, U) rows theirs, and basis map k packs I basis k and
+ * (Q, U) basis k into one IQU map for one smoothing.
+ *
+ * Pass 1 accumulates, block by block of pixels, the channels' Gram matrices
+ * (n x n, I and P) and sums of squares; under MPI each process adds its
+ * pixels and the matrices are summed across processes (n^2 numbers, never a
+ * map). Their eigen-decomposition (LAPACK dsyevd) of the channels normalised
+ * by their RMS gives the basis directions; K is the smallest number whose
+ * estimated residual is well under the tolerance. Pass 2 evaluates the
+ * channels again, forms the K basis maps and measures each channel's actual
+ * reconstruction error (largest |x - x_K| over its RMS); K grows and pass 2
+ * is repeated until every channel is within the tolerance.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/heap.h"
+#include "parallel/comm.h"
+#include "parallel/region.h"
+#include "sht/smooth.h"
+#include "skymodel.h"
+#include "sky_eval.h"
+
+/* LAPACK (Fortran) */
+extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+                    double *w, double *work, const int *lwork, int *iwork, const int *liwork,
+                    int *info, size_t jobz_len, size_t uplo_len);
+
+/* The basis maps' least-squares solve: converged further than a channel's
+ * (PySM: atol 1e-7, at most 10 iterations) so that the combination of
+ * smoothed basis maps is the smoothing of the combination (docs/smoothing.md). */
+static const double BASIS_LSQ_TOL = 1e-10;
+static const int BASIS_LSQ_MIN_ITER = 30;
+
+/* The first K aims this far under the tolerance (estimated RMS residual; the
+ * tolerance bounds the largest). */
+static const double FIRST_MARGIN = 1.0 / 30;
+
+/* Eigenvalues under this fraction of the largest are the Gram matrix's
+ * rounding, not the channels' (about 1e-8 in singular values). */
+static const double EIG_FLOOR = 1e-15;
+
+int sky_smooth_opts_equal(const sky_smooth_opts *a, const sky_smooth_opts *b)
+{
+    if (a->fwhm_rad != b->fwhm_rad || a->lmax != b->lmax || a->lsq_maxiter != b->lsq_maxiter ||
+        a->nside_out != b->nside_out || a->rot_from != b->rot_from || a->rot_to != b->rot_to ||
+        a->car_res_rad != b->car_res_rad || a->lsq_tol != b->lsq_tol || !a->beam != !b->beam)
+        return 0;
+    if (!a->beam || a->beam == b->beam)
+        return !a->beam || (a->beam_ncols == b->beam_ncols && a->beam_len == b->beam_len);
+    return a->beam_ncols == b->beam_ncols && a->beam_len == b->beam_len &&
+           !memcmp(a->beam, b->beam, (size_t)a->beam_ncols * a->beam_len * sizeof *a->beam);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The low-rank core                                                        */
+/* ------------------------------------------------------------------------ */
+
+void sky_lowrank_free(sky_lowrank *lr)
+{
+    free(lr->rms);
+    free(lr->val);
+    free(lr->vec);
+    memset(lr, 0, sizeof *lr);
+}
+
+/* Eigenvalues of the symmetric n x n `a` (row-major) in descending order in
+ * w, their eigenvectors as the columns of v (row-major n x n). */
+static int eigh_desc(int n, const double *a, double *w, double *v)
+{
+    double *fa = malloc((size_t)n * n * sizeof *fa), *wa = malloc((size_t)n * sizeof *wa);
+    int info = 0, lwork = -1, liwork = -1, iwq = 0;
+    double wq = 0;
+    if (!fa || !wa) {
+        free(fa);
+        free(wa);
+        return -1000;
+    }
+    memcpy(fa, a, (size_t)n * n * sizeof *fa); /* symmetric: its own transpose */
+    dsyevd_("V", "L", &n, fa, &n, wa, &wq, &lwork, &iwq, &liwork, &info, 1, 1);
+    double *work = NULL;
+    int *iwork = NULL;
+    if (!info) {
+        lwork = (int)wq;
+        liwork = iwq;
+        work = malloc((size_t)lwork * sizeof *work);
+        iwork = malloc((size_t)liwork * sizeof *iwork);
+        if (!work || !iwork)
+            info = -1000;
+        else
+            dsyevd_("V", "L", &n, fa, &n, wa, work, &lwork, iwork, &liwork, &info, 1, 1);
+    }
+    for (int k = 0; !info && k < n; k++) { /* ascending column-major -> descending */
+        w[k] = wa[n - 1 - k];
+        for (int r = 0; r < n; r++)
+            v[r * n + k] = fa[(size_t)(n - 1 - k) * n + r];
+    }
+    free(work);
+    free(iwork);
+    free(fa);
+    free(wa);
+    return info;
+}
+
+double sky_lowrank_estimate(const sky_lowrank *lr, int k)
+{
+    double worst = 0;
+    for (int c = 0; c < lr->n; c++) {
+        if (!(lr->rms[c] > 0))
+            continue;
+        double s = 0;
+        for (int j = lr->n - 1; j >= k; j--) /* smallest first */
+            s += (lr->val[j] > 0 ? lr->val[j] : 0) * lr->vec[c * lr->n + j] * lr->vec[c * lr->n + j];
+        const double e = sqrt(s / lr->nsamp);
+        if (e > worst)
+            worst = e;
+    }
+    return worst;
+}
+
+int sky_lowrank_next(const sky_lowrank *lr, int k, double target)
+{
+    int k2 = k;
+    while (k2 < lr->kmax && sky_lowrank_estimate(lr, k2) > target)
+        k2++;
+    return k2;
+}
+
+int sky_lowrank_from_gram(int n, const double *gram, double nsamp, double tol, sky_lowrank *lr,
+                          sky_error *err)
+{
+    memset(lr, 0, sizeof *lr);
+    if (n < 1 || !gram || !(nsamp > 0) || !(tol > 0))
+        return sky_fail(err, SKY_EINVAL, "sky_lowrank_from_gram: no channel, no sample or a "
+                        "tolerance that is not positive");
+    lr->n = n;
+    lr->nsamp = nsamp;
+    lr->rms = malloc((size_t)n * sizeof *lr->rms);
+    lr->val = malloc((size_t)n * sizeof *lr->val);
+    lr->vec = malloc((size_t)n * n * sizeof *lr->vec);
+    double *g = malloc((size_t)n * n * sizeof *g);
+    if (!lr->rms || !lr->val || !lr->vec || !g) {
+        free(g);
+        sky_lowrank_free(lr);
+        return sky_nomem(err, "the channels' Gram matrix");
+    }
+    for (int c = 0; c < n; c++)
+        lr->rms[c] = sqrt((gram[c * n + c] > 0 ? gram[c * n + c] : 0) / nsamp);
+    /* the Gram matrix of the channels divided by their RMS (a channel that
+     * is zero everywhere stays zero: its row and column) */
+    for (int c = 0; c < n; c++)
+        for (int d = 0; d < n; d++)
+            g[c * n + d] = lr->rms[c] > 0 && lr->rms[d] > 0
+                               ? gram[c * n + d] / (lr->rms[c] * lr->rms[d])
+                               : 0;
+    int info = eigh_desc(n, g, lr->val, lr->vec);
+    free(g);
+    if (info) {
+        sky_lowrank_free(lr);
+        return info == -1000 ? sky_nomem(err, "the eigen-decomposition")
+                             : sky_fail(err, SKY_EINTERNAL, "dsyevd failed (info %d)", info);
+    }
+    lr->kmax = 0;
+    while (lr->kmax < n && lr->val[lr->kmax] > EIG_FLOOR * lr->val[0] && lr->val[0] > 0)
+        lr->kmax++;
+    lr->k = sky_lowrank_next(lr, 0, tol * FIRST_MARGIN);
+    return SKY_OK;
+}
+
+void sky_lowrank_weights(const sky_lowrank *lr, int k, double *w, double *a)
+{
+    const int n = lr->n;
+    for (int c = 0; c < n; c++)
+        for (int j = 0; j < k; j++) {
+            const double s = sqrt(lr->val[j] / lr->nsamp); /* basis j has RMS 1 */
+            const double v = lr->rms[c] > 0 ? lr->vec[c * n + j] : 0;
+            if (w)
+                w[c * k + j] = lr->rms[c] > 0 ? v / (lr->rms[c] * s) : 0;
+            if (a)
+                a[c * k + j] = v * lr->rms[c] * s;
+        }
+}
+
+/* ------------------------------------------------------------------------ */
+/* A group of channels                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* G[c, d] += x_c . x_d over `len` values (rows `stride` apart from x[c] +
+ * off), for d <= c; the upper triangle is filled at the end. */
+static void gram_add(int n, double *const *x, int64_t off, int64_t len, double *g)
+{
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int c = n - 1; c >= 0; c--) {
+        const double *xc = x[c] + off;
+        int d = 0;
+        for (; d + 4 <= c + 1; d += 4) {
+            const double *x0 = x[d] + off, *x1 = x[d + 1] + off, *x2 = x[d + 2] + off,
+                         *x3 = x[d + 3] + off;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int64_t i = 0; i < len; i++) {
+                const double v = xc[i];
+                s0 += v * x0[i];
+                s1 += v * x1[i];
+                s2 += v * x2[i];
+                s3 += v * x3[i];
+            }
+            g[c * n + d] += s0;
+            g[c * n + d + 1] += s1;
+            g[c * n + d + 2] += s2;
+            g[c * n + d + 3] += s3;
+        }
+        for (; d <= c; d++) {
+            const double *xd = x[d] + off;
+            double s = 0;
+            for (int64_t i = 0; i < len; i++)
+                s += xc[i] * xd[i];
+            g[c * n + d] += s;
+        }
+    }
+}
+
+/* v (len doubles, the same length on every process) summed over processes */
+static int sum_over_ranks(double *v, int len, sky_error *err)
+{
+    const int size = sky_par_size();
+    if (size < 2)
+        return SKY_OK;
+    int *count = malloc((size_t)size * sizeof *count), *displ = malloc((size_t)size * sizeof *displ);
+    double *mine = malloc((size_t)(len / size + 1) * sizeof *mine);
+    int rc = count && displ && mine ? SKY_OK : sky_nomem(err, "the reductions");
+    if (!(rc = sky_par_agree(rc, err))) {
+        for (int r = 0, at = 0; r < size; r++) {
+            count[r] = len / size + (r < len % size);
+            displ[r] = at;
+            at += count[r];
+        }
+        sky_par_reduce_scatter(v, mine, count);
+        sky_par_allgather(mine, v, count, displ);
+    }
+    free(count);
+    free(displ);
+    free(mine);
+    return rc;
+}
+
+/* What a pass walks over: the sky's ranges (a part and its mirror under MPI)
+ * in blocks, each block's channels evaluated. */
+typedef struct walker {
+    const sky_sky *sky;
+    const sky_bands *bands;
+    int n;
+    const sky_channel *chans;
+    int nseg;
+    int64_t first[2], count[2];
+    int64_t chunk;
+    double **x; /* n blocks of 3 x chunk */
+} walker;
+
+/* Calls fn for every block: `first` pixel, `count` of them, `at` their
+ * place in a held map (ranges back to back, as sky_channels_evaluate). */
+typedef int (*block_fn)(void *ctx, const walker *w, int64_t at, int64_t count, sky_error *err);
+
+static int walk(walker *w, block_fn fn, void *ctx, double *seconds, sky_error *err)
+{
+    int rc = SKY_OK;
+    int64_t off = 0;
+    for (int s = 0; s < w->nseg && !rc; off += w->count[s++])
+        for (int64_t i = 0; i < w->count[s] && !rc; i += w->chunk) {
+            const int64_t cnt = w->count[s] - i < w->chunk ? w->count[s] - i : w->chunk;
+            const double t0 = sky_clock_seconds();
+            rc = sky_channels_range_prepared(w->bands, w->n, w->chans, w->first[s] + i, cnt,
+                                             w->x, cnt, err);
+            *seconds += sky_clock_seconds() - t0;
+            if (!rc)
+                rc = fn(ctx, w, off + i, cnt, err);
+        }
+    return rc;
+}
+
+typedef struct pass1 {
+    double *gi, *gp; /* n x n */
+} pass1;
+
+static int pass1_block(void *ctx, const walker *w, int64_t at, int64_t count, sky_error *err)
+{
+    pass1 *p = ctx;
+    (void)at, (void)err;
+    gram_add(w->n, w->x, 0, count, p->gi);
+    gram_add(w->n, w->x, count, 2 * count, p->gp); /* Q and U rows back to back */
+    return SKY_OK;
+}
+
+typedef struct pass2 {
+    int ki, kp;
+    const double *wi, *ai, *wp, *ap; /* n x k: basis weights, coefficients */
+    const double *rms_i, *rms_p;
+    double *const *basis; /* max(ki, kp) IQU maps of nloc pixels */
+    int64_t nloc;
+    double *worst_i, *worst_p; /* n: largest |residual| (times 1/rms) */
+} pass2;
+
+enum { SUB = 256 }; /* pixels of a sub-block (one thread's) */
+
+static int pass2_block(void *ctx, const walker *w, int64_t at, int64_t count, sky_error *err)
+{
+    pass2 *p = ctx;
+    const int n = w->n, nb = p->ki > p->kp ? p->ki : p->kp;
+    (void)err;
+    const int64_t nsub = (count + SUB - 1) / SUB;
+#pragma omp parallel
+    {
+        double *wi = calloc((size_t)n, sizeof *wi), *wp = calloc((size_t)n, sizeof *wp);
+        double b[3][SUB];
+#pragma omp for schedule(static)
+        for (int64_t sb = 0; sb < nsub; sb++) {
+            const int64_t i0 = sb * SUB, m = count - i0 < SUB ? count - i0 : SUB;
+            for (int k = 0; k < nb; k++) {
+                for (int s = 0; s < 3; s++)
+                    memset(b[s], 0, sizeof b[s]);
+                for (int c = 0; c < n; c++) {
+                    const double *xc = w->x[c];
+                    if (k < p->ki && p->wi[c * p->ki + k] != 0) {
+                        const double f = p->wi[c * p->ki + k];
+                        for (int64_t i = 0; i < m; i++)
+                            b[0][i] += f * xc[i0 + i];
+                    }
+                    if (k < p->kp && p->wp[c * p->kp + k] != 0) {
+                        const double f = p->wp[c * p->kp + k];
+                        for (int64_t i = 0; i < m; i++) {
+                            b[1][i] += f * xc[count + i0 + i];
+                            b[2][i] += f * xc[2 * count + i0 + i];
+                        }
+                    }
+                }
+                for (int s = 0; s < 3; s++)
+                    memcpy(p->basis[k] + s * p->nloc + at + i0, b[s], (size_t)m * sizeof **b);
+            }
+            for (int c = 0; c < n; c++) {
+                const double *xc = w->x[c];
+                double r[3][SUB];
+                for (int s = 0; s < 3; s++)
+                    memcpy(r[s], xc + s * count + i0, (size_t)m * sizeof **r);
+                for (int k = 0; k < nb; k++) {
+                    const double *bk = p->basis[k] + at + i0;
+                    if (k < p->ki) {
+                        const double f = p->ai[c * p->ki + k];
+                        for (int64_t i = 0; i < m; i++)
+                            r[0][i] -= f * bk[i];
+                    }
+                    if (k < p->kp) {
+                        const double f = p->ap[c * p->kp + k];
+                        for (int64_t i = 0; i < m; i++) {
+                            r[1][i] -= f * bk[p->nloc + i];
+                            r[2][i] -= f * bk[2 * p->nloc + i];
+                        }
+                    }
+                }
+                double mi = 0, mp = 0;
+                for (int64_t i = 0; i < m; i++) {
+                    mi = fmax(mi, fabs(r[0][i]));
+                    mp = fmax(mp, fmax(fabs(r[1][i]), fabs(r[2][i])));
+                }
+                if (wi && wp) {
+                    wi[c] = fmax(wi[c], p->rms_i[c] > 0 ? mi / p->rms_i[c] : mi > 0 ? HUGE_VAL : 0);
+                    wp[c] = fmax(wp[c], p->rms_p[c] > 0 ? mp / p->rms_p[c] : mp > 0 ? HUGE_VAL : 0);
+                }
+            }
+        }
+#pragma omp critical
+        for (int c = 0; c < n; c++) {
+            /* a thread without its scratch cannot vouch for its pixels */
+            p->worst_i[c] = fmax(p->worst_i[c], wi ? wi[c] : HUGE_VAL);
+            p->worst_p[c] = fmax(p->worst_p[c], wp ? wp[c] : HUGE_VAL);
+        }
+        free(wi);
+        free(wp);
+    }
+    return SKY_OK;
+}
+
+void sky_compressed_free(sky_compressed *cm)
+{
+    for (int k = 0; cm->basis && k < cm->nbasis; k++) {
+        sky_smoothed_free(&cm->basis[k]);
+        free(cm->maps ? cm->maps[k] : NULL);
+    }
+    free(cm->basis);
+    free(cm->maps);
+    free(cm->coef_i);
+    free(cm->coef_p);
+    memset(cm, 0, sizeof *cm);
+}
+
+int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chans, double tol,
+                          sky_compressed *cm, sky_error *err)
+{
+    memset(cm, 0, sizeof *cm);
+    if (!sky || !chans || nchan < 1 || !(tol > 0) || !isfinite(tol))
+        return sky_fail(err, SKY_EINVAL, "sky_channels_compress: NULL argument, no channel or a "
+                        "tolerance that is not a positive number");
+    for (int c = 0; c < nchan; c++)
+        if (!chans[c].smooth || !sky_smooth_opts_equal(chans[c].smooth, chans[0].smooth))
+            return sky_fail(err, SKY_EINVAL, "sky_channels_compress: channel %d: %s", c,
+                            chans[c].smooth ? "smoothed otherwise than channel 0"
+                                            : "not smoothed");
+    cm->nchan = nchan;
+    cm->tol = tol;
+    const int n = nchan;
+    const int64_t npix = sky_npix(sky), nloc = sky_held_npix(sky);
+    walker w = {sky, NULL, n, chans, 0, {0, 0}, {0, 0}, 0, NULL};
+    w.nseg = sky_part_ranges(sky, w.first, w.count);
+    w.chunk = sky_channels_chunk(npix, n);
+    pass1 p1 = {calloc((size_t)n * n, sizeof(double)), calloc((size_t)n * n, sizeof(double))};
+    sky_bands *bands = NULL;
+    sky_lowrank li, lp;
+    memset(&li, 0, sizeof li);
+    memset(&lp, 0, sizeof lp);
+    double *wi = NULL, *wp = NULL, *worst_i = NULL, *worst_p = NULL;
+    w.x = calloc((size_t)n, sizeof *w.x);
+    int rc = p1.gi && p1.gp && w.x ? SKY_OK : sky_nomem(err, "the Gram matrices");
+    for (int c = 0; c < n && !rc; c++)
+        if (!(w.x[c] = malloc((size_t)(3 * (w.chunk > 0 ? w.chunk : 1)) * sizeof **w.x)))
+            rc = sky_nomem(err, "the channel blocks");
+    if (!rc)
+        rc = sky_channels_prepare(sky, n, chans, &bands, err);
+    w.bands = bands;
+    const double t0 = sky_clock_seconds();
+    if (!rc)
+        rc = walk(&w, pass1_block, &p1, &cm->evaluate_seconds, err);
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    for (int c = 0; c < n; c++) /* the upper triangles */
+        for (int d = c + 1; d < n; d++) {
+            p1.gi[c * n + d] = p1.gi[d * n + c];
+            p1.gp[c * n + d] = p1.gp[d * n + c];
+        }
+    if ((rc = sum_over_ranks(p1.gi, n * n, err)) || (rc = sum_over_ranks(p1.gp, n * n, err)))
+        goto done;
+    rc = sky_lowrank_from_gram(n, p1.gi, (double)npix, tol, &li, err);
+    if (!rc)
+        rc = sky_lowrank_from_gram(n, p1.gp, 2.0 * (double)npix, tol, &lp, err);
+    worst_i = malloc((size_t)n * sizeof *worst_i);
+    worst_p = malloc((size_t)n * sizeof *worst_p);
+    if (!rc && (!worst_i || !worst_p))
+        rc = sky_nomem(err, "the channel list");
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    int ki = li.k, kp = lp.k;
+    for (;;) {
+        const int nb = ki > kp ? ki : kp;
+        if (nb == 0) { /* zero everywhere (every component smooths itself) */
+            cm->fallback = "the channels' maps before smoothing are zero";
+            break;
+        }
+        if (nb >= n) { /* as many basis maps as channels: nothing saved */
+            cm->fallback = "no fewer basis maps than channels within the tolerance";
+            break;
+        }
+        cm->passes++;
+        free(wi);
+        free(wp);
+        wi = malloc((size_t)n * (ki ? ki : 1) * sizeof *wi);
+        double *ai = malloc((size_t)n * (ki ? ki : 1) * sizeof *ai);
+        wp = malloc((size_t)n * (kp ? kp : 1) * sizeof *wp);
+        double *ap = malloc((size_t)n * (kp ? kp : 1) * sizeof *ap);
+        double **maps = realloc(cm->maps, (size_t)(nb ? nb : 1) * sizeof *maps);
+        if (maps) {
+            for (int k = cm->nmaps; k < nb; k++)
+                maps[k] = NULL;
+            cm->maps = maps;
+            for (int k = cm->nmaps; k < nb; k++) {
+                if (!(maps[k] = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof **maps)))
+                    break;
+                cm->nmaps = k + 1;
+            }
+        }
+        if (!wi || !ai || !wp || !ap || !maps || cm->nmaps < nb) {
+            free(ai);
+            free(ap);
+            rc = sky_nomem(err, "the basis maps");
+        }
+        if ((rc = sky_par_agree(rc, err)))
+            goto done;
+        sky_lowrank_weights(&li, ki, wi, ai);
+        sky_lowrank_weights(&lp, kp, wp, ap);
+        for (int c = 0; c < n; c++)
+            worst_i[c] = worst_p[c] = 0;
+        pass2 p2 = {ki, kp, wi, ai, wp, ap, li.rms, lp.rms, cm->maps, nloc, worst_i, worst_p};
+        rc = walk(&w, pass2_block, &p2, &cm->evaluate_seconds, err);
+        /* the coefficients in each channel's unit */
+        free(cm->coef_i);
+        free(cm->coef_p);
+        cm->coef_i = ai;
+        cm->coef_p = ap;
+        if ((rc = sky_par_agree(rc, err)))
+            goto done;
+        double ei = 0, ep = 0;
+        for (int c = 0; c < n; c++) {
+            ei = fmax(ei, worst_i[c]);
+            ep = fmax(ep, worst_p[c]);
+        }
+        ei = sky_par_max(ei);
+        ep = sky_par_max(ep);
+        cm->k_i = ki;
+        cm->k_p = kp;
+        cm->worst_i = ei;
+        cm->worst_p = ep;
+        if (ei <= tol && ep <= tol)
+            break;
+        /* more basis maps where the check failed: the next K whose estimate
+         * is ten times lower, at least one more */
+        const int ki2 = ei <= tol ? ki
+                        : sky_lowrank_next(&li, ki + 1 < li.kmax ? ki + 1 : li.kmax,
+                                           sky_lowrank_estimate(&li, ki) / 10);
+        const int kp2 = ep <= tol ? kp
+                        : sky_lowrank_next(&lp, kp + 1 < lp.kmax ? kp + 1 : lp.kmax,
+                                           sky_lowrank_estimate(&lp, kp) / 10);
+        if (ki2 == ki && kp2 == kp) { /* no more directions the Gram matrix resolves */
+            cm->fallback = "the channels are not reproduced within the tolerance by the "
+                           "directions their Gram matrix resolves";
+            break;
+        }
+        ki = ki2;
+        kp = kp2;
+    }
+    sky_bands_free(bands);
+    bands = NULL;
+    for (int c = 0; c < n; c++)
+        free(w.x[c]);
+    free(w.x);
+    w.x = NULL;
+    cm->passes_seconds = sky_clock_seconds() - t0;
+    if (cm->fallback) {
+        cm->k_i = ki;
+        cm->k_p = kp;
+        goto done;
+    }
+    /* the basis maps smoothed, their solve converged further */
+    cm->nbasis = ki > kp ? ki : kp;
+    cm->basis = calloc((size_t)(cm->nbasis ? cm->nbasis : 1), sizeof *cm->basis);
+    if ((rc = sky_par_agree(cm->basis ? SKY_OK : sky_nomem(err, "the basis maps"), err)))
+        goto done;
+    sky_smooth_opts o = *chans[0].smooth;
+    if (o.lsq_maxiter > 0) {
+        o.lsq_tol = BASIS_LSQ_TOL;
+        if (o.lsq_maxiter < BASIS_LSQ_MIN_ITER)
+            o.lsq_maxiter = BASIS_LSQ_MIN_ITER;
+    }
+    const double ts = sky_clock_seconds();
+    for (int k = 0; k < cm->nbasis && !rc; k++)
+        rc = sky_smooth_map_parts(cm->maps[k], sky_nside(sky), 3, &o, 1, &cm->basis[k], err);
+    cm->smooth_seconds = sky_clock_seconds() - ts;
+    if (rc) {
+        for (int k = 0; k < cm->nbasis; k++)
+            sky_smoothed_free(&cm->basis[k]);
+        free(cm->basis);
+        cm->basis = NULL;
+        cm->nbasis = 0;
+    }
+done:
+    sky_lowrank_free(&li);
+    sky_lowrank_free(&lp);
+    free(wi);
+    free(wp);
+    free(worst_i);
+    free(worst_p);
+    sky_bands_free(bands);
+    for (int c = 0; w.x && c < n; c++)
+        free(w.x[c]);
+    free(w.x);
+    free(p1.gi);
+    free(p1.gp);
+    if (rc || cm->fallback) { /* nothing held but the report */
+        for (int k = 0; cm->maps && k < cm->nmaps; k++)
+            free(cm->maps[k]);
+        free(cm->maps);
+        free(cm->coef_i);
+        free(cm->coef_p);
+        cm->maps = NULL;
+        cm->nmaps = 0;
+        cm->coef_i = cm->coef_p = NULL;
+    }
+    if (rc)
+        memset(cm, 0, sizeof *cm);
+    return rc;
+}
+
+int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
+                           const sky_channel *ch, int c, sky_smoothed *r, sky_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (!sky || !cm || !ch || !ch->smooth || c < 0 || c >= cm->nchan || !cm->basis ||
+        cm->nbasis < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_compressed_channel: NULL argument, no basis or "
+                        "channel %d out of range", c);
+    const sky_smoothed *b0 = &cm->basis[0];
+    const int size = sky_par_size();
+    int64_t nhp = 0;
+    if (b0->hp) {
+        if (size < 2) {
+            nhp = 12 * (int64_t)b0->nside * b0->nside;
+        } else {
+            sky_region part;
+            sky_region_part(b0->nside, sky_par_rank(), size, &part);
+            nhp = sky_region_npix(&part);
+        }
+    }
+    const int64_t ncar = b0->car ? (int64_t)b0->ny * b0->nx : 0;
+    r->nside_in = b0->nside_in;
+    r->nside = b0->nside;
+    r->ncomp = 3;
+    r->ny = b0->ny;
+    r->nx = b0->nx;
+    r->rep = b0->rep;
+    int rc = SKY_OK;
+    if (b0->hp && !(r->hp = sky_big_alloc((size_t)(3 * (nhp > 0 ? nhp : 1)) * sizeof *r->hp)))
+        rc = sky_nomem(err, "the channel's map");
+    r->own = r->hp != NULL;
+    if (!rc && b0->car && !(r->car = malloc((size_t)(3 * ncar) * sizeof *r->car)))
+        rc = sky_nomem(err, "the channel's CAR map");
+    if (rc) {
+        sky_smoothed_free(r);
+        return size > 1 ? sky_par_agree(rc, err) : rc;
+    }
+    /* I from the I basis, Q and U from the P basis (each basis map holds both) */
+    for (int which = 0; which < 2; which++) {
+        double *out = which ? r->car : r->hp;
+        const int64_t len = which ? ncar : nhp;
+        if (!out)
+            continue;
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < len; i++) {
+            double v[3] = {0, 0, 0};
+            for (int k = 0; k < cm->nbasis; k++) {
+                const double *bk = which ? cm->basis[k].car : cm->basis[k].hp;
+                if (k < cm->k_i)
+                    v[0] += cm->coef_i[c * cm->k_i + k] * bk[i];
+                if (k < cm->k_p) {
+                    v[1] += cm->coef_p[c * cm->k_p + k] * bk[len + i];
+                    v[2] += cm->coef_p[c * cm->k_p + k] * bk[2 * len + i];
+                }
+            }
+            for (int s = 0; s < 3; s++)
+                out[s * len + i] = v[s];
+        }
+    }
+    if (sky_self_smoothing_count(sky) > 0) {
+        const char *unit = ch->unit ? ch->unit : "uK_RJ";
+        if (size < 2) {
+            rc = sky_add_self_smoothed(sky, &ch->band, unit, ch->scale, ch->smooth, r, err);
+        } else {
+            sky_region out_part;
+            sky_region_part(r->nside, sky_par_rank(), size, &out_part);
+            rc = sky_par_agree(sky_add_self_smoothed_part(sky, &ch->band, unit, ch->scale,
+                                                          ch->smooth, &out_part, r, err),
+                               err);
+        }
+        if (rc)
+            sky_smoothed_free(r);
+    }
+    return rc;
+}
