@@ -710,6 +710,21 @@ SKY_API int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
                                    const sky_channel *ch, int c, sky_smoothed *r,
                                    sky_error *err);
 SKY_API void sky_compressed_free(sky_compressed *cm);
+/**
+ * Writes the group's smoothed basis (docs/instrument.md, --basis-out): map k
+ * to DIR/STEM_basis<k>.fits (and STEM_basis<k>_car.fits with a CAR map),
+ * dimensionless, as sky_write_smoothed(_parts) writes, with the cards of
+ * `prov` and CMPRGRP, CMPRNI, CMPRNP, CMPRK; and the coefficients of the
+ * channels (names[c], units[c]) to DIR/STEM.json. All files or none; the
+ * paths written are returned (the caller frees each and the list). Under
+ * mpirun every process calls it.
+ */
+SKY_API int sky_compressed_write_basis(const sky_compressed *cm, const sky_smooth_opts *o,
+                                       const char *beam_file, const char *dir,
+                                       const char *stem, const char *const *names,
+                                       const char *const *units, const struct sky_prov *prov,
+                                       int dtype, int overwrite, char ***written,
+                                       int *nwritten, sky_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Instruments: channels read from an instrument file                       */

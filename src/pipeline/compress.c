@@ -19,10 +19,14 @@
  * reconstruction error (largest |x - x_K| over its RMS); K grows and pass 2
  * is repeated until every channel is within the tolerance.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <float.h>
+#include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -671,4 +675,162 @@ int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
             sky_smoothed_free(r);
     }
     return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The basis on disk                                                        */
+/* ------------------------------------------------------------------------ */
+
+static char *path_of(const char *dir, const char *stem, const char *suffix, int k)
+{
+    size_t d = strlen(dir);
+    while (d > 1 && dir[d - 1] == '/')
+        d--;
+    const size_t len = d + strlen(stem) + strlen(suffix) + 32;
+    char *p = malloc(len);
+    if (p) {
+        if (k >= 0)
+            snprintf(p, len, "%.*s%s%s_basis%d%s", (int)d, dir, dir[d - 1] == '/' ? "" : "/",
+                     stem, k, suffix);
+        else
+            snprintf(p, len, "%.*s%s%s%s", (int)d, dir, dir[d - 1] == '/' ? "" : "/", stem,
+                     suffix);
+    }
+    return p;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static json_t *reals(const double *v, int n, int stride)
+{
+    json_t *a = json_array();
+    for (int k = 0; a && k < n; k++)
+        json_array_append_new(a, json_real(v[(size_t)k * stride]));
+    return a;
+}
+
+int sky_compressed_write_basis(const sky_compressed *cm, const sky_smooth_opts *o,
+                               const char *beam_file, const char *dir, const char *stem,
+                               const char *const *names, const char *const *units,
+                               const struct sky_prov *prov, int dtype, int overwrite,
+                               char ***written, int *nwritten, sky_error *err)
+{
+    *written = NULL;
+    *nwritten = 0;
+    if (!cm || !cm->basis || !o || !dir || !*dir || !stem || !names || !units)
+        return sky_fail(err, SKY_EINVAL, "sky_compressed_write_basis: NULL argument or no basis");
+    const int car = cm->basis[0].ny > 0;
+    const int nfiles = cm->nbasis * (car ? 2 : 1) + 1;
+    char **paths = calloc((size_t)nfiles, sizeof *paths);
+    int rc = paths ? SKY_OK : sky_nomem(err, "the basis file names");
+    for (int k = 0; k < cm->nbasis && !rc; k++) {
+        paths[k] = path_of(dir, stem, ".fits", k);
+        if (car)
+            paths[cm->nbasis + k] = path_of(dir, stem, "_car.fits", k);
+        if (!paths[k] || (car && !paths[cm->nbasis + k]))
+            rc = sky_nomem(err, "the basis file names");
+    }
+    if (!rc && !(paths[nfiles - 1] = path_of(dir, stem, ".json", -1)))
+        rc = sky_nomem(err, "the basis file names");
+    int nw = 0; /* files written, in order */
+    static const char *const one[3] = {"", "", ""};
+    sky_prov *p = NULL;
+    if (!rc) {
+        p = sky_prov_copy(prov);
+        if (!p || sky_prov_set_string(p, "CMPRGRP", stem, "compressed channel group") ||
+            sky_prov_set_int(p, "CMPRNI", cm->k_i, "I basis maps of the group") ||
+            sky_prov_set_int(p, "CMPRNP", cm->k_p, "Q, U basis maps of the group"))
+            rc = sky_nomem(err, "the header cards");
+    }
+    rc = sky_par_agree(rc, err);
+    for (int k = 0; k < cm->nbasis && !rc; k++) {
+        sky_prov *pk = sky_prov_copy(p);
+        if (!pk || sky_prov_set_int(pk, "CMPRK", k, "basis map (RMS 1 before smoothing)"))
+            rc = sky_nomem(err, "the header cards");
+        rc = sky_par_agree(rc, err);
+        if (!rc)
+            rc = sky_write_smoothed_parts(&cm->basis[k], o, beam_file, paths[k],
+                                          car ? paths[cm->nbasis + k] : NULL, one, pk, dtype,
+                                          overwrite, err);
+        sky_prov_free(pk);
+        if (!rc)
+            nw = k + 1;
+    }
+    if (!rc && sky_par_rank() == 0) { /* the coefficients, rank 0 */
+        json_t *root = json_object(), *files = json_array(), *cars = json_array(),
+               *chans = json_array();
+        for (int k = 0; k < cm->nbasis && files && cars; k++) {
+            json_array_append_new(files, json_string(base_name(paths[k])));
+            if (car)
+                json_array_append_new(cars, json_string(base_name(paths[cm->nbasis + k])));
+        }
+        for (int c = 0; c < cm->nchan && chans; c++) {
+            json_t *ch = json_object();
+            if (ch) {
+                json_object_set_new(ch, "name", json_string(names[c]));
+                json_object_set_new(ch, "unit", json_string(units[c]));
+                json_object_set_new(ch, "i", reals(cm->coef_i + (size_t)c * cm->k_i, cm->k_i, 1));
+                json_object_set_new(ch, "qu", reals(cm->coef_p + (size_t)c * cm->k_p, cm->k_p, 1));
+            }
+            json_array_append_new(chans, ch);
+        }
+        if (root && files && cars && chans) {
+            json_object_set_new(root, "group", json_string(stem));
+            json_object_set_new(root, "tolerance", json_real(cm->tol));
+            json_object_set_new(root, "k_i", json_integer(cm->k_i));
+            json_object_set_new(root, "k_p", json_integer(cm->k_p));
+            json_object_set_new(root, "worst_error_i", json_real(cm->worst_i));
+            json_object_set_new(root, "worst_error_p", json_real(cm->worst_p));
+            json_object_set_new(root, "basis", files);
+            if (car)
+                json_object_set_new(root, "basis_car", cars);
+            else
+                json_decref(cars);
+            json_object_set_new(root, "channels", chans);
+            files = cars = chans = NULL;
+        }
+        const char *jp = paths[nfiles - 1];
+        char *tmp = malloc(strlen(jp) + 8);
+        if (!root || files || cars || chans || !tmp) {
+            rc = sky_nomem(err, "the coefficients");
+        } else {
+            snprintf(tmp, strlen(jp) + 8, "%s.tmp", jp);
+            if (!overwrite && access(jp, F_OK) == 0)
+                rc = sky_fail(err, SKY_EINVAL, "%s: file exists: use --force to overwrite it", jp);
+            else if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) ||
+                     rename(tmp, jp) != 0) {
+                rc = sky_fail(err, SKY_EIO, "%s: cannot write the coefficients", jp);
+                unlink(tmp);
+            }
+        }
+        free(tmp);
+        json_decref(root);
+        json_decref(files);
+        json_decref(cars);
+        json_decref(chans);
+    }
+    rc = sky_par_agree(rc, err);
+    sky_prov_free(p);
+    if (rc) { /* all or none */
+        if (sky_par_rank() == 0)
+            for (int k = 0; k < nw; k++) {
+                unlink(paths[k]);
+                if (car)
+                    unlink(paths[cm->nbasis + k]);
+            }
+        for (int k = 0; paths && k < nfiles; k++)
+            free(paths[k]);
+        free(paths);
+        return rc;
+    }
+    if (!car) { /* the list without the CAR maps' places */
+        paths[cm->nbasis] = paths[nfiles - 1];
+    }
+    *written = paths;
+    *nwritten = car ? nfiles : cm->nbasis + 1;
+    return SKY_OK;
 }
