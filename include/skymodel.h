@@ -653,26 +653,24 @@ SKY_API int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o,
 SKY_API int sky_smooth_opts_equal(const sky_smooth_opts *a, const sky_smooth_opts *b);
 
 /* The low-rank core: n channels' Gram matrix (their sums of products over
- * nsamp samples) -> the channels normalised by their RMS, the eigenvalues
- * (descending) and eigenvectors (columns of vec, row-major n x n) of their
- * Gram matrix, and a first K (estimated RMS residual of every channel at
- * most tol / 30). kmax: the directions the Gram matrix resolves (eigenvalues
- * above 1e-15 of the largest: about 1e-8 in singular values). */
+ * nsamp samples) -> with `normalise`, the channels divided by their RMS
+ * (rms; else 1); the eigenvalues (descending) and eigenvectors (columns of
+ * vec, row-major n x n) of their Gram matrix, and the first K whose
+ * estimated RMS residual of every channel is at most `target`. kmax: the
+ * directions the Gram matrix resolves (eigenvalues above 1e-15 of the
+ * largest: about 1e-8 in singular values). */
 typedef struct sky_lowrank {
     int n, k, kmax;
     double nsamp;
     double *rms, *val, *vec;
 } sky_lowrank;
 
-SKY_API int sky_lowrank_from_gram(int n, const double *gram, double nsamp, double tol,
-                                  sky_lowrank *lr, sky_error *err);
+SKY_API int sky_lowrank_from_gram(int n, const double *gram, double nsamp, int normalise,
+                                  double target, sky_lowrank *lr, sky_error *err);
 /** The largest estimated RMS residual of a channel (over its RMS) with k basis maps. */
 SKY_API double sky_lowrank_estimate(const sky_lowrank *lr, int k);
 /** The smallest k' >= k (at most kmax) whose estimate is at most target. */
 SKY_API int sky_lowrank_next(const sky_lowrank *lr, int k, double target);
-/** For k basis maps: w (n x k, may be NULL): basis j = sum_c w[c k + j] x_c
- * (RMS 1); a (n x k, may be NULL): x_c ~ sum_j a[c k + j] basis j. */
-SKY_API void sky_lowrank_weights(const sky_lowrank *lr, int k, double *w, double *a);
 SKY_API void sky_lowrank_free(sky_lowrank *lr);
 
 typedef struct sky_compressed {

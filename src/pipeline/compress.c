@@ -142,11 +142,11 @@ int sky_lowrank_next(const sky_lowrank *lr, int k, double target)
     return k2;
 }
 
-int sky_lowrank_from_gram(int n, const double *gram, double nsamp, double tol, sky_lowrank *lr,
-                          sky_error *err)
+int sky_lowrank_from_gram(int n, const double *gram, double nsamp, int normalise, double target,
+                          sky_lowrank *lr, sky_error *err)
 {
     memset(lr, 0, sizeof *lr);
-    if (n < 1 || !gram || !(nsamp > 0) || !(tol > 0))
+    if (n < 1 || !gram || !(nsamp > 0) || !(target > 0))
         return sky_fail(err, SKY_EINVAL, "sky_lowrank_from_gram: no channel, no sample or a "
                         "tolerance that is not positive");
     lr->n = n;
@@ -161,12 +161,13 @@ int sky_lowrank_from_gram(int n, const double *gram, double nsamp, double tol, s
         return sky_nomem(err, "the channels' Gram matrix");
     }
     for (int c = 0; c < n; c++)
-        lr->rms[c] = sqrt((gram[c * n + c] > 0 ? gram[c * n + c] : 0) / nsamp);
+        lr->rms[c] = !normalise ? 1 : sqrt((gram[c * n + c] > 0 ? gram[c * n + c] : 0) / nsamp);
     /* the Gram matrix of the channels divided by their RMS (a channel that
      * is zero everywhere stays zero: its row and column) */
     for (int c = 0; c < n; c++)
         for (int d = 0; d < n; d++)
-            g[c * n + d] = lr->rms[c] > 0 && lr->rms[d] > 0
+            g[c * n + d] = !normalise ? gram[c * n + d]
+                           : lr->rms[c] > 0 && lr->rms[d] > 0
                                ? gram[c * n + d] / (lr->rms[c] * lr->rms[d])
                                : 0;
     int info = eigh_desc(n, g, lr->val, lr->vec);
@@ -179,22 +180,8 @@ int sky_lowrank_from_gram(int n, const double *gram, double nsamp, double tol, s
     lr->kmax = 0;
     while (lr->kmax < n && lr->val[lr->kmax] > EIG_FLOOR * lr->val[0] && lr->val[0] > 0)
         lr->kmax++;
-    lr->k = sky_lowrank_next(lr, 0, tol * FIRST_MARGIN);
+    lr->k = sky_lowrank_next(lr, 0, target);
     return SKY_OK;
-}
-
-void sky_lowrank_weights(const sky_lowrank *lr, int k, double *w, double *a)
-{
-    const int n = lr->n;
-    for (int c = 0; c < n; c++)
-        for (int j = 0; j < k; j++) {
-            const double s = sqrt(lr->val[j] / lr->nsamp); /* basis j has RMS 1 */
-            const double v = lr->rms[c] > 0 ? lr->vec[c * n + j] : 0;
-            if (w)
-                w[c * k + j] = lr->rms[c] > 0 ? v / (lr->rms[c] * s) : 0;
-            if (a)
-                a[c * k + j] = v * lr->rms[c] * s;
-        }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -259,73 +246,142 @@ static int sum_over_ranks(double *v, int len, sky_error *err)
     return rc;
 }
 
+/* The pixels of pass 1 and of the residuals' Gram matrices: blocks of
+ * SAMPLE_BLOCK pixels (global RING index / SAMPLE_BLOCK a multiple of the
+ * stride), about SAMPLE_PIX of them spread over the sky (all pixels up to
+ * nside 64 or so). The directions found there are checked on every pixel. */
+enum { SAMPLE_BLOCK = 1024 };
+static const int64_t SAMPLE_PIX = 1 << 17;
+
+static int64_t sample_stride(int64_t npix)
+{
+    const int64_t nblocks = (npix + SAMPLE_BLOCK - 1) / SAMPLE_BLOCK;
+    const int64_t want = SAMPLE_PIX / SAMPLE_BLOCK;
+    return nblocks > want ? nblocks / want : 1;
+}
+
+static int64_t sample_count(int64_t npix, int64_t stride)
+{
+    int64_t n = 0;
+    for (int64_t b = 0; b * SAMPLE_BLOCK < npix; b += stride)
+        n += npix - b * SAMPLE_BLOCK < SAMPLE_BLOCK ? npix - b * SAMPLE_BLOCK : SAMPLE_BLOCK;
+    return n;
+}
+
 /* What a pass walks over: the sky's ranges (a part and its mirror under MPI)
  * in blocks, each block's channels evaluated. */
 typedef struct walker {
-    const sky_sky *sky;
     const sky_bands *bands;
     int n;
     const sky_channel *chans;
     int nseg;
     int64_t first[2], count[2];
-    int64_t chunk;
+    int64_t chunk, stride;
     double **x; /* n blocks of 3 x chunk */
 } walker;
 
-/* Calls fn for every block: `first` pixel, `count` of them, `at` their
- * place in a held map (ranges back to back, as sky_channels_evaluate). */
-typedef int (*block_fn)(void *ctx, const walker *w, int64_t at, int64_t count, sky_error *err);
+/* Calls fn for every block: its `first` pixel and `count` of them, `at`
+ * their place in a held map (ranges back to back, as sky_channels_evaluate). */
+typedef int (*block_fn)(void *ctx, const walker *w, int64_t first, int64_t at, int64_t count,
+                        sky_error *err);
 
-static int walk(walker *w, block_fn fn, void *ctx, double *seconds, sky_error *err)
+static int walk_range(walker *w, int64_t first, int64_t at, int64_t count, block_fn fn,
+                      void *ctx, double *seconds, sky_error *err)
+{
+    const double t0 = sky_clock_seconds();
+    int rc = sky_channels_range_prepared(w->bands, w->n, w->chans, first, count, w->x, count,
+                                         err);
+    *seconds += sky_clock_seconds() - t0;
+    return rc ? rc : fn(ctx, w, first, at, count, err);
+}
+
+/* Every pixel held (sampled 0) or the sample's (1). */
+static int walk(walker *w, int sampled, block_fn fn, void *ctx, double *seconds, sky_error *err)
 {
     int rc = SKY_OK;
     int64_t off = 0;
-    for (int s = 0; s < w->nseg && !rc; off += w->count[s++])
-        for (int64_t i = 0; i < w->count[s] && !rc; i += w->chunk) {
-            const int64_t cnt = w->count[s] - i < w->chunk ? w->count[s] - i : w->chunk;
-            const double t0 = sky_clock_seconds();
-            rc = sky_channels_range_prepared(w->bands, w->n, w->chans, w->first[s] + i, cnt,
-                                             w->x, cnt, err);
-            *seconds += sky_clock_seconds() - t0;
-            if (!rc)
-                rc = fn(ctx, w, off + i, cnt, err);
+    for (int s = 0; s < w->nseg && !rc; off += w->count[s++]) {
+        const int64_t f = w->first[s], end = f + w->count[s];
+        if (!sampled || w->stride == 1) {
+            for (int64_t i = f; i < end && !rc; i += w->chunk)
+                rc = walk_range(w, i, off + i - f, end - i < w->chunk ? end - i : w->chunk, fn,
+                                ctx, seconds, err);
+            continue;
         }
+        for (int64_t b = f / SAMPLE_BLOCK; b * SAMPLE_BLOCK < end && !rc; b++) {
+            if (b % w->stride)
+                continue;
+            const int64_t lo = b * SAMPLE_BLOCK > f ? b * SAMPLE_BLOCK : f;
+            const int64_t hi = (b + 1) * SAMPLE_BLOCK < end ? (b + 1) * SAMPLE_BLOCK : end;
+            rc = walk_range(w, lo, off + lo - f, hi - lo, fn, ctx, seconds, err);
+        }
+    }
     return rc;
+}
+
+/* Gram matrices (n x n, lower triangle) of the blocks' I rows and of their
+ * Q and U rows, over the sampled pixels of [first, first + count). */
+static void gram_sampled(const walker *w, int64_t first, int64_t count, double *gi, double *gp)
+{
+    for (int64_t b = first / SAMPLE_BLOCK; b * SAMPLE_BLOCK < first + count; b++) {
+        if (b % w->stride)
+            continue;
+        const int64_t lo = b * SAMPLE_BLOCK > first ? b * SAMPLE_BLOCK : first;
+        const int64_t hi = (b + 1) * SAMPLE_BLOCK < first + count ? (b + 1) * SAMPLE_BLOCK
+                                                                  : first + count;
+        gram_add(w->n, w->x, lo - first, hi - lo, gi);
+        gram_add(w->n, w->x, count + lo - first, hi - lo, gp);
+        gram_add(w->n, w->x, 2 * count + lo - first, hi - lo, gp);
+    }
 }
 
 typedef struct pass1 {
     double *gi, *gp; /* n x n */
 } pass1;
 
-static int pass1_block(void *ctx, const walker *w, int64_t at, int64_t count, sky_error *err)
+static int pass1_block(void *ctx, const walker *w, int64_t first, int64_t at, int64_t count,
+                       sky_error *err)
 {
     pass1 *p = ctx;
     (void)at, (void)err;
-    gram_add(w->n, w->x, 0, count, p->gi);
-    gram_add(w->n, w->x, count, 2 * count, p->gp); /* Q and U rows back to back */
+    gram_sampled(w, first, count, p->gi, p->gp);
     return SKY_OK;
 }
 
+/* One block of the basis: weights w (basis j = sum_c w[c n + j] x_c, the
+ * channels as evaluated) and coefficients a (x_c / rms_c ~ sum_j a[c n + j]
+ * basis j), I and P apart; columns of n x n arrays. */
+typedef struct basis_part {
+    int k;
+    double *w, *a;
+    double *inv_rms; /* 1 / the channels' RMS on the sample (0 for a zero channel) */
+} basis_part;
+
 typedef struct pass2 {
-    int ki, kp;
-    const double *wi, *ai, *wp, *ap; /* n x k: basis weights, coefficients */
-    const double *rms_i, *rms_p;
+    basis_part *bi, *bp;
     double *const *basis; /* max(ki, kp) IQU maps of nloc pixels */
     int64_t nloc;
-    double *worst_i, *worst_p; /* n: largest |residual| (times 1/rms) */
+    double *maxi, *maxp; /* n: largest |residual| (in units of the sample's RMS) */
+    double *ssi, *ssp;   /* n: sums of squares (the same units), every pixel */
+    double *hi, *hp;     /* n x n: the residuals' Gram matrices on the sample */
 } pass2;
 
 enum { SUB = 256 }; /* pixels of a sub-block (one thread's) */
 
-static int pass2_block(void *ctx, const walker *w, int64_t at, int64_t count, sky_error *err)
+/* The basis maps of the block, and each channel's residual (over its RMS)
+ * in place of its values; then the residuals' Gram matrices. */
+static int pass2_block(void *ctx, const walker *w, int64_t first, int64_t at, int64_t count,
+                       sky_error *err)
 {
     pass2 *p = ctx;
-    const int n = w->n, nb = p->ki > p->kp ? p->ki : p->kp;
+    const int n = w->n, ki = p->bi->k, kp = p->bp->k, nb = ki > kp ? ki : kp;
     (void)err;
     const int64_t nsub = (count + SUB - 1) / SUB;
 #pragma omp parallel
     {
-        double *wi = calloc((size_t)n, sizeof *wi), *wp = calloc((size_t)n, sizeof *wp);
+        double *mi = calloc((size_t)4 * n, sizeof *mi);
+        double *mp = mi ? mi + n : NULL, *si = mi ? mi + 2 * n : NULL,
+               *sp = mi ? mi + 3 * n : NULL;
         double b[3][SUB];
 #pragma omp for schedule(static)
         for (int64_t sb = 0; sb < nsub; sb++) {
@@ -335,77 +391,173 @@ static int pass2_block(void *ctx, const walker *w, int64_t at, int64_t count, sk
                     memset(b[s], 0, sizeof b[s]);
                 for (int c = 0; c < n; c++) {
                     const double *xc = w->x[c];
-                    if (k < p->ki && p->wi[c * p->ki + k] != 0) {
-                        const double f = p->wi[c * p->ki + k];
+                    const double fi = k < ki ? p->bi->w[c * n + k] : 0;
+                    const double fp = k < kp ? p->bp->w[c * n + k] : 0;
+                    if (fi != 0)
                         for (int64_t i = 0; i < m; i++)
-                            b[0][i] += f * xc[i0 + i];
-                    }
-                    if (k < p->kp && p->wp[c * p->kp + k] != 0) {
-                        const double f = p->wp[c * p->kp + k];
+                            b[0][i] += fi * xc[i0 + i];
+                    if (fp != 0)
                         for (int64_t i = 0; i < m; i++) {
-                            b[1][i] += f * xc[count + i0 + i];
-                            b[2][i] += f * xc[2 * count + i0 + i];
+                            b[1][i] += fp * xc[count + i0 + i];
+                            b[2][i] += fp * xc[2 * count + i0 + i];
                         }
-                    }
                 }
                 for (int s = 0; s < 3; s++)
                     memcpy(p->basis[k] + s * p->nloc + at + i0, b[s], (size_t)m * sizeof **b);
             }
             for (int c = 0; c < n; c++) {
-                const double *xc = w->x[c];
-                double r[3][SUB];
-                for (int s = 0; s < 3; s++)
-                    memcpy(r[s], xc + s * count + i0, (size_t)m * sizeof **r);
+                double *xc = w->x[c];
+                const double ri = p->bi->inv_rms[c], rp = p->bp->inv_rms[c];
+                for (int64_t i = 0; i < m; i++) {
+                    xc[i0 + i] *= ri;
+                    xc[count + i0 + i] *= rp;
+                    xc[2 * count + i0 + i] *= rp;
+                }
+                double s2i = 0, s2p = 0;
+                for (int64_t i = 0; i < m; i++) {
+                    s2i += xc[i0 + i] * xc[i0 + i];
+                    s2p += xc[count + i0 + i] * xc[count + i0 + i] +
+                           xc[2 * count + i0 + i] * xc[2 * count + i0 + i];
+                }
                 for (int k = 0; k < nb; k++) {
                     const double *bk = p->basis[k] + at + i0;
-                    if (k < p->ki) {
-                        const double f = p->ai[c * p->ki + k];
+                    if (k < ki) {
+                        const double f = p->bi->a[c * n + k];
                         for (int64_t i = 0; i < m; i++)
-                            r[0][i] -= f * bk[i];
+                            xc[i0 + i] -= f * bk[i];
                     }
-                    if (k < p->kp) {
-                        const double f = p->ap[c * p->kp + k];
+                    if (k < kp) {
+                        const double f = p->bp->a[c * n + k];
                         for (int64_t i = 0; i < m; i++) {
-                            r[1][i] -= f * bk[p->nloc + i];
-                            r[2][i] -= f * bk[2 * p->nloc + i];
+                            xc[count + i0 + i] -= f * bk[p->nloc + i];
+                            xc[2 * count + i0 + i] -= f * bk[2 * p->nloc + i];
                         }
                     }
                 }
-                double mi = 0, mp = 0;
+                double ei = 0, ep = 0;
                 for (int64_t i = 0; i < m; i++) {
-                    mi = fmax(mi, fabs(r[0][i]));
-                    mp = fmax(mp, fmax(fabs(r[1][i]), fabs(r[2][i])));
+                    ei = fmax(ei, fabs(xc[i0 + i]));
+                    ep = fmax(ep, fmax(fabs(xc[count + i0 + i]), fabs(xc[2 * count + i0 + i])));
                 }
-                if (wi && wp) {
-                    wi[c] = fmax(wi[c], p->rms_i[c] > 0 ? mi / p->rms_i[c] : mi > 0 ? HUGE_VAL : 0);
-                    wp[c] = fmax(wp[c], p->rms_p[c] > 0 ? mp / p->rms_p[c] : mp > 0 ? HUGE_VAL : 0);
+                if (mi) {
+                    mi[c] = fmax(mi[c], ei);
+                    mp[c] = fmax(mp[c], ep);
+                    si[c] += s2i;
+                    sp[c] += s2p;
                 }
             }
         }
 #pragma omp critical
         for (int c = 0; c < n; c++) {
             /* a thread without its scratch cannot vouch for its pixels */
-            p->worst_i[c] = fmax(p->worst_i[c], wi ? wi[c] : HUGE_VAL);
-            p->worst_p[c] = fmax(p->worst_p[c], wp ? wp[c] : HUGE_VAL);
+            p->maxi[c] = fmax(p->maxi[c], mi ? mi[c] : HUGE_VAL);
+            p->maxp[c] = fmax(p->maxp[c], mi ? mp[c] : HUGE_VAL);
+            p->ssi[c] += mi ? si[c] : 0;
+            p->ssp[c] += mi ? sp[c] : 0;
         }
-        free(wi);
-        free(wp);
+        free(mi);
     }
+    gram_sampled(w, first, count, p->hi, p->hp);
     return SKY_OK;
 }
 
 void sky_compressed_free(sky_compressed *cm)
 {
-    for (int k = 0; cm->basis && k < cm->nbasis; k++) {
+    for (int k = 0; cm->basis && k < cm->nbasis; k++)
         sky_smoothed_free(&cm->basis[k]);
-        free(cm->maps ? cm->maps[k] : NULL);
-    }
+    for (int k = 0; cm->maps && k < cm->nmaps; k++)
+        free(cm->maps[k]);
     free(cm->basis);
     free(cm->maps);
     free(cm->coef_i);
     free(cm->coef_p);
     memset(cm, 0, sizeof *cm);
 }
+
+/* lower triangle -> symmetric */
+static void symmetrise(int n, double *g)
+{
+    for (int c = 0; c < n; c++)
+        for (int d = c + 1; d < n; d++)
+            g[c * n + d] = g[d * n + c];
+}
+
+/* The first directions (from the channels' Gram matrix on the sample). */
+static void first_directions(const sky_lowrank *lr, basis_part *bp)
+{
+    const int n = lr->n;
+    bp->k = lr->k;
+    for (int c = 0; c < n; c++) {
+        bp->inv_rms[c] = lr->rms[c] > 0 ? 1 / lr->rms[c] : 0;
+        for (int j = 0; j < lr->k; j++) {
+            const double s = sqrt(lr->val[j] / lr->nsamp);
+            const double v = lr->rms[c] > 0 ? lr->vec[c * n + j] : 0;
+            bp->w[c * n + j] = v / s * bp->inv_rms[c];
+            bp->a[c * n + j] = v * s;
+        }
+    }
+}
+
+/* More directions from the residuals' Gram matrix h (n x n, the channels
+ * over their RMS, on nsamp pixels): direction j is the residuals'
+ * combination R u_j = X~ (u_j - W~ A^T u_j) (X~: the channels over their
+ * RMS, W~ the weights in those units), over its RMS s_j, with coefficients
+ * u_j s_j. Returns how many were added, -1 when out of memory. */
+static int more_directions(const double *h, double nsamp, double target, basis_part *bp,
+                           int n, sky_error *err)
+{
+    sky_lowrank lr;
+    if (sky_lowrank_from_gram(n, h, nsamp, 0, target, &lr, err))
+        return -1;
+    int add = lr.k < 1 && lr.kmax > 0 ? 1 : lr.k;
+    if (bp->k + add > n)
+        add = n - bp->k;
+    double *w2 = malloc((size_t)n * (add > 0 ? add : 1) * sizeof *w2);
+    double *atu = malloc((size_t)(bp->k > 0 ? bp->k : 1) * sizeof *atu);
+    if (!w2 || !atu)
+        add = -1;
+    for (int j = 0; j < add; j++) {
+        const double s = sqrt(lr.val[j] / nsamp);
+        for (int k = 0; k < bp->k; k++) {
+            atu[k] = 0;
+            for (int c = 0; c < n; c++)
+                atu[k] += bp->a[c * n + k] * lr.vec[c * n + j];
+        }
+        for (int c = 0; c < n; c++) {
+            double v = lr.vec[c * n + j];
+            for (int k = 0; k < bp->k; k++)
+                v -= (bp->inv_rms[c] > 0 ? bp->w[c * n + k] / bp->inv_rms[c] : 0) * atu[k];
+            w2[c * add + j] = v / s * bp->inv_rms[c];
+        }
+    }
+    for (int j = 0; j < add; j++) {
+        const double s = sqrt(lr.val[j] / nsamp);
+        for (int c = 0; c < n; c++) {
+            bp->w[c * n + bp->k + j] = w2[c * add + j];
+            bp->a[c * n + bp->k + j] = bp->inv_rms[c] > 0 ? lr.vec[c * n + j] * s : 0;
+        }
+    }
+    if (add > 0)
+        bp->k += add;
+    free(w2);
+    free(atu);
+    sky_lowrank_free(&lr);
+    if (add < 0)
+        sky_nomem(err, "the basis");
+    return add;
+}
+
+/* The largest of each of v[0..n) over processes */
+static void max_over_ranks(double *v, int n)
+{
+    if (sky_par_size() < 2)
+        return;
+    for (int c = 0; c < n; c++)
+        v[c] = sky_par_max(v[c]);
+}
+
+/* At most this many second passes (each adds directions after a failed check). */
+enum { MAX_PASSES = 6 };
 
 int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chans, double tol,
                           sky_compressed *cm, sky_error *err)
@@ -423,17 +575,25 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     cm->tol = tol;
     const int n = nchan;
     const int64_t npix = sky_npix(sky), nloc = sky_held_npix(sky);
-    walker w = {sky, NULL, n, chans, 0, {0, 0}, {0, 0}, 0, NULL};
+    walker w = {NULL, n, chans, 0, {0, 0}, {0, 0}, 0, sample_stride(npix), NULL};
     w.nseg = sky_part_ranges(sky, w.first, w.count);
     w.chunk = sky_channels_chunk(npix, n);
-    pass1 p1 = {calloc((size_t)n * n, sizeof(double)), calloc((size_t)n * n, sizeof(double))};
+    const double nsamp = (double)sample_count(npix, w.stride);
+    const size_t nn = (size_t)n * n;
+    double *mem = calloc(10 * nn + 12 * (size_t)n, sizeof *mem);
+    pass1 p1 = {mem, mem ? mem + nn : NULL};
+    basis_part bi = {0, mem ? mem + 2 * nn : NULL, mem ? mem + 3 * nn : NULL,
+                     mem ? mem + 10 * nn : NULL};
+    basis_part bp = {0, mem ? mem + 4 * nn : NULL, mem ? mem + 5 * nn : NULL,
+                     mem ? mem + 10 * nn + n : NULL};
+    double *hi = mem ? mem + 6 * nn : NULL, *hp = mem ? mem + 7 * nn : NULL;
+    double *scratch = mem ? mem + 10 * nn + 2 * (size_t)n : NULL; /* 10 n */
     sky_bands *bands = NULL;
     sky_lowrank li, lp;
     memset(&li, 0, sizeof li);
     memset(&lp, 0, sizeof lp);
-    double *wi = NULL, *wp = NULL, *worst_i = NULL, *worst_p = NULL;
     w.x = calloc((size_t)n, sizeof *w.x);
-    int rc = p1.gi && p1.gp && w.x ? SKY_OK : sky_nomem(err, "the Gram matrices");
+    int rc = mem && w.x ? SKY_OK : sky_nomem(err, "the Gram matrices");
     for (int c = 0; c < n && !rc; c++)
         if (!(w.x[c] = malloc((size_t)(3 * (w.chunk > 0 ? w.chunk : 1)) * sizeof **w.x)))
             rc = sky_nomem(err, "the channel blocks");
@@ -442,28 +602,23 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     w.bands = bands;
     const double t0 = sky_clock_seconds();
     if (!rc)
-        rc = walk(&w, pass1_block, &p1, &cm->evaluate_seconds, err);
+        rc = walk(&w, 1, pass1_block, &p1, &cm->evaluate_seconds, err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
-    for (int c = 0; c < n; c++) /* the upper triangles */
-        for (int d = c + 1; d < n; d++) {
-            p1.gi[c * n + d] = p1.gi[d * n + c];
-            p1.gp[c * n + d] = p1.gp[d * n + c];
-        }
+    symmetrise(n, p1.gi);
+    symmetrise(n, p1.gp);
     if ((rc = sum_over_ranks(p1.gi, n * n, err)) || (rc = sum_over_ranks(p1.gp, n * n, err)))
         goto done;
-    rc = sky_lowrank_from_gram(n, p1.gi, (double)npix, tol, &li, err);
+    rc = sky_lowrank_from_gram(n, p1.gi, nsamp, 1, tol * FIRST_MARGIN, &li, err);
     if (!rc)
-        rc = sky_lowrank_from_gram(n, p1.gp, 2.0 * (double)npix, tol, &lp, err);
-    worst_i = malloc((size_t)n * sizeof *worst_i);
-    worst_p = malloc((size_t)n * sizeof *worst_p);
-    if (!rc && (!worst_i || !worst_p))
-        rc = sky_nomem(err, "the channel list");
+        rc = sky_lowrank_from_gram(n, p1.gp, 2 * nsamp, 1, tol * FIRST_MARGIN, &lp, err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
-    int ki = li.k, kp = lp.k;
+    first_directions(&li, &bi);
+    first_directions(&lp, &bp);
+    double *maxi = scratch, *maxp = scratch + n, *ssi = scratch + 2 * n, *ssp = scratch + 3 * n;
     for (;;) {
-        const int nb = ki > kp ? ki : kp;
+        const int nb = bi.k > bp.k ? bi.k : bp.k;
         if (nb == 0) { /* zero everywhere (every component smooths itself) */
             cm->fallback = "the channels' maps before smoothing are zero";
             break;
@@ -472,17 +627,13 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
             cm->fallback = "no fewer basis maps than channels within the tolerance";
             break;
         }
+        if (cm->passes == MAX_PASSES) {
+            cm->fallback = "the tolerance is not reached by the basis maps found";
+            break;
+        }
         cm->passes++;
-        free(wi);
-        free(wp);
-        wi = malloc((size_t)n * (ki ? ki : 1) * sizeof *wi);
-        double *ai = malloc((size_t)n * (ki ? ki : 1) * sizeof *ai);
-        wp = malloc((size_t)n * (kp ? kp : 1) * sizeof *wp);
-        double *ap = malloc((size_t)n * (kp ? kp : 1) * sizeof *ap);
-        double **maps = realloc(cm->maps, (size_t)(nb ? nb : 1) * sizeof *maps);
+        double **maps = realloc(cm->maps, (size_t)nb * sizeof *maps);
         if (maps) {
-            for (int k = cm->nmaps; k < nb; k++)
-                maps[k] = NULL;
             cm->maps = maps;
             for (int k = cm->nmaps; k < nb; k++) {
                 if (!(maps[k] = sky_big_alloc((size_t)(3 * (nloc > 0 ? nloc : 1)) * sizeof **maps)))
@@ -490,54 +641,47 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
                 cm->nmaps = k + 1;
             }
         }
-        if (!wi || !ai || !wp || !ap || !maps || cm->nmaps < nb) {
-            free(ai);
-            free(ap);
-            rc = sky_nomem(err, "the basis maps");
-        }
+        rc = maps && cm->nmaps >= nb ? SKY_OK : sky_nomem(err, "the basis maps");
         if ((rc = sky_par_agree(rc, err)))
             goto done;
-        sky_lowrank_weights(&li, ki, wi, ai);
-        sky_lowrank_weights(&lp, kp, wp, ap);
-        for (int c = 0; c < n; c++)
-            worst_i[c] = worst_p[c] = 0;
-        pass2 p2 = {ki, kp, wi, ai, wp, ap, li.rms, lp.rms, cm->maps, nloc, worst_i, worst_p};
-        rc = walk(&w, pass2_block, &p2, &cm->evaluate_seconds, err);
-        /* the coefficients in each channel's unit */
-        free(cm->coef_i);
-        free(cm->coef_p);
-        cm->coef_i = ai;
-        cm->coef_p = ap;
+        memset(scratch, 0, 4 * (size_t)n * sizeof *scratch);
+        memset(hi, 0, 2 * nn * sizeof *hi);
+        pass2 p2 = {&bi, &bp, cm->maps, nloc, maxi, maxp, ssi, ssp, hi, hp};
+        rc = walk(&w, 0, pass2_block, &p2, &cm->evaluate_seconds, err);
         if ((rc = sky_par_agree(rc, err)))
             goto done;
+        max_over_ranks(maxi, n);
+        max_over_ranks(maxp, n);
+        symmetrise(n, hi);
+        symmetrise(n, hp);
+        if ((rc = sum_over_ranks(ssi, 2 * n, err)) || (rc = sum_over_ranks(hi, 2 * n * n, err)))
+            goto done;
+        /* each channel's error over its RMS on every pixel */
         double ei = 0, ep = 0;
         for (int c = 0; c < n; c++) {
-            ei = fmax(ei, worst_i[c]);
-            ep = fmax(ep, worst_p[c]);
+            const double ri = sqrt(ssi[c] / (double)npix), rp = sqrt(ssp[c] / (2.0 * npix));
+            ei = fmax(ei, ri > 0 ? maxi[c] / ri : 0);
+            ep = fmax(ep, rp > 0 ? maxp[c] / rp : 0);
         }
-        ei = sky_par_max(ei);
-        ep = sky_par_max(ep);
-        cm->k_i = ki;
-        cm->k_p = kp;
+        cm->k_i = bi.k;
+        cm->k_p = bp.k;
         cm->worst_i = ei;
         cm->worst_p = ep;
         if (ei <= tol && ep <= tol)
             break;
-        /* more basis maps where the check failed: the next K whose estimate
-         * is ten times lower, at least one more */
-        const int ki2 = ei <= tol ? ki
-                        : sky_lowrank_next(&li, ki + 1 < li.kmax ? ki + 1 : li.kmax,
-                                           sky_lowrank_estimate(&li, ki) / 10);
-        const int kp2 = ep <= tol ? kp
-                        : sky_lowrank_next(&lp, kp + 1 < lp.kmax ? kp + 1 : lp.kmax,
-                                           sky_lowrank_estimate(&lp, kp) / 10);
-        if (ki2 == ki && kp2 == kp) { /* no more directions the Gram matrix resolves */
-            cm->fallback = "the channels are not reproduced within the tolerance by the "
-                           "directions their Gram matrix resolves";
+        /* more directions where the check failed, from the residuals */
+        int ai = 0, ap = 0;
+        if (ei > tol && (ai = more_directions(hi, nsamp, tol * FIRST_MARGIN, &bi, n, err)) < 0)
+            rc = SKY_ENOMEM;
+        if (!rc && ep > tol &&
+            (ap = more_directions(hp, 2 * nsamp, tol * FIRST_MARGIN, &bp, n, err)) < 0)
+            rc = SKY_ENOMEM;
+        if ((rc = sky_par_agree(rc, err)))
+            goto done;
+        if (ai == 0 && ap == 0) {
+            cm->fallback = "the residuals resolve no further direction";
             break;
         }
-        ki = ki2;
-        kp = kp2;
     }
     sky_bands_free(bands);
     bands = NULL;
@@ -546,16 +690,23 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     free(w.x);
     w.x = NULL;
     cm->passes_seconds = sky_clock_seconds() - t0;
-    if (cm->fallback) {
-        cm->k_i = ki;
-        cm->k_p = kp;
+    if (cm->fallback)
         goto done;
+    /* the coefficients in each channel's unit */
+    cm->nbasis = bi.k > bp.k ? bi.k : bp.k;
+    cm->coef_i = malloc((size_t)n * (bi.k ? bi.k : 1) * sizeof *cm->coef_i);
+    cm->coef_p = malloc((size_t)n * (bp.k ? bp.k : 1) * sizeof *cm->coef_p);
+    cm->basis = calloc((size_t)cm->nbasis, sizeof *cm->basis);
+    rc = cm->coef_i && cm->coef_p && cm->basis ? SKY_OK : sky_nomem(err, "the basis maps");
+    if ((rc = sky_par_agree(rc, err)))
+        goto done;
+    for (int c = 0; c < n; c++) {
+        for (int k = 0; k < bi.k; k++)
+            cm->coef_i[c * bi.k + k] = bi.inv_rms[c] > 0 ? bi.a[c * n + k] / bi.inv_rms[c] : 0;
+        for (int k = 0; k < bp.k; k++)
+            cm->coef_p[c * bp.k + k] = bp.inv_rms[c] > 0 ? bp.a[c * n + k] / bp.inv_rms[c] : 0;
     }
     /* the basis maps smoothed, their solve converged further */
-    cm->nbasis = ki > kp ? ki : kp;
-    cm->basis = calloc((size_t)(cm->nbasis ? cm->nbasis : 1), sizeof *cm->basis);
-    if ((rc = sky_par_agree(cm->basis ? SKY_OK : sky_nomem(err, "the basis maps"), err)))
-        goto done;
     sky_smooth_opts o = *chans[0].smooth;
     if (o.lsq_maxiter > 0) {
         o.lsq_tol = BASIS_LSQ_TOL;
@@ -566,38 +717,25 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     for (int k = 0; k < cm->nbasis && !rc; k++)
         rc = sky_smooth_map_parts(cm->maps[k], sky_nside(sky), 3, &o, 1, &cm->basis[k], err);
     cm->smooth_seconds = sky_clock_seconds() - ts;
-    if (rc) {
-        for (int k = 0; k < cm->nbasis; k++)
-            sky_smoothed_free(&cm->basis[k]);
-        free(cm->basis);
-        cm->basis = NULL;
-        cm->nbasis = 0;
-    }
 done:
     sky_lowrank_free(&li);
     sky_lowrank_free(&lp);
-    free(wi);
-    free(wp);
-    free(worst_i);
-    free(worst_p);
     sky_bands_free(bands);
     for (int c = 0; w.x && c < n; c++)
         free(w.x[c]);
     free(w.x);
-    free(p1.gi);
-    free(p1.gp);
+    free(mem);
     if (rc || cm->fallback) { /* nothing held but the report */
-        for (int k = 0; cm->maps && k < cm->nmaps; k++)
-            free(cm->maps[k]);
-        free(cm->maps);
-        free(cm->coef_i);
-        free(cm->coef_p);
-        cm->maps = NULL;
-        cm->nmaps = 0;
-        cm->coef_i = cm->coef_p = NULL;
+        const char *fb = cm->fallback;
+        const int ki = cm->k_i, kp = cm->k_p, passes = cm->passes;
+        sky_compressed_free(cm);
+        cm->nchan = nchan;
+        cm->tol = tol;
+        cm->k_i = ki;
+        cm->k_p = kp;
+        cm->passes = passes;
+        cm->fallback = rc ? NULL : fb;
     }
-    if (rc)
-        memset(cm, 0, sizeof *cm);
     return rc;
 }
 
