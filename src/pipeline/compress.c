@@ -335,16 +335,80 @@ static void gram_sampled(const walker *w, int64_t first, int64_t count, double *
     }
 }
 
+/* Pass 0: the channels' sums of squares on the sample (their scales). */
+typedef struct pass0 {
+    double *ssi, *ssp; /* n */
+} pass0;
+
+static int pass0_block(void *ctx, const walker *w, int64_t first, int64_t at, int64_t count,
+                       sky_error *err)
+{
+    pass0 *p = ctx;
+    (void)first, (void)at, (void)err;
+#pragma omp parallel for schedule(static)
+    for (int c = 0; c < w->n; c++) {
+        const double *x = w->x[c];
+        double si = 0, sp = 0;
+        for (int64_t i = 0; i < count; i++)
+            si += x[i] * x[i];
+        for (int64_t i = count; i < 3 * count; i++)
+            sp += x[i] * x[i];
+        p->ssi[c] += si;
+        p->ssp[c] += sp;
+    }
+    return SKY_OK;
+}
+
+/* Pass 1, on the sample: the channels over their RMS, their mean m (over the
+ * channels that are not zero) and the Gram matrices of their deviations
+ * from it, x^_c - m: the deviations are a percent of the maps, so their
+ * Gram matrix resolves directions a hundred times smaller than the maps'
+ * own would (its rounding is relative to its largest eigenvalue). */
 typedef struct pass1 {
-    double *gi, *gp; /* n x n */
+    const double *inv_i, *inv_p; /* n: 1 / RMS (0 for a zero channel) */
+    double nz_i, nz_p;           /* channels that are not zero */
+    double *gi, *gp;             /* n x n */
+    double mm[2];                /* sum of m^2: I, and Q and U */
 } pass1;
 
 static int pass1_block(void *ctx, const walker *w, int64_t first, int64_t at, int64_t count,
                        sky_error *err)
 {
     pass1 *p = ctx;
-    (void)at, (void)err;
-    gram_sampled(w, first, count, p->gi, p->gp);
+    const int n = w->n;
+    (void)first, (void)at, (void)err;
+    double mi = 0, mp = 0;
+#pragma omp parallel for schedule(static) reduction(+ : mi, mp)
+    for (int64_t i = 0; i < count; i++) {
+        double s[3] = {0, 0, 0};
+        for (int c = 0; c < n; c++) {
+            double *x = w->x[c];
+            x[i] *= p->inv_i[c];
+            x[count + i] *= p->inv_p[c];
+            x[2 * count + i] *= p->inv_p[c];
+            s[0] += x[i];
+            s[1] += x[count + i];
+            s[2] += x[2 * count + i];
+        }
+        s[0] = p->nz_i > 0 ? s[0] / p->nz_i : 0;
+        s[1] = p->nz_p > 0 ? s[1] / p->nz_p : 0;
+        s[2] = p->nz_p > 0 ? s[2] / p->nz_p : 0;
+        for (int c = 0; c < n; c++) {
+            double *x = w->x[c];
+            if (p->inv_i[c] > 0)
+                x[i] -= s[0];
+            if (p->inv_p[c] > 0) {
+                x[count + i] -= s[1];
+                x[2 * count + i] -= s[2];
+            }
+        }
+        mi += s[0] * s[0];
+        mp += s[1] * s[1] + s[2] * s[2];
+    }
+    p->mm[0] += mi;
+    p->mm[1] += mp;
+    gram_add(n, w->x, 0, count, p->gi);
+    gram_add(n, w->x, count, 2 * count, p->gp); /* Q and U rows back to back */
     return SKY_OK;
 }
 
@@ -482,20 +546,47 @@ static void symmetrise(int n, double *g)
             g[c * n + d] = g[d * n + c];
 }
 
-/* The first directions (from the channels' Gram matrix on the sample). */
-static void first_directions(const sky_lowrank *lr, basis_part *bp)
+/* The first directions: the mean m of the channels over their RMS (basis
+ * 0, coefficient s_m = RMS of m for every channel) and the leading
+ * directions of their deviations from it (Gram matrix g on nsamp samples):
+ * D u_j = sum_c (u_cj - mean_nz(u_j)) x^_c, over s_j. inv_rms: 1 / the
+ * channels' RMS (0: a zero channel, left out). */
+static int first_directions(int n, const double *g, double nsamp, double mm,
+                            const double *inv_rms, double target, basis_part *bp,
+                            sky_error *err)
 {
-    const int n = lr->n;
-    bp->k = lr->k;
+    sky_lowrank lr;
+    int rc = sky_lowrank_from_gram(n, g, nsamp, 0, target, &lr, err);
+    if (rc)
+        return rc;
+    int nz = 0;
     for (int c = 0; c < n; c++) {
-        bp->inv_rms[c] = lr->rms[c] > 0 ? 1 / lr->rms[c] : 0;
-        for (int j = 0; j < lr->k; j++) {
-            const double s = sqrt(lr->val[j] / lr->nsamp);
-            const double v = lr->rms[c] > 0 ? lr->vec[c * n + j] : 0;
-            bp->w[c * n + j] = v / s * bp->inv_rms[c];
-            bp->a[c * n + j] = v * s;
+        bp->inv_rms[c] = inv_rms[c];
+        nz += inv_rms[c] > 0;
+    }
+    const double sm = sqrt(mm / nsamp);
+    int k = 0;
+    if (nz > 0 && sm > 0) {
+        for (int c = 0; c < n; c++) {
+            bp->w[c * n] = inv_rms[c] > 0 ? inv_rms[c] / (nz * sm) : 0;
+            bp->a[c * n] = inv_rms[c] > 0 ? sm : 0;
+        }
+        k = 1;
+    }
+    for (int j = 0; j < lr.k && k < n; j++, k++) {
+        const double s = sqrt(lr.val[j] / nsamp);
+        double mean = 0;
+        for (int c = 0; c < n; c++)
+            mean += inv_rms[c] > 0 ? lr.vec[c * n + j] : 0;
+        mean /= nz > 0 ? nz : 1;
+        for (int c = 0; c < n; c++) {
+            bp->w[c * n + k] = inv_rms[c] > 0 ? (lr.vec[c * n + j] - mean) / s * inv_rms[c] : 0;
+            bp->a[c * n + k] = inv_rms[c] > 0 ? lr.vec[c * n + j] * s : 0;
         }
     }
+    bp->k = k;
+    sky_lowrank_free(&lr);
+    return SKY_OK;
 }
 
 /* More directions from the residuals' Gram matrix h (n x n, the channels
@@ -581,17 +672,16 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     const double nsamp = (double)sample_count(npix, w.stride);
     const size_t nn = (size_t)n * n;
     double *mem = calloc(10 * nn + 12 * (size_t)n, sizeof *mem);
-    pass1 p1 = {mem, mem ? mem + nn : NULL};
+    double *inv = mem ? mem + 10 * nn + 6 * (size_t)n : NULL; /* 2 n: 1 / RMS, I and P */
+    pass0 p0 = {inv, inv ? inv + n : NULL};
+    pass1 p1 = {inv, inv ? inv + n : NULL, 0, 0, mem, mem ? mem + nn : NULL, {0, 0}};
     basis_part bi = {0, mem ? mem + 2 * nn : NULL, mem ? mem + 3 * nn : NULL,
                      mem ? mem + 10 * nn : NULL};
     basis_part bp = {0, mem ? mem + 4 * nn : NULL, mem ? mem + 5 * nn : NULL,
                      mem ? mem + 10 * nn + n : NULL};
     double *hi = mem ? mem + 6 * nn : NULL, *hp = mem ? mem + 7 * nn : NULL;
-    double *scratch = mem ? mem + 10 * nn + 2 * (size_t)n : NULL; /* 10 n */
+    double *scratch = mem ? mem + 10 * nn + 2 * (size_t)n : NULL; /* 4 n */
     sky_bands *bands = NULL;
-    sky_lowrank li, lp;
-    memset(&li, 0, sizeof li);
-    memset(&lp, 0, sizeof lp);
     w.x = calloc((size_t)n, sizeof *w.x);
     int rc = mem && w.x ? SKY_OK : sky_nomem(err, "the Gram matrices");
     for (int c = 0; c < n && !rc; c++)
@@ -601,21 +691,32 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
         rc = sky_channels_prepare(sky, n, chans, &bands, err);
     w.bands = bands;
     const double t0 = sky_clock_seconds();
+    /* pass 0: the channels' RMS on the sample */
     if (!rc)
-        rc = walk(&w, 1, pass1_block, &p1, &cm->evaluate_seconds, err);
+        rc = walk(&w, 1, pass0_block, &p0, &cm->evaluate_seconds, err);
+    if ((rc = sky_par_agree(rc, err)) || (rc = sum_over_ranks(inv, 2 * n, err)))
+        goto done;
+    for (int c = 0; c < n; c++) {
+        inv[c] = inv[c] > 0 ? 1 / sqrt(inv[c] / nsamp) : 0;
+        inv[n + c] = inv[n + c] > 0 ? 1 / sqrt(inv[n + c] / (2 * nsamp)) : 0;
+        p1.nz_i += inv[c] > 0;
+        p1.nz_p += inv[n + c] > 0;
+    }
+    /* pass 1: the mean and the deviations' Gram matrices on the sample */
+    rc = walk(&w, 1, pass1_block, &p1, &cm->evaluate_seconds, err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     symmetrise(n, p1.gi);
     symmetrise(n, p1.gp);
-    if ((rc = sum_over_ranks(p1.gi, n * n, err)) || (rc = sum_over_ranks(p1.gp, n * n, err)))
+    if ((rc = sum_over_ranks(p1.gi, n * n, err)) || (rc = sum_over_ranks(p1.gp, n * n, err)) ||
+        (rc = sum_over_ranks(p1.mm, 2, err)))
         goto done;
-    rc = sky_lowrank_from_gram(n, p1.gi, nsamp, 1, tol * FIRST_MARGIN, &li, err);
+    rc = first_directions(n, p1.gi, nsamp, p1.mm[0], inv, tol * FIRST_MARGIN, &bi, err);
     if (!rc)
-        rc = sky_lowrank_from_gram(n, p1.gp, 2 * nsamp, 1, tol * FIRST_MARGIN, &lp, err);
+        rc = first_directions(n, p1.gp, 2 * nsamp, p1.mm[1], inv + n, tol * FIRST_MARGIN, &bp,
+                              err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
-    first_directions(&li, &bi);
-    first_directions(&lp, &bp);
     double *maxi = scratch, *maxp = scratch + n, *ssi = scratch + 2 * n, *ssp = scratch + 3 * n;
     for (;;) {
         const int nb = bi.k > bp.k ? bi.k : bp.k;
@@ -718,8 +819,6 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
         rc = sky_smooth_map_parts(cm->maps[k], sky_nside(sky), 3, &o, 1, &cm->basis[k], err);
     cm->smooth_seconds = sky_clock_seconds() - ts;
 done:
-    sky_lowrank_free(&li);
-    sky_lowrank_free(&lp);
     sky_bands_free(bands);
     for (int c = 0; w.x && c < n; c++)
         free(w.x[c]);
