@@ -6,6 +6,7 @@
 #   and a lower output nside;
 # - a channel alone with its beam: today's path, the same file byte for byte;
 # - two beams: two groups, each within 1e-5;
+# - d1 with rg2 (painted sources added per channel) within 1e-5; rg2 alone: per channel;
 # - --basis-out: the basis maps and coefficients written;
 # - bad --compress-tol, --basis-out without --instrument: one line, exit 2, nothing written.
 set -u
@@ -52,6 +53,19 @@ compare one_n one_c "11 detectors and one alone"
 grep -q "group 1 (12 channels from det000)" log && grep -q "group 2 (12 channels from det012)" log ||
     fail "two beams: not two groups of 12: $(cat log)"
 compare two_n two_c "two beams"
+
+# components that apply the beam themselves (rg2's painted sources) are added per channel
+sh "$HERE/make_detectors.sh" 12 5 90 rg.json "" d1,rg2
+"$SKY" $RUN -i rg.json -o rg_c || fail "d1,rg2 compressed"
+"$SKY" $RUN -i rg.json -o rg_n --no-compress || fail "d1,rg2 --no-compress"
+compare rg_n rg_c "d1,rg2"
+# a sky of such components only: zero before smoothing, each channel on its own
+sh "$HERE/make_detectors.sh" 4 5 90 rgo.json "" rg2
+"$SKY" $RUN -i rgo.json -o rgo_c -v 2>log >/dev/null || fail "rg2 alone"
+grep -q "not compressed, each channel smoothed on its own: the channels' maps before smoothing are zero" log ||
+    fail "rg2 alone: $(cat log)"
+"$SKY" $RUN -i rgo.json -o rgo_n --no-compress || fail "rg2 alone, --no-compress"
+for f in rgo_n/*.fits; do cmp -s "$f" "rgo_c/$(basename "$f")" || fail "rg2 alone: $f differs"; done
 
 "$SKY" $RUN -i two.json -o two_b --basis-out basis --car-resol 300 || fail "--basis-out"
 for g in 1 2; do

@@ -815,8 +815,13 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
             o.lsq_maxiter = BASIS_LSQ_MIN_ITER;
     }
     const double ts = sky_clock_seconds();
-    for (int k = 0; k < cm->nbasis && !rc; k++)
+    for (int k = 0; k < cm->nbasis && !rc; k++) {
         rc = sky_smooth_map_parts(cm->maps[k], sky_nside(sky), 3, &o, 1, &cm->basis[k], err);
+        if (!rc && cm->basis[k].hp != cm->maps[k]) { /* another nside: the input is done with */
+            free(cm->maps[k]);
+            cm->maps[k] = NULL;
+        }
+    }
     cm->smooth_seconds = sky_clock_seconds() - ts;
 done:
     sky_bands_free(bands);
