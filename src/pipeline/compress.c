@@ -876,9 +876,11 @@ int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
     r->own = r->hp != NULL;
     if (!rc && b0->car && !(r->car = malloc((size_t)(3 * ncar) * sizeof *r->car)))
         rc = sky_nomem(err, "the channel's CAR map");
+    if (size > 1) /* every process, so that all stop or none */
+        rc = sky_par_agree(rc, err);
     if (rc) {
         sky_smoothed_free(r);
-        return size > 1 ? sky_par_agree(rc, err) : rc;
+        return rc;
     }
     /* I from the I basis, Q and U from the P basis (each basis map holds both) */
     for (int which = 0; which < 2; which++) {
