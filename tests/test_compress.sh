@@ -16,7 +16,7 @@ CMP=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/expect.sh" # the scratch folder $D; fail MESSAGE; expect WANT_STDERR_LINE ARGS...
 
-RUN="sim -n 32 -d $TMPL --offline -q --dtype float64"
+RUN="sim -n 16 -d $TMPL --offline -q --dtype float64"
 sh "$HERE/make_detectors.sh" 100 7 120 det100.json
 sh "$HERE/make_detectors.sh" 24 8 120 two.json 60
 sh "$HERE/make_detectors.sh" 12 9 120 single.json
@@ -37,10 +37,10 @@ grep -q "group 1 (100 channels from det000): K_I" log || fail "no group report: 
 [ "$(ls comp | wc -l)" = 100 ] || fail "compressed: $(ls comp | wc -l) maps, not 100"
 compare plain comp "100 detectors"
 
-"$SKY" $RUN -i det100.json -o plain_r --no-compress --rotate G:C --out-nside 16 ||
+"$SKY" $RUN -i det100.json -o plain_r --no-compress --rotate G:C --out-nside 8 ||
     fail "rotated --no-compress"
-"$SKY" $RUN -i det100.json -o comp_r --rotate G:C --out-nside 16 || fail "rotated compressed"
-compare plain_r comp_r "100 detectors, rotated, nside 16"
+"$SKY" $RUN -i det100.json -o comp_r --rotate G:C --out-nside 8 || fail "rotated compressed"
+compare plain_r comp_r "100 detectors, rotated, nside 8"
 
 "$SKY" $RUN -i one.json -o one_c -v 2>log >/dev/null || fail "a group of one"
 "$SKY" $RUN -i one.json -o one_n --no-compress || fail "a group of one, --no-compress"

@@ -15,7 +15,7 @@ export OMPI_MCA_rmaps_base_oversubscribe=1 OMP_NUM_THREADS=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
 sh "$HERE/make_detectors.sh" 24 11 120 det.json
-RUN="sim -i det.json -n 32 -d $TMPL --offline -q --dtype float64"
+RUN="sim -i det.json -n 16 -d $TMPL --offline -q --dtype float64"
 
 # compare A B TOL WHAT: every HEALPix map of folder A within TOL of B's
 compare() {
@@ -27,7 +27,7 @@ compare() {
 
 for case in plain rotated; do
     extra=""
-    [ $case = rotated ] && extra="--rotate G:C --out-nside 16 --car-resol 300"
+    [ $case = rotated ] && extra="--rotate G:C --out-nside 8 --car-resol 300"
     "$SKY" $RUN $extra -o s_$case || fail "$case: serial"
     "$SKY" $RUN $extra -o n_$case --no-compress || fail "$case: serial --no-compress"
     mpirun --oversubscribe -np 2 "$SKY" $RUN $extra -o m_$case --basis-out b_$case </dev/null \
