@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_compress_mpi.sh SKYMODEL TEMPLATE_DIR MAP_COMPARE - compressed channel groups (issue 22)
+# test_compress_mpi.sh SKYMODEL TEMPLATE_DIR MAPS_COMPARE - compressed channel groups (issue 22)
 # under `mpirun -np 2`: the pixels are shared out, only n x n matrices and the basis
 # smoothing's transforms cross processes; every channel within 1e-6 of its RMS of the serial
 # compressed map, and within 1e-5 of the serial --no-compress map (HEALPix, and with a
@@ -19,10 +19,13 @@ RUN="sim -i det.json -n 16 -d $TMPL --offline -q --dtype float64"
 
 # compare A B TOL WHAT: every HEALPix map of folder A within TOL of B's
 compare() {
-    for f in "$1"/det*.fits; do
+    a=$1 b=$2 tol=$3 what=$4
+    set --
+    for f in "$a"/det*.fits; do
         case $f in *_car.fits) continue ;; esac
-        "$CMP" "$f" "$2/$(basename "$f")" "$3" >cmp.log 2>&1 || { fail "$4: $(cat cmp.log)"; return; }
+        set -- "$@" "$f" "$b/$(basename "$f")"
     done
+    "$CMP" "$tol" "$@" >cmp.log 2>&1 || fail "$what: $(head -3 cmp.log)"
 }
 
 for case in plain rotated; do
