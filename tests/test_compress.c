@@ -146,7 +146,7 @@ static double worst(const double *a, const double *b, int64_t n)
     return w;
 }
 
-enum { NCH = 24, NF = 4 };
+enum { NCH = 16, NF = 4 };
 
 static void test_group(const char *presets, int nside, const sky_smooth_opts *o, double tol,
                        int *k_out)
