@@ -8,7 +8,9 @@
  * their whole map for the transforms: they are evaluated together in as few
  * passes as a memory budget allows (one full IQU map in double per channel),
  * then smoothed and written one at a time; the sky is freed after the last
- * pass.
+ * pass. Before them, channels sharing every smoothing option (two or more)
+ * are made from a compressed basis (write_compressed: the library's
+ * sky_channels_compress, docs/smoothing.md) unless --no-compress.
  *
  * Command-line options apply to every channel and take precedence over the
  * file: --unit over a channel's unit and the file's output_unit, --fwhm or
