@@ -426,6 +426,8 @@ typedef struct sky_smooth_opts {
     int nside_out;         /* 0: the input nside */
     char rot_from, rot_to; /* coordinate change of the alm ('G', 'C', 'E'); 0: none */
     double car_res_rad;    /* > 0: also a CAR map (pixell fejer1 geometry) at this resolution */
+    double lsq_tol;        /* least-squares atol = btol; 0: PySM's 1e-7 (compressed channel
+                              groups converge their basis maps further, docs/smoothing.md) */
 } sky_smooth_opts;
 
 SKY_API void sky_smooth_opts_init(sky_smooth_opts *o);
@@ -633,6 +635,96 @@ SKY_API int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o,
                                const char *beam_file, const char *out, const char *car_path,
                                const char *const *units, const struct sky_prov *prov,
                                int dtype, int overwrite, sky_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Compressed channel groups                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Channels smoothed the same way (a group: detectors of one band sharing a
+ * beam) are nearly linearly dependent: a few basis maps reproduce them all.
+ * sky_channels_compress evaluates the group in two streamed passes, finds K
+ * basis maps per block of the smoothing (I; Q and U) such that every
+ * channel's map is reproduced within `tol` of its RMS (the largest
+ * difference, measured), and smooths the basis maps once; each channel's
+ * smoothed map is then sky_compressed_channel. docs/smoothing.md.
+ */
+
+/** 1 when a and b smooth alike: the same beam (FWHM, or beam window values),
+ * lmax, least-squares settings, rotation, output nside and CAR resolution. */
+SKY_API int sky_smooth_opts_equal(const sky_smooth_opts *a, const sky_smooth_opts *b);
+
+/* The low-rank core: n channels' Gram matrix (their sums of products over
+ * nsamp samples) -> with `normalise`, the channels divided by their RMS
+ * (rms; else 1); the eigenvalues (descending) and eigenvectors (columns of
+ * vec, row-major n x n) of their Gram matrix, and the first K whose
+ * estimated RMS residual of every channel is at most `target`. kmax: the
+ * directions the Gram matrix resolves (eigenvalues above 1e-15 of the
+ * largest: about 1e-8 in singular values). */
+typedef struct sky_lowrank {
+    int n, k, kmax;
+    double nsamp;
+    double *rms, *val, *vec;
+} sky_lowrank;
+
+SKY_API int sky_lowrank_from_gram(int n, const double *gram, double nsamp, int normalise,
+                                  double target, sky_lowrank *lr, sky_error *err);
+/** The largest estimated RMS residual of a channel (over its RMS) with k basis maps. */
+SKY_API double sky_lowrank_estimate(const sky_lowrank *lr, int k);
+/** The smallest k' >= k (at most kmax) whose estimate is at most target. */
+SKY_API int sky_lowrank_next(const sky_lowrank *lr, int k, double target);
+SKY_API void sky_lowrank_free(sky_lowrank *lr);
+
+typedef struct sky_compressed {
+    int nchan;
+    double tol;
+    int k_i, k_p;          /* basis maps of I and of (Q, U) */
+    int nbasis;            /* max(k_i, k_p): the IQU maps smoothed */
+    double *coef_i;        /* nchan x k_i: channel c's I = sum_k coef_i[c k_i + k] I of basis k */
+    double *coef_p;        /* nchan x k_p: its Q, U from the basis maps' Q, U */
+    sky_smoothed *basis;   /* the nbasis smoothed basis maps (RMS 1 before smoothing) */
+    double worst_i, worst_p; /* the largest reconstruction error over a channel's RMS */
+    int passes;            /* second passes made (K grown after a failed check) */
+    double evaluate_seconds, passes_seconds, smooth_seconds;
+    /* not NULL: not compressed (why); smooth the channels one by one */
+    const char *fallback;
+    double **maps;         /* internal: the basis maps' storage */
+    int nmaps;
+} sky_compressed;
+
+/**
+ * Compresses the `nchan` channels (all ch->smooth equal, sky_smooth_opts_equal)
+ * and smooths the basis (sky_smooth_map_parts: under mpirun every process
+ * calls it, with its part of the sky). The components that smooth
+ * themselves are left out, as for sky_channel_smooth_map, and added by
+ * sky_compressed_channel. When the basis would save nothing (as many basis
+ * maps as channels, or the tolerance out of the Gram matrix's reach),
+ * cm->fallback says why and nothing is held. tol: a positive number.
+ */
+SKY_API int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chans,
+                                  double tol, sky_compressed *cm, sky_error *err);
+/** Channel c's smoothed map (as sky_channel_smooth_map(_parts) gives it,
+ * within the tolerance): allocated in r (sky_smoothed_free). Under mpirun
+ * every process calls it (r: its part, the CAR map on rank 0). */
+SKY_API int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
+                                   const sky_channel *ch, int c, sky_smoothed *r,
+                                   sky_error *err);
+SKY_API void sky_compressed_free(sky_compressed *cm);
+/**
+ * Writes the group's smoothed basis (docs/instrument.md, --basis-out): map k
+ * to DIR/STEM_basis<k>.fits (and STEM_basis<k>_car.fits with a CAR map),
+ * dimensionless, as sky_write_smoothed(_parts) writes, with the cards of
+ * `prov` and CMPRGRP, CMPRNI, CMPRNP, CMPRK; and the coefficients of the
+ * channels (names[c], units[c]) to DIR/STEM.json. All files or none; the
+ * paths written are returned (the caller frees each and the list). Under
+ * mpirun every process calls it.
+ */
+SKY_API int sky_compressed_write_basis(const sky_compressed *cm, const sky_smooth_opts *o,
+                                       const char *beam_file, const char *dir,
+                                       const char *stem, const char *const *names,
+                                       const char *const *units, const struct sky_prov *prov,
+                                       int dtype, int overwrite, char ***written,
+                                       int *nwritten, sky_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Instruments: channels read from an instrument file                       */

@@ -564,14 +564,87 @@ static int smooth_channel(SkyObject *self, const sky_band *band, const char *uni
     return 0;
 }
 
+/* The smoothed channels whose smoothing is the same, two or more of them,
+ * through a compressed basis (sky_channels_compress, issue 22): out[c] is
+ * replaced by the smoothed map and compressed[c] set; a group that does not
+ * compress is left to smooth_channel. 0, or -1 with a Python error. */
+static int compress_groups(SkyObject *self, Py_ssize_t n, const sky_band *bands,
+                           const char *const *units, sky_smooth_opts *const *sp, double **out,
+                           double tol, int *compressed)
+{
+    int *members = malloc((size_t)n * sizeof *members), *seen = calloc((size_t)n, sizeof *seen);
+    sky_channel *ch = malloc((size_t)n * sizeof *ch);
+    int status = -1;
+    if (!members || !seen || !ch) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t g = 0; g < n; g++) {
+        if (!sp[g] || seen[g])
+            continue;
+        int m = 0;
+        for (Py_ssize_t c = g; c < n; c++)
+            if (sp[c] && !seen[c] && sky_smooth_opts_equal(sp[c], sp[g])) {
+                members[m++] = (int)c;
+                seen[c] = 1;
+            }
+        if (m < 2)
+            continue;
+        for (int k = 0; k < m; k++) {
+            sky_channel_init(&ch[k]);
+            ch[k].band = bands[members[k]];
+            ch[k].unit = units[members[k]];
+            ch[k].smooth = sp[members[k]];
+        }
+        sky_compressed cm;
+        sky_error err = {0, ""};
+        int rc;
+        Py_BEGIN_ALLOW_THREADS
+#ifdef _OPENMP
+        if (self->threads > 0)
+            omp_set_num_threads(self->threads);
+#endif
+        rc = sky_channels_compress(self->sky, m, ch, tol, &cm, &err);
+        for (int k = 0; !rc && !cm.fallback && k < m; k++) {
+            sky_smoothed r;
+            if ((rc = sky_compressed_channel(self->sky, &cm, &ch[k], k, &r, &err)))
+                break;
+            free(out[members[k]]);
+            out[members[k]] = r.hp; /* owned (r.own), no CAR map asked for */
+            free(r.car);
+            compressed[members[k]] = 1;
+        }
+        sky_compressed_free(&cm); /* zeroed when the compression failed */
+        Py_END_ALLOW_THREADS
+        if (rc) {
+            raise_sky(rc, &err);
+            goto done;
+        }
+    }
+    status = 0;
+done:
+    free(members);
+    free(seen);
+    free(ch);
+    return status;
+}
+
 /* channels given as a sequence of (freqs, weights, unit): a list of arrays */
 static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"channels", "chunk", "smooth", NULL};
+    static char *kwlist[] = {"channels", "chunk", "smooth", "compress_tol", NULL};
     PyObject *chans, *smooth = Py_None;
     long long chunk = 1 << 20;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|LO", kwlist, &chans, &chunk, &smooth))
+    double compress_tol = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|LOd", kwlist, &chans, &chunk, &smooth,
+                                     &compress_tol))
         return NULL;
+    if (compress_tol != 0 && !(compress_tol > 0 && isfinite(compress_tol))) {
+        PyErr_Format(PyExc_ValueError, "compress_tol %g: expected a positive number (the "
+                     "largest reconstruction error over a channel's RMS, e.g. 1e-6)",
+                     compress_tol);
+        return NULL;
+    }
     if (check_sky(self))
         return NULL;
     PyObject *seq = PySequence_Fast(chans, "channels: expected a list of (freq, weights, unit)");
@@ -592,9 +665,10 @@ static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject
     sky_smooth_opts *so = calloc((size_t)n, sizeof *so), **sp = NULL;
     PyArrayObject **beams = calloc((size_t)n, sizeof *beams);
     int *nside_out = calloc((size_t)n, sizeof *nside_out);
+    int *compressed = calloc((size_t)n, sizeof *compressed);
     pixel_ranges r;
     get_ranges(self->sky, &r);
-    if (!bands || !units || !arrs || !out || !f32 || !so || !beams || !nside_out) {
+    if (!bands || !units || !arrs || !out || !f32 || !so || !beams || !nside_out || !compressed) {
         PyErr_NoMemory();
         goto done;
     }
@@ -621,8 +695,12 @@ static PyObject *Sky_emission_channels(SkyObject *self, PyObject *args, PyObject
     if (evaluate(self, (int)n, bands, units, (const sky_smooth_opts *const *)sp, out,
                  (int64_t)chunk))
         goto done;
+    if (sp && compress_tol > 0 &&
+        compress_groups(self, n, bands, units, (sky_smooth_opts *const *)sp, out, compress_tol,
+                        compressed))
+        goto done;
     for (Py_ssize_t c = 0; sp && c < n; c++) /* the library's smoothing step */
-        if (sp[c] && smooth_channel(self, &bands[c], units[c], sp[c], &out[c]))
+        if (sp[c] && !compressed[c] && smooth_channel(self, &bands[c], units[c], sp[c], &out[c]))
             goto done;
     if (!(result = PyList_New(n)))
         goto done;
@@ -651,6 +729,7 @@ done:
     free(so);
     free(sp);
     free(nside_out);
+    free(compressed);
     free(out);
     free(arrs);
     free(bands);
@@ -740,7 +819,9 @@ static PyMethodDef Sky_methods[] = {
      "emission(freq, weights, unit, chunk=1048576): (3, npix) map"},
     {"emission_channels", (PyCFunction)(void (*)(void))Sky_emission_channels,
      METH_VARARGS | METH_KEYWORDS,
-     "emission_channels([(freq, weights, unit), ...], chunk=1048576): list of maps"},
+     "emission_channels([(freq, weights, unit), ...], chunk=1048576, smooth=None, "
+     "compress_tol=0): list of maps (compress_tol > 0: the smoothed channels sharing a "
+     "smoothing through a compressed basis)"},
     {"is_float32", (PyCFunction)Sky_f32, METH_VARARGS,
      "is_float32(freq, weights, unit): whether the map is float32 (PySM's dtype)"},
     {NULL, NULL, 0, NULL}};

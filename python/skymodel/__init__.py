@@ -268,7 +268,8 @@ class Sky:
         return _as_map(m, self.output_unit)
 
     def get_emission_channels(self, bands, units=None, fwhm=None, beam_window=None, rot=None,
-                              lmax=None, output_nside=None, map2alm_lsq_maxiter=None):
+                              lmax=None, output_nside=None, map2alm_lsq_maxiter=None,
+                              compress_tol=None):
         """Several channels in one pass over the pixels (the templates of a
         block of pixels are read once for all channels): a list of maps.
 
@@ -280,10 +281,22 @@ class Sky:
         or one per channel. With fwhm (one value or one per channel),
         beam_window, rot, lmax or output_nside, each map is then passed
         through apply_smoothing_and_coord_transform; for an Instrument,
-        the channels with a beam are smoothed even without them."""
+        the channels with a beam are smoothed even without them.
+
+        compress_tol (a positive number, e.g. 1e-6): the smoothed channels
+        sharing a smoothing are made from a low-rank basis smoothed once,
+        each within compress_tol of its RMS (plus the least-squares
+        solve's own 5e-7), the maps `skymodel sim --instrument` writes
+        (docs/smoothing.md); None (default): each channel smoothed on its
+        own, as PySM and `--no-compress`."""
+        if compress_tol is not None:
+            compress_tol = float(compress_tol)
+            if not (compress_tol > 0 and np.isfinite(compress_tol)):
+                raise ValueError(f"compress_tol {compress_tol}: expected a positive number (the "
+                                 "largest reconstruction error over a channel's RMS, e.g. 1e-6)")
         if isinstance(bands, Instrument):
             return self._instrument_channels(bands, units, fwhm, beam_window, rot, lmax,
-                                             output_nside, map2alm_lsq_maxiter)
+                                             output_nside, map2alm_lsq_maxiter, compress_tol)
         n = len(bands)
         units = self._channel_units(units, n)
         chans = []
@@ -301,7 +314,7 @@ class Sky:
                              "per band")
         return self._evaluate_channels(
             chans, [_smoothing(f, beam_window, rot, lmax, output_nside, map2alm_lsq_maxiter)
-                    for f in fw])
+                    for f in fw], compress_tol)
 
     def _channel_units(self, units, n):
         if units is None or isinstance(units, str) or (_u is not None and
@@ -313,16 +326,17 @@ class Sky:
                              "unit, or one per band")
         return units
 
-    def _evaluate_channels(self, chans, smooth=None):
+    def _evaluate_channels(self, chans, smooth=None, compress_tol=None):
         """The channels' maps; with `smooth` (per channel None or _smoothing's
         tuple), each smoothed by the library's pipeline step: the sky without
         the components that apply a beam themselves (rg2, rg3) is smoothed,
         then their own smoothed maps are added, as `skymodel sim` does."""
-        maps = self._sky.emission_channels(chans, chunk=CHUNK, smooth=smooth)
+        maps = self._sky.emission_channels(chans, chunk=CHUNK, smooth=smooth,
+                                           compress_tol=compress_tol or 0.0)
         return [_as_map(m, c[2]) for m, c in zip(maps, chans)]
 
     def _instrument_channels(self, ins, units, fwhm, beam_window, rot, lmax, output_nside,
-                             maxiter):
+                             maxiter, compress_tol=None):
         """An Instrument's channels as `skymodel sim --instrument` makes
         them: unit = units, else the channel's, the file's output_unit, the
         sky's; beam = fwhm or beam_window, else the channel's own; every
@@ -339,7 +353,8 @@ class Sky:
             smooth.append(_smoothing(fw, bw, rot, lmax, output_nside, maxiter)
                           if every or fw is not None or bw is not None else None)
         return self._evaluate_channels([(c.freqs_ghz, c.weights, u)
-                                        for c, u in zip(ins.channels, units)], smooth)
+                                        for c, u in zip(ins.channels, units)], smooth,
+                                       compress_tol)
 
 
 class Channel:

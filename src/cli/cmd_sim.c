@@ -56,6 +56,13 @@ static const cli_option sim_options[] = {
     {"output", 'o', "FILE", "output FITS map (a folder with --instrument); none with "
                             "--car-output: the CAR map alone", 0},
     SKY_SMOOTHING_OPTIONS
+    {"no-compress", 0, NULL, "with --instrument: smooth every channel on its own (default: "
+                             "channels sharing a beam through a smoothed low-rank basis, "
+                             "docs/smoothing.md)", 0},
+    {"compress-tol", 0, "X", "with --instrument: largest reconstruction error of a compressed "
+                             "channel over its RMS (default 1e-6)", 0},
+    {"basis-out", 0, "DIR", "with --instrument: also write each compressed group's smoothed "
+                            "basis maps and coefficients to DIR (docs/instrument.md)", 0},
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"exact-sed", 0, NULL, "integrate every band sample exactly (default: bands of 3 or more "
                            "samples at nside >= 128 through tabulated spectra, within about "
@@ -388,6 +395,8 @@ int sky_cmd_sim(int argc, char **argv)
         goto done;
     sky_channel ch; /* the one channel of the command line, every channel's start */
     if ((rc = cli_base_channel(&p, &ch, &err)))
+        goto done;
+    if ((rc = cli_compress_checks(&p, instrument != NULL, &err)))
         goto done;
     if (instrument && plot_png) {
         rc = sky_fail(&err, SKY_EINVAL, "--plot cannot be used with --instrument (draw each "

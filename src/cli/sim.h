@@ -65,6 +65,10 @@ int cli_smooth_part_and_write(double *map, int nside, int ncomp,
                               const char *const *units, const sky_prov *prov, int dtype,
                               int overwrite, int verbose, sky_error *err);
 
+/* --no-compress, --compress-tol and --basis-out checked (instrument: 1 with
+ * --instrument); nothing is read or written. */
+int cli_compress_checks(const cli_parsed *p, int instrument, sky_error *err);
+
 /* `skymodel sim --instrument FILE`: options parsed, nside and seed checked. */
 int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long long seed,
                        int verbose, sky_error *err);

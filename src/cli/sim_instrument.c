@@ -8,7 +8,9 @@
  * their whole map for the transforms: they are evaluated together in as few
  * passes as a memory budget allows (one full IQU map in double per channel),
  * then smoothed and written one at a time; the sky is freed after the last
- * pass.
+ * pass. Before them, channels sharing every smoothing option (two or more)
+ * are made from a compressed basis (write_compressed: the library's
+ * sky_channels_compress, docs/smoothing.md) unless --no-compress.
  *
  * Command-line options apply to every channel and take precedence over the
  * file: --unit over a channel's unit and the file's output_unit, --fwhm or
@@ -366,6 +368,205 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
     return rc;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Compressed groups (issue 22, docs/smoothing.md)                          */
+/* ------------------------------------------------------------------------ */
+
+/* The default largest reconstruction error over a channel's RMS. */
+static const double COMPRESS_TOL = 1e-6;
+
+int cli_compress_checks(const cli_parsed *p, int instrument, sky_error *err)
+{
+    const char *tol = cli_get(p, "compress-tol");
+    if (tol) {
+        static const char what[] = "a positive number (the largest reconstruction error over "
+                                   "a channel's RMS, e.g. 1e-6)";
+        double v;
+        int rc = cli_double("--compress-tol", tol, what, &v, err);
+        if (rc)
+            return rc;
+        if (!(v > 0))
+            return sky_fail(err, SKY_EINVAL, "--compress-tol '%s': expected %s", tol, what);
+    }
+    if (cli_get(p, "basis-out") && !instrument)
+        return sky_fail(err, SKY_EINVAL, "--basis-out needs --instrument (the basis of the "
+                        "instrument's channels that share a beam)");
+    if (cli_get(p, "basis-out") && cli_has(p, "no-compress"))
+        return sky_fail(err, SKY_EINVAL, "--basis-out cannot be used with --no-compress");
+    return SKY_OK;
+}
+
+/* Channel k of a compressed group smoothed (the combination of the smoothed
+ * basis) and written as write_smoothed writes it. */
+static int write_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
+                                    const sky_channel *ch, int k, plan *q, const sky_prov *prov,
+                                    int overwrite, int verbose, sky_error *err)
+{
+    const char *cu[3] = {q->chan.unit, q->chan.unit, q->chan.unit};
+    sky_prov *cards = channel_prov(prov, q);
+    int rc = cards ? SKY_OK : sky_nomem(err, "the header cards");
+    if (!rc && (sky_prov_set_int(cards, "CMPRNI", cm->k_i, "I basis maps of its group") ||
+                sky_prov_set_int(cards, "CMPRNP", cm->k_p, "Q, U basis maps of its group") ||
+                sky_prov_set_real(cards, "CMPRTOL", cm->tol, "compression tolerance (of RMS)")))
+        rc = sky_nomem(err, "the header cards");
+    rc = sky_par_agree(rc, err);
+    sky_smoothed r;
+    if (!rc)
+        rc = sky_compressed_channel(sky, cm, ch, k, &r, err);
+    if (!rc) {
+        rc = sky_par_size() > 1
+                 ? sky_write_smoothed_parts(&r, &q->smooth, q->beam_file, q->out, q->car, cu,
+                                            cards, ch->dtype, overwrite, err)
+                 : cli_write_smoothed(&r, &q->smooth, q->beam_file, q->out, q->car, cu, cards,
+                                      ch->dtype, overwrite, verbose, err);
+        sky_smoothed_free(&r);
+    }
+    sky_prov_free(cards);
+    return rc;
+}
+
+/* The smoothed channels whose smoothing is the same (sky_smooth_opts_equal),
+ * two or more of them, compressed (sky_channels_compress) and written; with
+ * --basis-out DIR their basis too (its paths added to *extra). The channels
+ * left for write_smoothed (groups of one, groups that do not compress) are
+ * moved to the front of pl, their number in *nleft. */
+static int write_compressed(const cli_parsed *p, const sky_sky *sky, const sky_prov *prov,
+                            plan *pl, int n, int *nleft, int dtype, int overwrite, int verbose,
+                            char ***extra, int *nextra, sky_error *err)
+{
+    const double tol = cli_get(p, "compress-tol") ? strtod(cli_get(p, "compress-tol"), NULL)
+                                                  : COMPRESS_TOL;
+    const char *basis_dir = cli_get(p, "basis-out");
+    const int rank0 = sky_par_rank() == 0;
+    int *group = malloc((size_t)n * sizeof *group), *done = calloc((size_t)n, sizeof *done);
+    int *members = malloc((size_t)n * sizeof *members);
+    sky_channel *chans = malloc((size_t)n * sizeof *chans);
+    int rc = group && done && members && chans ? SKY_OK : sky_nomem(err, "the channel groups");
+    for (int c = 0; c < n && !rc; c++) { /* each channel's group: its first channel */
+        group[c] = c;
+        for (int d = 0; d < c; d++)
+            if (group[d] == d && sky_smooth_opts_equal(&pl[c].smooth, &pl[d].smooth)) {
+                group[c] = d;
+                break;
+            }
+    }
+    int ngroup = 0;
+    for (int g = 0; g < n && !rc; g++) {
+        if (group[g] != g)
+            continue;
+        ngroup++;
+        int m = 0;
+        for (int c = g; c < n; c++)
+            if (group[c] == g)
+                members[m++] = c;
+        if (m < 2) /* a group of one: today's path */
+            continue;
+        for (int k = 0; k < m; k++) {
+            chans[k] = pl[members[k]].chan;
+            chans[k].smooth = &pl[members[k]].smooth;
+            chans[k].dtype = dtype;
+        }
+        sky_compressed cm;
+        const double t0 = sky_clock_seconds();
+        if (sky_par_size() < 2)
+            cli_progress_start("compressing %d channels sharing a beam", m);
+        rc = sky_channels_compress(sky, m, chans, tol, &cm, err);
+        if (sky_par_size() < 2)
+            cli_progress_done();
+        if (rc)
+            break;
+        if (cm.fallback) {
+            if (verbose > 1 && rank0)
+                fprintf(stderr, "skymodel: group %d (%d channels from %s): not compressed, "
+                        "each channel smoothed on its own: %s\n", ngroup, m,
+                        pl[members[0]].ch->name, cm.fallback);
+            sky_compressed_free(&cm);
+            continue;
+        }
+        for (int k = 0; k < m && !rc; k++) {
+            plan *q = &pl[members[k]];
+            rc = write_compressed_channel(sky, &cm, &chans[k], k, q, prov, overwrite, verbose,
+                                          err);
+            q->written = !rc;
+            if (rc)
+                sky_prefix(err, rc, "channel %s: ", q->ch->name);
+            done[members[k]] = 1;
+        }
+        if (!rc && basis_dir) {
+            char stem[32];
+            snprintf(stem, sizeof stem, "group%d", ngroup);
+            const char **names = malloc((size_t)m * sizeof *names),
+                       **units = malloc((size_t)m * sizeof *units);
+            char **paths = NULL;
+            int np = 0;
+            rc = names && units ? SKY_OK : sky_nomem(err, "the channel list");
+            for (int k = 0; k < m && !rc; k++) {
+                names[k] = pl[members[k]].ch->name;
+                units[k] = pl[members[k]].chan.unit;
+            }
+            if (!rc)
+                rc = sky_compressed_write_basis(&cm, &pl[g].smooth, pl[g].beam_file, basis_dir,
+                                                stem, names, units, prov, dtype, overwrite,
+                                                &paths, &np, err);
+            char **all = rc ? NULL : realloc(*extra, (size_t)(*nextra + np) * sizeof *all);
+            if (!rc && !all) {
+                rc = sky_nomem(err, "the file list");
+                for (int k = 0; k < np; k++)
+                    unlink(paths[k]);
+            }
+            for (int k = 0; k < np; k++) {
+                if (all)
+                    all[(*nextra)++] = paths[k];
+                else
+                    free(paths[k]);
+            }
+            if (all)
+                *extra = all;
+            free(paths);
+            free(names);
+            free(units);
+            if (!rc && verbose && rank0)
+                cli_line(stdout, "wrote %s/%s.json and %d basis map%s", basis_dir, stem,
+                         cm.nbasis, cm.nbasis == 1 ? "" : "s");
+        }
+        if (!rc && verbose > 1 && rank0) {
+            const double one = cm.smooth_seconds / cm.nbasis;
+            fprintf(stderr, "skymodel: group %d (%d channels from %s): K_I %d, K_P %d, worst "
+                    "reconstruction error %.2g of the RMS (tolerance %g, %d check pass%s), "
+                    "in %.2f s (evaluation %.2f s, basis smoothing %.2f s); time saved about "
+                    "%.1f s ((%d - %d) x %.2f s)\n",
+                    ngroup, m, pl[members[0]].ch->name, cm.k_i, cm.k_p,
+                    cm.worst_i > cm.worst_p ? cm.worst_i : cm.worst_p, tol, cm.passes,
+                    cm.passes == 1 ? "" : "es", sky_clock_seconds() - t0, cm.evaluate_seconds,
+                    cm.smooth_seconds, (m - cm.nbasis) * one, m, cm.nbasis, one);
+        }
+        sky_compressed_free(&cm);
+    }
+    /* the channels left, in order, to the front (the compressed ones after) */
+    if (!rc) {
+        plan *tmp = malloc((size_t)n * sizeof *tmp);
+        if (!tmp) {
+            rc = sky_nomem(err, "the channel list");
+        } else {
+            int k = 0;
+            for (int c = 0; c < n; c++)
+                if (!done[c])
+                    tmp[k++] = pl[c];
+            *nleft = k;
+            for (int c = 0; c < n; c++)
+                if (done[c])
+                    tmp[k++] = pl[c];
+            memcpy(pl, tmp, (size_t)n * sizeof *pl);
+            free(tmp);
+        }
+    }
+    free(group);
+    free(done);
+    free(members);
+    free(chans);
+    return rc;
+}
+
 int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long long seed,
                        int verbose, sky_error *err)
 {
@@ -383,6 +584,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     int ndirect = 0, nsmoothed = 0, rc = SKY_OK;
     sky_outdirs made = {0, NULL}; /* the folders made for the maps */
     sky_table cli_beam_table = {0, 0, NULL};
+    char **extra = NULL; /* --basis-out's files */
+    int nextra = 0;
     for (int k = 0; band_opts[k] && !rc; k++)
         if (cli_get(p, band_opts[k]))
             rc = sky_fail(err, SKY_EINVAL, "--%s cannot be used with --instrument (the file "
@@ -403,6 +606,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     if (!rc && !(rc = make_plans(p, &ins, dir, nside, pl, &cli_beam_table, err)) &&
         sky_par_rank() == 0) /* one process makes the folder */
         rc = sky_output_folder("-o", dir, &made, err);
+    if (!rc && cli_get(p, "basis-out") && sky_par_rank() == 0)
+        rc = sky_output_folder("--basis-out", cli_get(p, "basis-out"), &made, err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     /* channels grouped by how they are made, each group in file order */
@@ -440,8 +645,12 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     const int overwrite = cli_has(p, "force");
     if (ndirect)
         rc = write_direct(sky, prov, direct, ndirect, overwrite, verbose, err);
-    if (!rc && nsmoothed)
-        rc = write_smoothed(&sky, prov, smoothed, nsmoothed, dt, overwrite, verbose, err);
+    int nleft = nsmoothed; /* the smoothed channels not compressed */
+    if (!rc && nsmoothed > 1 && !cli_has(p, "no-compress"))
+        rc = write_compressed(p, sky, prov, smoothed, nsmoothed, &nleft, dt, overwrite, verbose,
+                              &extra, &nextra, err);
+    if (!rc && nleft)
+        rc = write_smoothed(&sky, prov, smoothed, nleft, dt, overwrite, verbose, err);
     if (rc && sky_par_rank() == 0) { /* all maps or none */
         for (int c = 0; c < ndirect; c++)
             if (direct[c].written)
@@ -452,6 +661,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
                 if (smoothed[c].car)
                     unlink(smoothed[c].car);
             }
+        for (int k = 0; k < nextra; k++)
+            unlink(extra[k]);
         goto done;
     }
     if (rc)
@@ -475,6 +686,9 @@ done:
         free(pl[c].car);
     }
     sky_table_free(&cli_beam_table);
+    for (int k = 0; k < nextra; k++)
+        free(extra[k]);
+    free(extra);
     free(pl);
     free(direct);
     free(smoothed);

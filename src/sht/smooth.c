@@ -176,9 +176,10 @@ static int smooth(const double *map, double *own, int nside, int ncomp, const sk
         sky_sht_map2alm(pin, ncomp, map, alm);
     } else {
         r.method = "map2alm_lsq";
-        rc = own ? sky_sht_map2alm_lsq_inplace(pin, ncomp, own, o->lsq_maxiter, SKY_LSQ_TOL, alm,
+        const double lsq_tol = o->lsq_tol > 0 ? o->lsq_tol : SKY_LSQ_TOL;
+        rc = own ? sky_sht_map2alm_lsq_inplace(pin, ncomp, own, o->lsq_maxiter, lsq_tol, alm,
                                                &r.iterations, &r.residual, err)
-                 : sky_sht_map2alm_lsq(pin, ncomp, map, o->lsq_maxiter, SKY_LSQ_TOL, alm,
+                 : sky_sht_map2alm_lsq(pin, ncomp, map, o->lsq_maxiter, lsq_tol, alm,
                                        &r.iterations, &r.residual, err);
     }
     if (rc)
