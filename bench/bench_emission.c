@@ -10,6 +10,9 @@
  *                       [--exact-sed] [--dump FILE | --compare FILE]
  *
  * --exact-sed evaluates every band sample (no tabulated spectra, sky_fast_sed).
+ * The instrument's line also gives the process's CPU seconds (all threads),
+ * steadier than the wall time on a busy machine. CHUNK=N in the environment
+ * evaluates N pixels at a time instead of the CLI's sky_channels_chunk.
  *
  * --dump writes every 37th pixel of every map (3 bands then the instrument's
  * channels, I Q U) as raw doubles; --compare reads such a file and prints the
@@ -74,7 +77,9 @@ static double last_cpu; /* run()'s CPU seconds */
  * sky_bands_emission. */
 static double run(const sky_sky *sky, int n, const sky_band *bands, sample *s, int record)
 {
-    const int64_t npix = sky_npix(sky), chunk = getenv("CHUNK") ? atoll(getenv("CHUNK")) : sky_channels_chunk(npix, n); /* as the CLI */
+    const int64_t npix = sky_npix(sky);
+    const int64_t chunk = getenv("CHUNK") ? atoll(getenv("CHUNK")) /* else as the CLI */
+                                          : sky_channels_chunk(npix, n);
     double **maps = calloc((size_t)n, sizeof *maps);
     const char **units = calloc((size_t)n, sizeof *units);
     double *rms_acc = calloc((size_t)(3 * n), sizeof(double));

@@ -210,7 +210,7 @@ static void together(const char *presets)
     enum { NCH = 7, NP = 4096 };
     band b[NCH];
     for (int c = 0; c < NCH; c++) /* five detectors around 90 GHz, then 30 and 353 GHz */
-        b[c] = c < 5 ? linspace(80 + 0.3 * c, 100 - 0.2 * c, 9 + c) : c == 5 ? linspace(25, 35, 6)
+        b[c] = c < 5 ? linspace(80 + 0.3 * c, 100 - 0.2 * c, 7 + c) : c == 5 ? linspace(25, 35, 6)
                                                                        : linspace(330, 370, 8);
     for (int c = 0; c < 2; c++) { /* weighted ones */
         b[c].weighted = 1;
