@@ -440,9 +440,10 @@ void sky_mbb_free_shared(void *shared)
  * group's Q/U to I ratio (a row per group), then each channel's
  * band-integrated scaling (a row per lane, the groups' lanes in turn). */
 SKY_VECTOR_CLONES
-static int lanes_fill(const sky_mbb *m, const sky_sed_lanes *l, int64_t first, int64_t count,
+static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, int64_t count,
                       double *v)
 {
+    const sky_mbb *m = state;
     const int ng = sky_sed_lanes_groups(l);
     sky_hmap_load(m->t.i, first, count, v);
     if (m->t.q) {
@@ -493,16 +494,10 @@ void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_b
 {
     const sky_mbb *m = state;
     sky_sed_lanes *l = shared;
-    int lane, fresh;
-    const int g = sky_sed_lanes_of(l, c, &lane);
     const int ng = sky_sed_lanes_groups(l);
-    const int rows = 3 + ng + sky_sed_lanes_total(l);
-    double *v = g >= 0 && count <= FAST_BLOCK ? sky_sed_lanes_block(l, rows, first, count, &fresh)
-                                              : NULL;
-    if (v && fresh && lanes_fill(m, l, first, count, v)) {
-        sky_sed_lanes_forget(l);
-        v = NULL;
-    }
+    int g, lane;
+    const double *v = sky_sed_lanes_results(l, c, 3 + ng + sky_sed_lanes_total(l), first, count,
+                                            lanes_fill, m, &g, &lane);
     if (!v) { /* the one-channel path: the same values */
         sky_mbb_emission(state, band, bdata, first, count, out_i, out_q, out_u);
         return;

@@ -335,10 +335,11 @@ void sky_power_law_free_shared(void *shared)
 /* A block's results for every channel: its templates (rows 0-2), then per
  * lane (the groups' lanes in turn) its I scaling and its Q/U scaling. */
 SKY_VECTOR_CLONES
-static int lanes_fill(const sky_power_law *m, const sky_sed_lanes *l, int64_t first,
-                      int64_t count, double *v)
+static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, int64_t count,
+                      double *v)
 {
-    const int ng = sky_sed_lanes_groups(l), total = sky_sed_lanes_total(l);
+    const sky_power_law *m = state;
+    const int ng = sky_sed_lanes_groups(l);
     sky_hmap_load(m->t.i, first, count, v);
     if (m->t.q) {
         sky_hmap_load(m->t.q, first, count, v + count);
@@ -357,7 +358,6 @@ static int lanes_fill(const sky_power_law *m, const sky_sed_lanes *l, int64_t fi
         const sky_sed_axis c = {bd[4], (int64_t)bd[5], (int)bd[6]};
         const int n = gr->n, pol = gr->ntab > 1;
         double *rows = v + (3 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * count;
-        (void)total;
         enum { PER = 8 };
         double *s = malloc((size_t)(2 * PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
         if (!s) {
@@ -403,15 +403,9 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
 {
     const sky_power_law *m = state;
     sky_sed_lanes *l = shared;
-    int lane, fresh;
-    const int g = sky_sed_lanes_of(l, c, &lane);
-    const int rows = 3 + 2 * sky_sed_lanes_total(l);
-    double *v = g >= 0 && count <= SKY_EVAL_BLOCK ? sky_sed_lanes_block(l, rows, first, count, &fresh)
-                                        : NULL;
-    if (v && fresh && lanes_fill(m, l, first, count, v)) {
-        sky_sed_lanes_forget(l);
-        v = NULL;
-    }
+    int g, lane;
+    const double *v = sky_sed_lanes_results(l, c, 3 + 2 * sky_sed_lanes_total(l), first, count,
+                                            lanes_fill, m, &g, &lane);
     if (!v) { /* the one-channel path: the same values */
         sky_power_law_emission(state, band, bdata, first, count, out_i, out_q, out_u);
         return;

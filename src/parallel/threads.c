@@ -182,3 +182,12 @@ void sky_threads_set(int n)
     (void)n;
 #endif
 }
+
+int sky_threads_max(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}

@@ -48,4 +48,8 @@ void sky_threads_apply_default(int local, sky_threads *t);
 const sky_threads *sky_threads_current(void);
 void sky_threads_set(int n);
 
+/* The threads a parallel region started now would have (omp_get_max_threads; 1
+ * without OpenMP). */
+int sky_threads_max(void);
+
 #endif

@@ -21,6 +21,7 @@
 #include "io/fits_parts.h"
 #include "parallel/comm.h"
 #include "parallel/region.h"
+#include "parallel/threads.h"
 #include "sht/sht.h"
 #include "sht/smooth.h"
 #include "skymodel.h"
@@ -211,22 +212,13 @@ static const char *const NAMES[3] = {"I_STOKES", "Q_STOKES", "U_STOKES"};
  * but always at least one channel. */
 static const double PART_BATCH_BYTES = 512.0 * 1024 * 1024;
 
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
 int64_t sky_channels_chunk(int64_t npix, int nchan)
 {
     /* small enough that the chunk's maps stay in the cache between the
      * evaluation and the writing, large enough that every thread gets two of
      * the evaluation's blocks */
     int64_t chunk = ((int64_t)(24 << 20) / (24 * (int64_t)(nchan > 0 ? nchan : 1))) / 1024 * 1024;
-    const int64_t least = 2 * SKY_EVAL_BLOCK * (int64_t)max_threads();
+    const int64_t least = 2 * SKY_EVAL_BLOCK * (int64_t)sky_threads_max();
     if (chunk < least)
         chunk = least;
     if (chunk > (1 << 21))

@@ -5,6 +5,9 @@
  */
 #include "sed_lanes.h"
 
+#include "parallel/threads.h"
+#include "sky_eval.h"
+
 #include <stdatomic.h>
 #include <stdlib.h>
 #ifdef _OPENMP
@@ -30,15 +33,6 @@ struct sky_sed_lanes {
 };
 
 static _Atomic uint64_t lanes_ids;
-
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 void sky_sed_lanes_free(sky_sed_lanes *l)
 {
@@ -74,7 +68,7 @@ sky_sed_lanes *sky_sed_lanes_new(const sky_sed_lanes_spec *spec, int nchan,
     l->offset = calloc((size_t)nchan, sizeof *l->offset);
     l->group_of = malloc((size_t)nchan * sizeof *l->group_of);
     l->lane_of = malloc((size_t)nchan * sizeof *l->lane_of);
-    l->nslot = max_threads();
+    l->nslot = sky_threads_max();
     l->slot = calloc((size_t)l->nslot, sizeof *l->slot);
     if (!l->group || !l->offset || !l->group_of || !l->lane_of || !l->slot) {
         sky_sed_lanes_free(l);
@@ -140,14 +134,6 @@ const sky_sed_group *sky_sed_lanes_group(const sky_sed_lanes *l, int g)
     return &l->group[g];
 }
 
-int sky_sed_lanes_of(const sky_sed_lanes *l, int c, int *lane)
-{
-    if (c < 0 || c >= l->nchan || l->group_of[c] < 0)
-        return -1;
-    *lane = l->lane_of[c];
-    return l->group_of[c];
-}
-
 int sky_sed_lanes_offset(const sky_sed_lanes *l, int g)
 {
     return l->offset[g];
@@ -158,21 +144,27 @@ int sky_sed_lanes_total(const sky_sed_lanes *l)
     return l->total;
 }
 
-double *sky_sed_lanes_block(sky_sed_lanes *l, int rows, int64_t first, int64_t count,
-                            int *fresh)
+static int thread_num(void)
 {
 #ifdef _OPENMP
-    const int t = omp_get_thread_num();
+    return omp_get_thread_num();
 #else
-    const int t = 0;
+    return 0;
 #endif
-    if (t >= l->nslot)
+}
+
+const double *sky_sed_lanes_results(sky_sed_lanes *l, int c, int rows, int64_t first,
+                                    int64_t count, sky_sed_lanes_fill fill, const void *state,
+                                    int *group, int *lane)
+{
+    const int t = thread_num();
+    if (c < 0 || c >= l->nchan || l->group_of[c] < 0 || count > SKY_EVAL_BLOCK || t >= l->nslot)
         return NULL;
+    *group = l->group_of[c];
+    *lane = l->lane_of[c];
     slot *s = &l->slot[t];
-    if (s->id == l->id && s->first == first && s->count == count && s->rows == rows) {
-        *fresh = 0;
+    if (s->id == l->id && s->first == first && s->count == count && s->rows == rows)
         return s->v;
-    }
     const size_t need = (size_t)rows * (size_t)count;
     if (need > s->cap) {
         free(s->v);
@@ -181,21 +173,12 @@ double *sky_sed_lanes_block(sky_sed_lanes *l, int rows, int64_t first, int64_t c
             return NULL;
         s->cap = need;
     }
+    s->id = 0; /* no block's until filled */
+    if (fill(state, l, first, count, s->v))
+        return NULL;
     s->id = l->id;
     s->first = first;
     s->count = count;
     s->rows = rows;
-    *fresh = 1;
     return s->v;
-}
-
-void sky_sed_lanes_forget(sky_sed_lanes *l)
-{
-#ifdef _OPENMP
-    const int t = omp_get_thread_num();
-#else
-    const int t = 0;
-#endif
-    if (t < l->nslot)
-        l->slot[t].id = 0;
 }

@@ -13,7 +13,7 @@
  *
  * The sky evaluates a block of pixels for one channel after the other. The
  * first channel that asks for a block has it computed for every channel
- * (sky_sed_lanes_block, per thread) and the next ones find it there. Every
+ * (sky_sed_lanes_results, per thread) and the next ones find it there. Every
  * lane computes what the one-channel path (sky_sed_interp2, sky_sed_dot)
  * computes, in the same order: a channel's values do not depend on the
  * other channels of its evaluation.
@@ -53,22 +53,24 @@ void sky_sed_lanes_free(sky_sed_lanes *l);
 
 int sky_sed_lanes_groups(const sky_sed_lanes *l);
 const sky_sed_group *sky_sed_lanes_group(const sky_sed_lanes *l, int g);
-/* Channel c's group and lane; -1 when it has none. */
-int sky_sed_lanes_of(const sky_sed_lanes *l, int c, int *lane);
 /* Lanes before group g's (the results of all groups are stored lane after lane). */
 int sky_sed_lanes_offset(const sky_sed_lanes *l, int g);
 int sky_sed_lanes_total(const sky_sed_lanes *l);
 
-/* The calling thread's results for pixels [first, first + count): `rows`
- * rows of `count` values. *fresh is 1 when they are not those of this block
- * yet (the caller fills them), 0 when they are. NULL when the thread has no
- * slot (an evaluation by more threads than when the groups were made) or
- * no memory: the caller then takes the one-channel path. */
-double *sky_sed_lanes_block(sky_sed_lanes *l, int rows, int64_t first, int64_t count,
-                            int *fresh);
+/* How a model fills a block's results (`rows` rows of `count` values at v,
+ * its own layout): 0, or -1 when it cannot (no memory). */
+typedef int (*sky_sed_lanes_fill)(const void *state, const sky_sed_lanes *l, int64_t first,
+                                  int64_t count, double *v);
 
-/* The calling thread's results are no block's (after a failed fill). */
-void sky_sed_lanes_forget(sky_sed_lanes *l);
+/* The calling thread's results for pixels [first, first + count) (count at
+ * most SKY_EVAL_BLOCK), filled by `fill` unless they are this block's
+ * already, and channel c's group and lane. NULL when channel c has no
+ * group, the thread has no slot (an evaluation by more threads than when
+ * the groups were made) or the fill failed: the caller then takes the
+ * one-channel path (the same values). */
+const double *sky_sed_lanes_results(sky_sed_lanes *l, int c, int rows, int64_t first,
+                                    int64_t count, sky_sed_lanes_fill fill, const void *state,
+                                    int *group, int *lane);
 
 /* The 2-D stencil (node index `at` = jx * ny + jy, weights wx, wy) applied to
  * the n lanes of transposed table t: out[lane], as sky_sed_interp2 per lane.
