@@ -653,6 +653,10 @@ SKY_API int sky_write_smoothed(const sky_smoothed *r, const sky_smooth_opts *o,
 /** 1 when a and b smooth alike: the same beam (FWHM, or beam window values),
  * lmax, least-squares settings, rotation, output nside and CAR resolution. */
 SKY_API int sky_smooth_opts_equal(const sky_smooth_opts *a, const sky_smooth_opts *b);
+/** The groups of channels smoothed alike: group[c] is the first channel of
+ * channel c's group (channels in order), -1 for a channel without smoothing
+ * (opts[c] NULL). Returns the number of groups. */
+SKY_API int sky_smooth_groups(int nchan, const sky_smooth_opts *const *opts, int *group);
 
 /* The low-rank core: n channels' Gram matrix (their sums of products over
  * nsamp samples) -> with `normalise`, the channels divided by their RMS

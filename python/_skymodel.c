@@ -572,22 +572,21 @@ static int compress_groups(SkyObject *self, Py_ssize_t n, const sky_band *bands,
                            const char *const *units, sky_smooth_opts *const *sp, double **out,
                            double tol, int *compressed)
 {
-    int *members = malloc((size_t)n * sizeof *members), *seen = calloc((size_t)n, sizeof *seen);
+    int *members = malloc((size_t)n * sizeof *members), *group = malloc((size_t)n * sizeof *group);
     sky_channel *ch = malloc((size_t)n * sizeof *ch);
     int status = -1;
-    if (!members || !seen || !ch) {
+    if (!members || !group || !ch) {
         PyErr_NoMemory();
         goto done;
     }
+    sky_smooth_groups((int)n, (const sky_smooth_opts *const *)sp, group);
     for (Py_ssize_t g = 0; g < n; g++) {
-        if (!sp[g] || seen[g])
+        if (group[g] != g)
             continue;
         int m = 0;
         for (Py_ssize_t c = g; c < n; c++)
-            if (sp[c] && !seen[c] && sky_smooth_opts_equal(sp[c], sp[g])) {
+            if (group[c] == g)
                 members[m++] = (int)c;
-                seen[c] = 1;
-            }
         if (m < 2)
             continue;
         for (int k = 0; k < m; k++) {
@@ -624,7 +623,7 @@ static int compress_groups(SkyObject *self, Py_ssize_t n, const sky_band *bands,
     status = 0;
 done:
     free(members);
-    free(seen);
+    free(group);
     free(ch);
     return status;
 }

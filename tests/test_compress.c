@@ -2,7 +2,7 @@
  * test_compress.c - compressed channel groups (issue 22):
  * - the low-rank core: random matrices of known rank give that K, a small
  *   extra direction is found when the target asks for it;
- * - sky_smooth_opts_equal;
+ * - sky_smooth_opts_equal and the groups it makes (sky_smooth_groups);
  * - a group of channels with perturbed bands through sky_channels_compress
  *   and sky_compressed_channel against each channel smoothed on its own
  *   (sky_channel_smooth_map): HEALPix and CAR maps within 1e-5 of each
@@ -121,6 +121,12 @@ static void test_opts_equal(void)
     CHECK(sky_smooth_opts_equal(&a, &b), "the same beam window values");
     w2[2] = 0.3;
     CHECK(!sky_smooth_opts_equal(&a, &b), "another beam window");
+    /* groups: a (twice), none, b, a again */
+    const sky_smooth_opts *list[5] = {&a, &a, NULL, &b, &a};
+    int group[5];
+    CHECK(sky_smooth_groups(5, list, group) == 2 && group[0] == 0 && group[1] == 0 &&
+              group[2] == -1 && group[3] == 3 && group[4] == 0,
+          "groups %d %d %d %d %d", group[0], group[1], group[2], group[3], group[4]);
 }
 
 /* rms of n values */

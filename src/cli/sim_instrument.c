@@ -441,15 +441,14 @@ static int write_compressed(const cli_parsed *p, const sky_sky *sky, const sky_p
     int *group = malloc((size_t)n * sizeof *group), *done = calloc((size_t)n, sizeof *done);
     int *members = malloc((size_t)n * sizeof *members);
     sky_channel *chans = malloc((size_t)n * sizeof *chans);
-    int rc = group && done && members && chans ? SKY_OK : sky_nomem(err, "the channel groups");
-    for (int c = 0; c < n && !rc; c++) { /* each channel's group: its first channel */
-        group[c] = c;
-        for (int d = 0; d < c; d++)
-            if (group[d] == d && sky_smooth_opts_equal(&pl[c].smooth, &pl[d].smooth)) {
-                group[c] = d;
-                break;
-            }
-    }
+    const sky_smooth_opts **opts = malloc((size_t)n * sizeof *opts);
+    int rc = group && done && members && chans && opts ? SKY_OK
+                                                        : sky_nomem(err, "the channel groups");
+    for (int c = 0; c < n && !rc; c++)
+        opts[c] = &pl[c].smooth;
+    if (!rc) /* each channel's group: its first channel */
+        sky_smooth_groups(n, opts, group);
+    free(opts);
     int ngroup = 0;
     for (int g = 0; g < n && !rc; g++) {
         if (group[g] != g)

@@ -72,6 +72,21 @@ int sky_smooth_opts_equal(const sky_smooth_opts *a, const sky_smooth_opts *b)
 /* The low-rank core                                                        */
 /* ------------------------------------------------------------------------ */
 
+int sky_smooth_groups(int nchan, const sky_smooth_opts *const *opts, int *group)
+{
+    int ngroup = 0;
+    for (int c = 0; c < nchan; c++) {
+        group[c] = opts[c] ? c : -1;
+        for (int d = 0; opts[c] && d < c; d++)
+            if (group[d] == d && sky_smooth_opts_equal(opts[c], opts[d])) {
+                group[c] = d;
+                break;
+            }
+        ngroup += group[c] == c;
+    }
+    return ngroup;
+}
+
 void sky_lowrank_free(sky_lowrank *lr)
 {
     free(lr->rms);
