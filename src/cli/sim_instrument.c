@@ -307,9 +307,8 @@ static int choose_rebuild(const sky_sky *sky, const plan *pl, int n, const rebui
 }
 
 /* The sky built again (quietly), as the first time. */
-static int build_again(const rebuild_ctx *rbc, sky_sky **skyp, int verbose, sky_error *err)
+static int build_again(rebuild_ctx *rb, sky_sky **skyp, int verbose, sky_error *err)
 {
-    rebuild_ctx *rb = (rebuild_ctx *)rbc;
     const double t0 = sky_clock_seconds();
     sky_config_free(rb->cfg);
     rb->cfg = NULL;
@@ -326,7 +325,7 @@ static int build_again(const rebuild_ctx *rbc, sky_sky **skyp, int verbose, sky_
  * `rebuild`, batches of one channel, the sky freed after each evaluation and
  * built again before the next. */
 static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n, int dtype,
-                          int overwrite, int verbose, int rebuild, const rebuild_ctx *rb,
+                          int overwrite, int verbose, int rebuild, rebuild_ctx *rb,
                           sky_error *err)
 {
     const int nside = sky_nside(*skyp);
