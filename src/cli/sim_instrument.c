@@ -8,9 +8,13 @@
  * their whole map for the transforms: they are evaluated together in as few
  * passes as a memory budget allows (one full IQU map in double per channel),
  * then smoothed and written one at a time; the sky is freed after the last
- * pass. Before them, channels sharing every smoothing option (two or more)
- * are made from a compressed basis (write_compressed: the library's
- * sky_channels_compress, docs/smoothing.md) unless --no-compress.
+ * pass. When building the sky costs little next to a channel's transforms
+ * (sky_rebuild_choice), they are instead evaluated one at a time, the sky
+ * freed during each channel's transforms and built again for the next: the
+ * same bits, with neither the sky nor the other maps held under the
+ * transforms' memory. Before them, channels sharing every smoothing option
+ * (two or more) are made from a compressed basis (write_compressed: the
+ * library's sky_channels_compress, docs/smoothing.md) unless --no-compress.
  *
  * Command-line options apply to every channel and take precedence over the
  * file: --unit over a channel's unit and the file's output_unit, --fwhm or
@@ -36,6 +40,7 @@
 #include "core/heap.h"
 #include "io/outpath.h"
 #include "parallel/comm.h"
+#include "pipeline/rebuild.h"
 #include "sht/sht.h"
 #include "sht/smooth.h"
 #include "sim.h"
@@ -268,11 +273,62 @@ static int smooth_side_by_side(plan *pl, double **maps, sky_prov *const *cards, 
     return rc;
 }
 
+/* How to build the sky again: cli_build_sky's arguments, and the time the
+ * first build took. */
+typedef struct rebuild_ctx {
+    const cli_parsed *p;
+    const char *presets;
+    int nside;
+    long long seed;
+    double seconds;
+    int mode;        /* sky_rebuild_mode of $SKYMODEL_SKY_REBUILD */
+    sky_config *cfg; /* the configuration of a sky built again */
+} rebuild_ctx;
+
+/* 1 when the smoothed channels are evaluated one at a time, the sky built
+ * again for each (sky_rebuild_choice): one process, components that leave
+ * their smoothing to the pipeline, channels not smoothed side by side. */
+static int choose_rebuild(const sky_sky *sky, const plan *pl, int n, const rebuild_ctx *rb,
+                          int *rebuild, sky_error *err)
+{
+    *rebuild = 0;
+    sky_smooth_opts *opts = malloc((size_t)n * sizeof *opts);
+    if (!opts)
+        return sky_nomem(err, "the channel list");
+    for (int k = 0; k < n; k++)
+        opts[k] = pl[k].smooth;
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    *rebuild = sky_rebuild_choice(rb->mode, rb->seconds, rb->nside, 3, n, opts, threads) &&
+               sky_par_size() == 1 && !sky_self_smoothing_count(sky) &&
+               !side_by_side(pl, n, rb->nside);
+    free(opts);
+    return SKY_OK;
+}
+
+/* The sky built again (quietly), as the first time. */
+static int build_again(rebuild_ctx *rb, sky_sky **skyp, int verbose, sky_error *err)
+{
+    const double t0 = sky_clock_seconds();
+    sky_config_free(rb->cfg);
+    rb->cfg = NULL;
+    int rc = cli_build_sky(rb->p, rb->presets, rb->nside, rb->seed, 0, &rb->cfg, skyp, NULL, err);
+    if (!rc && verbose > 1)
+        fprintf(stderr, "skymodel: sky built again in %.2f s, peak memory %.0f MB\n",
+                sky_clock_seconds() - t0, cli_peak_rss_mb());
+    return rc;
+}
+
 /* The smoothed channels: evaluated in batches of whole maps, then smoothed
  * and written one by one. The sky (its templates) is freed as soon as the
- * last batch is evaluated, before the transforms need their memory. */
+ * last batch is evaluated, before the transforms need their memory; with
+ * `rebuild`, batches of one channel, the sky freed after each evaluation and
+ * built again before the next. */
 static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n, int dtype,
-                          int overwrite, int verbose, sky_error *err)
+                          int overwrite, int verbose, int rebuild, rebuild_ctx *rb,
+                          sky_error *err)
 {
     const int nside = sky_nside(*skyp);
     /* under mpirun each process holds its part (else the whole sky) */
@@ -288,8 +344,8 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
     int batch = (int)(SMOOTH_BATCH_BYTES / map_bytes);
     if (batch < 1)
         batch = 1;
-    if (batch > n)
-        batch = n;
+    if (batch > n || rebuild)
+        batch = rebuild ? 1 : n;
     sky_channel *chans = calloc((size_t)batch, sizeof *chans);
     double **maps = calloc((size_t)batch, sizeof *maps);
     sky_prov **cards = calloc((size_t)batch, sizeof *cards);
@@ -309,6 +365,8 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
                 !(maps[k] = sky_big_alloc((size_t)(3 * (npix > 0 ? npix : 1)) * sizeof *maps[k])))
                 rc = sky_nomem(err, "the channel maps");
         }
+        if (!rc && !*skyp)
+            rc = build_again(rb, skyp, verbose, err);
         double ta = sky_clock_seconds();
         cli_progress_start("emission of %d channel%s", nb, nb == 1 ? "" : "s");
         if (!rc)
@@ -318,9 +376,10 @@ static int write_smoothed(sky_sky **skyp, const sky_prov *prov, plan *pl, int n,
         if (!rc && verbose > 1 && sky_par_rank() == 0)
             fprintf(stderr, "skymodel: emission of %d channel%s in %.2f s, peak memory %.0f MB\n",
                     nb, nb == 1 ? "" : "s", sky_clock_seconds() - ta, cli_peak_rss_mb());
-        if (b0 + nb == n && !self_smoothing) {
+        if ((b0 + nb == n || rebuild) && !self_smoothing) {
             sky_free(*skyp);
             *skyp = NULL;
+            sky_heap_release(); /* its templates' pages, before the transforms' */
         }
         if (!rc && !parts && !self_smoothing && side_by_side(pl + b0, nb, nside)) {
             rc = smooth_side_by_side(pl + b0, maps, cards, nb, nside, dtype, overwrite, verbose,
@@ -585,12 +644,15 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     sky_table cli_beam_table = {0, 0, NULL};
     char **extra = NULL; /* --basis-out's files */
     int nextra = 0;
+    rebuild_ctx rb = {0};
     for (int k = 0; band_opts[k] && !rc; k++)
         if (cli_get(p, band_opts[k]))
             rc = sky_fail(err, SKY_EINVAL, "--%s cannot be used with --instrument (the file "
                           "gives each channel's band and output)", band_opts[k]);
     if (!rc && !dir)
         rc = sky_fail(err, SKY_EINVAL, "-o/--output is required: the folder for the maps");
+    if (!rc)
+        rc = sky_rebuild_mode(getenv(SKY_REBUILD_ENV), &rb.mode, err);
     if (!rc && !*dir)
         rc = sky_fail(err, SKY_EINVAL, "-o '': expected a folder name");
     if (!rc && (rc = sky_instrument_read(file, &ins, err)))
@@ -624,6 +686,8 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     }
     double t0 = sky_clock_seconds();
     rc = cli_build_sky(p, presets, nside, seed, verbose, &cfg, &sky, &prov, err);
+    rb.p = p, rb.presets = presets, rb.nside = nside, rb.seed = seed;
+    rb.seconds = sky_clock_seconds() - t0;
     if (!rc && sky_prov_set_string(prov, "INSTFILE", file, "--instrument file"))
         rc = sky_prov_status(prov, err);
     if (!presets) /* for messages and headers */
@@ -648,8 +712,15 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
     if (!rc && nsmoothed > 1 && !cli_has(p, "no-compress"))
         rc = write_compressed(p, sky, prov, smoothed, nsmoothed, &nleft, dt, overwrite, verbose,
                               &extra, &nextra, err);
+    int rebuild = 0;
     if (!rc && nleft)
-        rc = write_smoothed(&sky, prov, smoothed, nleft, dt, overwrite, verbose, err);
+        rc = choose_rebuild(sky, smoothed, nleft, &rb, &rebuild, err);
+    if (!rc && rebuild && verbose > 1)
+        fprintf(stderr, "skymodel: the sky (built in %.2f s) is built again for each smoothed "
+                "channel, to free its memory during the transforms\n", rb.seconds);
+    if (!rc && nleft)
+        rc = write_smoothed(&sky, prov, smoothed, nleft, dt, overwrite, verbose, rebuild, &rb,
+                            err);
     if (rc && sky_par_rank() == 0) { /* all maps or none */
         for (int c = 0; c < ndirect; c++)
             if (direct[c].written)
@@ -693,6 +764,7 @@ done:
     free(smoothed);
     sky_free(sky);
     sky_config_free(cfg);
+    sky_config_free(rb.cfg);
     sky_prov_free(prov);
     sky_instrument_free(&ins);
     return rc;

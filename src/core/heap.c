@@ -41,3 +41,10 @@ void sky_heap_reuse_buffers(void)
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
 #endif
 }
+
+void sky_heap_release(void)
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}

@@ -28,4 +28,13 @@ void *sky_big_alloc(size_t bytes);
  */
 void sky_heap_reuse_buffers(void);
 
+/*
+ * Gives the kernel back the whole pages of every free block of the heap
+ * (glibc's malloc_trim): after a program that called sky_heap_reuse_buffers
+ * frees something large made of blocks under 32 MB (a sky's templates), so
+ * that its memory does not stay resident under what comes next. The pages
+ * are faulted in again when reused. A no-op outside glibc.
+ */
+void sky_heap_release(void);
+
 #endif

@@ -19,6 +19,13 @@ int sky_smooth_default_lmax(int nside, int nside_out);
  * best smoothed side by side, one per thread. */
 int sky_smooth_small(int nside, const sky_smooth_opts *o);
 
+/* A rough estimate of the seconds the transforms of smoothing one map of
+ * ncomp (1 or 3) components at nside as `o` says take on `threads` threads
+ * (least-squares solves counted at their lsq_maxiter iterations), from
+ * sky_sht_work and libsharp's speed on a recent x86-64 core: for choices
+ * between doing something once more and holding memory meanwhile. */
+double sky_smooth_seconds(int nside, int ncomp, const sky_smooth_opts *o, int threads);
+
 /* sky_smooth_opts, sky_smooth_report and sky_smooth are public: see skymodel.h. */
 
 /* sky_smooth using `map` as scratch (its content is lost; `out` may be
