@@ -43,9 +43,11 @@ extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a,
                     int *info, size_t jobz_len, size_t uplo_len);
 
 /* The basis maps' least-squares solve: converged further than a channel's
- * (PySM: atol 1e-7, at most 10 iterations) so that the combination of
- * smoothed basis maps is the smoothing of the combination (docs/smoothing.md). */
-static const double BASIS_LSQ_TOL = 1e-10;
+ * (PySM: atol 1e-7, at most 10 iterations, about 5e-7 of the RMS from the
+ * converged maps) so that the combination of smoothed basis maps is the
+ * smoothing of the combination (docs/smoothing.md): atol 1e-8 leaves about
+ * 5e-8, a tenth of a channel's own solve, for one or two more iterations. */
+static const double BASIS_LSQ_TOL = 1e-8;
 static const int BASIS_LSQ_MIN_ITER = 30;
 
 /* The first K aims this far under the tolerance (estimated RMS residual; the
