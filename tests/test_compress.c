@@ -11,6 +11,7 @@
  *   128 the directions come from a sample of the pixels.
  * Run from tests/ (data/templates).
  */
+#define _POSIX_C_SOURCE 200809L /* strtok_r in test_sky.h */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
