@@ -19,6 +19,7 @@
  * worst change relative to each map's RMS and the worst per-pixel relative
  * change, to check an optimisation against the code before it.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
