@@ -45,7 +45,7 @@ run() {
     wall=$(echo "$log" | sed -n 's/^wall \([0-9.]*\) s.*/\1/p')
     rss=$(echo "$log" | sed -n 's/.*peak RSS \([0-9]*\) kB/\1/p')
     sht=$(echo "$log" | sed -n 's/.*channels* in [0-9.]* s (transforms \([0-9.]*\) s).*/\1/p')
-    group=$(echo "$log" | sed -n 's/.*group 1 ([0-9]* channels from [a-z0-9]*): \(K_I [0-9]*, K_P [0-9]*\), worst reconstruction error \([0-9.e+-]*\) of the RMS.*basis smoothing \([0-9.]*\) s.*/\1, worst \2, basis smoothing \3 s/p')
+    group=$(echo "$log" | sed -n 's/.*group 1 ([0-9]* channels from [a-z0-9]*): \(K_I [0-9]*, K_P [0-9]*\), worst reconstruction error \([0-9.e+-]*\) of the RMS (tolerance [0-9.e+-]*, \([0-9]*\) check pass.*(passes \([0-9.]*\) s.*basis smoothing \([0-9.]*\) s; channels combined and written \([0-9.]*\) s.*/\1, worst \2, \3 check passes \4 s, basis smoothing \5 s, channels written \6 s/p')
     fallback=$(echo "$log" | sed -n 's/.*not compressed, each channel smoothed on its own: \(.*\)/not compressed: \1/p')
     echo "$label: $ndet detectors, nside $n: wall $wall s, peak RSS $((rss / 1024)) MB, libsharp ${sht:-0} s${group:+; $group}${fallback:+; $fallback}"
 }

@@ -713,6 +713,17 @@ SKY_API int sky_channels_compress(const sky_sky *sky, int nchan, const sky_chann
 SKY_API int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
                                    const sky_channel *ch, int c, sky_smoothed *r,
                                    sky_error *err);
+/** The smoothed maps of channels c0 .. c0 + nc - 1, whose sky_channel are
+ * chans[0 .. nc), in r[0 .. nc): the basis read once for all of them
+ * (sky_compressed_batch channels at a time keep it in cache). Each r[j] is
+ * either zeroed or one this function filled before (for this group): its
+ * maps are then reused, not allocated again. On failure r is freed. */
+SKY_API int sky_compressed_channels(const sky_sky *sky, const sky_compressed *cm,
+                                    const sky_channel *chans, int c0, int nc, sky_smoothed *r,
+                                    sky_error *err);
+/** How many channels sky_compressed_channels should make at once: 1 to 8,
+ * their maps together half the basis maps' memory at most. */
+SKY_API int sky_compressed_batch(const sky_compressed *cm);
 SKY_API void sky_compressed_free(sky_compressed *cm);
 /**
  * Writes the group's smoothed basis (docs/instrument.md, --basis-out): map k

@@ -31,6 +31,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/heap.h"
+#include "core/vmath.h"
 #include "parallel/comm.h"
 #include "parallel/region.h"
 #include "sht/smooth.h"
@@ -53,6 +54,23 @@ static const int BASIS_LSQ_MIN_ITER = 30;
 /* The first K aims this far under the tolerance (estimated RMS residual; the
  * tolerance bounds the largest). */
 static const double FIRST_MARGIN = 1.0 / 30;
+
+/* Candidate directions beyond that K, each checked in the same pass (a pass
+ * evaluates every channel; a candidate costs two multiply-adds a channel):
+ * those estimated down to CANDIDATE_MARGIN of its target, at most
+ * max(CANDIDATES_MIN, K / 2) more. */
+static const double CANDIDATE_MARGIN = 1.0 / 100;
+enum { CANDIDATES_MIN = 4 };
+
+/* How many directions of lr to take: its k (aimed at target) and the
+ * candidates after it, these at most `limit` in all */
+static int with_candidates(const sky_lowrank *lr, double target, int limit)
+{
+    int k = sky_lowrank_next(lr, lr->k, target * CANDIDATE_MARGIN);
+    const int cap = lr->k + (lr->k / 2 > CANDIDATES_MIN ? lr->k / 2 : CANDIDATES_MIN);
+    k = k < cap ? k : cap;
+    return k <= limit ? k : limit > lr->k ? limit : lr->k;
+}
 
 /* Eigenvalues under this fraction of the largest are the Gram matrix's
  * rounding, not the channels' (about 1e-8 in singular values). */
@@ -211,47 +229,53 @@ int sky_lowrank_from_gram(int n, const double *gram, double nsamp, int normalise
  * registers without reordering any sum: the same bits on every run. */
 enum { LANES = 4 };
 
-static void gram_add(int n, double *const *x, int64_t off, int64_t len, double *g)
+/* Row c of gram_add */
+SKY_VECTOR_CLONES
+static void gram_row(int n, double *const *x, int64_t off, int64_t len, int c, double *g)
 {
     const int64_t body = len / LANES * LANES;
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int c = n - 1; c >= 0; c--) {
-        const double *xc = x[c] + off;
-        int d = 0;
-        for (; d + 4 <= c + 1; d += 4) {
-            const double *x0 = x[d] + off, *x1 = x[d + 1] + off, *x2 = x[d + 2] + off,
-                         *x3 = x[d + 3] + off;
-            double s0[LANES] = {0}, s1[LANES] = {0}, s2[LANES] = {0}, s3[LANES] = {0};
-            for (int64_t i = 0; i < body; i += LANES)
-                for (int l = 0; l < LANES; l++) {
-                    const double v = xc[i + l];
-                    s0[l] += v * x0[i + l];
-                    s1[l] += v * x1[i + l];
-                    s2[l] += v * x2[i + l];
-                    s3[l] += v * x3[i + l];
-                }
-            for (int64_t i = body; i < len; i++) {
-                s0[0] += xc[i] * x0[i];
-                s1[0] += xc[i] * x1[i];
-                s2[0] += xc[i] * x2[i];
-                s3[0] += xc[i] * x3[i];
+    const double *xc = x[c] + off;
+    int d = 0;
+    for (; d + 4 <= c + 1; d += 4) {
+        const double *x0 = x[d] + off, *x1 = x[d + 1] + off, *x2 = x[d + 2] + off,
+                     *x3 = x[d + 3] + off;
+        double s0[LANES] = {0}, s1[LANES] = {0}, s2[LANES] = {0}, s3[LANES] = {0};
+        for (int64_t i = 0; i < body; i += LANES)
+            for (int l = 0; l < LANES; l++) {
+                const double v = xc[i + l];
+                s0[l] += v * x0[i + l];
+                s1[l] += v * x1[i + l];
+                s2[l] += v * x2[i + l];
+                s3[l] += v * x3[i + l];
             }
-            g[c * n + d] += (s0[0] + s0[1]) + (s0[2] + s0[3]);
-            g[c * n + d + 1] += (s1[0] + s1[1]) + (s1[2] + s1[3]);
-            g[c * n + d + 2] += (s2[0] + s2[1]) + (s2[2] + s2[3]);
-            g[c * n + d + 3] += (s3[0] + s3[1]) + (s3[2] + s3[3]);
+        for (int64_t i = body; i < len; i++) {
+            s0[0] += xc[i] * x0[i];
+            s1[0] += xc[i] * x1[i];
+            s2[0] += xc[i] * x2[i];
+            s3[0] += xc[i] * x3[i];
         }
-        for (; d <= c; d++) {
-            const double *xd = x[d] + off;
-            double s[LANES] = {0};
-            for (int64_t i = 0; i < body; i += LANES)
-                for (int l = 0; l < LANES; l++)
-                    s[l] += xc[i + l] * xd[i + l];
-            for (int64_t i = body; i < len; i++)
-                s[0] += xc[i] * xd[i];
-            g[c * n + d] += (s[0] + s[1]) + (s[2] + s[3]);
-        }
+        g[c * n + d] += (s0[0] + s0[1]) + (s0[2] + s0[3]);
+        g[c * n + d + 1] += (s1[0] + s1[1]) + (s1[2] + s1[3]);
+        g[c * n + d + 2] += (s2[0] + s2[1]) + (s2[2] + s2[3]);
+        g[c * n + d + 3] += (s3[0] + s3[1]) + (s3[2] + s3[3]);
     }
+    for (; d <= c; d++) {
+        const double *xd = x[d] + off;
+        double s[LANES] = {0};
+        for (int64_t i = 0; i < body; i += LANES)
+            for (int l = 0; l < LANES; l++)
+                s[l] += xc[i + l] * xd[i + l];
+        for (int64_t i = body; i < len; i++)
+            s[0] += xc[i] * xd[i];
+        g[c * n + d] += (s[0] + s[1]) + (s[2] + s[3]);
+    }
+}
+
+static void gram_add(int n, double *const *x, int64_t off, int64_t len, double *g)
+{
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int c = n - 1; c >= 0; c--)
+        gram_row(n, x, off, len, c, g);
 }
 
 /* v (len doubles, the same length on every process) summed over processes */
@@ -457,102 +481,204 @@ typedef struct pass2 {
     basis_part *bi, *bp;
     double *const *basis; /* max(ki, kp) IQU maps of nloc pixels */
     int64_t nloc;
-    double *maxi, *maxp; /* n: largest |residual| (in units of the sample's RMS) */
+    /* largest |residual| (in units of the sample's RMS) of channel c with
+     * the first j basis maps: lvi[c (ki + 1) + j], j = 0..ki; lvp alike */
+    double *lvi, *lvp;
     double *ssi, *ssp;   /* n: sums of squares (the same units), every pixel */
     double *hi, *hp;     /* n x n: the residuals' Gram matrices on the sample */
 } pass2;
 
 enum { SUB = 256 }; /* pixels of a sub-block (one thread's) */
 
+/* The block's basis maps, b (nb x 3 x SUB: I, Q, U of each): basis k =
+ * sum_c w[c n + k] x_c (wi for I, k < ki; wp for Q and U, k < kp), over the
+ * m pixels from i0 of the channel blocks x (count pixels a component).
+ * Four channels at a time: their pixels are read once for every k. */
+SKY_VECTOR_CLONES
+static void form_basis(int n, int ki, int kp, const double *wi, const double *wp,
+                       double *const *x, int64_t i0, int64_t count, int64_t m, double *b)
+{
+    const int nb = ki > kp ? ki : kp;
+    memset(b, 0, (size_t)nb * 3 * SUB * sizeof *b);
+    int c = 0;
+    for (; c + 4 <= n; c += 4) {
+        const double *x0 = x[c] + i0, *x1 = x[c + 1] + i0, *x2 = x[c + 2] + i0,
+                     *x3 = x[c + 3] + i0;
+        for (int k = 0; k < nb; k++) {
+            double *bk = b + (size_t)k * 3 * SUB;
+            for (int s = 0; s < 3; s++) {
+                const double *w = s ? wp : wi;
+                if (k >= (s ? kp : ki))
+                    continue;
+                const double f0 = w[c * n + k], f1 = w[(c + 1) * n + k],
+                             f2 = w[(c + 2) * n + k], f3 = w[(c + 3) * n + k];
+                const int64_t o = s * count;
+                double *bs = bk + s * SUB;
+                for (int64_t i = 0; i < m; i++)
+                    bs[i] += (f0 * x0[o + i] + f1 * x1[o + i]) + (f2 * x2[o + i] + f3 * x3[o + i]);
+            }
+        }
+    }
+    for (; c < n; c++) {
+        const double *xc = x[c] + i0;
+        for (int k = 0; k < nb; k++)
+            for (int s = 0; s < 3; s++) {
+                if (k >= (s ? kp : ki))
+                    continue;
+                const double f = (s ? wp : wi)[c * n + k];
+                double *bs = b + ((size_t)k * 3 + s) * SUB;
+                for (int64_t i = 0; i < m; i++)
+                    bs[i] += f * xc[s * count + i];
+            }
+    }
+}
+
+/* Maxima and sums in RL lanes (i mod RL), so that the compiler keeps them
+ * in vector registers: a reduction into one variable would not vectorise
+ * (its order of operations is fixed). */
+enum { RL = 8 };
+
+static inline double lanes_max(const double *l)
+{
+    double e = l[0];
+    for (int j = 1; j < RL; j++)
+        e = l[j] > e ? l[j] : e;
+    return e;
+}
+
+/* One channel's m pixels (xi, xq, xu) over its RMS (times ri, rp), their
+ * sums of squares added to *si, *sp, then the residual after each basis map
+ * of b in turn (coefficients ai[k], k < ki; ap[k], k < kp), the largest
+ * |residual| with the first j in ei[j] (j = 0..ki) and ep[j]. */
+SKY_VECTOR_CLONES
+static void residual_levels(int ki, int kp, const double *ai, const double *ap, const double *b,
+                            double ri, double rp, double *xi, double *xq, double *xu, int64_t m,
+                            double *si, double *sp, double *ei, double *ep)
+{
+    const int64_t body = m / RL * RL;
+    double s2i[RL] = {0}, s2p[RL] = {0}, e0i[RL] = {0}, e0p[RL] = {0};
+    for (int64_t i0 = 0; i0 < body; i0 += RL)
+        for (int l = 0; l < RL; l++) {
+            const int64_t i = i0 + l;
+            const double vi = xi[i] * ri, vq = xq[i] * rp, vu = xu[i] * rp;
+            xi[i] = vi;
+            xq[i] = vq;
+            xu[i] = vu;
+            s2i[l] += vi * vi;
+            s2p[l] += vq * vq + vu * vu;
+            const double ai0 = fabs(vi), aq = fabs(vq), au = fabs(vu), ap0 = aq > au ? aq : au;
+            e0i[l] = ai0 > e0i[l] ? ai0 : e0i[l];
+            e0p[l] = ap0 > e0p[l] ? ap0 : e0p[l];
+        }
+    for (int64_t i = body; i < m; i++) {
+        const double vi = xi[i] * ri, vq = xq[i] * rp, vu = xu[i] * rp;
+        xi[i] = vi;
+        xq[i] = vq;
+        xu[i] = vu;
+        s2i[0] += vi * vi;
+        s2p[0] += vq * vq + vu * vu;
+        const double ai0 = fabs(vi), aq = fabs(vq), au = fabs(vu), ap0 = aq > au ? aq : au;
+        e0i[0] = ai0 > e0i[0] ? ai0 : e0i[0];
+        e0p[0] = ap0 > e0p[0] ? ap0 : e0p[0];
+    }
+    for (int l = 0; l < RL; l++) {
+        *si += s2i[l];
+        *sp += s2p[l];
+    }
+    const double m0i = lanes_max(e0i), m0p = lanes_max(e0p);
+    ei[0] = m0i > ei[0] ? m0i : ei[0];
+    ep[0] = m0p > ep[0] ? m0p : ep[0];
+    for (int k = 0; k < ki; k++) {
+        const double *bk = b + (size_t)k * 3 * SUB, f = ai[k];
+        double e[RL] = {0};
+        for (int64_t i0 = 0; i0 < body; i0 += RL)
+            for (int l = 0; l < RL; l++) {
+                const double v = xi[i0 + l] - f * bk[i0 + l];
+                xi[i0 + l] = v;
+                const double a = fabs(v);
+                e[l] = a > e[l] ? a : e[l];
+            }
+        for (int64_t i = body; i < m; i++) {
+            const double v = xi[i] - f * bk[i];
+            xi[i] = v;
+            e[0] = fabs(v) > e[0] ? fabs(v) : e[0];
+        }
+        const double mx = lanes_max(e);
+        ei[k + 1] = mx > ei[k + 1] ? mx : ei[k + 1];
+    }
+    for (int k = 0; k < kp; k++) {
+        const double *bq = b + ((size_t)k * 3 + 1) * SUB, *bu = bq + SUB, f = ap[k];
+        double e[RL] = {0};
+        for (int64_t i0 = 0; i0 < body; i0 += RL)
+            for (int l = 0; l < RL; l++) {
+                const int64_t i = i0 + l;
+                const double vq = xq[i] - f * bq[i], vu = xu[i] - f * bu[i];
+                xq[i] = vq;
+                xu[i] = vu;
+                const double aq = fabs(vq), au = fabs(vu), a = aq > au ? aq : au;
+                e[l] = a > e[l] ? a : e[l];
+            }
+        for (int64_t i = body; i < m; i++) {
+            const double vq = xq[i] - f * bq[i], vu = xu[i] - f * bu[i];
+            xq[i] = vq;
+            xu[i] = vu;
+            const double aq = fabs(vq), au = fabs(vu), a = aq > au ? aq : au;
+            e[0] = a > e[0] ? a : e[0];
+        }
+        const double mx = lanes_max(e);
+        ep[k + 1] = mx > ep[k + 1] ? mx : ep[k + 1];
+    }
+}
+
 /* The basis maps of the block, and each channel's residual (over its RMS)
- * in place of its values; then the residuals' Gram matrices. */
+ * in place of its values, its largest after every basis map (every
+ * candidate K is checked in one pass); then the residuals' Gram matrices. */
 static int pass2_block(void *ctx, const walker *w, int64_t first, int64_t at, int64_t count,
                        sky_error *err)
 {
     pass2 *p = ctx;
     const int n = w->n, ki = p->bi->k, kp = p->bp->k, nb = ki > kp ? ki : kp;
-    (void)err;
+    const size_t li = (size_t)ki + 1, lp = (size_t)kp + 1;
     const int64_t nsub = (count + SUB - 1) / SUB;
-#pragma omp parallel
+    int short_of_memory = 0;
+#pragma omp parallel reduction(| : short_of_memory)
     {
-        double *mi = calloc((size_t)4 * n, sizeof *mi);
-        double *mp = mi ? mi + n : NULL, *si = mi ? mi + 2 * n : NULL,
-               *sp = mi ? mi + 3 * n : NULL;
-        double b[3][SUB];
+        double *mi = calloc((size_t)n * (li + lp + 2) + (size_t)nb * 3 * SUB, sizeof *mi);
+        short_of_memory = !mi;
+        double *mp = mi ? mi + n * li : NULL, *si = mi ? mp + n * lp : NULL,
+               *sp = mi ? si + n : NULL, *b = mi ? sp + n : NULL; /* b: nb x 3 x SUB */
 #pragma omp for schedule(static)
         for (int64_t sb = 0; sb < nsub; sb++) {
             const int64_t i0 = sb * SUB, m = count - i0 < SUB ? count - i0 : SUB;
-            for (int k = 0; k < nb; k++) {
+            if (!mi) /* a thread without its scratch: the pass fails */
+                continue;
+            form_basis(n, ki, kp, p->bi->w, p->bp->w, w->x, i0, count, m, b);
+            for (int k = 0; k < nb; k++)
                 for (int s = 0; s < 3; s++)
-                    memset(b[s], 0, sizeof b[s]);
-                for (int c = 0; c < n; c++) {
-                    const double *xc = w->x[c];
-                    const double fi = k < ki ? p->bi->w[c * n + k] : 0;
-                    const double fp = k < kp ? p->bp->w[c * n + k] : 0;
-                    if (fi != 0)
-                        for (int64_t i = 0; i < m; i++)
-                            b[0][i] += fi * xc[i0 + i];
-                    if (fp != 0)
-                        for (int64_t i = 0; i < m; i++) {
-                            b[1][i] += fp * xc[count + i0 + i];
-                            b[2][i] += fp * xc[2 * count + i0 + i];
-                        }
-                }
-                for (int s = 0; s < 3; s++)
-                    memcpy(p->basis[k] + s * p->nloc + at + i0, b[s], (size_t)m * sizeof **b);
-            }
+                    memcpy(p->basis[k] + s * p->nloc + at + i0, b + ((size_t)k * 3 + s) * SUB,
+                           (size_t)m * sizeof *b);
             for (int c = 0; c < n; c++) {
-                double *xc = w->x[c];
-                const double ri = p->bi->inv_rms[c], rp = p->bp->inv_rms[c];
-                for (int64_t i = 0; i < m; i++) {
-                    xc[i0 + i] *= ri;
-                    xc[count + i0 + i] *= rp;
-                    xc[2 * count + i0 + i] *= rp;
-                }
-                double s2i = 0, s2p = 0;
-                for (int64_t i = 0; i < m; i++) {
-                    s2i += xc[i0 + i] * xc[i0 + i];
-                    s2p += xc[count + i0 + i] * xc[count + i0 + i] +
-                           xc[2 * count + i0 + i] * xc[2 * count + i0 + i];
-                }
-                for (int k = 0; k < nb; k++) {
-                    const double *bk = p->basis[k] + at + i0;
-                    if (k < ki) {
-                        const double f = p->bi->a[c * n + k];
-                        for (int64_t i = 0; i < m; i++)
-                            xc[i0 + i] -= f * bk[i];
-                    }
-                    if (k < kp) {
-                        const double f = p->bp->a[c * n + k];
-                        for (int64_t i = 0; i < m; i++) {
-                            xc[count + i0 + i] -= f * bk[p->nloc + i];
-                            xc[2 * count + i0 + i] -= f * bk[2 * p->nloc + i];
-                        }
-                    }
-                }
-                double ei = 0, ep = 0;
-                for (int64_t i = 0; i < m; i++) {
-                    ei = fmax(ei, fabs(xc[i0 + i]));
-                    ep = fmax(ep, fmax(fabs(xc[count + i0 + i]), fabs(xc[2 * count + i0 + i])));
-                }
-                if (mi) {
-                    mi[c] = fmax(mi[c], ei);
-                    mp[c] = fmax(mp[c], ep);
-                    si[c] += s2i;
-                    sp[c] += s2p;
-                }
+                double *xi = w->x[c] + i0;
+                residual_levels(ki, kp, p->bi->a + (size_t)c * n, p->bp->a + (size_t)c * n, b,
+                                p->bi->inv_rms[c], p->bp->inv_rms[c], xi, xi + count,
+                                xi + 2 * count, m, &si[c], &sp[c], mi + c * li, mp + c * lp);
             }
         }
 #pragma omp critical
-        for (int c = 0; c < n; c++) {
-            /* a thread without its scratch cannot vouch for its pixels */
-            p->maxi[c] = fmax(p->maxi[c], mi ? mi[c] : HUGE_VAL);
-            p->maxp[c] = fmax(p->maxp[c], mi ? mp[c] : HUGE_VAL);
-            p->ssi[c] += mi ? si[c] : 0;
-            p->ssp[c] += mi ? sp[c] : 0;
+        if (mi) {
+            for (size_t c = 0; c < (size_t)n * li; c++)
+                p->lvi[c] = fmax(p->lvi[c], mi[c]);
+            for (size_t c = 0; c < (size_t)n * lp; c++)
+                p->lvp[c] = fmax(p->lvp[c], mp[c]);
+            for (int c = 0; c < n; c++) {
+                p->ssi[c] += si[c];
+                p->ssp[c] += sp[c];
+            }
         }
         free(mi);
     }
+    if (short_of_memory)
+        return sky_nomem(err, "the residual checks");
     gram_sampled(w, first, count, p->hi, p->hp);
     return SKY_OK;
 }
@@ -597,6 +723,7 @@ static int first_directions(int n, const double *g, double nsamp, double mm,
         nz += inv_rms[c] > 0;
     }
     const double sm = sqrt(mm / nsamp);
+    const int take = with_candidates(&lr, target, n - 2); /* the mean is one more */
     int k = 0;
     if (nz > 0 && sm > 0) {
         for (int c = 0; c < n; c++) {
@@ -605,7 +732,7 @@ static int first_directions(int n, const double *g, double nsamp, double mm,
         }
         k = 1;
     }
-    for (int j = 0; j < lr.k && k < n; j++, k++) {
+    for (int j = 0; j < take && k < n; j++, k++) {
         const double s = sqrt(lr.val[j] / nsamp);
         double mean = 0;
         for (int c = 0; c < n; c++)
@@ -632,7 +759,7 @@ static int more_directions(const double *h, double nsamp, double target, basis_p
     sky_lowrank lr;
     if (sky_lowrank_from_gram(n, h, nsamp, 0, target, &lr, err))
         return -1;
-    int add = lr.k < 1 && lr.kmax > 0 ? 1 : lr.k;
+    int add = lr.k < 1 && lr.kmax > 0 ? 1 : with_candidates(&lr, target, n - 1 - bp->k);
     if (bp->k + add > n)
         add = n - bp->k;
     double *w2 = malloc((size_t)n * (add > 0 ? add : 1) * sizeof *w2);
@@ -670,6 +797,29 @@ static int more_directions(const double *h, double nsamp, double target, basis_p
     return add;
 }
 
+/* The fewest basis maps k (0..l - 1) for which every channel's largest
+ * residual lv[c l + k] is within tol of its RMS (sums of squares ss over
+ * npix values), in *k; returns the worst error with them, or with all l - 1
+ * when none is within (then *k = l - 1). */
+static double fewest_within(int n, const double *lv, int l, const double *ss, double npix,
+                            double tol, int *k)
+{
+    double worst = 0;
+    for (int j = 0; j < l; j++) {
+        worst = 0;
+        for (int c = 0; c < n; c++) {
+            const double r = sqrt(ss[c] / npix);
+            worst = fmax(worst, r > 0 ? lv[c * l + j] / r : 0);
+        }
+        if (worst <= tol) {
+            *k = j;
+            return worst;
+        }
+    }
+    *k = l - 1;
+    return worst;
+}
+
 /* The largest of each of v[0..n) over processes */
 static void max_over_ranks(double *v, int n)
 {
@@ -678,6 +828,11 @@ static void max_over_ranks(double *v, int n)
     for (int c = 0; c < n; c++)
         v[c] = sky_par_max(v[c]);
 }
+
+/* sky_compressed_channels: pixels of a block (the basis maps' block read
+ * once for all the channels made at once), and at most this many channels
+ * at once (sky_compressed_batch). */
+enum { COMBINE_BLOCK = 1024, COMBINE_BATCH_MAX = 8 };
 
 /* At most this many second passes (each adds directions after a failed check). */
 enum { MAX_PASSES = 6 };
@@ -714,6 +869,7 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     double *hi = mem ? mem + 6 * nn : NULL, *hp = mem ? mem + 7 * nn : NULL;
     double *scratch = mem ? mem + 10 * nn + 2 * (size_t)n : NULL; /* 4 n */
     sky_bands *bands = NULL;
+    double *lv = NULL; /* the residual checks: n (ki + 1) and n (kp + 1) */
     w.x = calloc((size_t)n, sizeof *w.x);
     int rc = mem && w.x ? SKY_OK : sky_nomem(err, "the Gram matrices");
     for (int c = 0; c < n && !rc; c++)
@@ -749,7 +905,10 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
                               err);
     if ((rc = sky_par_agree(rc, err)))
         goto done;
-    double *maxi = scratch, *maxp = scratch + n, *ssi = scratch + 2 * n, *ssp = scratch + 3 * n;
+    double *ssi = scratch, *ssp = scratch + n;
+    lv = malloc(2 * (size_t)n * (n + 1) * sizeof *lv);
+    if ((rc = sky_par_agree(lv ? SKY_OK : sky_nomem(err, "the residual checks"), err)))
+        goto done;
     for (;;) {
         const int nb = bi.k > bp.k ? bi.k : bp.k;
         if (nb == 0) { /* zero everywhere (every component smooths itself) */
@@ -777,29 +936,30 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
         rc = maps && cm->nmaps >= nb ? SKY_OK : sky_nomem(err, "the basis maps");
         if ((rc = sky_par_agree(rc, err)))
             goto done;
-        memset(scratch, 0, 4 * (size_t)n * sizeof *scratch);
+        const int li = bi.k + 1, lp = bp.k + 1;
+        double *lvi = lv, *lvp = lv + (size_t)n * li;
+        memset(scratch, 0, 2 * (size_t)n * sizeof *scratch);
+        memset(lv, 0, (size_t)n * (li + lp) * sizeof *lv);
         memset(hi, 0, 2 * nn * sizeof *hi);
-        pass2 p2 = {&bi, &bp, cm->maps, nloc, maxi, maxp, ssi, ssp, hi, hp};
+        pass2 p2 = {&bi, &bp, cm->maps, nloc, lvi, lvp, ssi, ssp, hi, hp};
         rc = walk(&w, 0, pass2_block, &p2, &cm->evaluate_seconds, err);
         if ((rc = sky_par_agree(rc, err)))
             goto done;
-        max_over_ranks(maxi, n);
-        max_over_ranks(maxp, n);
+        max_over_ranks(lv, n * (li + lp));
         symmetrise(n, hi);
         symmetrise(n, hp);
         if ((rc = sum_over_ranks(ssi, 2 * n, err)) || (rc = sum_over_ranks(hi, 2 * n * n, err)))
             goto done;
-        /* each channel's error over its RMS on every pixel */
-        double ei = 0, ep = 0;
-        for (int c = 0; c < n; c++) {
-            const double ri = sqrt(ssi[c] / (double)npix), rp = sqrt(ssp[c] / (2.0 * npix));
-            ei = fmax(ei, ri > 0 ? maxi[c] / ri : 0);
-            ep = fmax(ep, rp > 0 ? maxp[c] / rp : 0);
-        }
-        cm->k_i = bi.k;
-        cm->k_p = bp.k;
+        /* the fewest basis maps that bring every channel within the
+         * tolerance on every pixel (its error over its RMS), if any */
+        const double ei = fewest_within(n, lvi, li, ssi, npix, tol, &cm->k_i);
+        const double ep = fewest_within(n, lvp, lp, ssp, 2 * npix, tol, &cm->k_p);
         cm->worst_i = ei;
         cm->worst_p = ep;
+        if (ei <= tol) /* the directions left over are not needed */
+            bi.k = cm->k_i;
+        if (ep <= tol)
+            bp.k = cm->k_p;
         if (ei <= tol && ep <= tol)
             break;
         /* more directions where the check failed, from the residuals */
@@ -816,6 +976,13 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
             break;
         }
     }
+    /* the candidates not kept */
+    for (int k = bi.k > bp.k ? bi.k : bp.k; !cm->fallback && k < cm->nmaps; k++) {
+        free(cm->maps[k]);
+        cm->maps[k] = NULL;
+    }
+    if (!cm->fallback && cm->nmaps > (bi.k > bp.k ? bi.k : bp.k))
+        cm->nmaps = bi.k > bp.k ? bi.k : bp.k;
     sky_bands_free(bands);
     bands = NULL;
     for (int c = 0; c < n; c++)
@@ -861,6 +1028,7 @@ done:
         free(w.x[c]);
     free(w.x);
     free(mem);
+    free(lv);
     if (rc || cm->fallback) { /* nothing held but the report */
         const char *fb = cm->fallback;
         const int ki = cm->k_i, kp = cm->k_p, passes = cm->passes;
@@ -875,14 +1043,91 @@ done:
     return rc;
 }
 
-int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
-                           const sky_channel *ch, int c, sky_smoothed *r, sky_error *err)
+int sky_compressed_batch(const sky_compressed *cm)
 {
-    memset(r, 0, sizeof *r);
-    if (!sky || !cm || !ch || !ch->smooth || c < 0 || c >= cm->nchan || !cm->basis ||
-        cm->nbasis < 1)
-        return sky_fail(err, SKY_EINVAL, "sky_compressed_channel: NULL argument, no basis or "
-                        "channel %d out of range", c);
+    const int b = cm && cm->nbasis > 1 ? cm->nbasis / 2 : 1;
+    return b < COMBINE_BATCH_MAX ? b : COMBINE_BATCH_MAX;
+}
+
+/* r's maps for the basis' shapes: those it holds when they fit, else new */
+static int combination_outputs(const sky_compressed *cm, sky_smoothed *r, int64_t nhp,
+                               int64_t ncar, sky_error *err)
+{
+    const sky_smoothed *b0 = &cm->basis[0];
+    const int fits = r->own && r->hp && r->nside == b0->nside && r->ncomp == 3 &&
+                     (!b0->car || (r->car && r->ny == b0->ny && r->nx == b0->nx));
+    if (!fits) {
+        sky_smoothed_free(r);
+        memset(r, 0, sizeof *r);
+    }
+    r->nside_in = b0->nside_in;
+    r->nside = b0->nside;
+    r->ncomp = 3;
+    r->ny = b0->ny;
+    r->nx = b0->nx;
+    r->rep = b0->rep;
+    if (fits)
+        return SKY_OK;
+    if (b0->hp && !(r->hp = sky_big_alloc((size_t)(3 * (nhp > 0 ? nhp : 1)) * sizeof *r->hp)))
+        return sky_nomem(err, "the channel's map");
+    r->own = r->hp != NULL;
+    if (b0->car && !(r->car = malloc((size_t)(3 * ncar) * sizeof *r->car)))
+        return sky_nomem(err, "the channel's CAR map");
+    return SKY_OK;
+}
+
+/* out_j[s len + i] = sum_k coef_j,k basis_k[s len + i] for the nc channels
+ * from c0, over the m pixels from i0. which: 0 HEALPix, 1 CAR. */
+SKY_VECTOR_CLONES
+static void combine_block(const sky_compressed *cm, int c0, int nc, int which, int64_t len,
+                          int64_t i0, int64_t m, sky_smoothed *r)
+{
+    for (int j = 0; j < nc; j++) {
+        const int c = c0 + j;
+        double *out = which ? r[j].car : r[j].hp;
+        for (int s = 0; s < 3; s++) {
+            const int kk = s ? cm->k_p : cm->k_i;
+            const double *coef = s ? cm->coef_p + (size_t)c * cm->k_p
+                                   : cm->coef_i + (size_t)c * cm->k_i;
+            double *o = out + s * len + i0;
+            for (int64_t i = 0; i < m; i++)
+                o[i] = 0;
+            for (int k = 0; k < kk; k++) {
+                const double *bk = (which ? cm->basis[k].car : cm->basis[k].hp) + s * len + i0;
+                const double f = coef[k];
+                for (int64_t i = 0; i < m; i++)
+                    o[i] += f * bk[i];
+            }
+        }
+    }
+}
+
+/* combine_block over pixel blocks in parallel, each block of the basis read
+ * once for all the channels */
+static void combine(const sky_compressed *cm, int c0, int nc, int which, int64_t len,
+                    sky_smoothed *r)
+{
+    const int64_t nblk = (len + COMBINE_BLOCK - 1) / COMBINE_BLOCK;
+#pragma omp parallel for schedule(static)
+    for (int64_t blk = 0; blk < nblk; blk++) {
+        const int64_t i0 = blk * COMBINE_BLOCK;
+        combine_block(cm, c0, nc, which, len, i0,
+                      len - i0 < COMBINE_BLOCK ? len - i0 : COMBINE_BLOCK, r);
+    }
+}
+
+int sky_compressed_channels(const sky_sky *sky, const sky_compressed *cm,
+                            const sky_channel *chans, int c0, int nc, sky_smoothed *r,
+                            sky_error *err)
+{
+    if (!sky || !cm || !chans || !r || nc < 1 || c0 < 0 || c0 + nc > cm->nchan ||
+        !cm->basis || cm->nbasis < 1)
+        return sky_fail(err, SKY_EINVAL, "sky_compressed_channels: NULL argument, no basis or "
+                        "channels %d to %d out of range", c0, c0 + nc - 1);
+    for (int j = 0; j < nc; j++)
+        if (!chans[j].smooth)
+            return sky_fail(err, SKY_EINVAL, "sky_compressed_channels: channel %d: not "
+                            "smoothed", c0 + j);
     const sky_smoothed *b0 = &cm->basis[0];
     const int size = sky_par_size();
     int64_t nhp = 0;
@@ -896,61 +1141,46 @@ int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
         }
     }
     const int64_t ncar = b0->car ? (int64_t)b0->ny * b0->nx : 0;
-    r->nside_in = b0->nside_in;
-    r->nside = b0->nside;
-    r->ncomp = 3;
-    r->ny = b0->ny;
-    r->nx = b0->nx;
-    r->rep = b0->rep;
     int rc = SKY_OK;
-    if (b0->hp && !(r->hp = sky_big_alloc((size_t)(3 * (nhp > 0 ? nhp : 1)) * sizeof *r->hp)))
-        rc = sky_nomem(err, "the channel's map");
-    r->own = r->hp != NULL;
-    if (!rc && b0->car && !(r->car = malloc((size_t)(3 * ncar) * sizeof *r->car)))
-        rc = sky_nomem(err, "the channel's CAR map");
+    for (int j = 0; j < nc && !rc; j++)
+        rc = combination_outputs(cm, &r[j], nhp, ncar, err);
     if (size > 1) /* every process, so that all stop or none */
         rc = sky_par_agree(rc, err);
-    if (rc) {
-        sky_smoothed_free(r);
-        return rc;
-    }
+    if (rc)
+        goto fail;
     /* I from the I basis, Q and U from the P basis (each basis map holds both) */
-    for (int which = 0; which < 2; which++) {
-        double *out = which ? r->car : r->hp;
-        const int64_t len = which ? ncar : nhp;
-        if (!out)
-            continue;
-#pragma omp parallel for schedule(static)
-        for (int64_t i = 0; i < len; i++) {
-            double v[3] = {0, 0, 0};
-            for (int k = 0; k < cm->nbasis; k++) {
-                const double *bk = which ? cm->basis[k].car : cm->basis[k].hp;
-                if (k < cm->k_i)
-                    v[0] += cm->coef_i[c * cm->k_i + k] * bk[i];
-                if (k < cm->k_p) {
-                    v[1] += cm->coef_p[c * cm->k_p + k] * bk[len + i];
-                    v[2] += cm->coef_p[c * cm->k_p + k] * bk[2 * len + i];
-                }
-            }
-            for (int s = 0; s < 3; s++)
-                out[s * len + i] = v[s];
-        }
-    }
-    if (sky_self_smoothing_count(sky) > 0) {
+    if (b0->hp)
+        combine(cm, c0, nc, 0, nhp, r);
+    if (b0->car)
+        combine(cm, c0, nc, 1, ncar, r);
+    for (int j = 0; j < nc && !rc && sky_self_smoothing_count(sky) > 0; j++) {
+        const sky_channel *ch = &chans[j];
         const char *unit = ch->unit ? ch->unit : "uK_RJ";
         if (size < 2) {
-            rc = sky_add_self_smoothed(sky, &ch->band, unit, ch->scale, ch->smooth, r, err);
+            rc = sky_add_self_smoothed(sky, &ch->band, unit, ch->scale, ch->smooth, &r[j], err);
         } else {
             sky_region out_part;
-            sky_region_part(r->nside, sky_par_rank(), size, &out_part);
+            sky_region_part(r[j].nside, sky_par_rank(), size, &out_part);
             rc = sky_par_agree(sky_add_self_smoothed_part(sky, &ch->band, unit, ch->scale,
-                                                          ch->smooth, &out_part, r, err),
+                                                          ch->smooth, &out_part, &r[j], err),
                                err);
         }
-        if (rc)
-            sky_smoothed_free(r);
+    }
+    if (!rc)
+        return SKY_OK;
+fail:
+    for (int j = 0; j < nc; j++) {
+        sky_smoothed_free(&r[j]);
+        memset(&r[j], 0, sizeof r[j]);
     }
     return rc;
+}
+
+int sky_compressed_channel(const sky_sky *sky, const sky_compressed *cm,
+                           const sky_channel *ch, int c, sky_smoothed *r, sky_error *err)
+{
+    memset(r, 0, sizeof *r);
+    return sky_compressed_channels(sky, cm, ch, c, 1, r, err);
 }
 
 /* ------------------------------------------------------------------------ */
