@@ -1015,7 +1015,10 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     }
     const double ts = sky_clock_seconds();
     for (int k = 0; k < cm->nbasis && !rc; k++) {
-        rc = sky_smooth_map_parts(cm->maps[k], sky_nside(sky), 3, &o, 1, &cm->basis[k], err);
+        /* beyond K_P a basis map has I only: a third of the transforms */
+        const int ncomp = k < cm->k_p ? 3 : 1;
+        rc = sky_smooth_map_parts(cm->maps[k], sky_nside(sky), ncomp, &o, 1, &cm->basis[k],
+                                  err);
         if (!rc && cm->basis[k].hp != cm->maps[k]) { /* another nside: the input is done with */
             free(cm->maps[k]);
             cm->maps[k] = NULL;

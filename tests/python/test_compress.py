@@ -69,3 +69,34 @@ def test_bad_compress_tol(tmp_path):
     for bad in (0, -1, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="compress_tol"):
             sky.get_emission_channels(ins, compress_tol=bad)
+
+
+def test_basis_out_reproduces_every_channel(tmp_path):
+    """--basis-out's maps and coefficients, combined as docs/instrument.md says,
+    give each channel's own file; basis maps beyond k_p hold I only."""
+    program = os.environ.get("SKYMODEL_PROGRAM")
+    if not program:
+        pytest.skip("SKYMODEL_PROGRAM (the skymodel program, set by CTest) is not set")
+    hp = pytest.importorskip("healpy")
+    path = write_detectors(tmp_path)
+    out, basis = tmp_path / "maps", tmp_path / "basis"
+    subprocess.run([program, "sim", "-q", "--instrument", str(path), "--nside", str(NSIDE),
+                    "--data-dir", TEMPLATES, "--dtype", "float64", "-o", str(out),
+                    "--basis-out", str(basis)], check=True)
+    group = json.loads((basis / "group1.json").read_text())
+    k_i, k_p = group["k_i"], group["k_p"]
+    assert len(group["basis"]) == max(k_i, k_p)
+    maps = []
+    for k, name in enumerate(group["basis"]):
+        m = np.atleast_2d(hp.read_map(str(basis / name), field=None, dtype=np.float64))
+        assert m.shape[0] == (3 if k < k_p else 1), name
+        maps.append(m)
+    for ch in group["channels"]:
+        want = np.array(hp.read_map(str(out / f"{ch['name']}.fits"), field=None,
+                                    dtype=np.float64))
+        got = np.zeros_like(want)
+        for k, a in enumerate(ch["i"]):
+            got[0] += a * maps[k][0]
+        for k, a in enumerate(ch["qu"]):
+            got[1:] += a * maps[k][1:]
+        assert rms_error(want, got) < 1e-12, ch["name"]
