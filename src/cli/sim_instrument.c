@@ -298,11 +298,8 @@ static int choose_rebuild(const sky_sky *sky, const plan *pl, int n, const rebui
         return sky_nomem(err, "the channel list");
     for (int k = 0; k < n; k++)
         opts[k] = pl[k].smooth;
-    int threads = 1;
-#ifdef _OPENMP
-    threads = omp_get_max_threads();
-#endif
-    *rebuild = sky_rebuild_choice(rb->mode, rb->seconds, rb->nside, 3, n, opts, threads) &&
+    *rebuild = sky_rebuild_choice(rb->mode, rb->seconds, rb->nside, 3, n, opts,
+                                  sky_threads_max()) &&
                sky_par_size() == 1 && !sky_self_smoothing_count(sky) &&
                !side_by_side(pl, n, rb->nside);
     free(opts);
@@ -514,10 +511,14 @@ static int write_compressed_group(const sky_sky *sky, const sky_compressed *cm,
         for (int j = 0; j < nc; j++)
             rcs[j] = write_compressed_channel(cm, &r[j], &chans[k0 + j], &pl[members[k0 + j]],
                                               prov, overwrite, &errs[j]);
-        for (int j = 0; j < nc && !rc; j++) { /* in order: the reports, the first failure */
+        /* in channel order: each file marked written (all are removed on a
+         * failure), the reports up to the first failure, and that failure */
+        for (int j = 0; j < nc; j++) {
             plan *q = &pl[members[k0 + j]];
             done[members[k0 + j]] = 1;
             q->written = !rcs[j];
+            if (rc)
+                continue;
             if ((rc = rcs[j])) {
                 *err = errs[j];
                 sky_prefix(err, rc, "channel %s: ", q->ch->name);
@@ -528,12 +529,6 @@ static int write_compressed_group(const sky_sky *sky, const sky_compressed *cm,
                     cli_line(stdout, "wrote %s (CAR %d x %d)", q->car, r[j].ny, r[j].nx);
             }
         }
-        for (int j = rc ? 0 : nc; j < nc; j++) /* written after the failure: not kept */
-            if (!rcs[j]) {
-                plan *q = &pl[members[k0 + j]];
-                done[members[k0 + j]] = 1;
-                q->written = 1;
-            }
     }
     for (int j = 0; r && j < batch; j++)
         sky_smoothed_free(&r[j]);
@@ -651,7 +646,8 @@ static int write_compressed(const cli_parsed *p, const sky_sky *sky, const sky_p
                     ngroup, m, pl[members[0]].ch->name, cm.k_i, cm.k_p,
                     cm.worst_i > cm.worst_p ? cm.worst_i : cm.worst_p, tol, cm.passes,
                     cm.passes == 1 ? "" : "es", sky_clock_seconds() - t0, cm.passes_seconds,
-                    cm.evaluate_seconds, cm.smooth_seconds, write_seconds, (m - cm.nbasis) * one, m, cm.nbasis, one);
+                    cm.evaluate_seconds, cm.smooth_seconds, write_seconds,
+                    (m - cm.nbasis) * one, m, cm.nbasis, one);
         }
         sky_compressed_free(&cm);
     }

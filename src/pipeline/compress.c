@@ -867,7 +867,7 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
     basis_part bp = {0, mem ? mem + 4 * nn : NULL, mem ? mem + 5 * nn : NULL,
                      mem ? mem + 10 * nn + n : NULL};
     double *hi = mem ? mem + 6 * nn : NULL, *hp = mem ? mem + 7 * nn : NULL;
-    double *scratch = mem ? mem + 10 * nn + 2 * (size_t)n : NULL; /* 4 n */
+    double *scratch = mem ? mem + 10 * nn + 2 * (size_t)n : NULL; /* 2 n: sums of squares */
     sky_bands *bands = NULL;
     double *lv = NULL; /* the residual checks: n (ki + 1) and n (kp + 1) */
     w.x = calloc((size_t)n, sizeof *w.x);
