@@ -7,8 +7,9 @@
 # - a channel alone with its beam: today's path, the same file byte for byte;
 # - two beams: two groups, each within 1e-5;
 # - d1 with rg2 (painted sources added per channel) within 1e-5; rg2 alone: per channel;
-# - --basis-out: the basis maps and coefficients written;
-# - bad --compress-tol, --basis-out without --instrument: one line, exit 2, nothing written.
+# - --basis-out: the basis maps and coefficients written; with --basis-only the same basis
+#   and no map of a compressed channel (a channel alone still written);
+# - bad --compress-tol, --basis-out without --instrument, --basis-only without --basis-out: one line, exit 2, nothing written.
 set -u
 SKY=$1
 TMPL=$2
@@ -81,6 +82,21 @@ for g in 1 2; do
     grep -q '"name": "det0' basis/group$g.json || fail "group$g.json: no channel"
 done
 [ -e basis/group1.json.tmp ] && fail "--basis-out: a temporary file left"
+# --basis-only: the same basis files, no channel map of a compressed group; a
+# channel alone with its beam (one.json's det011) still has its map
+"$SKY" $RUN -i two.json -o two_o --basis-out basis_o --basis-only --car-resol 300 ||
+    fail "--basis-only"
+for f in basis/*.fits; do
+    case $f in
+    *_car.fits) [ -s "basis_o/$(basename "$f")" ] || fail "--basis-only: no $f" ;;
+    *) "$CMP" 0 "$f" "basis_o/$(basename "$f")" >/dev/null || fail "--basis-only: $f differs" ;;
+    esac
+done
+cmp -s basis/group1.json basis_o/group1.json || fail "--basis-only: group1.json differs"
+ls two_o/*.fits >/dev/null 2>&1 && fail "--basis-only: channel maps written: $(ls two_o)"
+"$SKY" $RUN -i one.json -o one_o --basis-out basis_1 --basis-only || fail "--basis-only, one.json"
+[ -s one_o/det011.fits ] || fail "--basis-only: the channel alone (det011) has no map"
+[ "$(ls one_o)" = det011.fits ] || fail "--basis-only: maps of compressed channels: $(ls one_o)"
 
 TOLMSG="expected a positive number (the largest reconstruction error over a channel's RMS, e.g. 1e-6)"
 for v in 0 -1 nan abc inf 1e-6x; do
@@ -90,7 +106,12 @@ expect "skymodel: --basis-out needs --instrument (the basis of the instrument's 
     $RUN -p d1 -f 100 -o out.fits --basis-out b2
 expect "skymodel: --basis-out cannot be used with --no-compress" \
     $RUN -i det100.json -o out.fits --basis-out b2 --no-compress
+expect "skymodel: --basis-only needs --basis-out DIR (the compressed channels' basis and coefficients are their only output)" \
+    $RUN -i det100.json -o out.fits --basis-only
+expect "skymodel: --basis-only: the sky has components that apply the beam themselves (rg2, rg3), which no basis holds: the channels' maps are needed" \
+    $RUN -i rg.json -o rg_o --basis-out b2 --basis-only
 [ -e b2 ] && fail "b2 made by a failed run"
+[ -e rg_o ] && fail "rg_o made by a failed run"
 
 [ $fails = 0 ] && echo "test_compress.sh: all checks passed"
 exit $fails

@@ -63,6 +63,9 @@ static const cli_option sim_options[] = {
                              "channel over its RMS (default 1e-6)", 0},
     {"basis-out", 0, "DIR", "with --instrument: also write each compressed group's smoothed "
                             "basis maps and coefficients to DIR (docs/instrument.md)", 0},
+    {"basis-only", 0, NULL, "with --basis-out: write no map of a compressed group's channels, "
+                            "only the basis and coefficients they are combined from (a "
+                            "time-stream simulator's input; other channels written as usual)", 0},
     {"dtype", 0, "TYPE", "float32 (default) or float64 columns", 0},
     {"exact-sed", 0, NULL, "integrate every band sample exactly (default: bands of 3 or more "
                            "samples at nside >= 128 through tabulated spectra, within about "

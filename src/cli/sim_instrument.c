@@ -450,6 +450,9 @@ int cli_compress_checks(const cli_parsed *p, int instrument, sky_error *err)
                         "instrument's channels that share a beam)");
     if (cli_get(p, "basis-out") && cli_has(p, "no-compress"))
         return sky_fail(err, SKY_EINVAL, "--basis-out cannot be used with --no-compress");
+    if (cli_has(p, "basis-only") && !cli_get(p, "basis-out"))
+        return sky_fail(err, SKY_EINVAL, "--basis-only needs --basis-out DIR (the compressed "
+                        "channels' basis and coefficients are their only output)");
     return SKY_OK;
 }
 
@@ -540,7 +543,8 @@ static int write_compressed_group(const sky_sky *sky, const sky_compressed *cm,
 
 /* The smoothed channels whose smoothing is the same (sky_smooth_opts_equal),
  * two or more of them, compressed (sky_channels_compress) and written; with
- * --basis-out DIR their basis too (its paths added to *extra). The channels
+ * --basis-out DIR their basis too (its paths added to *extra), and with
+ * --basis-only the basis alone (the channels not written). The channels
  * left for write_smoothed (groups of one, groups that do not compress) are
  * moved to the front of pl, their number in *nleft. */
 static int write_compressed(const cli_parsed *p, const sky_sky *sky, const sky_prov *prov,
@@ -550,6 +554,7 @@ static int write_compressed(const cli_parsed *p, const sky_sky *sky, const sky_p
     const double tol = cli_get(p, "compress-tol") ? strtod(cli_get(p, "compress-tol"), NULL)
                                                   : COMPRESS_TOL;
     const char *basis_dir = cli_get(p, "basis-out");
+    const int basis_only = cli_has(p, "basis-only");
     const int rank0 = sky_par_rank() == 0;
     int *group = malloc((size_t)n * sizeof *group), *done = calloc((size_t)n, sizeof *done);
     int *members = malloc((size_t)n * sizeof *members);
@@ -596,8 +601,12 @@ static int write_compressed(const cli_parsed *p, const sky_sky *sky, const sky_p
             continue;
         }
         const double tw = sky_clock_seconds();
-        rc = write_compressed_group(sky, &cm, chans, pl, members, m, done, prov, overwrite,
-                                    verbose, err);
+        if (basis_only) /* the basis below is the group's output */
+            for (int k = 0; k < m; k++)
+                done[members[k]] = 1;
+        else
+            rc = write_compressed_group(sky, &cm, chans, pl, members, m, done, prov, overwrite,
+                                        verbose, err);
         const double write_seconds = sky_clock_seconds() - tw;
         if (!rc && basis_dir) {
             char stem[32];
@@ -641,13 +650,13 @@ static int write_compressed(const cli_parsed *p, const sky_sky *sky, const sky_p
             fprintf(stderr, "skymodel: group %d (%d channels from %s): K_I %d, K_P %d, worst "
                     "reconstruction error %.2g of the RMS (tolerance %g, %d check pass%s), "
                     "in %.2f s (passes %.2f s, of which evaluation %.2f s; basis smoothing "
-                    "%.2f s; channels combined and written %.2f s); time saved about "
+                    "%.2f s; channels combined and written %.2f s%s); time saved about "
                     "%.1f s ((%d - %d) x %.2f s)\n",
                     ngroup, m, pl[members[0]].ch->name, cm.k_i, cm.k_p,
                     cm.worst_i > cm.worst_p ? cm.worst_i : cm.worst_p, tol, cm.passes,
                     cm.passes == 1 ? "" : "es", sky_clock_seconds() - t0, cm.passes_seconds,
                     cm.evaluate_seconds, cm.smooth_seconds, write_seconds,
-                    (m - cm.nbasis) * one, m, cm.nbasis, one);
+                    basis_only ? ": none, --basis-only" : "", (m - cm.nbasis) * one, m, cm.nbasis, one);
         }
         sky_compressed_free(&cm);
     }
@@ -743,6 +752,10 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         rc = sky_prov_status(prov, err);
     if (!presets) /* for messages and headers */
         presets = cli_get(p, "config");
+    if (!rc && cli_has(p, "basis-only") && sky_self_smoothing_count(sky) > 0)
+        rc = sky_fail(err, SKY_EINVAL, "--basis-only: the sky has components that apply the "
+                      "beam themselves (rg2, rg3), which no basis holds: the channels' maps "
+                      "are needed");
     if ((rc = sky_par_agree(rc, err)))
         goto done;
     if (verbose > 1 && sky_par_rank() == 0) {
@@ -793,9 +806,15 @@ int cli_sim_instrument(const cli_parsed *p, const char *file, int nside, long lo
         fprintf(stderr, "skymodel: %d channel%s in %.2f s (transforms %.2f s), peak memory "
                 "%.0f MB%s\n", ins.nchan, ins.nchan == 1 ? "" : "s", sky_clock_seconds() - t0,
                 sky_sht_seconds(), peak, sky_par_size() > 1 ? " on the largest process" : "");
-    if (verbose && sky_par_rank() == 0)
-        cli_line(stdout, "wrote %d map%s to %s (nside %d, %s)", ins.nchan,
-                 ins.nchan == 1 ? "" : "s", dir, nside, presets);
+    /* with --basis-only the compressed channels (after the nleft others) have no map */
+    const int unwritten = cli_has(p, "basis-only") ? nsmoothed - nleft : 0;
+    if (verbose && sky_par_rank() == 0) {
+        cli_line(stdout, "wrote %d map%s to %s (nside %d, %s)", ins.nchan - unwritten,
+                 ins.nchan - unwritten == 1 ? "" : "s", dir, nside, presets);
+        if (unwritten)
+            cli_line(stdout, "%d channel%s as basis maps and coefficients in %s (--basis-only)",
+                     unwritten, unwritten == 1 ? "" : "s", cli_get(p, "basis-out"));
+    }
 done:
     if (rc)
         sky_outdirs_undo(&made); /* the folders this run made, empty again */
