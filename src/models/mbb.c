@@ -445,10 +445,11 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
 {
     const sky_mbb *m = state;
     const int ng = sky_sed_lanes_groups(l);
+    const int64_t ld = sky_sed_lanes_ld(count); /* row to row */
     sky_hmap_load(m->t.i, first, count, v);
     if (m->t.q) {
-        sky_hmap_load(m->t.q, first, count, v + count);
-        sky_hmap_load(m->t.u, first, count, v + 2 * count);
+        sky_hmap_load(m->t.q, first, count, v + ld);
+        sky_hmap_load(m->t.u, first, count, v + 2 * ld);
     }
     for (int g = 0; g < ng; g++) {
         const sky_sed_group *gr = sky_sed_lanes_group(l, g);
@@ -456,8 +457,8 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
         const sky_sed_axis b = {bd[2], (int64_t)bd[3], (int)bd[4]};
         const sky_sed_axis y = {bd[5], (int64_t)bd[6], (int)bd[7]};
         const mbb_block *x = block_at(m, bd, &b, &y, first, count);
-        double *rr = v + (3 + g) * count;
-        double *rows = v + (3 + ng + sky_sed_lanes_offset(l, g)) * count;
+        double *rr = v + (3 + g) * ld;
+        double *rows = v + (3 + ng + sky_sed_lanes_offset(l, g)) * ld;
         const int n = gr->n;
         for (int64_t k = 0; k < count; k++)
             rr[k] = x->r[k];
@@ -481,7 +482,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
             }
             for (int lane = 0; lane < n; lane++)
                 for (int j = 0; j < np; j++)
-                    rows[(int64_t)lane * count + k0 + j] = s[j * n + lane];
+                    rows[(int64_t)lane * ld + k0 + j] = s[j * n + lane];
         }
         free(s);
     }
@@ -504,9 +505,10 @@ void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_b
     }
     const double cref = bdata[1];
     const int pol = m->t.q != NULL;
-    const double *restrict i0 = v, *restrict q0 = v + count, *restrict u0 = v + 2 * count;
-    const double *restrict rr = v + (3 + g) * count;
-    const double *restrict sc = v + (3 + ng + sky_sed_lanes_offset(l, g) + lane) * count;
+    const int64_t ld = sky_sed_lanes_ld(count);
+    const double *restrict i0 = v, *restrict q0 = v + ld, *restrict u0 = v + 2 * ld;
+    const double *restrict rr = v + (3 + g) * ld;
+    const double *restrict sc = v + (3 + ng + sky_sed_lanes_offset(l, g) + lane) * ld;
     for (int64_t k = 0; k < count; k++) {
         const double s = sc[k];
         out_i[k] = i0[k] * (s + cref);

@@ -340,10 +340,11 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
 {
     const sky_power_law *m = state;
     const int ng = sky_sed_lanes_groups(l);
+    const int64_t ld = sky_sed_lanes_ld(count); /* row to row */
     sky_hmap_load(m->t.i, first, count, v);
     if (m->t.q) {
-        sky_hmap_load(m->t.q, first, count, v + count);
-        sky_hmap_load(m->t.u, first, count, v + 2 * count);
+        sky_hmap_load(m->t.q, first, count, v + ld);
+        sky_hmap_load(m->t.u, first, count, v + 2 * ld);
     }
     double *beta = malloc((size_t)(2 * count) * sizeof *beta), *curv = beta + count;
     if (!beta)
@@ -357,7 +358,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
         const sky_sed_axis b = {bd[1], (int64_t)bd[2], (int)bd[3]};
         const sky_sed_axis c = {bd[4], (int64_t)bd[5], (int)bd[6]};
         const int n = gr->n, pol = gr->ntab > 1;
-        double *rows = v + (3 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * count;
+        double *rows = v + (3 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * ld;
         enum { PER = 8 };
         double *s = malloc((size_t)(2 * PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
         if (!s) {
@@ -384,7 +385,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
                 }
             }
             for (int lane = 0; lane < n; lane++) {
-                double *ri = rows + 2 * (int64_t)lane * count + k0, *rp = ri + count;
+                double *ri = rows + 2 * (int64_t)lane * ld + k0, *rp = ri + ld;
                 for (int j = 0; j < np; j++) {
                     ri[j] = s[j * n + lane];
                     rp[j] = pol ? sp[j * n + lane] : 0.0;
@@ -411,9 +412,10 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
         return;
     }
     const int pol = m->t.q != NULL;
-    const double *restrict i0 = v, *restrict q0 = v + count, *restrict u0 = v + 2 * count;
-    const double *restrict si = v + (3 + 2 * (int64_t)(sky_sed_lanes_offset(l, g) + lane)) * count;
-    const double *restrict sp = si + count;
+    const int64_t ld = sky_sed_lanes_ld(count);
+    const double *restrict i0 = v, *restrict q0 = v + ld, *restrict u0 = v + 2 * ld;
+    const double *restrict si = v + (3 + 2 * (int64_t)(sky_sed_lanes_offset(l, g) + lane)) * ld;
+    const double *restrict sp = si + ld;
     for (int64_t k = 0; k < count; k++) {
         out_i[k] = i0[k] * si[k];
         out_q[k] = pol ? q0[k] * sp[k] : 0.0;

@@ -165,7 +165,7 @@ const double *sky_sed_lanes_results(sky_sed_lanes *l, int c, int rows, int64_t f
     slot *s = &l->slot[t];
     if (s->id == l->id && s->first == first && s->count == count && s->rows == rows)
         return s->v;
-    const size_t need = (size_t)rows * (size_t)count;
+    const size_t need = (size_t)rows * (size_t)sky_sed_lanes_ld(count);
     if (need > s->cap) {
         free(s->v);
         s->cap = 0;

@@ -57,8 +57,19 @@ const sky_sed_group *sky_sed_lanes_group(const sky_sed_lanes *l, int g);
 int sky_sed_lanes_offset(const sky_sed_lanes *l, int g);
 int sky_sed_lanes_total(const sky_sed_lanes *l);
 
+/* The distance between two rows of a block's results of `count` pixels:
+ * count rounded up to whole cache lines, plus one line. Rows of exactly
+ * SKY_EVAL_BLOCK doubles would be a multiple of 4 KiB apart, so that a
+ * lane's values written down a column (eight pixels of every lane in turn)
+ * would all fall into the same few cache sets and evict one another. */
+static inline int64_t sky_sed_lanes_ld(int64_t count)
+{
+    return (count + 7) / 8 * 8 + 8;
+}
+
 /* How a model fills a block's results (`rows` rows of `count` values at v,
- * its own layout): 0, or -1 when it cannot (no memory). */
+ * sky_sed_lanes_ld(count) apart, its own layout): 0, or -1 when it cannot
+ * (no memory). */
 typedef int (*sky_sed_lanes_fill)(const void *state, const sky_sed_lanes *l, int64_t first,
                                   int64_t count, double *v);
 
