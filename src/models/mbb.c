@@ -480,9 +480,14 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
                 }
                 sky_sed_interp2_lanes(gr->t, n, y.n, x->idx[k], wb, wy, r, s + j * n);
             }
-            for (int lane = 0; lane < n; lane++)
-                for (int j = 0; j < np; j++)
-                    rows[(int64_t)lane * ld + k0 + j] = s[j * n + lane];
+            if (np == PER) /* each lane's eight values at once: one cache line */
+                for (int lane = 0; lane < n; lane++)
+                    for (int j = 0; j < PER; j++)
+                        rows[(int64_t)lane * ld + k0 + j] = s[j * n + lane];
+            else
+                for (int lane = 0; lane < n; lane++)
+                    for (int j = 0; j < np; j++)
+                        rows[(int64_t)lane * ld + k0 + j] = s[j * n + lane];
         }
         free(s);
     }

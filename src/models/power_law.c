@@ -384,13 +384,22 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
                         sky_sed_interp1_lanes(tp, n, jb, wb, sp + j * n);
                 }
             }
-            for (int lane = 0; lane < n; lane++) {
-                double *ri = rows + 2 * (int64_t)lane * ld + k0, *rp = ri + ld;
-                for (int j = 0; j < np; j++) {
-                    ri[j] = s[j * n + lane];
-                    rp[j] = pol ? sp[j * n + lane] : 0.0;
+            if (np == PER) /* each lane's eight values at once: one cache line */
+                for (int lane = 0; lane < n; lane++) {
+                    double *ri = rows + 2 * (int64_t)lane * ld + k0, *rp = ri + ld;
+                    for (int j = 0; j < PER; j++)
+                        ri[j] = s[j * n + lane];
+                    for (int j = 0; j < PER; j++)
+                        rp[j] = pol ? sp[j * n + lane] : 0.0;
                 }
-            }
+            else
+                for (int lane = 0; lane < n; lane++) {
+                    double *ri = rows + 2 * (int64_t)lane * ld + k0, *rp = ri + ld;
+                    for (int j = 0; j < np; j++) {
+                        ri[j] = s[j * n + lane];
+                        rp[j] = pol ? sp[j * n + lane] : 0.0;
+                    }
+                }
         }
         free(s);
     }
