@@ -588,44 +588,31 @@ static void residual_levels(int ki, int kp, const double *ai, const double *ap, 
     const double m0i = lanes_max(e0i), m0p = lanes_max(e0p);
     ei[0] = m0i > ei[0] ? m0i : ei[0];
     ep[0] = m0p > ep[0] ? m0p : ep[0];
+    /* a largest value does not depend on the order it is taken in: the
+     * compiler may keep it in vector lanes as it likes */
     for (int k = 0; k < ki; k++) {
         const double *bk = b + (size_t)k * 3 * SUB, f = ai[k];
-        double e[RL] = {0};
-        for (int64_t i0 = 0; i0 < body; i0 += RL)
-            for (int l = 0; l < RL; l++) {
-                const double v = xi[i0 + l] - f * bk[i0 + l];
-                xi[i0 + l] = v;
-                const double a = fabs(v);
-                e[l] = a > e[l] ? a : e[l];
-            }
-        for (int64_t i = body; i < m; i++) {
+        double mx = 0;
+#pragma omp simd reduction(max : mx)
+        for (int64_t i = 0; i < m; i++) {
             const double v = xi[i] - f * bk[i];
             xi[i] = v;
-            e[0] = fabs(v) > e[0] ? fabs(v) : e[0];
+            const double a = fabs(v);
+            mx = a > mx ? a : mx;
         }
-        const double mx = lanes_max(e);
         ei[k + 1] = mx > ei[k + 1] ? mx : ei[k + 1];
     }
     for (int k = 0; k < kp; k++) {
         const double *bq = b + ((size_t)k * 3 + 1) * SUB, *bu = bq + SUB, f = ap[k];
-        double e[RL] = {0};
-        for (int64_t i0 = 0; i0 < body; i0 += RL)
-            for (int l = 0; l < RL; l++) {
-                const int64_t i = i0 + l;
-                const double vq = xq[i] - f * bq[i], vu = xu[i] - f * bu[i];
-                xq[i] = vq;
-                xu[i] = vu;
-                const double aq = fabs(vq), au = fabs(vu), a = aq > au ? aq : au;
-                e[l] = a > e[l] ? a : e[l];
-            }
-        for (int64_t i = body; i < m; i++) {
+        double mx = 0;
+#pragma omp simd reduction(max : mx)
+        for (int64_t i = 0; i < m; i++) {
             const double vq = xq[i] - f * bq[i], vu = xu[i] - f * bu[i];
             xq[i] = vq;
             xu[i] = vu;
             const double aq = fabs(vq), au = fabs(vu), a = aq > au ? aq : au;
-            e[0] = a > e[0] ? a : e[0];
+            mx = a > mx ? a : mx;
         }
-        const double mx = lanes_max(e);
         ep[k + 1] = mx > ep[k + 1] ? mx : ep[k + 1];
     }
 }
