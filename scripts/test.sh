@@ -19,13 +19,13 @@ if [ "${SKYMODEL_NO_FUZZ:-0}" != 1 ] && command -v clang >/dev/null 2>&1 &&
     # the whole project with clang (warning-free, like gcc), instrumented for
     # the fuzzer; the numerical unit tests (the same bits with clang), then
     # the fuzz tests: each corpus replayed, each target fuzzed for
-    # $SKYMODEL_FUZZ_SECONDS seconds (8 here, to keep the suite under 10
+    # $SKYMODEL_FUZZ_SECONDS seconds (6 here, to keep the suite under 10
     # minutes on 2 cores; 15 when the fuzz tests are run alone)
     CC=clang BUILD_DIR=build-fuzz BUILD_TYPE=RelWithDebInfo sh scripts/build.sh \
         -DSKYMODEL_WERROR=ON -DSKYMODEL_FUZZ=ON
     (cd build-fuzz &&
         ctest --output-on-failure -j "$(nproc)" \
             -R '^test_(reference|spectra|healpix|npy_math|numpy_rng|vmath|synalm|toml|fuzz_findings)$' &&
-        SKYMODEL_FUZZ_SECONDS=${SKYMODEL_FUZZ_SECONDS:-8} \
+        SKYMODEL_FUZZ_SECONDS=${SKYMODEL_FUZZ_SECONDS:-6} \
             ctest --output-on-failure -j "$(nproc)" -L fuzz)
 fi
