@@ -241,22 +241,15 @@ typedef struct coarse {
     double *iqu; /* 3 * count */
 } coarse;
 
-static int evaluate_coarse(const sky_sky *sky, const sky_component *c, const sky_bandq *bq,
-                           const double *bdata, int64_t first, int64_t count, coarse *out,
-                           sky_error *err)
+/* Room for a component's values at its coarser nside over the parent range
+ * of the output pixels [first, first + count) (filled by coarse_evaluate). */
+static int coarse_alloc(const sky_sky *sky, const sky_component *c, int64_t first, int64_t count,
+                        coarse *out, sky_error *err)
 {
     sky_hpx_parent_range(sky->nside, first, count, c->eval_nside, &out->first, &out->count);
-    const int64_t lo = out->first;
     out->iqu = sky_big_alloc((size_t)(3 * out->count) * sizeof *out->iqu);
     if (!out->iqu)
         return sky_nomem(err, "a coarse component map");
-    const int64_t n = out->count, block = 1024;
-#pragma omp parallel for schedule(static) if (n >= SKY_OMP_MIN_WORK)
-    for (int64_t b = 0; b < n; b += block) {
-        int64_t m = n - b < block ? n - b : block;
-        c->type->emission(c->state, bq, bdata, lo + b, m, out->iqu + b, out->iqu + n + b,
-                          out->iqu + 2 * n + b);
-    }
     return SKY_OK;
 }
 
@@ -443,8 +436,8 @@ static int channel_prepare(const sky_sky *sky, const sky_band *band, const char 
     return rc;
 }
 
-/* The components evaluated at a coarser nside, over what [first, first +
- * count) needs of them. */
+/* Room for the components evaluated at a coarser nside, over what [first,
+ * first + count) needs of them. */
 static int channel_coarse(const sky_sky *sky, channel *ch, int64_t first, int64_t count,
                           sky_error *err)
 {
@@ -455,7 +448,7 @@ static int channel_coarse(const sky_sky *sky, channel *ch, int64_t first, int64_
     for (int i = 0; i < nc && !rc && count > 0; i++) {
         const sky_component *c = sky->comp[i];
         if (c->eval_nside != sky->nside)
-            rc = evaluate_coarse(sky, c, &ch->bq, ch->bdata[i], first, count, &ch->cs[i], err);
+            rc = coarse_alloc(sky, c, first, count, &ch->cs[i], err);
     }
     return rc;
 }
@@ -524,6 +517,39 @@ void sky_bands_free(sky_bands *b)
     free(b->shared);
     free(b->ch);
     free(b);
+}
+
+/* Every channel's values of the components evaluated at a coarser nside
+ * (channel_coarse made their room, the same parent range for all): a block
+ * of parent pixels for one channel after the other, so that what the
+ * channels share (model.h: the tables' stencils, SpDust's sorted block) is
+ * computed once a block, as at the sky's own nside. A pixel's value does not
+ * depend on the blocks. */
+static void coarse_evaluate(const sky_bands *b)
+{
+    const sky_sky *sky = b->sky;
+    channel *ch = b->ch;
+    for (int i = 0; i < sky->ncomp; i++) {
+        const sky_component *c = sky->comp[i];
+        if (c->eval_nside == sky->nside || b->nchan < 1 || !ch[0].cs[i].iqu)
+            continue;
+        const int64_t lo = ch[0].cs[i].first, n = ch[0].cs[i].count;
+        const int64_t block = SKY_EVAL_BLOCK;
+#pragma omp parallel for schedule(static) if (n * b->nchan >= SKY_OMP_MIN_WORK)
+        for (int64_t k = 0; k < n; k += block) {
+            const int64_t m = n - k < block ? n - k : block;
+            for (int j = 0; j < b->nchan; j++) {
+                double *v = ch[j].cs[i].iqu;
+                if (b->shared[i])
+                    c->type->emission_shared(c->state, b->shared[i], ch[j].index, &ch[j].bq,
+                                             ch[j].bdata[i], lo + k, m, v + k, v + n + k,
+                                             v + 2 * n + k);
+                else
+                    c->type->emission(c->state, &ch[j].bq, ch[j].bdata[i], lo + k, m, v + k,
+                                      v + n + k, v + 2 * n + k);
+            }
+        }
+    }
 }
 
 enum { BLOCK = SKY_EVAL_BLOCK };
@@ -630,6 +656,7 @@ int sky_bands_emission(const sky_bands *prepared, int64_t first, int64_t count,
         rc = channel_coarse(sky, &ch[ncoarse], first, count, err);
     if (rc)
         goto done;
+    coarse_evaluate(prepared);
 
     /* One pass over the pixels: each block is evaluated for every channel
      * while its templates are in cache. */
