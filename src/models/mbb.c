@@ -464,7 +464,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
             rr[k] = x->r[k];
         /* PER pixels at a time into s (pixel-major), then each lane's values
          * into its row */
-        enum { PER = 8 };
+        enum { PER = SKY_SED_LANES_PER };
         double *s = malloc((size_t)(PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
         if (!s)
             return -1;
@@ -480,14 +480,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
                 }
                 sky_sed_interp2_lanes(gr->t, n, y.n, x->idx[k], wb, wy, r, s + j * n);
             }
-            if (np == PER) /* each lane's eight values at once: one cache line */
-                for (int lane = 0; lane < n; lane++)
-                    for (int j = 0; j < PER; j++)
-                        rows[(int64_t)lane * ld + k0 + j] = s[j * n + lane];
-            else
-                for (int lane = 0; lane < n; lane++)
-                    for (int j = 0; j < np; j++)
-                        rows[(int64_t)lane * ld + k0 + j] = s[j * n + lane];
+            sky_sed_lanes_columns(s, n, np, rows + k0, ld);
         }
         free(s);
     }

@@ -359,7 +359,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
         const sky_sed_axis c = {bd[4], (int64_t)bd[5], (int)bd[6]};
         const int n = gr->n, pol = gr->ntab > 1;
         double *rows = v + (3 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * ld;
-        enum { PER = 8 };
+        enum { PER = SKY_SED_LANES_PER };
         double *s = malloc((size_t)(2 * PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
         if (!s) {
             free(beta);
@@ -384,22 +384,14 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
                         sky_sed_interp1_lanes(tp, n, jb, wb, sp + j * n);
                 }
             }
-            if (np == PER) /* each lane's eight values at once: one cache line */
-                for (int lane = 0; lane < n; lane++) {
-                    double *ri = rows + 2 * (int64_t)lane * ld + k0, *rp = ri + ld;
-                    for (int j = 0; j < PER; j++)
-                        ri[j] = s[j * n + lane];
-                    for (int j = 0; j < PER; j++)
-                        rp[j] = pol ? sp[j * n + lane] : 0.0;
-                }
+            /* per lane its I row, then its Q/U row */
+            sky_sed_lanes_columns(s, n, np, rows + k0, 2 * ld);
+            if (pol)
+                sky_sed_lanes_columns(sp, n, np, rows + ld + k0, 2 * ld);
             else
-                for (int lane = 0; lane < n; lane++) {
-                    double *ri = rows + 2 * (int64_t)lane * ld + k0, *rp = ri + ld;
-                    for (int j = 0; j < np; j++) {
-                        ri[j] = s[j * n + lane];
-                        rp[j] = pol ? sp[j * n + lane] : 0.0;
-                    }
-                }
+                for (int lane = 0; lane < n; lane++)
+                    for (int j = 0; j < np; j++)
+                        rows[(2 * (int64_t)lane + 1) * ld + k0 + j] = 0.0;
         }
         free(s);
     }

@@ -67,6 +67,27 @@ static inline int64_t sky_sed_lanes_ld(int64_t count)
     return (count + 7) / 8 * 8 + 8;
 }
 
+/* A model fills its rows SKY_SED_LANES_PER pixels at a time: their values
+ * for all n lanes come pixel-major (s[j n + lane], a stencil applied to all
+ * lanes at once) and are copied down each lane's row, the lane's at dst +
+ * lane * step (np <= SKY_SED_LANES_PER pixels). A full column is copied
+ * with a constant count, so that each lane's eight values go out as one
+ * cache line. */
+enum { SKY_SED_LANES_PER = 8 };
+
+static inline void sky_sed_lanes_columns(const double *restrict s, int n, int np,
+                                         double *restrict dst, int64_t step)
+{
+    if (np == SKY_SED_LANES_PER)
+        for (int lane = 0; lane < n; lane++)
+            for (int j = 0; j < SKY_SED_LANES_PER; j++)
+                dst[lane * step + j] = s[j * n + lane];
+    else
+        for (int lane = 0; lane < n; lane++)
+            for (int j = 0; j < np; j++)
+                dst[lane * step + j] = s[j * n + lane];
+}
+
 /* How a model fills a block's results (`rows` rows of `count` values at v,
  * sky_sed_lanes_ld(count) apart, its own layout): 0, or -1 when it cannot
  * (no memory). */
