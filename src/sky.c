@@ -519,6 +519,19 @@ void sky_bands_free(sky_bands *b)
     free(b);
 }
 
+/* Component i of channel ch over [first, first + m) of the component's own
+ * pixels, through what the channels share when it has it (model.h). */
+static inline void component_emission(const sky_component *c, void *shared, const channel *ch,
+                                      int i, int64_t first, int64_t m, double *out_i,
+                                      double *out_q, double *out_u)
+{
+    if (shared)
+        c->type->emission_shared(c->state, shared, ch->index, &ch->bq, ch->bdata[i], first, m,
+                                 out_i, out_q, out_u);
+    else
+        c->type->emission(c->state, &ch->bq, ch->bdata[i], first, m, out_i, out_q, out_u);
+}
+
 /* Every channel's values of the components evaluated at a coarser nside
  * (channel_coarse made their room, the same parent range for all): a block
  * of parent pixels for one channel after the other, so that what the
@@ -540,13 +553,8 @@ static void coarse_evaluate(const sky_bands *b)
             const int64_t m = n - k < block ? n - k : block;
             for (int j = 0; j < b->nchan; j++) {
                 double *v = ch[j].cs[i].iqu;
-                if (b->shared[i])
-                    c->type->emission_shared(c->state, b->shared[i], ch[j].index, &ch[j].bq,
-                                             ch[j].bdata[i], lo + k, m, v + k, v + n + k,
-                                             v + 2 * n + k);
-                else
-                    c->type->emission(c->state, &ch[j].bq, ch[j].bdata[i], lo + k, m, v + k,
-                                      v + n + k, v + 2 * n + k);
+                component_emission(c, b->shared[i], &ch[j], i, lo + k, m, v + k, v + n + k,
+                                   v + 2 * n + k);
             }
         }
     }
@@ -578,12 +586,8 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
         if (ch->left_out[i]) { /* added after the pipeline's smoothing */
             for (int s = 0; s < 3; s++)
                 memset(dst + s * BLOCK, 0, (size_t)m * sizeof *dst);
-        } else if (c->eval_nside == sky->nside && shared[i]) {
-            c->type->emission_shared(c->state, shared[i], ch->index, &ch->bq, ch->bdata[i], p0,
-                                     m, dst, dst + BLOCK, dst + 2 * BLOCK);
         } else if (c->eval_nside == sky->nside) {
-            c->type->emission(c->state, &ch->bq, ch->bdata[i], p0, m, dst, dst + BLOCK,
-                              dst + 2 * BLOCK);
+            component_emission(c, shared[i], ch, i, p0, m, dst, dst + BLOCK, dst + 2 * BLOCK);
         } else {
             if (*parent_nside != c->eval_nside) { /* shared by same-nside components */
                 for (int64_t k = 0; k < m; k++)
