@@ -173,6 +173,14 @@ double sky_par_max(double v)
     return m;
 }
 
+void sky_par_max_each(double *v, size_t n)
+{
+    if (world_size > 1)
+        for (size_t i = 0; i < n; i += PIECE)
+            MPI_Allreduce(MPI_IN_PLACE, v + i, (int)(n - i < PIECE ? n - i : PIECE), MPI_DOUBLE,
+                          MPI_MAX, MPI_COMM_WORLD);
+}
+
 void sky_par_send(const double *buf, size_t n, int to)
 {
     for (size_t i = 0; i < n; i += PIECE)
@@ -242,6 +250,10 @@ double sky_par_sum_ordered(double v)
 double sky_par_max(double v)
 {
     return v;
+}
+void sky_par_max_each(double *v, size_t n)
+{
+    (void)v, (void)n;
 }
 void sky_par_send(const double *buf, size_t n, int to)
 {

@@ -49,6 +49,8 @@ void sky_par_scatter(const double *send, double *recv, const int *count, const i
 double sky_par_sum_ordered(double v);
 /* The largest of one value per process. */
 double sky_par_max(double v);
+/* Each of v[0..n), in place, the largest over processes: one collective. */
+void sky_par_max_each(double *v, size_t n);
 
 /* Sends n doubles to process `to` while receiving n from `from` (either
  * may be -1: none). */

@@ -807,15 +807,6 @@ static double fewest_within(int n, const double *lv, int l, const double *ss, do
     return worst;
 }
 
-/* The largest of each of v[0..n) over processes */
-static void max_over_ranks(double *v, int n)
-{
-    if (sky_par_size() < 2)
-        return;
-    for (int c = 0; c < n; c++)
-        v[c] = sky_par_max(v[c]);
-}
-
 /* sky_compressed_channels: pixels of a block (the basis maps' block read
  * once for all the channels made at once), and at most this many channels
  * at once (sky_compressed_batch). */
@@ -932,7 +923,7 @@ int sky_channels_compress(const sky_sky *sky, int nchan, const sky_channel *chan
         rc = walk(&w, 0, pass2_block, &p2, &cm->evaluate_seconds, err);
         if ((rc = sky_par_agree(rc, err)))
             goto done;
-        max_over_ranks(lv, n * (li + lp));
+        sky_par_max_each(lv, (size_t)n * (size_t)(li + lp));
         symmetrise(n, hi);
         symmetrise(n, hp);
         if ((rc = sum_over_ranks(ssi, 2 * n, err)) || (rc = sum_over_ranks(hi, 2 * n * n, err)))
