@@ -31,6 +31,7 @@
 #include "fits_internal.h"
 #include "fits_open.h"
 #include "provenance.h"
+#include "written.h"
 
 /* cfitsio's text for `status`, plus the first detail message it stacked
  * (which often says more, e.g. that the file is truncated). */
@@ -706,6 +707,8 @@ int sky_fits_writer_commit(sky_fits_writer *w, sky_error *err)
                  : sky_fail(err, SKY_EIO, "%s: cannot move the finished map into place: %s",
                             w->path, strerror(errno));
     }
+    if (!rc)
+        sky_written_file(w->path); /* its pages leave the cache in their turn */
     sky_fits_writer_abort(w); /* removes the temporary name (gone already after rename) */
     return rc;
 }
