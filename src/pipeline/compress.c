@@ -229,13 +229,13 @@ int sky_lowrank_from_gram(int n, const double *gram, double nsamp, int normalise
  * registers without reordering any sum: the same bits on every run. */
 enum { LANES = 4 };
 
-/* Row c of gram_add */
+/* Entries (c, d) of gram_add for d from d0 to c */
 SKY_VECTOR_CLONES
-static void gram_row(int n, double *const *x, int64_t off, int64_t len, int c, double *g)
+static void gram_row(int n, double *const *x, int64_t off, int64_t len, int c, int d0, double *g)
 {
     const int64_t body = len / LANES * LANES;
     const double *xc = x[c] + off;
-    int d = 0;
+    int d = d0;
     for (; d + 4 <= c + 1; d += 4) {
         const double *x0 = x[d] + off, *x1 = x[d + 1] + off, *x2 = x[d + 2] + off,
                      *x3 = x[d + 3] + off;
@@ -271,11 +271,93 @@ static void gram_row(int n, double *const *x, int64_t off, int64_t len, int c, d
     }
 }
 
+/* Entries (c0 + a, d0 + b), a and b < 4, of gram_add: four rows against four
+ * columns, so that each pixel's eight values serve sixteen products (a row
+ * at a time loads five for four). Each entry is summed as in gram_row (its
+ * own lanes, the same order, x_c x_d = x_d x_c): the same bits. */
+SKY_VECTOR_CLONES
+static void gram_block4(int n, double *const *x, int64_t off, int64_t len, int c0, int d0,
+                        double *g)
+{
+    const int64_t body = len / LANES * LANES;
+    const double *r0 = x[c0] + off, *r1 = x[c0 + 1] + off, *r2 = x[c0 + 2] + off,
+                 *r3 = x[c0 + 3] + off;
+    const double *q0 = x[d0] + off, *q1 = x[d0 + 1] + off, *q2 = x[d0 + 2] + off,
+                 *q3 = x[d0 + 3] + off;
+    double s00[LANES] = {0}, s01[LANES] = {0}, s02[LANES] = {0}, s03[LANES] = {0}, s10[LANES] = {0}, s11[LANES] = {0}, s12[LANES] = {0}, s13[LANES] = {0}, s20[LANES] = {0}, s21[LANES] = {0}, s22[LANES] = {0}, s23[LANES] = {0}, s30[LANES] = {0}, s31[LANES] = {0}, s32[LANES] = {0}, s33[LANES] = {0};
+    for (int64_t i = 0; i < body; i += LANES)
+        for (int l = 0; l < LANES; l++) {
+            const double a0 = r0[i + l], a1 = r1[i + l], a2 = r2[i + l], a3 = r3[i + l];
+            const double b0 = q0[i + l], b1 = q1[i + l], b2 = q2[i + l], b3 = q3[i + l];
+                s00[l] += a0 * b0;
+                s01[l] += a0 * b1;
+                s02[l] += a0 * b2;
+                s03[l] += a0 * b3;
+                s10[l] += a1 * b0;
+                s11[l] += a1 * b1;
+                s12[l] += a1 * b2;
+                s13[l] += a1 * b3;
+                s20[l] += a2 * b0;
+                s21[l] += a2 * b1;
+                s22[l] += a2 * b2;
+                s23[l] += a2 * b3;
+                s30[l] += a3 * b0;
+                s31[l] += a3 * b1;
+                s32[l] += a3 * b2;
+                s33[l] += a3 * b3;
+        }
+    for (int64_t i = body; i < len; i++) {
+        s00[0] += r0[i] * q0[i];
+        s01[0] += r0[i] * q1[i];
+        s02[0] += r0[i] * q2[i];
+        s03[0] += r0[i] * q3[i];
+        s10[0] += r1[i] * q0[i];
+        s11[0] += r1[i] * q1[i];
+        s12[0] += r1[i] * q2[i];
+        s13[0] += r1[i] * q3[i];
+        s20[0] += r2[i] * q0[i];
+        s21[0] += r2[i] * q1[i];
+        s22[0] += r2[i] * q2[i];
+        s23[0] += r2[i] * q3[i];
+        s30[0] += r3[i] * q0[i];
+        s31[0] += r3[i] * q1[i];
+        s32[0] += r3[i] * q2[i];
+        s33[0] += r3[i] * q3[i];
+    }
+    g[(c0 + 0) * n + d0 + 0] += (s00[0] + s00[1]) + (s00[2] + s00[3]);
+    g[(c0 + 0) * n + d0 + 1] += (s01[0] + s01[1]) + (s01[2] + s01[3]);
+    g[(c0 + 0) * n + d0 + 2] += (s02[0] + s02[1]) + (s02[2] + s02[3]);
+    g[(c0 + 0) * n + d0 + 3] += (s03[0] + s03[1]) + (s03[2] + s03[3]);
+    g[(c0 + 1) * n + d0 + 0] += (s10[0] + s10[1]) + (s10[2] + s10[3]);
+    g[(c0 + 1) * n + d0 + 1] += (s11[0] + s11[1]) + (s11[2] + s11[3]);
+    g[(c0 + 1) * n + d0 + 2] += (s12[0] + s12[1]) + (s12[2] + s12[3]);
+    g[(c0 + 1) * n + d0 + 3] += (s13[0] + s13[1]) + (s13[2] + s13[3]);
+    g[(c0 + 2) * n + d0 + 0] += (s20[0] + s20[1]) + (s20[2] + s20[3]);
+    g[(c0 + 2) * n + d0 + 1] += (s21[0] + s21[1]) + (s21[2] + s21[3]);
+    g[(c0 + 2) * n + d0 + 2] += (s22[0] + s22[1]) + (s22[2] + s22[3]);
+    g[(c0 + 2) * n + d0 + 3] += (s23[0] + s23[1]) + (s23[2] + s23[3]);
+    g[(c0 + 3) * n + d0 + 0] += (s30[0] + s30[1]) + (s30[2] + s30[3]);
+    g[(c0 + 3) * n + d0 + 1] += (s31[0] + s31[1]) + (s31[2] + s31[3]);
+    g[(c0 + 3) * n + d0 + 2] += (s32[0] + s32[1]) + (s32[2] + s32[3]);
+    g[(c0 + 3) * n + d0 + 3] += (s33[0] + s33[1]) + (s33[2] + s33[3]);
+}
+
+/* g (n x n, lower triangle) += the Gram matrix of the channels' len values
+ * from off: four rows at a time, their columns below the diagonal four at a
+ * time, the rest row by row. */
 static void gram_add(int n, double *const *x, int64_t off, int64_t len, double *g)
 {
+    const int nrb = (n + 3) / 4;
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int c = n - 1; c >= 0; c--)
-        gram_row(n, x, off, len, c, g);
+    for (int rb = nrb - 1; rb >= 0; rb--) {
+        const int c0 = 4 * rb, c1 = c0 + 4 < n ? c0 + 4 : n;
+        int d0 = 0;
+        if (c1 - c0 == 4)
+            for (; d0 + 4 <= c0; d0 += 4)
+                gram_block4(n, x, off, len, c0, d0, g);
+        for (int c = c0; c < c1; c++)
+            gram_row(n, x, off, len, c, d0, g);
+    }
 }
 
 /* v (len doubles, the same length on every process) summed over processes */
@@ -536,7 +618,7 @@ static void form_basis(int n, int ki, int kp, const double *wi, const double *wp
 /* Maxima and sums in RL lanes (i mod RL), so that the compiler keeps them
  * in vector registers: a reduction into one variable would not vectorise
  * (its order of operations is fixed). */
-enum { RL = 8 };
+enum { RL = 8, RK = 4 };
 
 static inline double lanes_max(const double *l)
 {
@@ -588,9 +670,34 @@ static void residual_levels(int ki, int kp, const double *ai, const double *ap, 
     const double m0i = lanes_max(e0i), m0p = lanes_max(e0p);
     ei[0] = m0i > ei[0] ? m0i : ei[0];
     ep[0] = m0p > ep[0] ? m0p : ep[0];
-    /* a largest value does not depend on the order it is taken in: the
-     * compiler may keep it in vector lanes as it likes */
-    for (int k = 0; k < ki; k++) {
+    /* The basis maps RK at a time: each pixel's residual is read once for
+     * RK maps and their maxima kept in registers (the residual after each
+     * map is the one subtraction after the other, as one at a time: the same
+     * bits). A largest value does not depend on the order it is taken in:
+     * the compiler may keep it in vector lanes as it likes. */
+    int k = 0;
+    for (; k + RK <= ki; k += RK) {
+        const double *b0 = b + (size_t)k * 3 * SUB, *b1 = b0 + 3 * SUB, *b2 = b1 + 3 * SUB,
+                     *b3 = b2 + 3 * SUB;
+        const double f0 = ai[k], f1 = ai[k + 1], f2 = ai[k + 2], f3 = ai[k + 3];
+        double x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+#pragma omp simd reduction(max : x0, x1, x2, x3)
+        for (int64_t i = 0; i < m; i++) {
+            double v = xi[i] - f0 * b0[i];
+            x0 = fabs(v) > x0 ? fabs(v) : x0;
+            v = v - f1 * b1[i];
+            x1 = fabs(v) > x1 ? fabs(v) : x1;
+            v = v - f2 * b2[i];
+            x2 = fabs(v) > x2 ? fabs(v) : x2;
+            v = v - f3 * b3[i];
+            x3 = fabs(v) > x3 ? fabs(v) : x3;
+            xi[i] = v;
+        }
+        const double mx[RK] = {x0, x1, x2, x3};
+        for (int j = 0; j < RK; j++)
+            ei[k + j + 1] = mx[j] > ei[k + j + 1] ? mx[j] : ei[k + j + 1];
+    }
+    for (; k < ki; k++) {
         const double *bk = b + (size_t)k * 3 * SUB, f = ai[k];
         double mx = 0;
 #pragma omp simd reduction(max : mx)
@@ -602,7 +709,34 @@ static void residual_levels(int ki, int kp, const double *ai, const double *ap, 
         }
         ei[k + 1] = mx > ei[k + 1] ? mx : ei[k + 1];
     }
-    for (int k = 0; k < kp; k++) {
+    k = 0;
+    for (; k + RK <= kp; k += RK) {
+        const double *q0 = b + ((size_t)k * 3 + 1) * SUB, *q1 = q0 + 3 * SUB, *q2 = q1 + 3 * SUB,
+                     *q3 = q2 + 3 * SUB;
+        const double f0 = ap[k], f1 = ap[k + 1], f2 = ap[k + 2], f3 = ap[k + 3];
+        double x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+#pragma omp simd reduction(max : x0, x1, x2, x3)
+        for (int64_t i = 0; i < m; i++) {
+            double vq = xq[i] - f0 * q0[i], vu = xu[i] - f0 * q0[SUB + i];
+            double a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
+            x0 = a > x0 ? a : x0;
+            vq = vq - f1 * q1[i], vu = vu - f1 * q1[SUB + i];
+            a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
+            x1 = a > x1 ? a : x1;
+            vq = vq - f2 * q2[i], vu = vu - f2 * q2[SUB + i];
+            a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
+            x2 = a > x2 ? a : x2;
+            vq = vq - f3 * q3[i], vu = vu - f3 * q3[SUB + i];
+            a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
+            x3 = a > x3 ? a : x3;
+            xq[i] = vq;
+            xu[i] = vu;
+        }
+        const double mx[RK] = {x0, x1, x2, x3};
+        for (int j = 0; j < RK; j++)
+            ep[k + j + 1] = mx[j] > ep[k + j + 1] ? mx[j] : ep[k + j + 1];
+    }
+    for (; k < kp; k++) {
         const double *bq = b + ((size_t)k * 3 + 1) * SUB, *bu = bq + SUB, f = ap[k];
         double mx = 0;
 #pragma omp simd reduction(max : mx)
