@@ -9,7 +9,8 @@
 #   modes (folders made as mkdir -p and removed again when the run fails);
 # - SIGTERM during a write leaves no temporary file;
 # - an unreachable data server: no retry, one line with the places searched;
-# - smooth --rotate against the map's COORDSYS.
+# - smooth --rotate against the map's COORDSYS;
+# - a malformed SKYMODEL_OUTPUT_CACHE_MB.
 # Every failing case: exit status 2, exactly one stderr line, no output file
 # and no temporary file left in the working folder.
 set -u
@@ -242,6 +243,18 @@ for url in http://nonexistent.invalid/ http://127.0.0.1:1/; do
     *"(synthetic templates: skymodel templates DIR; download ahead: skymodel fetch; never download: --offline)") ;;
     *) echo "FAIL: $url: no hint: $(cat "$W/stderr")"; fail=1 ;;
     esac
+done
+
+# --- 6. the written maps' page-cache budget (src/io/written.h) -----------------
+SKYMODEL_OUTPUT_CACHE_MB=2GB expect "cache budget" \
+    "\$SKYMODEL_OUTPUT_CACHE_MB '2GB': expected a whole number of MB (0 or more) or all" \
+    "$W/c.fits" -- $SIM -f 100 -o "$W/c.fits"
+for v in 0 all; do
+    if ! SKYMODEL_OUTPUT_CACHE_MB=$v "$SKY" $SIM -f 100 -o "$W/c$v.fits" 2>"$W/stderr" ||
+        [ ! -s "$W/c$v.fits" ]; then
+        echo "FAIL cache budget $v: not written ($(cat "$W/stderr"))"
+        fail=1
+    fi
 done
 
 [ $fail -eq 0 ] && echo "test_guards: all passed"

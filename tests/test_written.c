@@ -88,6 +88,20 @@ int main(int argc, char **argv)
         setenv("SKYMODEL_OUTPUT_CACHE_MB", bad[i], 1);
         CHECK(sky_written_budget() == dflt, "'%s': default", bad[i]);
     }
+    /* the command line's check: one line naming the variable and its value */
+    for (size_t i = 1; i < sizeof bad / sizeof *bad; i++) {
+        setenv("SKYMODEL_OUTPUT_CACHE_MB", bad[i], 1);
+        sky_error err;
+        CHECK(sky_written_check(&err) == SKY_EINVAL, "'%s' refused", bad[i]);
+        CHECK(strstr(err.msg, "$SKYMODEL_OUTPUT_CACHE_MB") && strstr(err.msg, bad[i]) &&
+                  strstr(err.msg, "expected"), "'%s': %s", bad[i], err.msg);
+    }
+    const char *good[] = {"", "0", "12", "all"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        setenv("SKYMODEL_OUTPUT_CACHE_MB", good[i], 1);
+        sky_error err;
+        CHECK(sky_written_check(&err) == SKY_OK, "'%s' taken", good[i]);
+    }
     setenv("SKYMODEL_OUTPUT_CACHE_MB", "all", 1);
     CHECK(sky_written_budget() == -1, "all: no limit");
     setenv("SKYMODEL_OUTPUT_CACHE_MB", "12", 1);

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/heap.h"
+#include "io/written.h"
 #include "parallel/comm.h"
 #include "parallel/threads.h"
 #include "skymodel.h"
@@ -119,6 +120,11 @@ static int run(int argc, char **argv)
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
         printf("skymodel %s (reproduces PySM %s)\n", SKY_VERSION_STRING, SKY_PYSM_VERSION);
         return 0;
+    }
+    sky_error err;
+    if (sky_written_check(&err)) { /* before any work, for every command */
+        fprintf(stderr, "skymodel: %s\n", err.msg);
+        return 2;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name))

@@ -8,6 +8,8 @@
 #define _GNU_SOURCE /* sync_file_range */
 #include "written.h"
 
+#include "core/error.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -26,20 +28,44 @@ static entry *queue;          /* ring of `cap` entries from `head` */
 static int head, len, cap;
 static int64_t queued;        /* bytes of the entries */
 
-int64_t sky_written_budget(void)
+/* The budget that `e` sets: 0 and *budget (-1: no limit), or -1 when `e`
+ * is not a whole number of MB nor "all" */
+static int parse_budget(const char *e, int64_t *budget)
 {
-    const int64_t dflt = (int64_t)SKY_WRITTEN_CACHE_MB << 20;
-    const char *e = getenv("SKYMODEL_OUTPUT_CACHE_MB");
-    if (!e || !*e)
-        return dflt;
-    if (!strcmp(e, "all"))
-        return -1;
+    *budget = (int64_t)SKY_WRITTEN_CACHE_MB << 20;
+    if (!e || !*e) /* unset */
+        return 0;
+    if (!strcmp(e, "all")) {
+        *budget = -1;
+        return 0;
+    }
     char *end;
     errno = 0;
     const long long mb = strtoll(e, &end, 10);
-    if (*end || errno || mb < 0 || mb > (INT64_MAX >> 20))
-        return dflt;
-    return (int64_t)mb << 20;
+    if (*end || errno || mb < 0 || mb > (INT64_MAX >> 20) || !(*e >= '0' && *e <= '9'))
+        return -1;
+    *budget = (int64_t)mb << 20;
+    return 0;
+}
+
+int64_t sky_written_budget(void)
+{
+    int64_t b;
+    if (parse_budget(getenv(SKY_WRITTEN_ENV), &b))
+        b = (int64_t)SKY_WRITTEN_CACHE_MB << 20;
+    return b;
+}
+
+int sky_written_check(sky_error *err)
+{
+    const char *e = getenv(SKY_WRITTEN_ENV);
+    int64_t b;
+    if (!parse_budget(e, &b))
+        return SKY_OK;
+    char shown[64];
+    sky_escape_controls(e, shown, sizeof shown);
+    return sky_fail(err, SKY_EINVAL, "$%s '%s': expected a whole number of MB (0 or more) or "
+                    "all", SKY_WRITTEN_ENV, shown);
 }
 
 #ifdef __linux__

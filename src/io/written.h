@@ -14,21 +14,30 @@
  * are the same, and dropping a file that has gone meanwhile does nothing.
  *
  * SKYMODEL_OUTPUT_CACHE_MB in the environment sets the budget in MB (a
- * non-negative integer; 0 drops each file as soon as it is on disk); "all"
- * keeps every written file cached, as before. Linux only; elsewhere nothing.
+ * whole number; 0 drops each file as soon as it is on disk); "all" keeps
+ * every written file cached, as before. Linux only; elsewhere nothing.
  */
 #ifndef SKY_IO_WRITTEN_H
 #define SKY_IO_WRITTEN_H
 
 #include <stdint.h>
 
+#include "skymodel.h"
+
 enum { SKY_WRITTEN_CACHE_MB = 2048 };
+#define SKY_WRITTEN_ENV "SKYMODEL_OUTPUT_CACHE_MB"
 
 /* A file the caller has just finished writing (closed and in place). */
 void sky_written_file(const char *path);
 
 /* The budget in bytes (-1: no limit) from SKYMODEL_OUTPUT_CACHE_MB, or the
- * default for unset or malformed values. */
+ * default when it is unset or malformed (a program embedding the library
+ * gets no error from it). */
 int64_t sky_written_budget(void);
+
+/* SKY_EINVAL, naming the variable and its value, when SKYMODEL_OUTPUT_CACHE_MB
+ * is set to something else than a whole number of MB or "all" (the command
+ * line checks it before any work). */
+int sky_written_check(sky_error *err);
 
 #endif
