@@ -142,7 +142,7 @@ static void against_exact(const char *presets, const char *toml)
 /* the whole sky and its parts: the same bits */
 static void parts(void)
 {
-    sky_sky *whole = make_sky("d1,s1,s3", NULL, 0, 0, 1);
+    sky_sky *whole = make_sky("a1,d1,s1,s3", NULL, 0, 0, 1);
     if (!whole)
         return;
     const band b = linspace(20, 40, 9);
@@ -153,7 +153,7 @@ static void parts(void)
     CHECK(sky_emission(whole, &sb, "uK_CMB", all, &err) == 0, "%s", err.msg);
     int same = 1;
     for (int part = 0; part < 3; part++) {
-        sky_sky *p = make_sky("d1,s1,s3", NULL, 0, part, 3);
+        sky_sky *p = make_sky("a1,d1,s1,s3", NULL, 0, part, 3);
         if (!p)
             continue;
         int64_t first[2], count[2];
