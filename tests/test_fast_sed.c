@@ -67,6 +67,36 @@ static const char *curved_map_toml(const char *dir)
     return path;
 }
 
+/* SpDust with a peak map from 8 to 60 GHz (u = 1 / peak ratio over 0.5 to
+ * 3.75: more than the lattice's buckets cover, so the pieces searched one by
+ * one; a1's map spans 24 to 36 GHz and takes the buckets), written into dir */
+static const char *wide_peak_toml(const char *dir)
+{
+    static char path[512];
+    char map[400];
+    snprintf(map, sizeof map, "%s/peak.fits", dir);
+    snprintf(path, sizeof path, "%s/wide_peak.toml", dir);
+    const int nside = 32;
+    const int64_t npix = 12 * nside * nside;
+    double *c = malloc((size_t)npix * sizeof *c);
+    for (int64_t p = 0; p < npix; p++)
+        c[p] = 34.0 + 26.0 * sin(0.37 * (double)p);
+    sky_error err = {0};
+    sky_map_header h = {"", "G", SKY_FLOAT64, 1, NULL, NULL};
+    const int rc = sky_write_map(map, nside, 1, c, &h, &err);
+    free(c);
+    CHECK(rc == 0, "%s", err.msg);
+    FILE *f = rc ? NULL : fopen(path, "w");
+    if (!f)
+        return NULL;
+    fprintf(f, "[wide]\nclass = \"SpDust\"\nmap_I = \"pysm_2/ame_t_new.fits\"\n"
+               "unit_I = \"uK_RJ\"\nfreq_ref_I = \"22.8 GHz\"\n"
+               "emissivity = \"pysm_2/emissivity.txt\"\nfreq_peak = \"%s\"\n"
+               "freq_ref_peak = \"30 GHz\"\n", map);
+    fclose(f);
+    return path;
+}
+
 typedef struct band {
     int n;
     double f[12], w[12];
@@ -284,6 +314,10 @@ int main(void)
     CHECK(curved != NULL, "cannot write the curved power law's configuration");
     if (curved)
         against_exact(NULL, curved);
+    const char *wide = curved ? wide_peak_toml(dir) : NULL;
+    CHECK(wide != NULL, "cannot write the wide SpDust's configuration");
+    if (wide)
+        against_exact(NULL, wide);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0, "%s", cmd);

@@ -25,6 +25,7 @@
 #include "core/vmath.h"
 #include "model.h"
 #include "sky_eval.h"
+#include "spectra/sed_lanes.h"
 
 struct spdust {
     const sky_hmap *i;             /* uK_RJ */
@@ -302,7 +303,9 @@ static void spdust_chunks(const struct spdust *m, const sky_bandq *band, int64_t
  * end; a pixel then costs one search among the pieces and one division,
  * whatever the number of samples. The ends of the pieces are intrinsic
  * (rows over frequencies), so a part of the sky finds the same lines as the
- * whole sky.
+ * whole sky. Over a range of u that a fixed lattice covers in at most
+ * SP_MAX_BUCKETS buckets, the pieces are stored per bucket instead ("Buckets
+ * of the lattice" below): no search, and many channels at once.
  */
 
 /* Components get a number each when loaded, never reused: the block cache
@@ -344,7 +347,11 @@ static int spdust_fast_sed(const void *state)
  * end) and its slope (side by side), and per bucket the piece that holds its
  * lower edge. [0] CONSTANT for a constant peak: [1] the band's scaling, the
  * same for every pixel. */
-enum { SP_HDR = 5, SP_MAX_PIECES = 200000, PIECES = 1, CONSTANT = 2 };
+enum { SP_HDR = 5, SP_MAX_PIECES = 200000, PIECES = 1, CONSTANT = 2, BUCKETS = 3 };
+/* BUCKETS (see "Buckets of the lattice" below): buckets [g w, (g + 1) w) of
+ * u on the fixed lattice w = 2^SP_LATTICE_LOG2, at most SP_MAX_BUCKETS over
+ * the pixels' range (else the pieces as above) */
+enum { SP_LATTICE_LOG2 = -13, SP_MAX_BUCKETS = 16384 };
 /* buckets per piece, and the steps a pixel takes from its bucket's piece
  * without a branch (a pixel that needs more takes them one by one) */
 enum { SP_BUCKETS_PER_PIECE = 2, SP_STEPS = 2 };
@@ -381,12 +388,13 @@ static int kinks(const struct spdust *m, double nu, double lo, double hi, double
     return n;
 }
 
-static int spdust_pieces(const struct spdust *m, const sky_bandq *band, double *k)
+static int spdust_pieces(const struct spdust *m, const sky_bandq *band, double lo, double hi,
+                         double *k)
 {
     int n = 0;
     const int cap = SP_MAX_PIECES;
     for (int j = 0; j < band->n; j++)
-        n = kinks(m, band->freq[j], m->u_lo, m->u_hi, k, n, cap);
+        n = kinks(m, band->freq[j], lo, hi, k, n, cap);
     if (n >= cap)
         return -1;
     qsort(k, (size_t)n, sizeof *k, cmp_double);
@@ -397,16 +405,34 @@ static int spdust_pieces(const struct spdust *m, const sky_bandq *band, double *
     return u;
 }
 
-/* The pieces' ends for the band (k, SP_MAX_PIECES values): their number, or
- * -1 when there are too many (the band then stays exact) or no memory. */
-static int spdust_kinks(const struct spdust *m, const sky_bandq *band, double **k)
+/* The pieces' ends for the band over [lo, hi] (k, SP_MAX_PIECES values):
+ * their number, or -1 when there are too many (the band then stays exact)
+ * or no memory. */
+static int spdust_kinks(const struct spdust *m, const sky_bandq *band, double lo, double hi,
+                        double **k)
 {
     *k = NULL;
     if (!band->fast || !m->fast || !m->peak.map ||
         !(*k = malloc((size_t)SP_MAX_PIECES * sizeof **k)))
         return -1;
-    const int nk = spdust_pieces(m, band, *k);
+    const int nk = spdust_pieces(m, band, lo, hi, *k);
     return nk > 0 ? nk : -1;
+}
+
+/* The lattice's buckets over the pixels' range of u: their number (0 when
+ * more than SP_MAX_BUCKETS), the first one's index *g_lo and the range
+ * [*lo, *hi) they cover. Fixed multiples of a fixed step: a part of the sky
+ * has the buckets of the whole sky that it touches, with the same values. */
+static int sp_lattice(const struct spdust *m, double *lo, double *hi, double *g_lo)
+{
+    const double w = ldexp(1.0, SP_LATTICE_LOG2), inv = ldexp(1.0, -SP_LATTICE_LOG2);
+    const double a = floor(m->u_lo * inv), b = floor(m->u_hi * inv), n = b - a + 1;
+    if (!(n >= 1 && n <= SP_MAX_BUCKETS))
+        return 0;
+    *g_lo = a;
+    *lo = a * w;
+    *hi = (b + 1) * w;
+    return (int)n;
 }
 
 static int spdust_band_data_len(const void *state, const sky_bandq *band)
@@ -414,8 +440,14 @@ static int spdust_band_data_len(const void *state, const sky_bandq *band)
     const struct spdust *m = state;
     if (band->fast && m->fast && !m->peak.map)
         return 2;
-    double *k;
-    const int nk = spdust_kinks(m, band, &k);
+    double *k, lo, hi, g_lo;
+    const int nb = sp_lattice(m, &lo, &hi, &g_lo);
+    if (nb > 0) {
+        const int nk = spdust_kinks(m, band, lo, hi, &k);
+        free(k);
+        return nk < 0 ? 1 : SP_HDR + 3 * nb + 1 + 2 * nk;
+    }
+    const int nk = spdust_kinks(m, band, m->u_lo, m->u_hi, &k);
     free(k);
     return nk < 0 ? 1 : SP_HDR + 3 * (nk + 1) + 1 + sp_nbuckets(nk + 1);
 }
@@ -475,6 +507,76 @@ static void numerator_lines(const struct spdust *m, const sky_bandq *band, const
     }
 }
 
+/*
+ * Buckets of the lattice. The numerator is a line on each piece, so on a
+ * bucket [e, e + w) it is the line of the piece holding e (its value at e,
+ * A, and slope, B) plus, for each piece end kappa inside the bucket, the
+ * change of slope delta there times max(0, u - kappa): exact, as the pieces
+ * are, to rounding. The bucket of a pixel is one multiplication away (no
+ * search), and its A and B sit side by side for the channels of a band
+ * (sed_lanes.h), so that many channels take a pixel's bucket in one pass
+ * and only the few ends inside it one by one.
+ *
+ * bdata: [0] BUCKETS, [1] the buckets' number G, [2] the first one's index
+ * on the lattice, [3] the room for the ends (their number at most), then A
+ * (G), B (G), per bucket its first end (G + 1 offsets), and the ends'
+ * kappa, then delta.
+ */
+static inline double sp_kink(double v, double delta, double u, double kappa)
+{
+    const double d = u - kappa; /* > 0 exactly when u > kappa; a max, not a branch */
+    return v + delta * (d > 0.0 ? d : 0.0);
+}
+
+static inline int sp_bucket(double u, double g_lo, int nb)
+{
+    double b = floor(u * ldexp(1.0, -SP_LATTICE_LOG2)) - g_lo;
+    b = b >= 0 ? (b < nb ? b : nb - 1) : 0; /* NaN: 0 */
+    return (int)b;
+}
+
+static inline double sp_edge(double g_lo, int b)
+{
+    return (g_lo + b) * ldexp(1.0, SP_LATTICE_LOG2);
+}
+
+static int sp_buckets_prepare(const struct spdust *m, const sky_bandq *band, int nb, double lo,
+                              double hi, double g_lo, double *bdata)
+{
+    double *k;
+    const int nk = spdust_kinks(m, band, lo, hi, &k);
+    double *line = nk < 0 ? NULL : malloc((size_t)(2 * (nk + 1)) * sizeof *line);
+    if (!line) { /* too many pieces (or no memory): every sample exactly */
+        free(k);
+        return SKY_OK;
+    }
+    numerator_lines(m, band, k, nk, line);
+    double *a = bdata + SP_HDR, *b = a + nb, *off = b + nb, *kap = off + nb + 1, *del = kap + nk;
+    int i = 0, nc = 0; /* piece i holds the bucket's edge: k[i - 1] <= e < k[i] */
+    for (int g = 0; g < nb; g++) {
+        const double e = sp_edge(g_lo, g), e1 = sp_edge(g_lo, g + 1);
+        while (i < nk && k[i] <= e)
+            i++;
+        const double anchor = i == 0 ? k[0] : k[i - 1];
+        a[g] = line[2 * i] + line[2 * i + 1] * (e - anchor);
+        b[g] = line[2 * i + 1];
+        off[g] = nc;
+        for (int t = i; t < nk && k[t] < e1; t++) { /* k[t] starts piece t + 1 */
+            kap[nc] = k[t];
+            del[nc] = line[2 * (t + 1) + 1] - line[2 * t + 1];
+            nc++;
+        }
+    }
+    off[nb] = nc;
+    for (int t = nc; t < nk; t++) /* room not needed */
+        kap[t] = del[t] = 0;
+    bdata[1] = nb, bdata[2] = g_lo, bdata[3] = nk, bdata[4] = 0;
+    bdata[0] = BUCKETS;
+    free(line);
+    free(k);
+    return SKY_OK;
+}
+
 static int spdust_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng,
                           double *bdata, sky_error *err)
 {
@@ -489,8 +591,11 @@ static int spdust_prepare(const void *state, const sky_bandq *band, sky_np_rng *
         return SKY_OK;
     }
     (void)err;
-    double *k;
-    const int nk = spdust_kinks(m, band, &k);
+    double *k, lo, hi, g_lo;
+    const int nbk = sp_lattice(m, &lo, &hi, &g_lo);
+    if (nbk > 0)
+        return sp_buckets_prepare(m, band, nbk, lo, hi, g_lo, bdata);
+    const int nk = spdust_kinks(m, band, m->u_lo, m->u_hi, &k);
     if (nk < 0) { /* too many pieces (or no memory): every sample exactly */
         free(k);
         return SKY_OK;
@@ -626,6 +731,27 @@ static void spdust_pieces_eval(const double *bdata, const double *restrict u,
     }
 }
 
+/* Pixels through the buckets in bdata (a channel alone; the lanes below do
+ * the same for many): the bucket's line at u, the ends inside it up to u,
+ * times the pixel's template over the reference emissivity. */
+SKY_VECTOR_CLONES
+static void spdust_buckets_eval(const double *bdata, const double *restrict u,
+                                const double *restrict g, const int32_t *restrict at, int64_t n,
+                                double *restrict out_i)
+{
+    const int nb = (int)bdata[1];
+    const double g_lo = bdata[2];
+    const double *restrict a = bdata + SP_HDR, *restrict b = a + nb, *restrict off = b + nb,
+                           *restrict kap = off + nb + 1, *restrict del = kap + (int64_t)bdata[3];
+    for (int64_t k = 0; k < n; k++) {
+        const int j = sp_bucket(u[k], g_lo, nb);
+        double v = a[j] + b[j] * (u[k] - sp_edge(g_lo, j));
+        for (int64_t t = (int64_t)off[j]; t < (int64_t)off[j + 1]; t++)
+            v = sp_kink(v, del[t], u[k], kap[t]);
+        out_i[at[k]] = v * g[k];
+    }
+}
+
 static void spdust_fast(const struct spdust *m, const double *bdata, int64_t first,
                         int64_t count, double *out_i, double *out_q, double *out_u)
 {
@@ -635,6 +761,9 @@ static void spdust_fast(const struct spdust *m, const double *bdata, int64_t fir
             sky_hmap_load(m->i, first + k0, n, out_i + k0);
             for (int64_t k = 0; k < n; k++)
                 out_i[k0 + k] *= bdata[1];
+        } else if (bdata[0] == BUCKETS) {
+            const sp_block *x = sp_block_at(m, first + k0, n);
+            spdust_buckets_eval(bdata, x->u, x->g, x->at, n, out_i + k0);
         } else {
             const sp_block *x = sp_block_at(m, first + k0, n);
             spdust_pieces_eval(bdata, x->u, x->g, x->at, n, out_i + k0);
@@ -735,6 +864,188 @@ static void spdust_emission(const void *state, const sky_bandq *band, const doub
     }
 }
 
+/* Many channels at once: the buckets' A and B of the channels of a band side
+ * by side (sed_lanes.h), and per bucket the ends of all of them, each
+ * channel's in its own order. */
+typedef struct sp_ends {
+    int64_t *off;  /* per bucket its first end (buckets + 1) */
+    int32_t *lane;
+    double *kap, *del;
+} sp_ends;
+
+typedef struct sp_shared {
+    const struct spdust *m;
+    sky_sed_lanes *l;
+    int ng;
+    sp_ends *ends; /* per group */
+} sp_shared;
+
+static int lanes_ntab(const double *bd)
+{
+    (void)bd;
+    return 2;
+}
+
+static int lanes_same_axes(const double *x, const double *y)
+{
+    return x[1] == y[1] && x[2] == y[2];
+}
+
+static int64_t lanes_nodes(const double *bd)
+{
+    return (int64_t)bd[1];
+}
+
+static const double *lanes_table(const double *bd, int k)
+{
+    return bd + SP_HDR + (int64_t)k * (int64_t)bd[1];
+}
+
+static const sky_sed_lanes_spec lanes_spec = {lanes_ntab, lanes_same_axes, lanes_nodes,
+                                              lanes_table};
+
+static void spdust_free_shared(void *shared)
+{
+    sp_shared *sh = shared;
+    if (!sh)
+        return;
+    for (int g = 0; sh->ends && g < sh->ng; g++) {
+        free(sh->ends[g].off);
+        free(sh->ends[g].lane);
+        free(sh->ends[g].kap);
+        free(sh->ends[g].del);
+    }
+    free(sh->ends);
+    sky_sed_lanes_free(sh->l);
+    free(sh);
+}
+
+static void *spdust_shared(const void *state, int nchan, const double *const *bdata)
+{
+    const double **b = malloc((size_t)(nchan > 0 ? nchan : 1) * sizeof *b);
+    sp_shared *sh = calloc(1, sizeof *sh);
+    if (!b || !sh) {
+        free(b);
+        free(sh);
+        return NULL;
+    }
+    for (int c = 0; c < nchan; c++) /* the channels through buckets only */
+        b[c] = bdata[c] && bdata[c][0] == BUCKETS ? bdata[c] : NULL;
+    sh->m = state;
+    sh->l = sky_sed_lanes_new(&lanes_spec, nchan, b);
+    free(b);
+    sh->ng = sh->l ? sky_sed_lanes_groups(sh->l) : 0;
+    if (!sh->l || !(sh->ends = calloc((size_t)sh->ng, sizeof *sh->ends))) {
+        spdust_free_shared(sh);
+        return NULL;
+    }
+    for (int g = 0; g < sh->ng; g++) {
+        const sky_sed_group *gr = sky_sed_lanes_group(sh->l, g);
+        const int nb = (int)gr->nodes;
+        sp_ends *e = &sh->ends[g];
+        int64_t total = 0;
+        for (int lane = 0; lane < gr->n; lane++) {
+            const double *bd = bdata[gr->chan[lane]];
+            total += (int64_t)(bd + SP_HDR + 2 * nb)[nb];
+        }
+        e->off = malloc((size_t)(nb + 1) * sizeof *e->off);
+        e->lane = malloc((size_t)(total > 0 ? total : 1) * sizeof *e->lane);
+        e->kap = malloc((size_t)(total > 0 ? total : 1) * sizeof *e->kap);
+        e->del = malloc((size_t)(total > 0 ? total : 1) * sizeof *e->del);
+        if (!e->off || !e->lane || !e->kap || !e->del) {
+            spdust_free_shared(sh);
+            return NULL;
+        }
+        int64_t at = 0;
+        for (int j = 0; j < nb; j++) {
+            e->off[j] = at;
+            for (int lane = 0; lane < gr->n; lane++) {
+                const double *bd = bdata[gr->chan[lane]];
+                const double *off = bd + SP_HDR + 2 * nb, *kap = off + nb + 1,
+                             *del = kap + (int64_t)bd[3];
+                for (int64_t t = (int64_t)off[j]; t < (int64_t)off[j + 1]; t++) {
+                    e->lane[at] = lane;
+                    e->kap[at] = kap[t];
+                    e->del[at] = del[t];
+                    at++;
+                }
+            }
+        }
+        e->off[nb] = at;
+    }
+    return sh;
+}
+
+/* A block's values for every channel with buckets, a row per lane (the
+ * groups' lanes in turn), in the block's order of increasing u (sp_block):
+ * per pixel the lanes' lines at once, then the ends inside its bucket, then
+ * the template's factor, as spdust_buckets_eval per channel. */
+SKY_VECTOR_CLONES
+static int sp_lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, int64_t count,
+                         double *v)
+{
+    const sp_shared *sh = state;
+    const sp_block *x = sp_block_at(sh->m, first, count);
+    const int64_t ld = sky_sed_lanes_ld(count);
+    for (int gi = 0; gi < sh->ng; gi++) {
+        const sky_sed_group *gr = sky_sed_lanes_group(l, gi);
+        const int n = gr->n, nb = (int)gr->nodes;
+        const double g_lo = gr->bdata[2];
+        const double *a = gr->t, *b = gr->t + gr->nodes * n;
+        const sp_ends *e = &sh->ends[gi];
+        double *rows = v + (int64_t)sky_sed_lanes_offset(l, gi) * ld;
+        enum { PER = SKY_SED_LANES_PER };
+        double *s = malloc((size_t)(PER * n) * sizeof *s);
+        if (!s)
+            return -1;
+        for (int64_t k0 = 0; k0 < count; k0 += PER) {
+            const int np = count - k0 < PER ? (int)(count - k0) : PER;
+            for (int j = 0; j < np; j++) {
+                const double u = x->u[k0 + j], gk = x->g[k0 + j];
+                const int bk = sp_bucket(u, g_lo, nb);
+                const double du = u - sp_edge(g_lo, bk);
+                const double *restrict ab = a + (int64_t)bk * n, *restrict bb = b + (int64_t)bk * n;
+                double *restrict sj = s + j * n;
+#pragma omp simd
+                for (int lane = 0; lane < n; lane++)
+                    sj[lane] = ab[lane] + bb[lane] * du;
+                for (int64_t t = e->off[bk]; t < e->off[bk + 1]; t++)
+                    sj[e->lane[t]] = sp_kink(sj[e->lane[t]], e->del[t], u, e->kap[t]);
+#pragma omp simd
+                for (int lane = 0; lane < n; lane++)
+                    sj[lane] *= gk;
+            }
+            sky_sed_lanes_columns(s, n, np, rows + k0, ld);
+        }
+        free(s);
+    }
+    return 0;
+}
+
+static void spdust_emission_shared(const void *state, void *shared, int c,
+                                   const sky_bandq *band, const double *bdata, int64_t first,
+                                   int64_t count, double *out_i, double *out_q, double *out_u)
+{
+    const struct spdust *m = state;
+    sp_shared *sh = shared;
+    int g, lane;
+    const double *v = bdata && bdata[0] == BUCKETS && count <= FAST_BLOCK
+                          ? sky_sed_lanes_results(sh->l, c, sky_sed_lanes_total(sh->l), first,
+                                                  count, sp_lanes_fill, sh, &g, &lane)
+                          : NULL;
+    if (!v) { /* the one-channel path: the same values */
+        spdust_emission(state, band, bdata, first, count, out_i, out_q, out_u);
+        return;
+    }
+    const sp_block *x = sp_block_at(m, first, count);
+    const double *row =
+        v + (int64_t)(sky_sed_lanes_offset(sh->l, g) + lane) * sky_sed_lanes_ld(count);
+    for (int64_t k = 0; k < count; k++) {
+        out_i[x->at[k]] = row[k];
+        out_q[k] = out_u[k] = 0;
+    }
+}
+
 /* freq_peak: a quantity or a map */
 #define SPDUST_SPEC                                                                              \
     SKY_SPEC_PATH("map_I", 1), SKY_SPEC_UNIT("unit_I"), SKY_SPEC_PATH("emissivity", 1),         \
@@ -764,6 +1075,9 @@ const sky_model_type sky_model_spdust = {
     .fast_sed = spdust_fast_sed,
     .band_data_len = spdust_band_data_len,
     .prepare = spdust_prepare,
+    .shared = spdust_shared,
+    .free_shared = spdust_free_shared,
+    .emission_shared = spdust_emission_shared,
 };
 
 const sky_model_type sky_model_spdust_pol = {
