@@ -36,65 +36,59 @@ static sky_sky *make_sky(const char *presets, const char *toml, int exact, int p
     return test_sky(presets, toml, NULL, opt);
 }
 
-/* a curved power law with a curvature map from -0.08 to -0.02 (the
- * two-parameter table), written into `dir` */
-static const char *curved_map_toml(const char *dir)
+/* A component of `body` (its TOML section, "%s" where the path of the map
+ * goes) with a map of mid + amp sin(0.37 p) at nside 32, both written into
+ * dir as name.fits and name.toml: the TOML's path, or NULL. */
+static const char *map_toml(const char *dir, const char *name, double mid, double amp,
+                            const char *body)
 {
-    static char path[512];
+    static char path[2][512];
+    static int turn;
     char map[400];
-    snprintf(map, sizeof map, "%s/curvature.fits", dir);
-    snprintf(path, sizeof path, "%s/curved.toml", dir);
+    char *out = path[turn++ % 2];
+    snprintf(map, sizeof map, "%s/%s.fits", dir, name);
+    snprintf(out, sizeof path[0], "%s/%s.toml", dir, name);
     const int nside = 32;
     const int64_t npix = 12 * nside * nside;
     double *c = malloc((size_t)npix * sizeof *c);
     for (int64_t p = 0; p < npix; p++)
-        c[p] = -0.052 + 0.03 * sin(0.37 * (double)p);
+        c[p] = mid + amp * sin(0.37 * (double)p);
     sky_error err = {0};
     sky_map_header h = {"", "G", SKY_FLOAT64, 1, NULL, NULL};
     const int rc = sky_write_map(map, nside, 1, c, &h, &err);
     free(c);
     CHECK(rc == 0, "%s", err.msg);
-    FILE *f = rc ? NULL : fopen(path, "w");
+    FILE *f = rc ? NULL : fopen(out, "w");
     if (!f)
         return NULL;
-    fprintf(f, "[curved]\nclass = \"CurvedPowerLaw\"\nmap_I = \"pysm_2/synch_t_new.fits\"\n"
-               "map_Q = \"pysm_2/synch_q_new.fits\"\nmap_U = \"pysm_2/synch_u_new.fits\"\n"
-               "unit_I = \"uK_RJ\"\nunit_Q = \"uK_RJ\"\nunit_U = \"uK_RJ\"\n"
-               "freq_ref_I = \"408 MHz\"\nfreq_ref_P = \"23 GHz\"\n"
-               "map_pl_index = \"pysm_2/synch_beta.fits\"\n"
-               "spectral_curvature = \"%s\"\nfreq_curve = \"23 GHz\"\n", map);
+    fprintf(f, body, map);
     fclose(f);
-    return path;
+    return out;
+}
+
+/* a curved power law with a curvature map from -0.08 to -0.02 (the
+ * two-parameter table) */
+static const char *curved_map_toml(const char *dir)
+{
+    return map_toml(dir, "curved", -0.052, 0.03,
+                    "[curved]\nclass = \"CurvedPowerLaw\"\nmap_I = \"pysm_2/synch_t_new.fits\"\n"
+                    "map_Q = \"pysm_2/synch_q_new.fits\"\nmap_U = \"pysm_2/synch_u_new.fits\"\n"
+                    "unit_I = \"uK_RJ\"\nunit_Q = \"uK_RJ\"\nunit_U = \"uK_RJ\"\n"
+                    "freq_ref_I = \"408 MHz\"\nfreq_ref_P = \"23 GHz\"\n"
+                    "map_pl_index = \"pysm_2/synch_beta.fits\"\n"
+                    "spectral_curvature = \"%s\"\nfreq_curve = \"23 GHz\"\n");
 }
 
 /* SpDust with a peak map from 8 to 60 GHz (u = 1 / peak ratio over 0.5 to
  * 3.75: more than the lattice's buckets cover, so the pieces searched one by
- * one; a1's map spans 24 to 36 GHz and takes the buckets), written into dir */
+ * one; a1's map spans 24 to 36 GHz and takes the buckets) */
 static const char *wide_peak_toml(const char *dir)
 {
-    static char path[512];
-    char map[400];
-    snprintf(map, sizeof map, "%s/peak.fits", dir);
-    snprintf(path, sizeof path, "%s/wide_peak.toml", dir);
-    const int nside = 32;
-    const int64_t npix = 12 * nside * nside;
-    double *c = malloc((size_t)npix * sizeof *c);
-    for (int64_t p = 0; p < npix; p++)
-        c[p] = 34.0 + 26.0 * sin(0.37 * (double)p);
-    sky_error err = {0};
-    sky_map_header h = {"", "G", SKY_FLOAT64, 1, NULL, NULL};
-    const int rc = sky_write_map(map, nside, 1, c, &h, &err);
-    free(c);
-    CHECK(rc == 0, "%s", err.msg);
-    FILE *f = rc ? NULL : fopen(path, "w");
-    if (!f)
-        return NULL;
-    fprintf(f, "[wide]\nclass = \"SpDust\"\nmap_I = \"pysm_2/ame_t_new.fits\"\n"
-               "unit_I = \"uK_RJ\"\nfreq_ref_I = \"22.8 GHz\"\n"
-               "emissivity = \"pysm_2/emissivity.txt\"\nfreq_peak = \"%s\"\n"
-               "freq_ref_peak = \"30 GHz\"\n", map);
-    fclose(f);
-    return path;
+    return map_toml(dir, "wide_peak", 34.0, 26.0,
+                    "[wide]\nclass = \"SpDust\"\nmap_I = \"pysm_2/ame_t_new.fits\"\n"
+                    "unit_I = \"uK_RJ\"\nfreq_ref_I = \"22.8 GHz\"\n"
+                    "emissivity = \"pysm_2/emissivity.txt\"\nfreq_peak = \"%s\"\n"
+                    "freq_ref_peak = \"30 GHz\"\n");
 }
 
 typedef struct band {
