@@ -419,6 +419,25 @@ static int spdust_kinks(const struct spdust *m, const sky_bandq *band, double lo
     return nk > 0 ? nk : -1;
 }
 
+/* Where the parts of BUCKETS band data start (indices into bdata), for nb
+ * buckets and room for `room` ends */
+typedef struct sp_layout {
+    int64_t a, b, off, kap, del;
+} sp_layout;
+
+static sp_layout sp_layout_of(int nb, int64_t room)
+{
+    sp_layout l = {SP_HDR, SP_HDR + nb, SP_HDR + 2 * (int64_t)nb, SP_HDR + 3 * (int64_t)nb + 1, 0};
+    l.del = l.kap + room;
+    return l;
+}
+
+/* The layout of a channel's BUCKETS band data */
+static sp_layout sp_layout_in(const double *bdata)
+{
+    return sp_layout_of((int)bdata[1], (int64_t)bdata[3]);
+}
+
 /* The lattice's buckets over the pixels' range of u: their number (0 when
  * more than SP_MAX_BUCKETS), the first one's index *g_lo and the range
  * [*lo, *hi) they cover. Fixed multiples of a fixed step: a part of the sky
@@ -445,7 +464,7 @@ static int spdust_band_data_len(const void *state, const sky_bandq *band)
     if (nb > 0) {
         const int nk = spdust_kinks(m, band, lo, hi, &k);
         free(k);
-        return nk < 0 ? 1 : SP_HDR + 3 * nb + 1 + 2 * nk;
+        return nk < 0 ? 1 : (int)(sp_layout_of(nb, nk).del + nk);
     }
     const int nk = spdust_kinks(m, band, m->u_lo, m->u_hi, &k);
     free(k);
@@ -551,7 +570,9 @@ static int sp_buckets_prepare(const struct spdust *m, const sky_bandq *band, int
         return SKY_OK;
     }
     numerator_lines(m, band, k, nk, line);
-    double *a = bdata + SP_HDR, *b = a + nb, *off = b + nb, *kap = off + nb + 1, *del = kap + nk;
+    const sp_layout ly = sp_layout_of(nb, nk);
+    double *a = bdata + ly.a, *b = bdata + ly.b, *off = bdata + ly.off, *kap = bdata + ly.kap,
+           *del = bdata + ly.del;
     int i = 0, nc = 0; /* piece i holds the bucket's edge: k[i - 1] <= e < k[i] */
     for (int g = 0; g < nb; g++) {
         const double e = sp_edge(g_lo, g), e1 = sp_edge(g_lo, g + 1);
@@ -741,8 +762,10 @@ static void spdust_buckets_eval(const double *bdata, const double *restrict u,
 {
     const int nb = (int)bdata[1];
     const double g_lo = bdata[2];
-    const double *restrict a = bdata + SP_HDR, *restrict b = a + nb, *restrict off = b + nb,
-                           *restrict kap = off + nb + 1, *restrict del = kap + (int64_t)bdata[3];
+    const sp_layout ly = sp_layout_in(bdata);
+    const double *restrict a = bdata + ly.a, *restrict b = bdata + ly.b,
+                           *restrict off = bdata + ly.off, *restrict kap = bdata + ly.kap,
+                           *restrict del = bdata + ly.del;
     for (int64_t k = 0; k < n; k++) {
         const int j = sp_bucket(u[k], g_lo, nb);
         double v = a[j] + b[j] * (u[k] - sp_edge(g_lo, j));
@@ -898,7 +921,8 @@ static int64_t lanes_nodes(const double *bd)
 
 static const double *lanes_table(const double *bd, int k)
 {
-    return bd + SP_HDR + (int64_t)k * (int64_t)bd[1];
+    const sp_layout ly = sp_layout_in(bd);
+    return bd + (k ? ly.b : ly.a);
 }
 
 static const sky_sed_lanes_spec lanes_spec = {lanes_ntab, lanes_same_axes, lanes_nodes,
@@ -946,7 +970,7 @@ static void *spdust_shared(const void *state, int nchan, const double *const *bd
         int64_t total = 0;
         for (int lane = 0; lane < gr->n; lane++) {
             const double *bd = bdata[gr->chan[lane]];
-            total += (int64_t)(bd + SP_HDR + 2 * nb)[nb];
+            total += (int64_t)bd[sp_layout_in(bd).off + nb];
         }
         e->off = malloc((size_t)(nb + 1) * sizeof *e->off);
         e->lane = malloc((size_t)(total > 0 ? total : 1) * sizeof *e->lane);
@@ -961,12 +985,11 @@ static void *spdust_shared(const void *state, int nchan, const double *const *bd
             e->off[j] = at;
             for (int lane = 0; lane < gr->n; lane++) {
                 const double *bd = bdata[gr->chan[lane]];
-                const double *off = bd + SP_HDR + 2 * nb, *kap = off + nb + 1,
-                             *del = kap + (int64_t)bd[3];
-                for (int64_t t = (int64_t)off[j]; t < (int64_t)off[j + 1]; t++) {
+                const sp_layout ly = sp_layout_in(bd);
+                for (int64_t t = (int64_t)bd[ly.off + j]; t < (int64_t)bd[ly.off + j + 1]; t++) {
                     e->lane[at] = lane;
-                    e->kap[at] = kap[t];
-                    e->del[at] = del[t];
+                    e->kap[at] = bd[ly.kap + t];
+                    e->del[at] = bd[ly.del + t];
                     at++;
                 }
             }

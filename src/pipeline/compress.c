@@ -284,27 +284,30 @@ static void gram_block4(int n, double *const *x, int64_t off, int64_t len, int c
                  *r3 = x[c0 + 3] + off;
     const double *q0 = x[d0] + off, *q1 = x[d0 + 1] + off, *q2 = x[d0 + 2] + off,
                  *q3 = x[d0 + 3] + off;
-    double s00[LANES] = {0}, s01[LANES] = {0}, s02[LANES] = {0}, s03[LANES] = {0}, s10[LANES] = {0}, s11[LANES] = {0}, s12[LANES] = {0}, s13[LANES] = {0}, s20[LANES] = {0}, s21[LANES] = {0}, s22[LANES] = {0}, s23[LANES] = {0}, s30[LANES] = {0}, s31[LANES] = {0}, s32[LANES] = {0}, s33[LANES] = {0};
+    double s00[LANES] = {0}, s01[LANES] = {0}, s02[LANES] = {0}, s03[LANES] = {0};
+    double s10[LANES] = {0}, s11[LANES] = {0}, s12[LANES] = {0}, s13[LANES] = {0};
+    double s20[LANES] = {0}, s21[LANES] = {0}, s22[LANES] = {0}, s23[LANES] = {0};
+    double s30[LANES] = {0}, s31[LANES] = {0}, s32[LANES] = {0}, s33[LANES] = {0};
     for (int64_t i = 0; i < body; i += LANES)
         for (int l = 0; l < LANES; l++) {
             const double a0 = r0[i + l], a1 = r1[i + l], a2 = r2[i + l], a3 = r3[i + l];
             const double b0 = q0[i + l], b1 = q1[i + l], b2 = q2[i + l], b3 = q3[i + l];
-                s00[l] += a0 * b0;
-                s01[l] += a0 * b1;
-                s02[l] += a0 * b2;
-                s03[l] += a0 * b3;
-                s10[l] += a1 * b0;
-                s11[l] += a1 * b1;
-                s12[l] += a1 * b2;
-                s13[l] += a1 * b3;
-                s20[l] += a2 * b0;
-                s21[l] += a2 * b1;
-                s22[l] += a2 * b2;
-                s23[l] += a2 * b3;
-                s30[l] += a3 * b0;
-                s31[l] += a3 * b1;
-                s32[l] += a3 * b2;
-                s33[l] += a3 * b3;
+            s00[l] += a0 * b0;
+            s01[l] += a0 * b1;
+            s02[l] += a0 * b2;
+            s03[l] += a0 * b3;
+            s10[l] += a1 * b0;
+            s11[l] += a1 * b1;
+            s12[l] += a1 * b2;
+            s13[l] += a1 * b3;
+            s20[l] += a2 * b0;
+            s21[l] += a2 * b1;
+            s22[l] += a2 * b2;
+            s23[l] += a2 * b3;
+            s30[l] += a3 * b0;
+            s31[l] += a3 * b1;
+            s32[l] += a3 * b2;
+            s33[l] += a3 * b3;
         }
     for (int64_t i = body; i < len; i++) {
         s00[0] += r0[i] * q0[i];
@@ -324,19 +327,19 @@ static void gram_block4(int n, double *const *x, int64_t off, int64_t len, int c
         s32[0] += r3[i] * q2[i];
         s33[0] += r3[i] * q3[i];
     }
-    g[(c0 + 0) * n + d0 + 0] += (s00[0] + s00[1]) + (s00[2] + s00[3]);
-    g[(c0 + 0) * n + d0 + 1] += (s01[0] + s01[1]) + (s01[2] + s01[3]);
-    g[(c0 + 0) * n + d0 + 2] += (s02[0] + s02[1]) + (s02[2] + s02[3]);
-    g[(c0 + 0) * n + d0 + 3] += (s03[0] + s03[1]) + (s03[2] + s03[3]);
-    g[(c0 + 1) * n + d0 + 0] += (s10[0] + s10[1]) + (s10[2] + s10[3]);
+    g[c0 * n + d0] += (s00[0] + s00[1]) + (s00[2] + s00[3]);
+    g[c0 * n + d0 + 1] += (s01[0] + s01[1]) + (s01[2] + s01[3]);
+    g[c0 * n + d0 + 2] += (s02[0] + s02[1]) + (s02[2] + s02[3]);
+    g[c0 * n + d0 + 3] += (s03[0] + s03[1]) + (s03[2] + s03[3]);
+    g[(c0 + 1) * n + d0] += (s10[0] + s10[1]) + (s10[2] + s10[3]);
     g[(c0 + 1) * n + d0 + 1] += (s11[0] + s11[1]) + (s11[2] + s11[3]);
     g[(c0 + 1) * n + d0 + 2] += (s12[0] + s12[1]) + (s12[2] + s12[3]);
     g[(c0 + 1) * n + d0 + 3] += (s13[0] + s13[1]) + (s13[2] + s13[3]);
-    g[(c0 + 2) * n + d0 + 0] += (s20[0] + s20[1]) + (s20[2] + s20[3]);
+    g[(c0 + 2) * n + d0] += (s20[0] + s20[1]) + (s20[2] + s20[3]);
     g[(c0 + 2) * n + d0 + 1] += (s21[0] + s21[1]) + (s21[2] + s21[3]);
     g[(c0 + 2) * n + d0 + 2] += (s22[0] + s22[1]) + (s22[2] + s22[3]);
     g[(c0 + 2) * n + d0 + 3] += (s23[0] + s23[1]) + (s23[2] + s23[3]);
-    g[(c0 + 3) * n + d0 + 0] += (s30[0] + s30[1]) + (s30[2] + s30[3]);
+    g[(c0 + 3) * n + d0] += (s30[0] + s30[1]) + (s30[2] + s30[3]);
     g[(c0 + 3) * n + d0 + 1] += (s31[0] + s31[1]) + (s31[2] + s31[3]);
     g[(c0 + 3) * n + d0 + 2] += (s32[0] + s32[1]) + (s32[2] + s32[3]);
     g[(c0 + 3) * n + d0 + 3] += (s33[0] + s33[1]) + (s33[2] + s33[3]);
