@@ -493,6 +493,10 @@ int sky_bands_prepare_smoothed(const sky_sky *sky, int nchan, const sky_band *ba
         for (int k = 0; k < nchan; k++)
             bd[k] = b->ch[k].left_out[i] ? NULL : b->ch[k].bdata[i];
         b->shared[i] = c->type->shared(c->state, nchan, bd);
+        char line[512];
+        if (b->shared[i] && c->type->describe_shared && c->log && c->verbose >= 2 &&
+            c->type->describe_shared(b->shared[i], line, sizeof line))
+            sky_logf(c->log, c->log_ctx, "band integration: component %s: %s", c->label, line);
     }
     free(bd);
     if (rc) {

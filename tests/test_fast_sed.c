@@ -9,8 +9,10 @@
  * exact to rounding). Bands below, around and above the references, one holding
  * freq_ref_I exactly (PySM's no-scaling quirk), weighted ones, the 3-sample
  * threshold; each Stokes map within 1e-8 of its RMS (the issue asks 1e-7).
- * Also: the choice (sky_fast_sed: samples, nside, exact_sed), and a sky in
- * parts giving the same bits as the whole sky.
+ * Also: the choice (sky_fast_sed: samples, nside, exact_sed), a sky in
+ * parts giving the same bits as the whole sky, and the basis of many
+ * detectors' tables (sed_lanes.h): the factorisation itself, and a band's
+ * detectors through it against each alone and against every sample.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -18,13 +20,27 @@
 #include <string.h>
 
 #include "check.h"
+#include "spectra/sed_lanes.h"
 #include "test_sky.h"
 #include "skymodel.h"
 
 #define NSIDE 128
 
-static sky_sky *make_sky(const char *presets, const char *toml, int exact, int part,
-                         int nparts)
+/* the sky's log lines of an evaluation, kept (make_sky_logged) */
+typedef struct logbook {
+    char text[4096];
+    size_t used;
+} logbook;
+
+static void log_keep(void *ctx, const char *line)
+{
+    logbook *b = ctx;
+    if (b->used < sizeof b->text)
+        b->used += (size_t)snprintf(b->text + b->used, sizeof b->text - b->used, "%s\n", line);
+}
+
+static sky_sky *make_sky_logged(const char *presets, const char *toml, int exact, int part,
+                                int nparts, logbook *book)
 {
     sky_options opt;
     sky_options_init(&opt);
@@ -33,7 +49,18 @@ static sky_sky *make_sky(const char *presets, const char *toml, int exact, int p
     opt.exact_sed = exact;
     opt.part = part;
     opt.nparts = nparts;
+    if (book) {
+        opt.verbose = 2;
+        opt.log = log_keep;
+        opt.log_ctx = book;
+    }
     return test_sky(presets, toml, NULL, opt);
+}
+
+static sky_sky *make_sky(const char *presets, const char *toml, int exact, int part,
+                         int nparts)
+{
+    return make_sky_logged(presets, toml, exact, part, nparts, NULL);
 }
 
 /* A component of `body` (its TOML section, "%s" where the path of the map
@@ -89,6 +116,20 @@ static const char *wide_peak_toml(const char *dir)
                     "unit_I = \"uK_RJ\"\nfreq_ref_I = \"22.8 GHz\"\n"
                     "emissivity = \"pysm_2/emissivity.txt\"\nfreq_peak = \"%s\"\n"
                     "freq_ref_peak = \"30 GHz\"\n");
+}
+
+/* a modified black body with a temperature map from 40 to 400 K: its 1/T
+ * axis reaches 0 and below in the stencil's margin (the limit there), and
+ * leaves the fixed range of 3 to 300 K */
+static const char *hot_dust_toml(const char *dir)
+{
+    return map_toml(dir, "hot_dust", 220.0, 180.0,
+                    "[hot]\nclass = \"ModifiedBlackBody\"\nmap_I = \"pysm_2/dust_t_new.fits\"\n"
+                    "map_Q = \"pysm_2/dust_q_new.fits\"\nmap_U = \"pysm_2/dust_u_new.fits\"\n"
+                    "unit_I = \"uK_RJ\"\nunit_Q = \"uK_RJ\"\nunit_U = \"uK_RJ\"\n"
+                    "freq_ref_I = \"545 GHz\"\nfreq_ref_P = \"353 GHz\"\n"
+                    "map_mbb_index = \"pysm_2/dust_beta.fits\"\n"
+                    "map_mbb_temperature = \"%s\"\nunit_mbb_temperature = \"K\"\n");
 }
 
 typedef struct band {
@@ -266,6 +307,166 @@ static void together(const char *presets)
     sky_free(sky);
 }
 
+/* The factorisation (sed_lanes.h): tables of rank 3 over 12 lanes become 3
+ * basis tables reproducing every lane to the tolerance; tables of full rank
+ * keep their lanes; fewer lanes than SKY_SED_BASIS_MIN_LANES too. */
+enum { BL = 12, BN = 200 };
+static double basis_tabs[BL][BN];
+
+static int bs_ntab(const double *b)
+{
+    (void)b;
+    return 1;
+}
+static int bs_same(const double *a, const double *b)
+{
+    (void)a, (void)b;
+    return 1;
+}
+static int64_t bs_nodes(const double *b)
+{
+    (void)b;
+    return BN;
+}
+static const double *bs_table(const double *b, int k)
+{
+    (void)k;
+    return b + 1; /* b[0] = 1: tables follow */
+}
+
+static void basis_factorisation(void)
+{
+    static double data[BL][BN + 1];
+    const double *bd[BL];
+    const sky_sed_lanes_spec spec = {bs_ntab, bs_same, bs_nodes, bs_table, 1e-12};
+    for (int rank = 3; rank <= BL; rank += BL - 3) {
+        for (int l = 0; l < BL; l++) {
+            data[l][0] = 1;
+            for (int i = 0; i < BN; i++) { /* x^0, x^1, x^2 mixed per lane; or each its own */
+                const double x = i / (double)BN;
+                basis_tabs[l][i] = rank == 3 ? (1 + l) + (0.5 - 0.03 * l) * x + (l % 4) * x * x
+                                             : cos(0.7 * (l + 1) * i + l);
+                data[l][1 + i] = basis_tabs[l][i];
+            }
+            bd[l] = data[l];
+        }
+        sky_sed_lanes *lanes = sky_sed_lanes_new(&spec, BL, bd);
+        CHECK(lanes && sky_sed_lanes_groups(lanes) == 1, "one group");
+        if (!lanes)
+            continue;
+        const sky_sed_group *gr = sky_sed_lanes_group(lanes, 0);
+        CHECK(rank == 3 ? gr->k == 3 && gr->w == 3 : gr->k == 0 && gr->w == BL,
+              "rank %d: %d basis tables, %d lanes stored", rank, gr->k, gr->w);
+        CHECK(sky_sed_lanes_total(lanes) == gr->w, "total %d", sky_sed_lanes_total(lanes));
+        char line[200];
+        CHECK((sky_sed_lanes_describe(lanes, line, sizeof line) == 1) == (rank == 3) &&
+                  (rank != 3 || !strcmp(line, "12 channels' tables as 3 basis tables")),
+              "describe: '%s'", line);
+        double worst = 0;
+        for (int l = 0; l < BL && gr->k; l++) /* each lane's table from the basis */
+            for (int i = 0; i < BN; i++) {
+                double x = 0;
+                for (int c = 0; c < gr->k; c++)
+                    x += gr->u[l * gr->k + c] * gr->t[i * gr->k + c];
+                worst = fmax(worst, fabs(x - basis_tabs[l][i]) / (1.0 + l + 0.5 + 3));
+            }
+        CHECK(worst <= 2e-12, "rank 3: a table reproduced within %.3g of its largest", worst);
+        sky_sed_lanes_free(lanes);
+    }
+    const sky_sed_lanes_spec off = {bs_ntab, bs_same, bs_nodes, bs_table, 0};
+    sky_sed_lanes *lanes = sky_sed_lanes_new(&off, BL, bd);
+    CHECK(lanes && sky_sed_lanes_group(lanes, 0)->k == 0, "basis_tol 0: no basis");
+    sky_sed_lanes_free(lanes);
+    lanes = sky_sed_lanes_new(&spec, SKY_SED_BASIS_MIN_LANES - 1, bd);
+    CHECK(lanes && sky_sed_lanes_group(lanes, 0)->k == 0, "too few lanes: no basis");
+    sky_sed_lanes_free(lanes);
+}
+
+/* A band's detectors (their tables as a basis) in one evaluation: every
+ * channel within 1e-10 of its RMS of the channel alone (its own table) and
+ * within 1e-8 of every sample evaluated; the basis reported (-v); the same
+ * bits in parts. */
+static void basis_detectors(const char *presets)
+{
+    logbook book = {{0}, 0};
+    sky_sky *sky = make_sky_logged(presets, NULL, 0, 0, 1, &book);
+    sky_sky *exact = make_sky(presets, NULL, 1, 0, 1);
+    enum { NCH = 24, NP = 4096 };
+    band b[NCH];
+    for (int c = 0; c < NCH; c++) { /* detectors of a 90 GHz band, weighted, and one at 30 */
+        const double mid = c < NCH - 1 ? 90 + 0.9 * sin(1.3 * c) : 30;
+        const double half = c < NCH - 1 ? 10 + 0.8 * cos(2.1 * c) : 4;
+        b[c] = linspace(mid - half, mid + half, 12);
+        b[c].weighted = 1;
+        for (int i = 0; i < b[c].n; i++)
+            b[c].w[i] = 1 + 0.1 * sin((1 + 0.2 * c) * i + c);
+    }
+    sky_band sb[NCH];
+    const char *units[NCH];
+    double *all[NCH], *one = malloc((size_t)(3 * NP) * sizeof *one);
+    double *ex = malloc((size_t)(3 * NP) * sizeof *ex);
+    for (int c = 0; c < NCH; c++) {
+        sb[c] = (sky_band){b[c].n, b[c].f, b[c].w};
+        units[c] = c == 5 ? "MJy/sr" : "uK_RJ";
+        all[c] = malloc((size_t)(3 * NP) * sizeof *all[c]);
+    }
+    sky_error err = {0};
+    const int64_t first = sky ? sky_npix(sky) / 3 : 0;
+    CHECK(sky && exact && sky_emission_channels(sky, NCH, sb, units, first, NP, all, &err) == 0,
+          "%s: %s", presets, err.msg);
+    CHECK(strstr(book.text, " channels' tables as ") != NULL,
+          "%s: no basis reported; the log:\n%s", presets, book.text);
+    for (int c = 0; c < NCH && sky && exact; c++) {
+        CHECK(sky_emission_channels(sky, 1, &sb[c], &units[c], first, NP, &one, &err) == 0 &&
+                  sky_emission_channels(exact, 1, &sb[c], &units[c], first, NP, &ex, &err) == 0,
+              "%s", err.msg);
+        for (int s = 0; s < 3; s++) {
+            double rms = 0, d_one = 0, d_exact = 0;
+            for (int64_t k = s * NP; k < (s + 1) * NP; k++) {
+                rms += ex[k] * ex[k];
+                d_one = fmax(d_one, fabs(all[c][k] - one[k]));
+                d_exact = fmax(d_exact, fabs(all[c][k] - ex[k]));
+            }
+            rms = sqrt(rms / NP);
+            CHECK(d_one <= 1e-10 * rms && d_exact <= 1e-8 * rms,
+                  "%s: channel %d Stokes %d: %.3g of the RMS from the channel alone, %.3g from "
+                  "every sample", presets, c, s, d_one / rms, d_exact / rms);
+        }
+    }
+    /* in 3 parts: the bits of the whole sky */
+    int same = 1;
+    for (int part = 0; part < 3 && sky; part++) {
+        sky_sky *p = make_sky(presets, NULL, 0, part, 3);
+        int64_t f[2], cnt[2];
+        const int nseg = p ? sky_part_ranges(p, f, cnt) : 0;
+        for (int sg = 0; sg < nseg; sg++) {
+            const int64_t lo = f[sg] > first ? f[sg] : first;
+            const int64_t hi = f[sg] + cnt[sg] < first + NP ? f[sg] + cnt[sg] : first + NP;
+            if (hi <= lo)
+                continue;
+            double *v[NCH];
+            for (int c = 0; c < NCH; c++)
+                v[c] = malloc((size_t)(3 * (hi - lo)) * sizeof *v[c]);
+            CHECK(sky_emission_channels(p, NCH, sb, units, lo, hi - lo, v, &err) == 0, "%s",
+                  err.msg);
+            for (int c = 0; c < NCH; c++) {
+                for (int s = 0; s < 3; s++)
+                    for (int64_t k = 0; k < hi - lo; k++)
+                        same &= v[c][s * (hi - lo) + k] == all[c][s * NP + lo - first + k];
+                free(v[c]);
+            }
+        }
+        sky_free(p);
+    }
+    CHECK(same, "%s: the detectors in 3 parts differ from the whole sky", presets);
+    for (int c = 0; c < NCH; c++)
+        free(all[c]);
+    free(one);
+    free(ex);
+    sky_free(sky);
+    sky_free(exact);
+}
+
 /* when the tables are used */
 static void choice(void)
 {
@@ -312,6 +513,10 @@ int main(void)
     CHECK(wide != NULL, "cannot write the wide SpDust's configuration");
     if (wide)
         against_exact(NULL, wide);
+    const char *hot = curved ? hot_dust_toml(dir) : NULL;
+    CHECK(hot != NULL, "cannot write the hot dust's configuration");
+    if (hot)
+        against_exact(NULL, hot);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0, "%s", cmd);
@@ -321,6 +526,11 @@ int main(void)
     together("s1");
     together("s3");
     together("a1,d1,s1,f1");
+    basis_factorisation();
+    basis_detectors("d1");
+    basis_detectors("s1");
+    basis_detectors("d4");
+    basis_detectors("s3");
     another_sky();
     choice();
     return check_report("test_fast_sed");

@@ -99,6 +99,10 @@ void sky_mbb_after_load(void *state)
     double tlo, thi;
     sky_field_range(&m->beta, &m->beta_lo, &m->beta_hi);
     sky_field_range(&m->temp_k, &tlo, &thi);
+    if (m->beta.map) /* sed_table.h: the same nodes in every part */
+        sky_sed_widen(&m->beta_lo, &m->beta_hi, 0.0, 4.0);
+    if (m->temp_k.map)
+        sky_sed_widen(&tlo, &thi, 3.0, 300.0);
     m->fast = isfinite(m->beta_lo) && isfinite(m->beta_hi) && m->beta_lo <= m->beta_hi &&
               tlo > 0 && isfinite(thi) && tlo <= thi;
     m->y_lo = m->fast ? 1.0 / thi : 0;
@@ -180,10 +184,10 @@ int sky_mbb_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, d
         const double dl = band->ln_freq[j] - m->ln_ref_i, nu = f * 1e9, nu3 = nu * nu * nu;
         for (int a = 0; a < nb; a++)
             e[a] = exp(((double)(ax.b.k0 + a) * ax.b.h - 2.0) * dl) * c;
-        for (int b = 0; b < ny; b++) {
+        for (int b = 0; b < ny; b++) { /* 1/T = 0 (a margin node): the limit */
             const double hk = hk1 * ((double)(ax.y.k0 + b) * ax.y.h);
             const double bb_ref = nu_i * nu_i * nu_i / expm1(hk * nu_i);
-            g[b] = nu3 / (expm1(hk * nu) * bb_ref);
+            g[b] = hk == 0 ? (nu / nu_i) * (nu / nu_i) : nu3 / (expm1(hk * nu) * bb_ref);
         }
         for (int a = 0; a < nb; a++)
             for (int b = 0; b < ny; b++)
@@ -196,7 +200,9 @@ int sky_mbb_prepare(const void *state, const sky_bandq *band, sky_np_rng *rng, d
             e[a] = exp(((double)(ax.b.k0 + a) * ax.b.h - 2.0) * ln_ratio);
         for (int b = 0; b < ny; b++) {
             const double hk = hk1 * ((double)(ax.y.k0 + b) * ax.y.h);
-            g[b] = (nu_i * nu_i * nu_i / expm1(hk * nu_i)) / (nu_p * nu_p * nu_p / expm1(hk * nu_p));
+            g[b] = hk == 0 ? (nu_i / nu_p) * (nu_i / nu_p)
+                           : (nu_i * nu_i * nu_i / expm1(hk * nu_i)) /
+                                 (nu_p * nu_p * nu_p / expm1(hk * nu_p));
         }
         for (int a = 0; a < nb; a++)
             for (int b = 0; b < ny; b++)
@@ -423,7 +429,7 @@ static int lanes_ntab(const double *bdata)
 }
 
 static const sky_sed_lanes_spec lanes_spec = {lanes_ntab, lanes_same_axes, lanes_nodes,
-                                              lanes_table};
+                                              lanes_table, SKY_SED_BASIS_TOL};
 
 void *sky_mbb_shared(const void *state, int nchan, const double *const *bdata)
 {
@@ -459,7 +465,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
         const mbb_block *x = block_at(m, bd, &b, &y, first, count);
         double *rr = v + (3 + g) * ld;
         double *rows = v + (3 + ng + sky_sed_lanes_offset(l, g)) * ld;
-        const int n = gr->n;
+        const int n = gr->w;
         for (int64_t k = 0; k < count; k++)
             rr[k] = x->r[k];
         /* PER pixels at a time into s (pixel-major), then each lane's values
@@ -487,6 +493,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
     return 0;
 }
 
+SKY_VECTOR_CLONES
 void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
                              const double *bdata, int64_t first, int64_t count, double *out_i,
                              double *out_q, double *out_u)
@@ -506,13 +513,23 @@ void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_b
     const int64_t ld = sky_sed_lanes_ld(count);
     const double *restrict i0 = v, *restrict q0 = v + ld, *restrict u0 = v + 2 * ld;
     const double *restrict rr = v + (3 + g) * ld;
-    const double *restrict sc = v + (3 + ng + sky_sed_lanes_offset(l, g) + lane) * ld;
-    for (int64_t k = 0; k < count; k++) {
-        const double s = sc[k];
-        out_i[k] = i0[k] * (s + cref);
-        const double sp = rr[k] * s + cref;
-        out_q[k] = pol ? q0[k] * sp : 0.0;
-        out_u[k] = pol ? u0[k] * sp : 0.0;
+    const double *rows = v + (3 + ng + sky_sed_lanes_offset(l, g)) * ld;
+    const sky_sed_group *gr = sky_sed_lanes_group(l, g);
+    enum { SUB = SKY_SED_LANES_SUB };
+    double buf[SUB];
+    for (int64_t k0 = 0; k0 < count; k0 += SUB) {
+        const int64_t n = count - k0 < SUB ? count - k0 : SUB;
+        const double *restrict sc = sky_sed_lanes_values(gr, lane, rows, ld, k0, n, buf);
+        double *restrict oi = out_i + k0, *restrict oq = out_q + k0, *restrict ou = out_u + k0;
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) {
+            const int64_t k = k0 + j;
+            const double s = sc[j];
+            oi[j] = i0[k] * (s + cref);
+            const double sp = rr[k] * s + cref;
+            oq[j] = pol ? q0[k] * sp : 0.0;
+            ou[j] = pol ? u0[k] * sp : 0.0;
+        }
     }
 }
 

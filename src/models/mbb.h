@@ -15,6 +15,7 @@
 
 #include "core/constants.h"
 #include "model.h"
+#include "spectra/sed_lanes.h"
 
 typedef struct sky_mbb {
     sky_iqu_templates t; /* uK_RJ; q = u = NULL when unpolarised */
@@ -44,7 +45,8 @@ void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_b
     .after_load = sky_mbb_after_load, .fast_sed = sky_mbb_fast_sed,                            \
     .band_data_len = sky_mbb_band_data_len, .prepare = sky_mbb_prepare,                        \
     .shared = sky_mbb_shared, .free_shared = sky_mbb_free_shared,                              \
-    .emission_shared = sky_mbb_emission_shared
+    .emission_shared = sky_mbb_emission_shared,                                                \
+    .describe_shared = sky_sed_lanes_describe
 
 /* ModifiedBlackBody's emission() (sky_model_type), of a sky_mbb state. */
 void sky_mbb_emission(const void *state, const sky_bandq *band, const double *bdata,

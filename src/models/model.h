@@ -117,6 +117,9 @@ typedef struct sky_model_type {
     void (*emission_shared)(const void *state, void *shared, int c, const sky_bandq *band,
                             const double *bdata, int64_t first, int64_t count, double *i,
                             double *q, double *u);
+    /* Optional: a line on what shared() made (for -v), into buf; 0 when
+     * there is nothing to say. */
+    int (*describe_shared)(const void *shared, char *buf, size_t size);
     /* Optional, for models that read their templates only when a band needs
      * them (PySM's InterpolatingComponent: the grid maps bracketing the
      * band): acquire() is called for each channel of an evaluation before

@@ -121,6 +121,10 @@ void sky_power_law_after_load(void *state)
     m->curv_lo = m->curv_hi = 0;
     if (m->curved)
         sky_field_range(&m->curvature, &m->curv_lo, &m->curv_hi);
+    if (m->beta.map) /* sed_table.h: the same nodes in every part */
+        sky_sed_widen(&m->beta_lo, &m->beta_hi, -6.0, 0.0);
+    if (m->curved && m->curvature.map)
+        sky_sed_widen(&m->curv_lo, &m->curv_hi, -1.0, 1.0);
     /* a constant index without curvature (free-free) is one scaling per band */
     m->fast = isfinite(m->beta_lo) && isfinite(m->beta_hi) &&
               m->beta_lo <= m->beta_hi && isfinite(m->curv_lo) && isfinite(m->curv_hi) &&
@@ -312,7 +316,7 @@ static const double *lanes_table(const double *bdata, int k)
 }
 
 static const sky_sed_lanes_spec lanes_spec = {lanes_ntab, lanes_same_axes, lanes_nodes,
-                                              lanes_table};
+                                              lanes_table, SKY_SED_BASIS_TOL};
 
 void *sky_power_law_shared(const void *state, int nchan, const double *const *bdata)
 {
@@ -332,8 +336,19 @@ void sky_power_law_free_shared(void *shared)
     sky_sed_lanes_free(shared);
 }
 
-/* A block's results for every channel: its templates (rows 0-2), then per
- * lane (the groups' lanes in turn) its I scaling and its Q/U scaling. */
+/* A block's results for every channel: its templates (rows 0-2), the Q/U
+ * to I ratio (nu_I/nu_P)^beta of a plain power law (row 3), then per lane
+ * (the groups' lanes in turn) its I scaling and its Q/U scaling. A group
+ * whose tables are a basis (sed_lanes.h) takes a plain power law's Q/U
+ * scaling as its I scaling times the ratio, as the exact path does: one
+ * combination of the basis a channel instead of two. */
+enum { ROWS0 = 4 };
+
+static int ratio_row(const sky_power_law *m)
+{
+    return m->t.q && !m->curved && m->t.freq_ref_i != m->t.freq_ref_p;
+}
+
 SKY_VECTOR_CLONES
 static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, int64_t count,
                       double *v)
@@ -352,13 +367,22 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
     sky_field_load(&m->beta, first, count, beta);
     if (m->curved && m->curvature.map)
         sky_field_load(&m->curvature, first, count, curv);
+    int basis = 0;
+    for (int g = 0; g < ng; g++)
+        basis |= sky_sed_lanes_group(l, g)->k > 0;
+    if (basis && ratio_row(m)) {
+        const double d = log(m->t.freq_ref_i) - log(m->t.freq_ref_p);
+        double *restrict rr = v + 3 * ld;
+        for (int64_t k = 0; k < count; k++)
+            rr[k] = sky_exp_kernel(beta[k] * d);
+    }
     for (int g = 0; g < ng; g++) {
         const sky_sed_group *gr = sky_sed_lanes_group(l, g);
         const double *bd = gr->bdata;
         const sky_sed_axis b = {bd[1], (int64_t)bd[2], (int)bd[3]};
         const sky_sed_axis c = {bd[4], (int64_t)bd[5], (int)bd[6]};
-        const int n = gr->n, pol = gr->ntab > 1;
-        double *rows = v + (3 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * ld;
+        const int n = gr->w, pol = gr->ntab > 1;
+        double *rows = v + (ROWS0 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * ld;
         enum { PER = SKY_SED_LANES_PER };
         double *s = malloc((size_t)(2 * PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
         if (!s) {
@@ -399,6 +423,7 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
     return 0;
 }
 
+SKY_VECTOR_CLONES
 void sky_power_law_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
                                    const double *bdata, int64_t first, int64_t count,
                                    double *out_i, double *out_q, double *out_u)
@@ -406,7 +431,7 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
     const sky_power_law *m = state;
     sky_sed_lanes *l = shared;
     int g, lane;
-    const double *v = sky_sed_lanes_results(l, c, 3 + 2 * sky_sed_lanes_total(l), first, count,
+    const double *v = sky_sed_lanes_results(l, c, ROWS0 + 2 * sky_sed_lanes_total(l), first, count,
                                             lanes_fill, m, &g, &lane);
     if (!v) { /* the one-channel path: the same values */
         sky_power_law_emission(state, band, bdata, first, count, out_i, out_q, out_u);
@@ -415,12 +440,32 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
     const int pol = m->t.q != NULL;
     const int64_t ld = sky_sed_lanes_ld(count);
     const double *restrict i0 = v, *restrict q0 = v + ld, *restrict u0 = v + 2 * ld;
-    const double *restrict si = v + (3 + 2 * (int64_t)(sky_sed_lanes_offset(l, g) + lane)) * ld;
-    const double *restrict sp = si + ld;
-    for (int64_t k = 0; k < count; k++) {
-        out_i[k] = i0[k] * si[k];
-        out_q[k] = pol ? q0[k] * sp[k] : 0.0;
-        out_u[k] = pol ? u0[k] * sp[k] : 0.0;
+    const double *rows = v + (ROWS0 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * ld;
+    const sky_sed_group *gr = sky_sed_lanes_group(l, g);
+    const int by_ratio = gr->k && ratio_row(m);
+    enum { SUB = SKY_SED_LANES_SUB };
+    double bi[SUB], bp[SUB];
+    for (int64_t k0 = 0; k0 < count; k0 += SUB) {
+        const int64_t n = count - k0 < SUB ? count - k0 : SUB;
+        const double *restrict si = sky_sed_lanes_values(gr, lane, rows, 2 * ld, k0, n, bi);
+        const double *restrict sp;
+        if (by_ratio) {
+            const double *restrict rr = v + 3 * ld + k0;
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++)
+                bp[j] = si[j] * rr[j];
+            sp = bp;
+        } else {
+            sp = sky_sed_lanes_values(gr, lane, rows + ld, 2 * ld, k0, n, bp);
+        }
+        double *restrict oi = out_i + k0, *restrict oq = out_q + k0, *restrict ou = out_u + k0;
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) {
+            const int64_t k = k0 + j;
+            oi[j] = i0[k] * si[j];
+            oq[j] = pol ? q0[k] * sp[j] : 0.0;
+            ou[j] = pol ? u0[k] * sp[j] : 0.0;
+        }
     }
 }
 

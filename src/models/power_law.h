@@ -6,6 +6,7 @@
 #define SKY_MODELS_POWER_LAW_H
 
 #include "model.h"
+#include "spectra/sed_lanes.h"
 
 typedef struct sky_power_law {
     sky_iqu_templates t; /* uK_RJ; q = u = NULL when unpolarised */
@@ -35,7 +36,8 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
     .after_load = sky_power_law_after_load, .fast_sed = sky_power_law_fast_sed,                \
     .band_data_len = sky_power_law_band_data_len, .prepare = sky_power_law_prepare,            \
     .shared = sky_power_law_shared, .free_shared = sky_power_law_free_shared,                  \
-    .emission_shared = sky_power_law_emission_shared
+    .emission_shared = sky_power_law_emission_shared,                                          \
+    .describe_shared = sky_sed_lanes_describe
 
 /* PowerLaw's and CurvedPowerLaw's emission() (sky_model_type), of a
  * sky_power_law state. */

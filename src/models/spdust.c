@@ -926,7 +926,7 @@ static const double *lanes_table(const double *bd, int k)
 }
 
 static const sky_sed_lanes_spec lanes_spec = {lanes_ntab, lanes_same_axes, lanes_nodes,
-                                              lanes_table};
+                                              lanes_table, 0 /* piecewise: no basis */};
 
 static void spdust_free_shared(void *shared)
 {

@@ -17,6 +17,19 @@
  * lane computes what the one-channel path (sky_sed_interp2, sky_sed_dot)
  * computes, in the same order: a channel's values do not depend on the
  * other channels of its evaluation.
+ *
+ * Unless the group is large and its tables nearly dependent: the band
+ * integrals of detectors of one band over the few parameters of a pixel
+ * span a space of a handful of functions (a 90 GHz band's 200 detectors:
+ * 6 to 1e-12). A model that allows it (spec.basis_tol) then has its group's
+ * tables replaced by K basis tables (a pivoted Gram-Schmidt over the lanes,
+ * stopped when every lane's table is reproduced at every node within
+ * basis_tol of its largest value, checked on the actual residual) and a
+ * lane's coefficients: the stencils are applied to the K basis tables only
+ * and a channel's value is the combination of K basis values
+ * (sky_sed_lanes_row). A channel's values then depend on the other
+ * channels of its evaluation at that tolerance; they do not depend on the
+ * pixels held (parts, MPI) or the threads.
  */
 #ifndef SKY_SPECTRA_SED_LANES_H
 #define SKY_SPECTRA_SED_LANES_H
@@ -31,7 +44,14 @@ typedef struct sky_sed_lanes_spec {
     int (*same_axes)(const double *a, const double *b);    /* tables side by side? */
     int64_t (*nodes)(const double *bdata);                 /* values per table */
     const double *(*table)(const double *bdata, int k);    /* table k of ntab */
+    double basis_tol; /* > 0: groups of many lanes may become a basis (above) */
 } sky_sed_lanes_spec;
+
+/* A group becomes a basis from this many lanes, when K is at most half of
+ * them; the tolerance of the smooth tables' bases (far below the tables'
+ * own interpolation error, about 1e-10: sed_table.h). */
+enum { SKY_SED_BASIS_MIN_LANES = 8 };
+#define SKY_SED_BASIS_TOL 1e-12
 
 typedef struct sky_sed_group {
     int n;               /* lanes */
@@ -39,7 +59,10 @@ typedef struct sky_sed_group {
     const double *bdata; /* the first lane's band data: the group's axes */
     int64_t nodes;
     int ntab;
-    double *t;           /* ntab tables: (k, node, lane) at t[(k * nodes + node) * n + lane] */
+    int w;               /* lanes stored: n, or k when the tables are a basis */
+    int k;               /* basis tables (0: every lane has its own) */
+    double *t;           /* ntab tables: (k, node, lane) at t[(k * nodes + node) * w + lane] */
+    double *u;           /* with a basis, lane l's coefficients at u[l * k] */
 } sky_sed_group;
 
 typedef struct sky_sed_lanes sky_sed_lanes;
@@ -53,9 +76,14 @@ void sky_sed_lanes_free(sky_sed_lanes *l);
 
 int sky_sed_lanes_groups(const sky_sed_lanes *l);
 const sky_sed_group *sky_sed_lanes_group(const sky_sed_lanes *l, int g);
-/* Lanes before group g's (the results of all groups are stored lane after lane). */
+/* Stored lanes (sky_sed_group.w) before group g's, and of all groups (the
+ * results of all groups are stored lane after lane). */
 int sky_sed_lanes_offset(const sky_sed_lanes *l, int g);
 int sky_sed_lanes_total(const sky_sed_lanes *l);
+
+/* For -v (model.h's describe_shared, `l` a sky_sed_lanes): the groups with
+ * a basis, e.g. "200 channels' tables as 6 basis tables"; 0 when none. */
+int sky_sed_lanes_describe(const void *l, char *buf, size_t size);
 
 /* The distance between two rows of a block's results of `count` pixels:
  * count rounded up to whole cache lines, plus one line. Rows of exactly
@@ -103,6 +131,52 @@ typedef int (*sky_sed_lanes_fill)(const void *state, const sky_sed_lanes *l, int
 const double *sky_sed_lanes_results(sky_sed_lanes *l, int c, int rows, int64_t first,
                                     int64_t count, sky_sed_lanes_fill fill, const void *state,
                                     int *group, int *lane);
+
+/* Lane `lane` of group gr at pixels [k0, k0 + n) of a block, n at most
+ * SKY_SED_LANES_SUB: its row's (the group's stored rows from `rows`, `step`
+ * apart), or with a basis the combination of the basis rows, computed into
+ * buf (n values). A model takes its block in pieces of SKY_SED_LANES_SUB so
+ * that buf stays in the first-level cache. */
+enum { SKY_SED_LANES_SUB = 256 };
+
+static inline const double *sky_sed_lanes_values(const sky_sed_group *gr, int lane,
+                                                 const double *rows, int64_t step, int64_t k0,
+                                                 int64_t n, double *restrict buf)
+{
+    if (!gr->k)
+        return rows + lane * step + k0;
+    const double *restrict u = gr->u + (int64_t)lane * gr->k;
+    const double *restrict r = rows + k0;
+    int c = 0;
+    for (; c + 4 <= gr->k; c += 4) { /* four rows a pass: fewer passes over buf */
+        const double *restrict r0 = r + c * step, *restrict r1 = r0 + step,
+                               *restrict r2 = r1 + step, *restrict r3 = r2 + step;
+        const double u0 = u[c], u1 = u[c + 1], u2 = u[c + 2], u3 = u[c + 3];
+        if (c == 0) {
+#pragma omp simd
+            for (int64_t i = 0; i < n; i++)
+                buf[i] = (u0 * r0[i] + u1 * r1[i]) + (u2 * r2[i] + u3 * r3[i]);
+        } else {
+#pragma omp simd
+            for (int64_t i = 0; i < n; i++)
+                buf[i] += (u0 * r0[i] + u1 * r1[i]) + (u2 * r2[i] + u3 * r3[i]);
+        }
+    }
+    for (; c < gr->k; c++) { /* the last 1 to 3 */
+        const double uc = u[c];
+        const double *restrict rc = r + c * step;
+        if (c == 0) {
+#pragma omp simd
+            for (int64_t i = 0; i < n; i++)
+                buf[i] = uc * rc[i];
+        } else {
+#pragma omp simd
+            for (int64_t i = 0; i < n; i++)
+                buf[i] += uc * rc[i];
+        }
+    }
+    return buf;
+}
 
 /* The 2-D stencil (node index `at` = jx * ny + jy, weights wx, wy) applied to
  * the n lanes of transposed table t: out[lane], as sky_sed_interp2 per lane.

@@ -48,6 +48,20 @@ enum { SKY_SED_POINTS = 6 };
 #define SKY_SED_MAX_NODES 65536
 int sky_sed_axis_span(sky_sed_axis *a, double h, double lo, double hi, sky_error *err);
 
+/* A parameter map's range [*lo, *hi] widened to the fixed [clo, chi] when it
+ * lies inside: every part of a sky (sky_options.part, MPI) then has the
+ * same nodes in its tables, so that a basis of many channels' tables
+ * (sed_lanes.h), which depends on all the nodes, is the same in every part.
+ * A range beyond stays as it is (the basis may then differ in its last
+ * bits between parts). Constants need no widening: the same everywhere. */
+static inline void sky_sed_widen(double *lo, double *hi, double clo, double chi)
+{
+    if (*lo >= clo && *hi <= chi) {
+        *lo = clo;
+        *hi = chi;
+    }
+}
+
 /* The largest power of two at most 1/16 of 1/d: a step over which the
  * exponentials exp(d x) of the spectra change so little that the 6-point
  * interpolation is good to about 1e-10 (d: the largest coefficient of the
