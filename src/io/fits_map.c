@@ -28,6 +28,7 @@
 
 #include "core/error.h"
 #include "core/tmpfiles.h"
+#include "core/vmath.h"
 #include "fits_internal.h"
 #include "fits_open.h"
 #include "provenance.h"
@@ -507,6 +508,7 @@ int sky_fits_writer_open_prov(const char *path, const sky_fits_columns *cols,
 
 /* The index of the first value among n that is NaN or larger in magnitude
  * than `limit` (DBL_MAX: NaN or Inf), or -1. */
+SKY_VECTOR_CLONES
 static int64_t first_beyond(const double *x, int64_t n, double limit)
 {
     enum { STEP = 4096 };
@@ -603,11 +605,36 @@ static inline uint64_t big_endian64(uint64_t x)
 #endif
 }
 
+/* n values as big-endian float32 or float64 at dst (4- or 8-byte aligned,
+ * in memory from malloc). Compiled for the vector units: the byte swaps are
+ * then shuffles, many values at a time. */
+SKY_VECTOR_CLONES
+static void big_endian_f32(const double *restrict src, int64_t n, uint32_t *restrict dst)
+{
+    for (int64_t j = 0; j < n; j++) {
+        const float v = (float)src[j];
+        uint32_t b;
+        memcpy(&b, &v, 4);
+        dst[j] = big_endian32(b);
+    }
+}
+
+SKY_VECTOR_CLONES
+static void big_endian_f64(const double *restrict src, int64_t n, uint64_t *restrict dst)
+{
+    for (int64_t j = 0; j < n; j++) {
+        uint64_t b;
+        memcpy(&b, &src[j], 8);
+        dst[j] = big_endian64(b);
+    }
+}
+
 /* Whole table rows from row0 (0-based) holding `count` pixels: converted to
  * big-endian float32 or float64 here and written as raw bytes, which is
  * many times faster than cfitsio's column-by-column writes into a
- * row-interleaved table. Returns -1 (nothing written) when a value does not
- * fit a float32, so that the caller lets cfitsio apply its own rules. */
+ * row-interleaved table. The values are finite and fit the type
+ * (sky_fits_writer_write checked them). -1 without memory (nothing
+ * written: the caller lets cfitsio write). */
 static int write_rows(sky_fits_writer *w, int64_t row0, int64_t count, int64_t repeat,
                       const double *data, int *status)
 {
@@ -619,12 +646,6 @@ static int write_rows(sky_fits_writer *w, int64_t row0, int64_t count, int64_t r
     unsigned char *buf = malloc(ROWS * rowbytes);
     if (!buf)
         return -1;
-    if (f32)
-        for (int64_t i = 0; i < (int64_t)w->ncols * count; i++)
-            if (isfinite(data[i]) && fabs(data[i]) > 3.4028234663852886e38) {
-                free(buf);
-                return -1;
-            }
     for (int64_t r0 = 0; r0 < nrows && !*status; r0 += ROWS) {
         const int64_t nr = nrows - r0 < ROWS ? nrows - r0 : ROWS;
         for (int64_t r = 0; r < nr; r++)
@@ -633,20 +654,9 @@ static int write_rows(sky_fits_writer *w, int64_t row0, int64_t count, int64_t r
                 const double *src = data + (int64_t)c * count + (r0 + r) * repeat;
                 const int64_t n = (r0 + r + 1) * repeat <= count ? repeat : count - (r0 + r) * repeat;
                 if (f32)
-                    for (int64_t j = 0; j < n; j++) {
-                        const float v = (float)src[j];
-                        uint32_t b;
-                        memcpy(&b, &v, 4);
-                        b = big_endian32(b);
-                        memcpy(dst + 4 * j, &b, 4);
-                    }
+                    big_endian_f32(src, n, (uint32_t *)(void *)dst);
                 else
-                    for (int64_t j = 0; j < n; j++) {
-                        uint64_t b;
-                        memcpy(&b, &src[j], 8);
-                        b = big_endian64(b);
-                        memcpy(dst + 8 * j, &b, 8);
-                    }
+                    big_endian_f64(src, n, (uint64_t *)(void *)dst);
             }
         fits_write_tblbytes(w->fp, (LONGLONG)(row0 + r0 + 1), 1, (LONGLONG)(nr * rowbytes), buf,
                             status);
