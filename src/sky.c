@@ -579,9 +579,12 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
 {
     const int nc = sky->ncomp;
     double *v = scratch, *g = scratch + 3 * BLOCK, *a = scratch + 6 * BLOCK;
-    int top_f32 = 0, group_f32 = 0;
+    int top_f32 = 0, group_f32 = 0, group_pol = 0;
     for (int i = 0; i < nc; i++) {
         const sky_component *c = sky->comp[i];
+        /* Q and U of 0 (model.h's polarized) added in float64 leave a sum as
+         * it is (but for a -0, which would become +0): not added */
+        const int pol = !c->type->polarized || c->type->polarized(c->state);
         const int starts_group = i == 0 || sky->group[i] != sky->group[i - 1];
         const int ends_group = i == nc - 1 || sky->group[i + 1] != sky->group[i];
         const int first_group = sky->group[i] == sky->group[0];
@@ -606,17 +609,21 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
         }
         if (starts_group) {
             group_f32 = ch->f32[i];
+            group_pol = pol;
         } else {
-            for (int s = 0; s < 3; s++)
+            const int ns = pol || group_f32 ? 3 : 1;
+            for (int s = 0; s < ns; s++)
                 for (int64_t k = s * BLOCK; k < s * BLOCK + m; k++)
                     sum[k] = add(sum[k], v[k], group_f32);
+            group_pol |= pol;
         }
         if (!ends_group)
             continue;
         if (first_group) {
             top_f32 = group_f32;
         } else {
-            for (int s = 0; s < 3; s++)
+            const int ns = group_pol || top_f32 ? 3 : 1;
+            for (int s = 0; s < ns; s++)
                 for (int64_t k = s * BLOCK; k < s * BLOCK + m; k++)
                     a[k] = add(a[k], g[k], top_f32);
         }

@@ -538,6 +538,11 @@ static const sky_param_spec sky_params_mbb[] = {
     SKY_SPEC_END,
 };
 
+static int mbb_polarized(const void *state)
+{
+    return ((const sky_mbb *)state)->t.q != NULL;
+}
+
 const sky_model_type sky_model_mbb = {
     .name = "ModifiedBlackBody",
     .summary =
@@ -546,5 +551,6 @@ const sky_model_type sky_model_mbb = {
     .state_size = sizeof(sky_mbb),
     .init = mbb_init,
     .emission = sky_mbb_emission,
+    .polarized = mbb_polarized,
     SKY_MBB_FAST_SED,
 };

@@ -78,6 +78,10 @@ typedef struct sky_model_type {
     size_t state_size;
     int (*init)(void *state, sky_params *ps, sky_loader *ld, sky_error *err);
     int (*f32_output)(const void *state, const sky_bandq *band);
+    /* Optional: 0 when the component's Q and U are 0 in every band (no
+     * polarised templates): the sky then leaves them out of its sums where
+     * adding 0 changes nothing (sums in float64). Absent: polarised. */
+    int (*polarized)(const void *state);
     /* Optional: per-evaluation data drawn or derived once for the band
      * (random numbers from `rng`, seeded for the evaluation), `nbdata`
      * doubles written to `bdata`; NULL for models that need none. */

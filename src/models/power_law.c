@@ -547,6 +547,11 @@ static const sky_param_spec sky_params_curved_power_law[] = {
     SKY_SPEC_END,
 };
 
+static int power_law_polarized(const void *state)
+{
+    return ((const sky_power_law *)state)->t.q != NULL;
+}
+
 const sky_model_type sky_model_power_law = {
     .name = "PowerLaw",
     .summary = "power law in K_RJ: templates scaled by (nu/nu0)^beta (synchrotron, free-free)",
@@ -554,6 +559,7 @@ const sky_model_type sky_model_power_law = {
     .state_size = sizeof(sky_power_law),
     .init = power_law_init,
     .emission = sky_power_law_emission,
+    .polarized = power_law_polarized,
     SKY_POWER_LAW_FAST_SED,
 };
 
@@ -564,5 +570,6 @@ const sky_model_type sky_model_curved_power_law = {
     .state_size = sizeof(sky_power_law),
     .init = curved_init,
     .emission = sky_power_law_emission,
+    .polarized = power_law_polarized,
     SKY_POWER_LAW_FAST_SED,
 };

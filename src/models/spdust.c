@@ -1086,6 +1086,11 @@ static const sky_param_spec sky_params_spdust_pol[] = {
     SKY_SPEC_END,
 };
 
+static int spdust_polarized(const void *state)
+{
+    return ((const struct spdust *)state)->pol;
+}
+
 const sky_model_type sky_model_spdust = {
     .name = "SpDust",
     .summary = "spinning dust (AME): SpDust2 emissivity shifted to a peak frequency",
@@ -1093,6 +1098,7 @@ const sky_model_type sky_model_spdust = {
     .state_size = sizeof(struct spdust),
     .init = spdust_init,
     .emission = spdust_emission,
+    .polarized = spdust_polarized,
     .free = spdust_free,
     .after_load = spdust_after_load,
     .fast_sed = spdust_fast_sed,
@@ -1111,5 +1117,6 @@ const sky_model_type sky_model_spdust_pol = {
     .init = spdust_pol_init,
     .f32_output = spdust_f32,
     .emission = spdust_emission,
+    .polarized = spdust_polarized,
     .free = spdust_free,
 };
