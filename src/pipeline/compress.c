@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/combine.h"
 #include "core/error.h"
 #include "core/heap.h"
 #include "core/vmath.h"
@@ -1207,48 +1208,17 @@ static void combine_block(const sky_compressed *cm, int c0, int nc, int which, i
             const int kk = s ? cm->k_p : cm->k_i;
             const double *coef = s ? cm->coef_p + (size_t)c * cm->k_p
                                    : cm->coef_i + (size_t)c * cm->k_i;
-            double *restrict o = out + s * len + i0;
-            /* up to four basis maps a pass over o, each added in turn to the
-             * running sum (the sum of one map at a time from 0: the same bits) */
+            double *o = out + s * len + i0;
             if (kk == 0) /* no basis map for this Stokes: zeros */
                 for (int64_t i = 0; i < m; i++)
                     o[i] = 0;
-            for (int k = 0; k < kk; k += 4) {
-                const double *bs[4];
-                double f[4];
-                int nb = 0;
-                for (; nb < 4 && k + nb < kk; nb++) {
-                    bs[nb] = (which ? cm->basis[k + nb].car : cm->basis[k + nb].hp) + s * len + i0;
-                    f[nb] = coef[k + nb];
-                }
-                for (int b = nb; b < 4; b++) { /* unused: a zero term, never read */
-                    bs[b] = bs[0];
-                    f[b] = 0.0;
-                }
-                const double *restrict b0 = bs[0], *restrict b1 = bs[1], *restrict b2 = bs[2],
-                                       *restrict b3 = bs[3];
-                const double f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3];
-                const int first = k == 0;
-                if (nb == 4) {
-#pragma omp simd
-                    for (int64_t i = 0; i < m; i++) {
-                        double acc = first ? 0.0 : o[i];
-                        acc += f0 * b0[i];
-                        acc += f1 * b1[i];
-                        acc += f2 * b2[i];
-                        acc += f3 * b3[i];
-                        o[i] = acc;
-                    }
-                } else {
-                    for (int b = 0; b < nb; b++) {
-                        const double fb = f[b];
-                        const double *restrict bb = bs[b];
-                        const int zero = first && b == 0;
-#pragma omp simd
-                        for (int64_t i = 0; i < m; i++)
-                            o[i] = (zero ? 0.0 : o[i]) + fb * bb[i];
-                    }
-                }
+            /* four basis maps a pass over o, the sum as one map at a time */
+            const double *rows[SKY_COMBINE_PASS];
+            for (int k = 0; k < kk; k += SKY_COMBINE_PASS) {
+                const int nr = kk - k < SKY_COMBINE_PASS ? kk - k : SKY_COMBINE_PASS;
+                for (int b = 0; b < nr; b++)
+                    rows[b] = (which ? cm->basis[k + b].car : cm->basis[k + b].hp) + s * len + i0;
+                sky_combine_pass(nr, rows, coef + k, k == 0, m, o);
             }
         }
     }

@@ -330,4 +330,3 @@ const double *sky_sed_lanes_results(sky_sed_lanes *l, int c, int rows, int64_t f
     s->rows = rows;
     return s->v;
 }
-

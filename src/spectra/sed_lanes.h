@@ -21,13 +21,14 @@
  * Unless the group is large and its tables nearly dependent: the band
  * integrals of detectors of one band over the few parameters of a pixel
  * span a space of a handful of functions (a 90 GHz band's 200 detectors:
- * 6 to 1e-12). A model that allows it (spec.basis_tol) then has its group's
+ * 8 to 1e-12 over the tables' fixed ranges, sed_table.h). A model that allows it (spec.basis_tol) then has its group's
  * tables replaced by K basis tables (a pivoted Gram-Schmidt over the lanes,
  * stopped when every lane's table is reproduced at every node within
- * basis_tol of its largest value, checked on the actual residual) and a
+ * basis_tol of the node's largest value over the lanes, checked on the
+ * actual residual) and a
  * lane's coefficients: the stencils are applied to the K basis tables only
  * and a channel's value is the combination of K basis values
- * (sky_sed_lanes_row). A channel's values then depend on the other
+ * (sky_sed_lanes_values). A channel's values then depend on the other
  * channels of its evaluation at that tolerance; they do not depend on the
  * pixels held (parts, MPI) or the threads.
  */
@@ -36,6 +37,7 @@
 
 #include <stdint.h>
 
+#include "core/combine.h"
 #include "sed_table.h"
 
 /* What a model's band data look like (bdata[0] != 0: tables follow). */
@@ -82,7 +84,7 @@ int sky_sed_lanes_offset(const sky_sed_lanes *l, int g);
 int sky_sed_lanes_total(const sky_sed_lanes *l);
 
 /* For -v (model.h's describe_shared, `l` a sky_sed_lanes): the groups with
- * a basis, e.g. "200 channels' tables as 6 basis tables"; 0 when none. */
+ * a basis, e.g. "200 channels' tables as 8 basis tables"; 0 when none. */
 int sky_sed_lanes_describe(const void *l, char *buf, size_t size);
 
 /* The distance between two rows of a block's results of `count` pixels:
@@ -134,8 +136,8 @@ const double *sky_sed_lanes_results(sky_sed_lanes *l, int c, int rows, int64_t f
 
 /* Lane `lane` of group gr at pixels [k0, k0 + n) of a block, n at most
  * SKY_SED_LANES_SUB: its row's (the group's stored rows from `rows`, `step`
- * apart), or with a basis the combination of the basis rows, computed into
- * buf (n values). A model takes its block in pieces of SKY_SED_LANES_SUB so
+ * apart), or with a basis the combination of the basis rows with the lane's
+ * coefficients, computed into buf (n values, core/combine.h). A model takes its block in pieces of SKY_SED_LANES_SUB so
  * that buf stays in the first-level cache. */
 enum { SKY_SED_LANES_SUB = 256 };
 
@@ -145,35 +147,13 @@ static inline const double *sky_sed_lanes_values(const sky_sed_group *gr, int la
 {
     if (!gr->k)
         return rows + lane * step + k0;
-    const double *restrict u = gr->u + (int64_t)lane * gr->k;
-    const double *restrict r = rows + k0;
-    int c = 0;
-    for (; c + 4 <= gr->k; c += 4) { /* four rows a pass: fewer passes over buf */
-        const double *restrict r0 = r + c * step, *restrict r1 = r0 + step,
-                               *restrict r2 = r1 + step, *restrict r3 = r2 + step;
-        const double u0 = u[c], u1 = u[c + 1], u2 = u[c + 2], u3 = u[c + 3];
-        if (c == 0) {
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++)
-                buf[i] = (u0 * r0[i] + u1 * r1[i]) + (u2 * r2[i] + u3 * r3[i]);
-        } else {
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++)
-                buf[i] += (u0 * r0[i] + u1 * r1[i]) + (u2 * r2[i] + u3 * r3[i]);
-        }
-    }
-    for (; c < gr->k; c++) { /* the last 1 to 3 */
-        const double uc = u[c];
-        const double *restrict rc = r + c * step;
-        if (c == 0) {
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++)
-                buf[i] = uc * rc[i];
-        } else {
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++)
-                buf[i] += uc * rc[i];
-        }
+    const double *u = gr->u + (int64_t)lane * gr->k;
+    const double *r[SKY_COMBINE_PASS];
+    for (int c = 0; c < gr->k; c += SKY_COMBINE_PASS) {
+        const int nr = gr->k - c < SKY_COMBINE_PASS ? gr->k - c : SKY_COMBINE_PASS;
+        for (int j = 0; j < nr; j++)
+            r[j] = rows + (c + j) * step + k0;
+        sky_combine_pass(nr, r, u + c, c == 0, n, buf);
     }
     return buf;
 }
