@@ -381,7 +381,9 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
         const double *bd = gr->bdata;
         const sky_sed_axis b = {bd[1], (int64_t)bd[2], (int)bd[3]};
         const sky_sed_axis c = {bd[4], (int64_t)bd[5], (int)bd[6]};
-        const int n = gr->w, pol = gr->ntab > 1;
+        /* a basis group of a plain power law reads the ratio row, not its
+         * Q/U rows (sky_power_law_emission_shared): they are left unfilled */
+        const int n = gr->w, pol = gr->ntab > 1, qu_rows = pol && !(gr->k && ratio_row(m));
         double *rows = v + (ROWS0 + 2 * (int64_t)sky_sed_lanes_offset(l, g)) * ld;
         enum { PER = SKY_SED_LANES_PER };
         double *s = malloc((size_t)(2 * PER + SKY_SED_POINTS) * (size_t)n * sizeof *s);
@@ -400,19 +402,19 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
                     const int jc = sky_sed_stencil(&c, curv[k0 + j], wc);
                     const int64_t at = (int64_t)jb * c.n + jc;
                     sky_sed_interp2_lanes(ti, n, c.n, at, wb, wc, r, s + j * n);
-                    if (pol)
+                    if (qu_rows)
                         sky_sed_interp2_lanes(tp, n, c.n, at, wb, wc, r, sp + j * n);
                 } else {
                     sky_sed_interp1_lanes(ti, n, jb, wb, s + j * n);
-                    if (pol)
+                    if (qu_rows)
                         sky_sed_interp1_lanes(tp, n, jb, wb, sp + j * n);
                 }
             }
             /* per lane its I row, then its Q/U row */
             sky_sed_lanes_columns(s, n, np, rows + k0, 2 * ld);
-            if (pol)
+            if (qu_rows)
                 sky_sed_lanes_columns(sp, n, np, rows + ld + k0, 2 * ld);
-            else
+            else if (!pol)
                 for (int lane = 0; lane < n; lane++)
                     for (int j = 0; j < np; j++)
                         rows[(2 * (int64_t)lane + 1) * ld + k0 + j] = 0.0;
