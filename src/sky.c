@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "core/heap.h"
 #include "core/log.h"
+#include "core/stream.h"
 #include "core/vmath.h"
 #include "data/datapath.h"
 #include "healpix/healpix.h"
@@ -569,13 +570,13 @@ enum { BLOCK = SKY_EVAL_BLOCK };
 /* One channel over the pixel block [p0, p0 + m) of the range starting at
  * `first`: components evaluated (or gathered from their coarse maps), summed
  * per group and over groups in PySM's precision, times the unit factor, into
- * out (I, Q, U rows `stride` apart) at offset p0 - first. `scratch` holds
- * 9 BLOCK doubles and `parent` BLOCK parent indices, computed for
- * *parent_nside (updated). */
+ * out (I, Q, U rows `stride` apart) at offset p0 - first, with non-temporal
+ * stores if `stream` (core/stream.h). `scratch` holds 9 BLOCK doubles and
+ * `parent` BLOCK parent indices, computed for *parent_nside (updated). */
 SKY_VECTOR_CLONES
 static void channel_block(const sky_sky *sky, void *const *shared, const channel *ch,
                           int64_t first, int64_t stride, int64_t p0, int64_t m, double *out,
-                          double *scratch, int64_t *parent, int *parent_nside)
+                          int stream, double *scratch, int64_t *parent, int *parent_nside)
 {
     const int nc = sky->ncomp;
     double *v = scratch, *g = scratch + 3 * BLOCK, *a = scratch + 6 * BLOCK;
@@ -631,14 +632,16 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
     const float factor32 = (float)ch->factor;
     const int64_t b = p0 - first;
     for (int s = 0; s < 3; s++) {
-        const double *x = a + s * BLOCK;
-        double *o = out + s * stride + b;
+        double *x = a + s * BLOCK;
+        double *o = stream ? x : out + s * stride + b; /* streamed from the scratch */
         if (top_f32 && ch->factor_is_scalar)
             for (int64_t k = 0; k < m; k++)
                 o[k] = (double)(float)(x[k] * factor32);
         else
             for (int64_t k = 0; k < m; k++)
                 o[k] = x[k] * ch->factor;
+        if (stream)
+            sky_stream_copy(out + s * stride + b, x, m);
     }
 }
 
@@ -674,7 +677,9 @@ int sky_bands_emission(const sky_bands *prepared, int64_t first, int64_t count,
     coarse_evaluate(prepared);
 
     /* One pass over the pixels: each block is evaluated for every channel
-     * while its templates are in cache. */
+     * while its templates are in cache. Maps that together outgrow the
+     * last-level cache are written past it (core/stream.h). */
+    const int stream = (double)nchan * 3 * (double)count * sizeof(double) > SKY_STREAM_BYTES;
     int nomem = 0;
 #pragma omp parallel if (count * nchan >= SKY_OMP_MIN_WORK)
     {
@@ -692,8 +697,10 @@ int sky_bands_emission(const sky_bands *prepared, int64_t first, int64_t count,
             int parent_nside = 0;
             for (int c = 0; c < nchan; c++)
                 channel_block(sky, prepared->shared, &ch[c], first, stride, first + b, m,
-                              out[c], scratch, parent, &parent_nside);
+                              out[c], stream, scratch, parent, &parent_nside);
         }
+        if (stream)
+            sky_stream_fence();
         free(scratch);
         free(parent);
     }

@@ -22,6 +22,13 @@
  * thread keeps). */
 #define SKY_EVAL_BLOCK 4096
 
+/* Above this many bytes of output, an evaluation's maps are written with
+ * non-temporal stores (core/stream.h): the last-level cache of this
+ * project's reference machine (32 MiB). Output that fits, as the CLI sizes
+ * its chunks to (sky_channels_chunk: 24 MB), is stored as usual and is
+ * still in the cache when the caller reads it. */
+#define SKY_STREAM_BYTES (32.0 * 1024 * 1024)
+
 /* sky_emission_channels_strided, channel c leaving out the self-smoothing
  * components when smoothed[c] is 1 (smoothed may be NULL: none). */
 int sky_emission_channels_smoothed(const sky_sky *sky, int nchan, const sky_band *bands,

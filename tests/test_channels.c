@@ -3,7 +3,10 @@
  * one sky_emission per channel bit for bit (float32 paths, coarse
  * components, random band data, several units, pixel sub-ranges), and
  * evaluating at a template's nside then expanding equals evaluating on
- * templates upgraded beforehand (PySM's way), bit for bit.
+ * templates upgraded beforehand (PySM's way), bit for bit. At nside 256 the
+ * four channels' maps together outgrow the cache and are written with
+ * non-temporal stores (sky.c), from rows that start off 16-byte boundaries
+ * in the sub-range; one channel's are not.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -171,6 +174,7 @@ int main(void)
     test_channels_equal_single("a2,c2,d6", 16);   /* float32 groups, random band data */
     test_channels_equal_single("d5,c1", 8);       /* HD2017 and the lensed CMB */
     test_channels_equal_single("d1,s1", 128);     /* components at nside 64, expanded */
+    test_channels_equal_single("d1,s1,a1", 256);  /* 4 maps above SKY_STREAM_BYTES, one not */
     char tmp[] = "/tmp/skymodel_channels_XXXXXX";
     if (!mkdtemp(tmp))
         return 1;
