@@ -1045,6 +1045,17 @@ static int sp_lanes_fill(const void *state, const sky_sed_lanes *l, int64_t firs
     return 0;
 }
 
+/* out[at[k]] = row[k]: a block's values back in the pixels' order (at is a
+ * permutation, so the stores are independent: AVX-512 scatters them). */
+SKY_VECTOR_CLONES
+static void sp_scatter(const double *restrict row, const int32_t *restrict at, int64_t count,
+                       double *restrict out)
+{
+#pragma omp simd
+    for (int64_t k = 0; k < count; k++)
+        out[at[k]] = row[k];
+}
+
 static void spdust_emission_shared(const void *state, void *shared, int c,
                                    const sky_bandq *band, const double *bdata, int64_t first,
                                    int64_t count, double *out_i, double *out_q, double *out_u)
@@ -1063,10 +1074,9 @@ static void spdust_emission_shared(const void *state, void *shared, int c,
     const sp_block *x = sp_block_at(m, first, count);
     const double *row =
         v + (int64_t)(sky_sed_lanes_offset(sh->l, g) + lane) * sky_sed_lanes_ld(count);
-    for (int64_t k = 0; k < count; k++) {
-        out_i[x->at[k]] = row[k];
-        out_q[k] = out_u[k] = 0;
-    }
+    sp_scatter(row, x->at, count, out_i);
+    memset(out_q, 0, (size_t)count * sizeof *out_q);
+    memset(out_u, 0, (size_t)count * sizeof *out_u);
 }
 
 /* freq_peak: a quantity or a map */
