@@ -622,7 +622,7 @@ static void form_basis(int n, int ki, int kp, const double *wi, const double *wp
 /* Maxima and sums in RL lanes (i mod RL), so that the compiler keeps them
  * in vector registers: a reduction into one variable would not vectorise
  * (its order of operations is fixed). */
-enum { RL = 8, RK = 4 };
+enum { RL = 8 };
 
 static inline double lanes_max(const double *l)
 {
@@ -632,14 +632,17 @@ static inline double lanes_max(const double *l)
     return e;
 }
 
+static inline double fmax2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 /* One channel's m pixels (xi, xq, xu) over its RMS (times ri, rp), their
- * sums of squares added to *si, *sp, then the residual after each basis map
- * of b in turn (coefficients ai[k], k < ki; ap[k], k < kp), the largest
- * |residual| with the first j in ei[j] (j = 0..ki) and ep[j]. */
+ * sums of squares added to *si, *sp, and their largest |value| (the
+ * residual with no basis map) in *ei, *ep. */
 SKY_VECTOR_CLONES
-static void residual_levels(int ki, int kp, const double *ai, const double *ap, const double *b,
-                            double ri, double rp, double *xi, double *xq, double *xu, int64_t m,
-                            double *si, double *sp, double *ei, double *ep)
+static void normalise(double ri, double rp, double *xi, double *xq, double *xu, int64_t m,
+                      double *si, double *sp, double *ei, double *ep)
 {
     const int64_t body = m / RL * RL;
     double s2i[RL] = {0}, s2p[RL] = {0}, e0i[RL] = {0}, e0p[RL] = {0};
@@ -672,88 +675,110 @@ static void residual_levels(int ki, int kp, const double *ai, const double *ap, 
         *sp += s2p[l];
     }
     const double m0i = lanes_max(e0i), m0p = lanes_max(e0p);
-    ei[0] = m0i > ei[0] ? m0i : ei[0];
-    ep[0] = m0p > ep[0] ? m0p : ep[0];
-    /* The basis maps RK at a time: each pixel's residual is read once for
-     * RK maps and their maxima kept in registers (the residual after each
-     * map is the one subtraction after the other, as one at a time: the same
-     * bits). A largest value does not depend on the order it is taken in:
-     * the compiler may keep it in vector lanes as it likes. */
-    int k = 0;
-    for (; k + RK <= ki; k += RK) {
-        const double *b0 = b + (size_t)k * 3 * SUB, *b1 = b0 + 3 * SUB, *b2 = b1 + 3 * SUB,
-                     *b3 = b2 + 3 * SUB;
-        const double f0 = ai[k], f1 = ai[k + 1], f2 = ai[k + 2], f3 = ai[k + 3];
-        double x0 = 0, x1 = 0, x2 = 0, x3 = 0;
-#pragma omp simd reduction(max : x0, x1, x2, x3)
+    *ei = m0i > *ei ? m0i : *ei;
+    *ep = m0p > *ep ? m0p : *ep;
+}
+
+/*
+ * The residuals of RC channels at once after each basis map of b in turn,
+ * in place of their normalised values, and the largest |residual| with the
+ * first j maps in e[r][j] (j = 1..k). A basis map's pixels are read once
+ * for the RC channels (one at a time, every channel read the block's whole
+ * basis from the second-level cache), two maps a pass (each channel's pixels
+ * read once for both). Each channel's residual is the one subtraction after
+ * the other, as alone: the same bits. A largest value does not depend on
+ * the order it is taken in: the compiler may keep it in vector lanes.
+ */
+enum { RC = 4 };
+
+/* |v| (the larger of |v| and |w|) into the running maximum m */
+#define TAKE_MAX(m, v) ((m) = fabs(v) > (m) ? fabs(v) : (m))
+#define TAKE_MAX2(m, v, w) ((m) = fmax2(fabs(v), fabs(w)) > (m) ? fmax2(fabs(v), fabs(w)) : (m))
+
+/* I: a[r][k] channel r's coefficient of map k, x[r] its I pixels. */
+SKY_VECTOR_CLONES
+static void levels_i(int k_all, const double *const *a, const double *b, double *const *x,
+                     int64_t m, double *const *e)
+{
+    double *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2], *restrict x3 = x[3];
+    for (int k = 0; k < k_all; k += 2) {
+        const int two = k + 1 < k_all;
+        const double *p0 = b + (size_t)k * 3 * SUB, *p1 = two ? p0 + 3 * SUB : p0;
+        /* with one map left, the second step subtracts 0 (x keeps its
+         * value, but for the sign of a zero) and its maxima are not kept */
+        const double f00 = a[0][k], f10 = a[1][k], f20 = a[2][k], f30 = a[3][k];
+        const double f01 = two ? a[0][k + 1] : 0, f11 = two ? a[1][k + 1] : 0,
+                     f21 = two ? a[2][k + 1] : 0, f31 = two ? a[3][k + 1] : 0;
+        double m00 = 0, m01 = 0, m10 = 0, m11 = 0, m20 = 0, m21 = 0, m30 = 0, m31 = 0;
+#pragma omp simd reduction(max : m00, m01, m10, m11, m20, m21, m30, m31)
         for (int64_t i = 0; i < m; i++) {
-            double v = xi[i] - f0 * b0[i];
-            x0 = fabs(v) > x0 ? fabs(v) : x0;
-            v = v - f1 * b1[i];
-            x1 = fabs(v) > x1 ? fabs(v) : x1;
-            v = v - f2 * b2[i];
-            x2 = fabs(v) > x2 ? fabs(v) : x2;
-            v = v - f3 * b3[i];
-            x3 = fabs(v) > x3 ? fabs(v) : x3;
-            xi[i] = v;
+            const double b0 = p0[i], b1 = p1[i];
+            double v0 = x0[i] - f00 * b0, v1 = x1[i] - f10 * b0, v2 = x2[i] - f20 * b0,
+                   v3 = x3[i] - f30 * b0;
+            TAKE_MAX(m00, v0);
+            TAKE_MAX(m10, v1);
+            TAKE_MAX(m20, v2);
+            TAKE_MAX(m30, v3);
+            v0 = v0 - f01 * b1, v1 = v1 - f11 * b1, v2 = v2 - f21 * b1, v3 = v3 - f31 * b1;
+            TAKE_MAX(m01, v0);
+            TAKE_MAX(m11, v1);
+            TAKE_MAX(m21, v2);
+            TAKE_MAX(m31, v3);
+            x0[i] = v0, x1[i] = v1, x2[i] = v2, x3[i] = v3;
         }
-        const double mx[RK] = {x0, x1, x2, x3};
-        for (int j = 0; j < RK; j++)
-            ei[k + j + 1] = mx[j] > ei[k + j + 1] ? mx[j] : ei[k + j + 1];
-    }
-    for (; k < ki; k++) {
-        const double *bk = b + (size_t)k * 3 * SUB, f = ai[k];
-        double mx = 0;
-#pragma omp simd reduction(max : mx)
-        for (int64_t i = 0; i < m; i++) {
-            const double v = xi[i] - f * bk[i];
-            xi[i] = v;
-            const double a = fabs(v);
-            mx = a > mx ? a : mx;
-        }
-        ei[k + 1] = mx > ei[k + 1] ? mx : ei[k + 1];
-    }
-    k = 0;
-    for (; k + RK <= kp; k += RK) {
-        const double *q0 = b + ((size_t)k * 3 + 1) * SUB, *q1 = q0 + 3 * SUB, *q2 = q1 + 3 * SUB,
-                     *q3 = q2 + 3 * SUB;
-        const double f0 = ap[k], f1 = ap[k + 1], f2 = ap[k + 2], f3 = ap[k + 3];
-        double x0 = 0, x1 = 0, x2 = 0, x3 = 0;
-#pragma omp simd reduction(max : x0, x1, x2, x3)
-        for (int64_t i = 0; i < m; i++) {
-            double vq = xq[i] - f0 * q0[i], vu = xu[i] - f0 * q0[SUB + i];
-            double a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
-            x0 = a > x0 ? a : x0;
-            vq = vq - f1 * q1[i], vu = vu - f1 * q1[SUB + i];
-            a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
-            x1 = a > x1 ? a : x1;
-            vq = vq - f2 * q2[i], vu = vu - f2 * q2[SUB + i];
-            a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
-            x2 = a > x2 ? a : x2;
-            vq = vq - f3 * q3[i], vu = vu - f3 * q3[SUB + i];
-            a = fabs(vq) > fabs(vu) ? fabs(vq) : fabs(vu);
-            x3 = a > x3 ? a : x3;
-            xq[i] = vq;
-            xu[i] = vu;
-        }
-        const double mx[RK] = {x0, x1, x2, x3};
-        for (int j = 0; j < RK; j++)
-            ep[k + j + 1] = mx[j] > ep[k + j + 1] ? mx[j] : ep[k + j + 1];
-    }
-    for (; k < kp; k++) {
-        const double *bq = b + ((size_t)k * 3 + 1) * SUB, *bu = bq + SUB, f = ap[k];
-        double mx = 0;
-#pragma omp simd reduction(max : mx)
-        for (int64_t i = 0; i < m; i++) {
-            const double vq = xq[i] - f * bq[i], vu = xu[i] - f * bu[i];
-            xq[i] = vq;
-            xu[i] = vu;
-            const double aq = fabs(vq), au = fabs(vu), a = aq > au ? aq : au;
-            mx = a > mx ? a : mx;
-        }
-        ep[k + 1] = mx > ep[k + 1] ? mx : ep[k + 1];
+        const double mx[RC][2] = {{m00, m01}, {m10, m11}, {m20, m21}, {m30, m31}};
+        for (int r = 0; r < RC; r++)
+            for (int j = 0; j <= two; j++)
+                e[r][k + j + 1] = mx[r][j] > e[r][k + j + 1] ? mx[r][j] : e[r][k + j + 1];
     }
 }
+
+/* Q and U together (a pixel's residual is the larger of the two): a[r][k]
+ * channel r's coefficient of map k, q[r] and u[r] its Q and U pixels. */
+SKY_VECTOR_CLONES
+static void levels_p(int k_all, const double *const *a, const double *b, double *const *q,
+                     double *const *u, int64_t m, double *const *e)
+{
+    double *restrict q0 = q[0], *restrict q1 = q[1], *restrict q2 = q[2], *restrict q3 = q[3];
+    double *restrict u0 = u[0], *restrict u1 = u[1], *restrict u2 = u[2], *restrict u3 = u[3];
+    for (int k = 0; k < k_all; k += 2) {
+        const int two = k + 1 < k_all;
+        const double *p0 = b + ((size_t)k * 3 + 1) * SUB, *p1 = two ? p0 + 3 * SUB : p0;
+        const double f00 = a[0][k], f10 = a[1][k], f20 = a[2][k], f30 = a[3][k];
+        const double f01 = two ? a[0][k + 1] : 0, f11 = two ? a[1][k + 1] : 0,
+                     f21 = two ? a[2][k + 1] : 0, f31 = two ? a[3][k + 1] : 0;
+        double m00 = 0, m01 = 0, m10 = 0, m11 = 0, m20 = 0, m21 = 0, m30 = 0, m31 = 0;
+#pragma omp simd reduction(max : m00, m01, m10, m11, m20, m21, m30, m31)
+        for (int64_t i = 0; i < m; i++) {
+            const double c0 = p0[i], d0 = p0[SUB + i], c1 = p1[i], d1 = p1[SUB + i];
+            double vq0 = q0[i] - f00 * c0, vu0 = u0[i] - f00 * d0;
+            double vq1 = q1[i] - f10 * c0, vu1 = u1[i] - f10 * d0;
+            double vq2 = q2[i] - f20 * c0, vu2 = u2[i] - f20 * d0;
+            double vq3 = q3[i] - f30 * c0, vu3 = u3[i] - f30 * d0;
+            TAKE_MAX2(m00, vq0, vu0);
+            TAKE_MAX2(m10, vq1, vu1);
+            TAKE_MAX2(m20, vq2, vu2);
+            TAKE_MAX2(m30, vq3, vu3);
+            vq0 = vq0 - f01 * c1, vu0 = vu0 - f01 * d1;
+            vq1 = vq1 - f11 * c1, vu1 = vu1 - f11 * d1;
+            vq2 = vq2 - f21 * c1, vu2 = vu2 - f21 * d1;
+            vq3 = vq3 - f31 * c1, vu3 = vu3 - f31 * d1;
+            TAKE_MAX2(m01, vq0, vu0);
+            TAKE_MAX2(m11, vq1, vu1);
+            TAKE_MAX2(m21, vq2, vu2);
+            TAKE_MAX2(m31, vq3, vu3);
+            q0[i] = vq0, u0[i] = vu0, q1[i] = vq1, u1[i] = vu1;
+            q2[i] = vq2, u2[i] = vu2, q3[i] = vq3, u3[i] = vu3;
+        }
+        const double mx[RC][2] = {{m00, m01}, {m10, m11}, {m20, m21}, {m30, m31}};
+        for (int r = 0; r < RC; r++)
+            for (int j = 0; j <= two; j++)
+                e[r][k + j + 1] = mx[r][j] > e[r][k + j + 1] ? mx[r][j] : e[r][k + j + 1];
+    }
+}
+
+#undef TAKE_MAX
+#undef TAKE_MAX2
 
 /* The basis maps of the block, and each channel's residual (over its RMS)
  * in place of its values, its largest after every basis map (every
@@ -768,10 +793,16 @@ static int pass2_block(void *ctx, const walker *w, int64_t first, int64_t at, in
     int short_of_memory = 0;
 #pragma omp parallel reduction(| : short_of_memory)
     {
-        double *mi = calloc((size_t)n * (li + lp + 2) + (size_t)nb * 3 * SUB, sizeof *mi);
+        /* the channels' maxima and sums of squares, the block's basis, and
+         * a stand-in channel that fills the last group of RC: its pixels,
+         * coefficients (0) and maxima */
+        const size_t pad = 3 * SUB + (size_t)nb + li + lp;
+        double *mi = calloc((size_t)n * (li + lp + 2) + (size_t)nb * 3 * SUB + pad, sizeof *mi);
         short_of_memory = !mi;
         double *mp = mi ? mi + n * li : NULL, *si = mi ? mp + n * lp : NULL,
                *sp = mi ? si + n : NULL, *b = mi ? sp + n : NULL; /* b: nb x 3 x SUB */
+        double *pad_x = mi ? b + (size_t)nb * 3 * SUB : NULL, *pad_a = mi ? pad_x + 3 * SUB : NULL;
+        double *pad_ei = mi ? pad_a + nb : NULL, *pad_ep = mi ? pad_ei + li : NULL;
 #pragma omp for schedule(static)
         for (int64_t sb = 0; sb < nsub; sb++) {
             const int64_t i0 = sb * SUB, m = count - i0 < SUB ? count - i0 : SUB;
@@ -782,11 +813,26 @@ static int pass2_block(void *ctx, const walker *w, int64_t first, int64_t at, in
                 for (int s = 0; s < 3; s++)
                     memcpy(p->basis[k] + s * p->nloc + at + i0, b + ((size_t)k * 3 + s) * SUB,
                            (size_t)m * sizeof *b);
-            for (int c = 0; c < n; c++) {
-                double *xi = w->x[c] + i0;
-                residual_levels(ki, kp, p->bi->a + (size_t)c * n, p->bp->a + (size_t)c * n, b,
-                                p->bi->inv_rms[c], p->bp->inv_rms[c], xi, xi + count,
-                                xi + 2 * count, m, &si[c], &sp[c], mi + c * li, mp + c * lp);
+            for (int c0 = 0; c0 < n; c0 += RC) {
+                const double *ai[RC], *ap[RC];
+                double *xi[RC], *xq[RC], *xu[RC], *ei[RC], *ep[RC];
+                for (int r = 0; r < RC; r++) {
+                    const int c = c0 + r;
+                    if (c >= n) { /* the stand-in */
+                        ai[r] = ap[r] = pad_a;
+                        xi[r] = pad_x, xq[r] = pad_x + SUB, xu[r] = pad_x + 2 * SUB;
+                        ei[r] = pad_ei, ep[r] = pad_ep;
+                        continue;
+                    }
+                    ai[r] = p->bi->a + (size_t)c * n;
+                    ap[r] = p->bp->a + (size_t)c * n;
+                    xi[r] = w->x[c] + i0, xq[r] = xi[r] + count, xu[r] = xi[r] + 2 * count;
+                    ei[r] = mi + c * li, ep[r] = mp + c * lp;
+                    normalise(p->bi->inv_rms[c], p->bp->inv_rms[c], xi[r], xq[r], xu[r], m,
+                              &si[c], &sp[c], ei[r], ep[r]);
+                }
+                levels_i(ki, ai, b, xi, m, ei);
+                levels_p(kp, ap, b, xq, xu, m, ep);
             }
         }
 #pragma omp critical
