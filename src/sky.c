@@ -19,6 +19,10 @@
  * Components evaluated at a coarser nside than the sky (all their templates
  * coarser) are evaluated once over the parents of the requested range and
  * gathered per output pixel.
+ *
+ * The maps of an evaluation that together outgrow the last-level cache
+ * (SKY_STREAM_BYTES: hundreds of detectors) are written with non-temporal
+ * stores (core/stream.h): the same values, without each line read first.
  */
 #include <math.h>
 #include <stdio.h>
