@@ -124,10 +124,7 @@ static void make_basis(sky_sed_group *gr, double tol)
             break;
         double *qk = q + (int64_t)k * len;
         const double *ap = a + (int64_t)p * len;
-        double s2 = 0;
-        for (int64_t i = 0; i < len; i++)
-            s2 += ap[i] * ap[i];
-        const double inv = 1.0 / sqrt(s2);
+        const double inv = 1.0 / sqrt(cur[p]); /* its residual's sum of squares */
         for (int64_t i = 0; i < len; i++)
             qk[i] = ap[i] * inv;
         /* each lane on its own, in a fixed order: the same for any threads */
