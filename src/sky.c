@@ -637,6 +637,10 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
     const int64_t b = p0 - first;
     for (int s = 0; s < 3; s++) {
         double *x = a + s * BLOCK;
+        if (stream && !(top_f32 && ch->factor_is_scalar)) { /* scaled as it is streamed */
+            sky_stream_scale(out + s * stride + b, x, m, ch->factor);
+            continue;
+        }
         double *o = stream ? x : out + s * stride + b; /* streamed from the scratch */
         if (top_f32 && ch->factor_is_scalar)
             for (int64_t k = 0; k < m; k++)
