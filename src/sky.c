@@ -595,11 +595,25 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
         const int first_group = sky->group[i] == sky->group[0];
         double *sum = first_group ? a : g; /* this group's running sum */
         double *dst = starts_group ? sum : v;
+        /* Where the component's values would only be added in float64 next
+         * (onto its group's sum, or as a group of its own onto the total),
+         * the model may add them there itself (model.h's emission_add): the
+         * same sums, without its rows written and read back. */
+        double *onto = NULL;
+        if (!starts_group && !group_f32)
+            onto = sum;
+        else if (starts_group && ends_group && !first_group && !top_f32)
+            onto = a;
+        int added = 0;
         if (ch->left_out[i]) { /* added after the pipeline's smoothing */
             for (int s = 0; s < 3; s++)
                 memset(dst + s * BLOCK, 0, (size_t)m * sizeof *dst);
         } else if (c->eval_nside == sky->nside) {
-            component_emission(c, shared[i], ch, i, p0, m, dst, dst + BLOCK, dst + 2 * BLOCK);
+            added = onto && c->type->emission_add &&
+                    !c->type->emission_add(c->state, shared[i], ch->index, &ch->bq, ch->bdata[i],
+                                           p0, m, onto, onto + BLOCK, onto + 2 * BLOCK);
+            if (!added)
+                component_emission(c, shared[i], ch, i, p0, m, dst, dst + BLOCK, dst + 2 * BLOCK);
         } else {
             if (*parent_nside != c->eval_nside) { /* shared by same-nside components */
                 for (int64_t k = 0; k < m; k++)
@@ -615,6 +629,8 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
         if (starts_group) {
             group_f32 = ch->f32[i];
             group_pol = pol;
+        } else if (added) {
+            group_pol |= pol;
         } else {
             const int ns = pol || group_f32 ? 3 : 1;
             for (int s = 0; s < ns; s++)
@@ -626,7 +642,7 @@ static void channel_block(const sky_sky *sky, void *const *shared, const channel
             continue;
         if (first_group) {
             top_f32 = group_f32;
-        } else {
+        } else if (!(added && onto == a)) {
             const int ns = group_pol || top_f32 ? 3 : 1;
             for (int s = 0; s < ns; s++)
                 for (int64_t k = s * BLOCK; k < s * BLOCK + m; k++)

@@ -6,7 +6,8 @@
  * templates upgraded beforehand (PySM's way), bit for bit. At nside 256 the
  * four channels' maps together outgrow the cache and are written with
  * non-temporal stores (sky.c), from rows that start off 16-byte boundaries
- * in the sub-range; one channel's are not.
+ * in the sub-range; one channel's are not. A sky is the sum of its parts
+ * evaluated alone, bit for bit, where components add onto the sums.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -60,6 +61,108 @@ static void test_channels_equal_single(const char *presets, int nside)
         free(one);
     }
     sky_free(sky);
+}
+
+/* A sky's channels are the sum of its groups' (and a group's of its
+ * components'), each evaluated alone, in PySM's order in float64: the
+ * components that add their values straight onto the sums (model.h's
+ * emission_add) give what their rows added by the sky gave. Twelve
+ * detectors of one band, so that the fast path's lanes and bases serve them
+ * (from nside 128, on templates of the sky's nside so that no component is
+ * evaluated coarser); uK_RJ, so that the unit factor is 1. */
+enum { SUM_NCH = 12, SUM_NS = 10 };
+
+typedef struct sum_case {
+    const char *presets, *toml; /* a sky, as test_sky takes it */
+} sum_case;
+
+/* The channels of sky `c` (*out: SUM_NCH maps of 3 npix), or -1. */
+static int sum_eval(const char *dir, int nside, sum_case c, double **out, int64_t *npix)
+{
+    static double f[SUM_NCH][SUM_NS], w[SUM_NCH][SUM_NS];
+    sky_band bands[SUM_NCH];
+    const char *units[SUM_NCH];
+    for (int ch = 0; ch < SUM_NCH; ch++) {
+        for (int j = 0; j < SUM_NS; j++) {
+            f[ch][j] = 80.0 + 0.13 * ch + 3.1 * j;
+            w[ch][j] = 1.0 + 0.05 * ((ch * 7 + j * 3) % 5);
+        }
+        bands[ch] = (sky_band){SUM_NS, f[ch], w[ch]};
+        units[ch] = "uK_RJ";
+    }
+    sky_options opt;
+    sky_options_init(&opt);
+    opt.nside = nside;
+    sky_sky *sky = test_sky(c.presets, c.toml, dir, opt);
+    if (!sky)
+        return -1;
+    *npix = sky_npix(sky);
+    for (int ch = 0; ch < SUM_NCH; ch++)
+        out[ch] = malloc((size_t)(3 * *npix) * sizeof(double));
+    sky_error err;
+    const int rc = sky_emission_channels(sky, SUM_NCH, bands, units, 0, *npix, out, &err);
+    CHECK(rc == SKY_OK, "%s%s: %s", c.presets ? c.presets : "", c.toml ? c.toml : "", err.msg);
+    sky_free(sky);
+    return rc ? -1 : 0;
+}
+
+/* Sky `whole` equals the sum of the `n` skies `parts`, in their order. */
+static void sum_check(const char *dir, int nside, sum_case whole, int n, const sum_case *parts)
+{
+    double *tot[SUM_NCH] = {0}, *sum[SUM_NCH] = {0}, *one[SUM_NCH] = {0};
+    int64_t npix = 0;
+    int rc = sum_eval(dir, nside, whole, tot, &npix);
+    for (int p = 0; p < n && !rc; p++) {
+        rc = sum_eval(dir, nside, parts[p], p ? one : sum, &npix);
+        for (int ch = 0; ch < SUM_NCH && p && !rc; ch++) {
+            for (int64_t k = 0; k < 3 * npix; k++)
+                sum[ch][k] += one[ch][k];
+            free(one[ch]);
+        }
+    }
+    for (int ch = 0; ch < SUM_NCH && !rc; ch++)
+        CHECK(!memcmp(sum[ch], tot[ch], (size_t)(3 * npix) * sizeof(double)),
+              "nside %d channel %d: %s%s%s differs from the sum of its parts", nside, ch,
+              whole.presets ? whole.presets : "", whole.presets && whole.toml ? " + " : "",
+              whole.toml ? whole.toml : "");
+    for (int ch = 0; ch < SUM_NCH; ch++) {
+        free(tot[ch]);
+        free(sum[ch]);
+    }
+}
+
+static void test_sum_of_parts(const char *dir, int nside)
+{
+    /* a1's two components as a --config each, and both as two groups */
+    static const char *const ame =
+        "[ame%d]\nclass = \"SpDust\"\nmap_I = \"pysm_2/%s\"\nfreq_ref_I = \"%s\"\n"
+        "freq_peak = \"%s\"\nunit_I = \"uK_RJ\"\nemissivity = \"pysm_2/emissivity.txt\"\n"
+        "freq_ref_peak = \"30 GHz\"\n";
+    char toml[3][600];
+    for (int t = 0; t < 3; t++) {
+        snprintf(toml[t], sizeof toml[t], "%s/ame%d.toml", dir, t);
+        FILE *fp = fopen(toml[t], "w");
+        CHECK(fp != NULL, "%s", toml[t]);
+        if (!fp)
+            return;
+        for (int a = 0; a < 2; a++)
+            if (t == a || t == 2)
+                fprintf(fp, ame, a + 1, a ? "ame2_t_new.fits" : "ame_t_new.fits",
+                        a ? "41 GHz" : "22.8 GHz", a ? "33.35 GHz" : "pysm_2/ame_nu_peak_0.fits");
+        fclose(fp);
+    }
+    /* a1 first: its constant peak's values added onto the peak map's in its
+     * group, then each of d1, s1 and f1 onto the total */
+    const sum_case one_by_one[5] = {
+        {NULL, toml[0]}, {NULL, toml[1]}, {"d1", NULL}, {"s1", NULL}, {"f1", NULL}};
+    sum_check(dir, nside, (sum_case){"a1,d1,s1,f1", NULL}, 5, one_by_one);
+    /* SpDust's components last, each a group of its own: both added onto the
+     * total (the peak map's values through the lanes) */
+    const sum_case ame_last[5] = {
+        {"d1", NULL}, {"s1", NULL}, {"f1", NULL}, {NULL, toml[0]}, {NULL, toml[1]}};
+    sum_check(dir, nside, (sum_case){"d1,s1,f1", toml[2]}, 5, ame_last);
+    for (int t = 0; t < 3; t++)
+        unlink(toml[t]);
 }
 
 /* Copies template `rel` from data/templates to `dir`, every column upgraded
@@ -120,21 +223,43 @@ static void copy_file(const char *rel, const char *dir)
         fclose(b);
 }
 
-static void test_expand_equals_upgrade(const char *tmp)
+/* The templates of d1, s1, f1, a1, a2 and c2 at UPGRADED_NSIDE in tmp (the
+ * test templates are nside 64). */
+static const char *const upgraded_maps[] = {
+    "pysm_2/dust_t_new.fits",  "pysm_2/dust_q_new.fits",  "pysm_2/dust_u_new.fits",
+    "pysm_2/dust_beta.fits",   "pysm_2/dust_temp.fits",   "pysm_2/synch_t_new.fits",
+    "pysm_2/synch_q_new.fits", "pysm_2/synch_u_new.fits", "pysm_2/synch_beta.fits",
+    "pysm_2/ff_t_new.fits",    "pysm_2/ame_t_new.fits",   "pysm_2/ame_nu_peak_0.fits",
+    "pysm_2/ame2_t_new.fits",  "pysm_2/lensed_cmb.fits",  NULL};
+enum { UPGRADED_NSIDE = 128 };
+
+static void make_upgraded(const char *tmp)
 {
-    static const char *const maps[] = {
-        "pysm_2/dust_t_new.fits",  "pysm_2/dust_q_new.fits",    "pysm_2/dust_u_new.fits",
-        "pysm_2/dust_beta.fits",   "pysm_2/dust_temp.fits",     "pysm_2/synch_t_new.fits",
-        "pysm_2/synch_q_new.fits", "pysm_2/synch_u_new.fits",   "pysm_2/synch_beta.fits",
-        "pysm_2/ff_t_new.fits",    "pysm_2/ame_t_new.fits",     "pysm_2/ame_nu_peak_0.fits",
-        "pysm_2/ame2_t_new.fits",  "pysm_2/lensed_cmb.fits",    NULL};
     char dir[512];
     snprintf(dir, sizeof dir, "%s/pysm_2", tmp);
     mkdir(dir, 0755);
-    const int nside = 128; /* the test templates are nside 64 */
-    for (int k = 0; maps[k]; k++)
-        upgraded_copy(maps[k], tmp, nside);
+    for (int k = 0; upgraded_maps[k]; k++)
+        upgraded_copy(upgraded_maps[k], tmp, UPGRADED_NSIDE);
     copy_file("pysm_2/emissivity.txt", tmp);
+}
+
+static void remove_upgraded(const char *tmp)
+{
+    for (int k = 0; upgraded_maps[k]; k++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", tmp, upgraded_maps[k]);
+        unlink(p);
+    }
+    char p[600];
+    snprintf(p, sizeof p, "%s/pysm_2/emissivity.txt", tmp);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/pysm_2", tmp);
+    rmdir(p);
+}
+
+static void test_expand_equals_upgrade(const char *tmp)
+{
+    const int nside = UPGRADED_NSIDE;
     const char *presets = "d1,s1,f1,a2,c2";
     sky_sky *expand = make_sky(presets, nside, "data/templates");
     sky_sky *upgraded = make_sky(presets, nside, tmp);
@@ -157,15 +282,6 @@ static void test_expand_equals_upgrade(const char *tmp)
     }
     sky_free(expand);
     sky_free(upgraded);
-    for (int k = 0; maps[k]; k++) {
-        char p[600];
-        snprintf(p, sizeof p, "%s/%s", tmp, maps[k]);
-        unlink(p);
-    }
-    char p[600];
-    snprintf(p, sizeof p, "%s/pysm_2/emissivity.txt", tmp);
-    unlink(p);
-    rmdir(dir);
 }
 
 int main(void)
@@ -178,7 +294,10 @@ int main(void)
     char tmp[] = "/tmp/skymodel_channels_XXXXXX";
     if (!mkdtemp(tmp))
         return 1;
+    make_upgraded(tmp);
     test_expand_equals_upgrade(tmp);
+    test_sum_of_parts(tmp, UPGRADED_NSIDE); /* at the templates' nside: no expansion */
+    remove_upgraded(tmp);
     rmdir(tmp);
     return check_report("test_channels");
 }

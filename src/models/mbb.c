@@ -493,10 +493,12 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
     return 0;
 }
 
-SKY_VECTOR_CLONES
-void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
-                             const double *bdata, int64_t first, int64_t count, double *out_i,
-                             double *out_q, double *out_u)
+/* emission_shared, or with `add` emission_add (model.h): the values of
+ * channel c added onto the outputs, or 1 where the lanes cannot serve it. */
+static SKY_ALWAYS_INLINE int mbb_shared(const void *state, void *shared, int c,
+                                        const sky_bandq *band, const double *bdata,
+                                        int64_t first, int64_t count, double *out_i,
+                                        double *out_q, double *out_u, const int add)
 {
     const sky_mbb *m = state;
     sky_sed_lanes *l = shared;
@@ -505,8 +507,10 @@ void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_b
     const double *v = sky_sed_lanes_results(l, c, 3 + ng + sky_sed_lanes_total(l), first, count,
                                             lanes_fill, m, &g, &lane);
     if (!v) { /* the one-channel path: the same values */
+        if (add)
+            return 1;
         sky_mbb_emission(state, band, bdata, first, count, out_i, out_q, out_u);
-        return;
+        return 0;
     }
     const double cref = bdata[1];
     const int pol = m->t.q != NULL;
@@ -521,16 +525,50 @@ void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_b
         const int64_t n = count - k0 < SUB ? count - k0 : SUB;
         const double *restrict sc = sky_sed_lanes_values(gr, lane, rows, ld, k0, n, buf);
         double *restrict oi = out_i + k0, *restrict oq = out_q + k0, *restrict ou = out_u + k0;
+        if (add && pol) {
 #pragma omp simd
-        for (int64_t j = 0; j < n; j++) {
-            const int64_t k = k0 + j;
-            const double s = sc[j];
-            oi[j] = i0[k] * (s + cref);
-            const double sp = rr[k] * s + cref;
-            oq[j] = pol ? q0[k] * sp : 0.0;
-            ou[j] = pol ? u0[k] * sp : 0.0;
+            for (int64_t j = 0; j < n; j++) {
+                const int64_t k = k0 + j;
+                const double s = sc[j], sp = rr[k] * s + cref;
+                oi[j] += i0[k] * (s + cref);
+                oq[j] += q0[k] * sp;
+                ou[j] += u0[k] * sp;
+            }
+        } else if (add) {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++)
+                oi[j] += i0[k0 + j] * (sc[j] + cref);
+        } else {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) {
+                const int64_t k = k0 + j;
+                const double s = sc[j];
+                oi[j] = i0[k] * (s + cref);
+                const double sp = rr[k] * s + cref;
+                oq[j] = pol ? q0[k] * sp : 0.0;
+                ou[j] = pol ? u0[k] * sp : 0.0;
+            }
         }
     }
+    return 0;
+}
+
+SKY_VECTOR_CLONES
+void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
+                             const double *bdata, int64_t first, int64_t count, double *out_i,
+                             double *out_q, double *out_u)
+{
+    mbb_shared(state, shared, c, band, bdata, first, count, out_i, out_q, out_u, 0);
+}
+
+SKY_VECTOR_CLONES
+int sky_mbb_emission_add(const void *state, void *shared, int c, const sky_bandq *band,
+                         const double *bdata, int64_t first, int64_t count, double *out_i,
+                         double *out_q, double *out_u)
+{
+    if (!shared)
+        return 1;
+    return mbb_shared(state, shared, c, band, bdata, first, count, out_i, out_q, out_u, 1);
 }
 
 static const sky_param_spec sky_params_mbb[] = {

@@ -41,11 +41,14 @@ void sky_mbb_free_shared(void *shared);
 void sky_mbb_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
                              const double *bdata, int64_t first, int64_t count, double *out_i,
                              double *out_q, double *out_u);
+int sky_mbb_emission_add(const void *state, void *shared, int c, const sky_bandq *band,
+                         const double *bdata, int64_t first, int64_t count, double *out_i,
+                         double *out_q, double *out_u);
 #define SKY_MBB_FAST_SED                                                                       \
     .after_load = sky_mbb_after_load, .fast_sed = sky_mbb_fast_sed,                            \
     .band_data_len = sky_mbb_band_data_len, .prepare = sky_mbb_prepare,                        \
     .shared = sky_mbb_shared, .free_shared = sky_mbb_free_shared,                              \
-    .emission_shared = sky_mbb_emission_shared,                                                \
+    .emission_shared = sky_mbb_emission_shared, .emission_add = sky_mbb_emission_add,          \
     .describe_shared = sky_sed_lanes_describe
 
 /* ModifiedBlackBody's emission() (sky_model_type), of a sky_mbb state. */

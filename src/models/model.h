@@ -121,6 +121,16 @@ typedef struct sky_model_type {
     void (*emission_shared)(const void *state, void *shared, int c, const sky_bandq *band,
                             const double *bdata, int64_t first, int64_t count, double *i,
                             double *q, double *u);
+    /* Optional: channel c's values added onto i, q and u (i[k] = i[k] + the
+     * value that emission_shared, or emission when `shared` is NULL, would
+     * write; q and u left as they are when the component is unpolarised),
+     * for a sky that would add them so in float64 next: one pass over its
+     * sums instead of rows written and read back. Returns nonzero, having
+     * changed nothing, where it has no such path (the sky then evaluates the
+     * component as usual). */
+    int (*emission_add)(const void *state, void *shared, int c, const sky_bandq *band,
+                        const double *bdata, int64_t first, int64_t count, double *i, double *q,
+                        double *u);
     /* Optional: a line on what shared() made (for -v), into buf; 0 when
      * there is nothing to say. */
     int (*describe_shared)(const void *shared, char *buf, size_t size);

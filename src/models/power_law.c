@@ -425,10 +425,12 @@ static int lanes_fill(const void *state, const sky_sed_lanes *l, int64_t first, 
     return 0;
 }
 
-SKY_VECTOR_CLONES
-void sky_power_law_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
-                                   const double *bdata, int64_t first, int64_t count,
-                                   double *out_i, double *out_q, double *out_u)
+/* emission_shared, or with `add` emission_add (model.h): the values of
+ * channel c added onto the outputs, or 1 where the lanes cannot serve it. */
+static SKY_ALWAYS_INLINE int power_law_shared(const void *state, void *shared, int c,
+                                              const sky_bandq *band, const double *bdata,
+                                              int64_t first, int64_t count, double *out_i,
+                                              double *out_q, double *out_u, const int add)
 {
     const sky_power_law *m = state;
     sky_sed_lanes *l = shared;
@@ -436,8 +438,10 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
     const double *v = sky_sed_lanes_results(l, c, ROWS0 + 2 * sky_sed_lanes_total(l), first, count,
                                             lanes_fill, m, &g, &lane);
     if (!v) { /* the one-channel path: the same values */
+        if (add)
+            return 1;
         sky_power_law_emission(state, band, bdata, first, count, out_i, out_q, out_u);
-        return;
+        return 0;
     }
     const int pol = m->t.q != NULL;
     const int64_t ld = sky_sed_lanes_ld(count);
@@ -451,7 +455,9 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
         const int64_t n = count - k0 < SUB ? count - k0 : SUB;
         const double *restrict si = sky_sed_lanes_values(gr, lane, rows, 2 * ld, k0, n, bi);
         const double *restrict sp;
-        if (by_ratio) {
+        if (add && !pol) {
+            sp = NULL;
+        } else if (by_ratio) {
             const double *restrict rr = v + 3 * ld + k0;
 #pragma omp simd
             for (int64_t j = 0; j < n; j++)
@@ -461,14 +467,75 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
             sp = sky_sed_lanes_values(gr, lane, rows + ld, 2 * ld, k0, n, bp);
         }
         double *restrict oi = out_i + k0, *restrict oq = out_q + k0, *restrict ou = out_u + k0;
+        if (add && pol) {
 #pragma omp simd
-        for (int64_t j = 0; j < n; j++) {
-            const int64_t k = k0 + j;
-            oi[j] = i0[k] * si[j];
-            oq[j] = pol ? q0[k] * sp[j] : 0.0;
-            ou[j] = pol ? u0[k] * sp[j] : 0.0;
+            for (int64_t j = 0; j < n; j++) {
+                const int64_t k = k0 + j;
+                oi[j] += i0[k] * si[j];
+                oq[j] += q0[k] * sp[j];
+                ou[j] += u0[k] * sp[j];
+            }
+        } else if (add) {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++)
+                oi[j] += i0[k0 + j] * si[j];
+        } else {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) {
+                const int64_t k = k0 + j;
+                oi[j] = i0[k] * si[j];
+                oq[j] = pol ? q0[k] * sp[j] : 0.0;
+                ou[j] = pol ? u0[k] * sp[j] : 0.0;
+            }
         }
     }
+    return 0;
+}
+
+SKY_VECTOR_CLONES
+void sky_power_law_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
+                                   const double *bdata, int64_t first, int64_t count,
+                                   double *out_i, double *out_q, double *out_u)
+{
+    power_law_shared(state, shared, c, band, bdata, first, count, out_i, out_q, out_u, 0);
+}
+
+/* A constant index's one scaling per band (bdata CONSTANT) times the
+ * templates, added on: emission()'s values. */
+static void power_law_constant_add(const sky_power_law *m, const double *bdata, int64_t first,
+                                   int64_t count, double *out_i, double *out_q, double *out_u)
+{
+    enum { CHUNK = 256 };
+    double t[CHUNK];
+    const double si = bdata[1], sp = bdata[2];
+    for (int64_t c0 = 0; c0 < count; c0 += CHUNK) {
+        const int64_t n = count - c0 < CHUNK ? count - c0 : CHUNK;
+        sky_hmap_load(m->t.i, first + c0, n, t);
+        for (int64_t k = 0; k < n; k++)
+            out_i[c0 + k] += t[k] * si;
+        if (!m->t.q)
+            continue;
+        sky_hmap_load(m->t.q, first + c0, n, t);
+        for (int64_t k = 0; k < n; k++)
+            out_q[c0 + k] += t[k] * sp;
+        sky_hmap_load(m->t.u, first + c0, n, t);
+        for (int64_t k = 0; k < n; k++)
+            out_u[c0 + k] += t[k] * sp;
+    }
+}
+
+SKY_VECTOR_CLONES
+int sky_power_law_emission_add(const void *state, void *shared, int c, const sky_bandq *band,
+                               const double *bdata, int64_t first, int64_t count, double *out_i,
+                               double *out_q, double *out_u)
+{
+    if (bdata && bdata[0] == CONSTANT) {
+        power_law_constant_add(state, bdata, first, count, out_i, out_q, out_u);
+        return 0;
+    }
+    if (!shared)
+        return 1;
+    return power_law_shared(state, shared, c, band, bdata, first, count, out_i, out_q, out_u, 1);
 }
 
 /* Powers as exp(index * ln ratio), a few ulp from PySM's pow(); the Q/U

@@ -32,11 +32,15 @@ void sky_power_law_free_shared(void *shared);
 void sky_power_law_emission_shared(const void *state, void *shared, int c, const sky_bandq *band,
                                    const double *bdata, int64_t first, int64_t count,
                                    double *out_i, double *out_q, double *out_u);
+int sky_power_law_emission_add(const void *state, void *shared, int c, const sky_bandq *band,
+                               const double *bdata, int64_t first, int64_t count, double *out_i,
+                               double *out_q, double *out_u);
 #define SKY_POWER_LAW_FAST_SED                                                                 \
     .after_load = sky_power_law_after_load, .fast_sed = sky_power_law_fast_sed,                \
     .band_data_len = sky_power_law_band_data_len, .prepare = sky_power_law_prepare,            \
     .shared = sky_power_law_shared, .free_shared = sky_power_law_free_shared,                  \
     .emission_shared = sky_power_law_emission_shared,                                          \
+    .emission_add = sky_power_law_emission_add,                                                \
     .describe_shared = sky_sed_lanes_describe
 
 /* PowerLaw's and CurvedPowerLaw's emission() (sky_model_type), of a

@@ -1096,6 +1096,49 @@ static void spdust_emission_shared(const void *state, void *shared, int c,
     memset(out_u, 0, (size_t)count * sizeof *out_u);
 }
 
+/* out[at[k]] += row[k]: as sp_scatter, added onto the pixels' sums. */
+SKY_VECTOR_CLONES
+static void sp_scatter_add(const double *restrict row, const int32_t *restrict at,
+                           int64_t count, double *restrict out)
+{
+#pragma omp simd
+    for (int64_t k = 0; k < count; k++)
+        out[at[k]] += row[k];
+}
+
+/* emission_add (model.h): a constant peak's scaling times the template, or
+ * a block's values from the lanes, added onto I (Q and U are 0). */
+static int spdust_emission_add(const void *state, void *shared, int c, const sky_bandq *band,
+                               const double *bdata, int64_t first, int64_t count, double *out_i,
+                               double *out_q, double *out_u)
+{
+    const struct spdust *m = state;
+    (void)band, (void)out_q, (void)out_u;
+    if (bdata && bdata[0] == CONSTANT) {
+        enum { CHUNK = 256 };
+        double t[CHUNK];
+        for (int64_t c0 = 0; c0 < count; c0 += CHUNK) {
+            const int64_t n = count - c0 < CHUNK ? count - c0 : CHUNK;
+            sky_hmap_load(m->i, first + c0, n, t);
+            for (int64_t k = 0; k < n; k++)
+                out_i[c0 + k] += t[k] * bdata[1];
+        }
+        return 0;
+    }
+    sp_shared *sh = shared;
+    int g, lane;
+    const double *v = sh && bdata && bdata[0] == BUCKETS && count <= FAST_BLOCK
+                          ? sky_sed_lanes_results(sh->l, c, sky_sed_lanes_total(sh->l), first,
+                                                  count, sp_lanes_fill, sh, &g, &lane)
+                          : NULL;
+    if (!v)
+        return 1;
+    const sp_block *x = sp_block_at(m, first, count);
+    sp_scatter_add(v + (int64_t)(sky_sed_lanes_offset(sh->l, g) + lane) * sky_sed_lanes_ld(count),
+                   x->at, count, out_i);
+    return 0;
+}
+
 /* freq_peak: a quantity or a map */
 #define SPDUST_SPEC                                                                              \
     SKY_SPEC_PATH("map_I", 1), SKY_SPEC_UNIT("unit_I"), SKY_SPEC_PATH("emissivity", 1),         \
@@ -1134,6 +1177,7 @@ const sky_model_type sky_model_spdust = {
     .shared = spdust_shared,
     .free_shared = spdust_free_shared,
     .emission_shared = spdust_emission_shared,
+    .emission_add = spdust_emission_add,
 };
 
 const sky_model_type sky_model_spdust_pol = {
