@@ -892,15 +892,9 @@ static void spdust_emission(const void *state, const sky_bandq *band, const doub
 
 /* Many channels at once: the buckets' A and B of the channels of a band side
  * by side (sed_lanes.h), and per bucket the ends of all of them, each
- * channel's in its own order. A bucket holds about 0.7 ends a channel (200
- * channels of 50 samples: 135 ends a bucket), most channels one or none:
- * each channel's first end in the bucket sits side by side with the others'
- * (kap1, del1: n values a bucket, an end at +inf with no change of slope
- * where a channel has none), applied to all lanes in one vector pass; the
- * ends after a channel's first one follow one by one as before. */
+ * channel's in its own order. */
 typedef struct sp_ends {
-    double *kd;    /* per bucket kap1 (n lanes) then del1 (n lanes) */
-    int64_t *off;  /* per bucket its first further end (buckets + 1) */
+    int64_t *off;  /* per bucket its first end (buckets + 1) */
     int32_t *lane;
     double *kap, *del;
 } sp_ends;
@@ -943,7 +937,6 @@ static void spdust_free_shared(void *shared)
     if (!sh)
         return;
     for (int g = 0; sh->ends && g < sh->ng; g++) {
-        free(sh->ends[g].kd);
         free(sh->ends[g].off);
         free(sh->ends[g].lane);
         free(sh->ends[g].kap);
@@ -982,27 +975,21 @@ static void *spdust_shared(const void *state, int nchan, const double *const *bd
             const double *bd = bdata[gr->chan[lane]];
             total += (int64_t)bd[sp_layout_in(bd).off + nb];
         }
-        e->kd = malloc((size_t)nb * 2 * (size_t)gr->n * sizeof *e->kd);
         e->off = malloc((size_t)(nb + 1) * sizeof *e->off);
         e->lane = malloc((size_t)(total > 0 ? total : 1) * sizeof *e->lane);
         e->kap = malloc((size_t)(total > 0 ? total : 1) * sizeof *e->kap);
         e->del = malloc((size_t)(total > 0 ? total : 1) * sizeof *e->del);
-        if (!e->kd || !e->off || !e->lane || !e->kap || !e->del) {
+        if (!e->off || !e->lane || !e->kap || !e->del) {
             spdust_free_shared(sh);
             return NULL;
         }
         int64_t at = 0;
         for (int j = 0; j < nb; j++) {
             e->off[j] = at;
-            double *kap1 = e->kd + (int64_t)j * 2 * gr->n, *del1 = kap1 + gr->n;
             for (int lane = 0; lane < gr->n; lane++) {
                 const double *bd = bdata[gr->chan[lane]];
                 const sp_layout ly = sp_layout_in(bd);
-                int64_t t = (int64_t)bd[ly.off + j];
-                const int64_t t1 = (int64_t)bd[ly.off + j + 1];
-                kap1[lane] = t < t1 ? bd[ly.kap + t] : INFINITY;
-                del1[lane] = t < t1 ? bd[ly.del + t] : 0.0;
-                for (t++; t < t1; t++) {
+                for (int64_t t = (int64_t)bd[ly.off + j]; t < (int64_t)bd[ly.off + j + 1]; t++) {
                     e->lane[at] = lane;
                     e->kap[at] = bd[ly.kap + t];
                     e->del[at] = bd[ly.del + t];
@@ -1044,11 +1031,10 @@ static int sp_lanes_fill(const void *state, const sky_sed_lanes *l, int64_t firs
                 const int bk = sp_bucket(u, g_lo, nb);
                 const double du = u - sp_edge(g_lo, bk);
                 const double *restrict ab = a + (int64_t)bk * n, *restrict bb = b + (int64_t)bk * n;
-                const double *restrict k1 = e->kd + (int64_t)bk * 2 * n, *restrict d1 = k1 + n;
                 double *restrict sj = s + j * n;
 #pragma omp simd
                 for (int lane = 0; lane < n; lane++)
-                    sj[lane] = sp_kink(ab[lane] + bb[lane] * du, d1[lane], u, k1[lane]);
+                    sj[lane] = ab[lane] + bb[lane] * du;
                 for (int64_t t = e->off[bk]; t < e->off[bk + 1]; t++)
                     sj[e->lane[t]] = sp_kink(sj[e->lane[t]], e->del[t], u, e->kap[t]);
 #pragma omp simd
