@@ -637,11 +637,13 @@ static inline double fmax2(double a, double b)
     return a > b ? a : b;
 }
 
-/* One channel's m pixels (xi, xq, xu) over its RMS (times ri, rp), their
- * sums of squares added to *si, *sp, and their largest |value| (the
- * residual with no basis map) in *ei, *ep. */
+/* One channel's m pixels (xi, xq, xu) over its RMS (times ri, rp), into yi,
+ * yq, yu, their sums of squares added to *si, *sp, and their largest |value|
+ * (the residual with no basis map) in *ei, *ep. */
 SKY_VECTOR_CLONES
-static void normalise(double ri, double rp, double *xi, double *xq, double *xu, int64_t m,
+static void normalise(double ri, double rp, const double *restrict xi,
+                      const double *restrict xq, const double *restrict xu,
+                      double *restrict yi, double *restrict yq, double *restrict yu, int64_t m,
                       double *si, double *sp, double *ei, double *ep)
 {
     const int64_t body = m / RL * RL;
@@ -650,9 +652,9 @@ static void normalise(double ri, double rp, double *xi, double *xq, double *xu, 
         for (int l = 0; l < RL; l++) {
             const int64_t i = i0 + l;
             const double vi = xi[i] * ri, vq = xq[i] * rp, vu = xu[i] * rp;
-            xi[i] = vi;
-            xq[i] = vq;
-            xu[i] = vu;
+            yi[i] = vi;
+            yq[i] = vq;
+            yu[i] = vu;
             s2i[l] += vi * vi;
             s2p[l] += vq * vq + vu * vu;
             const double ai0 = fabs(vi), aq = fabs(vq), au = fabs(vu), ap0 = aq > au ? aq : au;
@@ -661,9 +663,9 @@ static void normalise(double ri, double rp, double *xi, double *xq, double *xu, 
         }
     for (int64_t i = body; i < m; i++) {
         const double vi = xi[i] * ri, vq = xq[i] * rp, vu = xu[i] * rp;
-        xi[i] = vi;
-        xq[i] = vq;
-        xu[i] = vu;
+        yi[i] = vi;
+        yq[i] = vq;
+        yu[i] = vu;
         s2i[0] += vi * vi;
         s2p[0] += vq * vq + vu * vu;
         const double ai0 = fabs(vi), aq = fabs(vq), au = fabs(vu), ap0 = aq > au ? aq : au;
@@ -780,9 +782,22 @@ static void levels_p(int k_all, const double *const *a, const double *b, double 
 #undef TAKE_MAX
 #undef TAKE_MAX2
 
-/* The basis maps of the block, and each channel's residual (over its RMS)
- * in place of its values, its largest after every basis map (every
- * candidate K is checked in one pass); then the residuals' Gram matrices. */
+/* Whether pixels [lo, hi) of the sky meet a sampled block (gram_sampled) */
+static int meets_sample(const walker *w, int64_t lo, int64_t hi)
+{
+    for (int64_t b = lo / SAMPLE_BLOCK; b * SAMPLE_BLOCK < hi; b++)
+        if (b % w->stride == 0)
+            return 1;
+    return 0;
+}
+
+/* The basis maps of the block, and each channel's residual (over its RMS),
+ * its largest after every basis map (every candidate K is checked in one
+ * pass); then the residuals' Gram matrices. The residuals are formed in a
+ * thread's scratch, RC channels at a time, and go back in place of the
+ * channels' values only where the Gram matrices read them (the sample): the
+ * channels' block, hundreds of channels beyond the caches, is read but not
+ * written back to memory. */
 static int pass2_block(void *ctx, const walker *w, int64_t first, int64_t at, int64_t count,
                        sky_error *err)
 {
@@ -793,15 +808,16 @@ static int pass2_block(void *ctx, const walker *w, int64_t first, int64_t at, in
     int short_of_memory = 0;
 #pragma omp parallel reduction(| : short_of_memory)
     {
-        /* the channels' maxima and sums of squares, the block's basis, and
-         * a stand-in channel that fills the last group of RC: its pixels,
-         * coefficients (0) and maxima */
-        const size_t pad = 3 * SUB + (size_t)nb + li + lp;
+        /* the channels' maxima and sums of squares, the block's basis, the
+         * RC channels' residuals, and a stand-in channel that fills the last
+         * group of RC: its coefficients (0) and maxima */
+        const size_t pad = (size_t)RC * 3 * SUB + (size_t)nb + li + lp;
         double *mi = calloc((size_t)n * (li + lp + 2) + (size_t)nb * 3 * SUB + pad, sizeof *mi);
         short_of_memory = !mi;
         double *mp = mi ? mi + n * li : NULL, *si = mi ? mp + n * lp : NULL,
                *sp = mi ? si + n : NULL, *b = mi ? sp + n : NULL; /* b: nb x 3 x SUB */
-        double *pad_x = mi ? b + (size_t)nb * 3 * SUB : NULL, *pad_a = mi ? pad_x + 3 * SUB : NULL;
+        double *res = mi ? b + (size_t)nb * 3 * SUB : NULL; /* RC x 3 x SUB */
+        double *pad_a = mi ? res + (size_t)RC * 3 * SUB : NULL;
         double *pad_ei = mi ? pad_a + nb : NULL, *pad_ep = mi ? pad_ei + li : NULL;
 #pragma omp for schedule(static)
         for (int64_t sb = 0; sb < nsub; sb++) {
@@ -813,26 +829,33 @@ static int pass2_block(void *ctx, const walker *w, int64_t first, int64_t at, in
                 for (int s = 0; s < 3; s++)
                     memcpy(p->basis[k] + s * p->nloc + at + i0, b + ((size_t)k * 3 + s) * SUB,
                            (size_t)m * sizeof *b);
+            const int keep = meets_sample(w, first + i0, first + i0 + m);
             for (int c0 = 0; c0 < n; c0 += RC) {
                 const double *ai[RC], *ap[RC];
-                double *xi[RC], *xq[RC], *xu[RC], *ei[RC], *ep[RC];
+                double *yi[RC], *yq[RC], *yu[RC], *ei[RC], *ep[RC];
                 for (int r = 0; r < RC; r++) {
                     const int c = c0 + r;
-                    if (c >= n) { /* the stand-in */
+                    yi[r] = res + (size_t)r * 3 * SUB, yq[r] = yi[r] + SUB, yu[r] = yq[r] + SUB;
+                    if (c >= n) { /* the stand-in: zeros */
                         ai[r] = ap[r] = pad_a;
-                        xi[r] = pad_x, xq[r] = pad_x + SUB, xu[r] = pad_x + 2 * SUB;
+                        memset(yi[r], 0, 3 * SUB * sizeof *res);
                         ei[r] = pad_ei, ep[r] = pad_ep;
                         continue;
                     }
                     ai[r] = p->bi->a + (size_t)c * n;
                     ap[r] = p->bp->a + (size_t)c * n;
-                    xi[r] = w->x[c] + i0, xq[r] = xi[r] + count, xu[r] = xi[r] + 2 * count;
+                    const double *xi = w->x[c] + i0;
                     ei[r] = mi + c * li, ep[r] = mp + c * lp;
-                    normalise(p->bi->inv_rms[c], p->bp->inv_rms[c], xi[r], xq[r], xu[r], m,
-                              &si[c], &sp[c], ei[r], ep[r]);
+                    normalise(p->bi->inv_rms[c], p->bp->inv_rms[c], xi, xi + count,
+                              xi + 2 * count, yi[r], yq[r], yu[r], m, &si[c], &sp[c], ei[r],
+                              ep[r]);
                 }
-                levels_i(ki, ai, b, xi, m, ei);
-                levels_p(kp, ap, b, xq, xu, m, ep);
+                levels_i(ki, ai, b, yi, m, ei);
+                levels_p(kp, ap, b, yq, yu, m, ep);
+                for (int r = 0; keep && r < RC && c0 + r < n; r++)
+                    for (int s = 0; s < 3; s++)
+                        memcpy(w->x[c0 + r] + s * count + i0, res + ((size_t)r * 3 + s) * SUB,
+                               (size_t)m * sizeof *res);
             }
         }
 #pragma omp critical
