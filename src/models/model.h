@@ -220,6 +220,21 @@ static inline void sky_hmap_load(const sky_hmap *m, int64_t first, int64_t n, do
         memcpy(out, m->d + i, (size_t)n * sizeof *out);
 }
 
+/* out[k] += pixel first + k of the map times f, for k < n: a template times
+ * a constant scaling added onto a sum (sky_model_type's emission_add), the
+ * products of sky_hmap_load's values. */
+static inline void sky_hmap_add_scaled(const sky_hmap *m, int64_t first, int64_t n, double f,
+                                       double *out)
+{
+    const int64_t i = sky_hmap_index(m, first); /* a block never spans two segments */
+    if (m->f)
+        for (int64_t k = 0; k < n; k++)
+            out[k] += (double)m->f[i + k] * f;
+    else
+        for (int64_t k = 0; k < n; k++)
+            out[k] += m->d[i + k] * f;
+}
+
 /* The same for a field (a constant fills out). */
 static inline void sky_field_load(const sky_field *f, int64_t first, int64_t n, double *out)
 {

@@ -500,37 +500,18 @@ void sky_power_law_emission_shared(const void *state, void *shared, int c, const
     power_law_shared(state, shared, c, band, bdata, first, count, out_i, out_q, out_u, 0);
 }
 
-/* A constant index's one scaling per band (bdata CONSTANT) times the
- * templates, added on: emission()'s values. */
-static void power_law_constant_add(const sky_power_law *m, const double *bdata, int64_t first,
-                                   int64_t count, double *out_i, double *out_q, double *out_u)
-{
-    enum { CHUNK = 256 };
-    double t[CHUNK];
-    const double si = bdata[1], sp = bdata[2];
-    for (int64_t c0 = 0; c0 < count; c0 += CHUNK) {
-        const int64_t n = count - c0 < CHUNK ? count - c0 : CHUNK;
-        sky_hmap_load(m->t.i, first + c0, n, t);
-        for (int64_t k = 0; k < n; k++)
-            out_i[c0 + k] += t[k] * si;
-        if (!m->t.q)
-            continue;
-        sky_hmap_load(m->t.q, first + c0, n, t);
-        for (int64_t k = 0; k < n; k++)
-            out_q[c0 + k] += t[k] * sp;
-        sky_hmap_load(m->t.u, first + c0, n, t);
-        for (int64_t k = 0; k < n; k++)
-            out_u[c0 + k] += t[k] * sp;
-    }
-}
-
 SKY_VECTOR_CLONES
 int sky_power_law_emission_add(const void *state, void *shared, int c, const sky_bandq *band,
                                const double *bdata, int64_t first, int64_t count, double *out_i,
                                double *out_q, double *out_u)
 {
-    if (bdata && bdata[0] == CONSTANT) {
-        power_law_constant_add(state, bdata, first, count, out_i, out_q, out_u);
+    const sky_power_law *m = state;
+    if (bdata && bdata[0] == CONSTANT) { /* emission()'s templates times the scalings */
+        sky_hmap_add_scaled(m->t.i, first, count, bdata[1], out_i);
+        if (m->t.q) {
+            sky_hmap_add_scaled(m->t.q, first, count, bdata[2], out_q);
+            sky_hmap_add_scaled(m->t.u, first, count, bdata[2], out_u);
+        }
         return 0;
     }
     if (!shared)

@@ -1059,24 +1059,34 @@ static void sp_scatter(const double *restrict row, const int32_t *restrict at, i
         out[at[k]] = row[k];
 }
 
+/* Channel c's row of the block's results from the lanes, in the block's
+ * order of increasing u (*x: its way back to the pixels' order), or NULL
+ * where the lanes do not serve it: the one-channel path then. */
+static const double *sp_lanes_row(const struct spdust *m, sp_shared *sh, int c,
+                                  const double *bdata, int64_t first, int64_t count,
+                                  const sp_block **x)
+{
+    int g, lane;
+    const double *v = sh && bdata && bdata[0] == BUCKETS && count <= FAST_BLOCK
+                          ? sky_sed_lanes_results(sh->l, c, sky_sed_lanes_total(sh->l), first,
+                                                  count, sp_lanes_fill, sh, &g, &lane)
+                          : NULL;
+    if (!v)
+        return NULL;
+    *x = sp_block_at(m, first, count);
+    return v + (int64_t)(sky_sed_lanes_offset(sh->l, g) + lane) * sky_sed_lanes_ld(count);
+}
+
 static void spdust_emission_shared(const void *state, void *shared, int c,
                                    const sky_bandq *band, const double *bdata, int64_t first,
                                    int64_t count, double *out_i, double *out_q, double *out_u)
 {
-    const struct spdust *m = state;
-    sp_shared *sh = shared;
-    int g, lane;
-    const double *v = bdata && bdata[0] == BUCKETS && count <= FAST_BLOCK
-                          ? sky_sed_lanes_results(sh->l, c, sky_sed_lanes_total(sh->l), first,
-                                                  count, sp_lanes_fill, sh, &g, &lane)
-                          : NULL;
-    if (!v) { /* the one-channel path: the same values */
+    const sp_block *x;
+    const double *row = sp_lanes_row(state, shared, c, bdata, first, count, &x);
+    if (!row) { /* the one-channel path: the same values */
         spdust_emission(state, band, bdata, first, count, out_i, out_q, out_u);
         return;
     }
-    const sp_block *x = sp_block_at(m, first, count);
-    const double *row =
-        v + (int64_t)(sky_sed_lanes_offset(sh->l, g) + lane) * sky_sed_lanes_ld(count);
     sp_scatter(row, x->at, count, out_i);
     memset(out_q, 0, (size_t)count * sizeof *out_q);
     memset(out_u, 0, (size_t)count * sizeof *out_u);
@@ -1100,28 +1110,15 @@ static int spdust_emission_add(const void *state, void *shared, int c, const sky
 {
     const struct spdust *m = state;
     (void)band, (void)out_q, (void)out_u;
-    if (bdata && bdata[0] == CONSTANT) {
-        enum { CHUNK = 256 };
-        double t[CHUNK];
-        for (int64_t c0 = 0; c0 < count; c0 += CHUNK) {
-            const int64_t n = count - c0 < CHUNK ? count - c0 : CHUNK;
-            sky_hmap_load(m->i, first + c0, n, t);
-            for (int64_t k = 0; k < n; k++)
-                out_i[c0 + k] += t[k] * bdata[1];
-        }
+    if (bdata && bdata[0] == CONSTANT) { /* spdust_fast's template times the scaling */
+        sky_hmap_add_scaled(m->i, first, count, bdata[1], out_i);
         return 0;
     }
-    sp_shared *sh = shared;
-    int g, lane;
-    const double *v = sh && bdata && bdata[0] == BUCKETS && count <= FAST_BLOCK
-                          ? sky_sed_lanes_results(sh->l, c, sky_sed_lanes_total(sh->l), first,
-                                                  count, sp_lanes_fill, sh, &g, &lane)
-                          : NULL;
-    if (!v)
+    const sp_block *x;
+    const double *row = sp_lanes_row(m, shared, c, bdata, first, count, &x);
+    if (!row)
         return 1;
-    const sp_block *x = sp_block_at(m, first, count);
-    sp_scatter_add(v + (int64_t)(sky_sed_lanes_offset(sh->l, g) + lane) * sky_sed_lanes_ld(count),
-                   x->at, count, out_i);
+    sp_scatter_add(row, x->at, count, out_i);
     return 0;
 }
 
